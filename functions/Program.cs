@@ -1,4 +1,10 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
-app.MapGet("/", () => Results.Ok());
-app.Run();
+using NotifyHub;
+using NotifyHub.Hosting;
+
+if (args.Length > 0 && args[0] == AdminCommands.CreateAdminKey)
+{
+    return await AdminCommands.CreateAdminKeyAsync(args[1..]);
+}
+
+FunctionApp.Build(args).Run();
+return 0;

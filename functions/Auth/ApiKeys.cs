@@ -1,0 +1,87 @@
+using System.Security.Cryptography;
+using System.Text;
+using Azure;
+using Azure.Data.Tables;
+using NotifyHub.Storage;
+
+namespace NotifyHub.Auth;
+
+/// <summary>Who may call the hub, by role.</summary>
+public static class Roles
+{
+    public const string Admin = "admin";
+    public const string Police = "police";
+}
+
+/// <summary>An authenticated caller: the organisation a key belongs to and what it may do.</summary>
+public sealed record Caller(string KeyId, string OrganisationId, string Role, string? ForceCode);
+
+/// <summary>A newly issued key: the secret is shown once and never stored.</summary>
+public sealed record IssuedKey(string KeyId, string Secret, Caller Caller, DateTimeOffset CreatedAt);
+
+/// <summary>
+/// API keys, stored only as SHA-256 hashes (the keys are 256-bit random, so a fast hash is enough).
+/// Table <c>ApiKeys</c>: one partition, row key = the hash. A revoked key keeps its row.
+/// </summary>
+public sealed class ApiKeyStore(TableServiceClient tables, TimeProvider time)
+{
+    private const string Partition = "apikey";
+    private const string Prefix = "nh_";
+
+    private TableClient Table => tables.GetTableClient(StorageNames.ApiKeysTable);
+
+    public async Task<IssuedKey> IssueAsync(string organisationId, string role, string? forceCode, CancellationToken cancellationToken)
+    {
+        var secret = Prefix + Base64Url(RandomNumberGenerator.GetBytes(32));
+        var keyId = "key_" + Base64Url(RandomNumberGenerator.GetBytes(9));
+        var createdAt = time.GetUtcNow();
+        await Table.AddEntityAsync(new TableEntity(Partition, Hash(secret))
+        {
+            ["KeyId"] = keyId,
+            ["OrganisationId"] = organisationId,
+            ["Role"] = role,
+            ["ForceCode"] = forceCode,
+            ["CreatedAt"] = createdAt,
+        }, cancellationToken);
+        return new IssuedKey(keyId, secret, new Caller(keyId, organisationId, role, forceCode), createdAt);
+    }
+
+    /// <summary>The caller a presented key belongs to, or null for an unknown or revoked key.</summary>
+    public async Task<Caller?> FindAsync(string presented, CancellationToken cancellationToken)
+    {
+        if (!presented.StartsWith(Prefix, StringComparison.Ordinal) || presented.Length > 100) return null;
+        var row = await Table.GetEntityIfExistsAsync<TableEntity>(Partition, Hash(presented), cancellationToken: cancellationToken);
+        if (!row.HasValue || row.Value!.ContainsKey("RevokedAt")) return null;
+        var e = row.Value;
+        return new Caller(e.GetString("KeyId"), e.GetString("OrganisationId"), e.GetString("Role"), e.GetString("ForceCode"));
+    }
+
+    /// <summary>Revokes a key of an organisation by its id; false when there is no such key.</summary>
+    public async Task<bool> RevokeAsync(string organisationId, string keyId, CancellationToken cancellationToken)
+    {
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and KeyId eq {keyId} and OrganisationId eq {organisationId}");
+        await foreach (var row in Table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            row["RevokedAt"] = time.GetUtcNow();
+            await Table.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Merge, cancellationToken);
+            return true;
+        }
+        return false;
+    }
+
+    /// <summary>Every force code any police key was ever issued for: the partitions of the Incidents table.</summary>
+    public async Task<IReadOnlyCollection<string>> ForceCodesAsync(CancellationToken cancellationToken)
+    {
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and Role eq {Roles.Police}");
+        var codes = new SortedSet<string>(StringComparer.Ordinal);
+        await foreach (var row in Table.QueryAsync<TableEntity>(filter, select: ["ForceCode"], cancellationToken: cancellationToken))
+        {
+            if (row.GetString("ForceCode") is { Length: > 0 } code) codes.Add(code);
+        }
+        return codes;
+    }
+
+    private static string Hash(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
+
+    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}

@@ -1,0 +1,191 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace NotifyHub.Domain.Validation;
+
+/// <summary>
+/// Reads the fields of one JSON object, recording a reason for every field that is missing, of the
+/// wrong type, too long or malformed, so that a caller hears about every bad field at once rather
+/// than the first one a deserializer trips on. Unknown fields are refused: police systems must not
+/// send more personal data than the hub has a place for.
+/// </summary>
+public sealed partial class JsonFields
+{
+    private readonly JsonElement _object;
+    private readonly string _path;
+    private readonly FieldErrors _errors;
+    private readonly HashSet<string> _read = new(StringComparer.Ordinal);
+
+    private JsonFields(JsonElement obj, string path, FieldErrors errors)
+    {
+        _object = obj;
+        _path = path;
+        _errors = errors;
+    }
+
+    /// <summary>Starts reading <paramref name="element"/> as an object; null (with an error) if it is not one.</summary>
+    public static JsonFields? Object(JsonElement element, string path, FieldErrors errors)
+    {
+        if (element.ValueKind == JsonValueKind.Object) return new JsonFields(element, path, errors);
+        errors.Add(path.Length == 0 ? "$" : path, "must be a JSON object");
+        return null;
+    }
+
+    public string PathOf(string name) => _path.Length == 0 ? name : _path + "." + name;
+
+    /// <summary>Records every property that no reader asked for. Call after reading all known fields.</summary>
+    public void RefuseUnknownFields()
+    {
+        foreach (var property in _object.EnumerateObject())
+        {
+            if (!_read.Contains(property.Name)) _errors.Add(PathOf(property.Name), "is not a known field");
+        }
+    }
+
+    public string? String(string name, int maxLength, bool required, Regex? pattern = null, string? patternReason = null)
+    {
+        var element = Get(name, required);
+        if (element is null) return null;
+        if (element.Value.ValueKind != JsonValueKind.String)
+        {
+            _errors.Add(PathOf(name), "must be a string");
+            return null;
+        }
+        var value = element.Value.GetString()!.Trim();
+        if (value.Length == 0)
+        {
+            if (required) _errors.Add(PathOf(name), "is required");
+            return null;
+        }
+        if (value.Length > maxLength)
+        {
+            _errors.Add(PathOf(name), $"must be at most {maxLength} characters");
+            return null;
+        }
+        if (value.Any(c => char.IsControl(c) && c is not ('\n' or '\r' or '\t')))
+        {
+            _errors.Add(PathOf(name), "must not contain control characters");
+            return null;
+        }
+        if (pattern is not null && !pattern.IsMatch(value))
+        {
+            _errors.Add(PathOf(name), patternReason ?? "has the wrong format");
+            return null;
+        }
+        return value;
+    }
+
+    public bool? Boolean(string name, bool required)
+    {
+        var element = Get(name, required);
+        if (element is null) return null;
+        if (element.Value.ValueKind is JsonValueKind.True or JsonValueKind.False) return element.Value.GetBoolean();
+        _errors.Add(PathOf(name), "must be true or false");
+        return null;
+    }
+
+    public TEnum? Enum<TEnum>(string name, bool required) where TEnum : struct, Enum
+    {
+        var allowed = System.Enum.GetNames<TEnum>().Select(n => n.ToLowerInvariant()).ToArray();
+        var text = String(name, 40, required);
+        if (text is null) return null;
+        if (System.Enum.TryParse<TEnum>(text, ignoreCase: true, out var value) && allowed.Contains(text.ToLowerInvariant()))
+        {
+            return value;
+        }
+        _errors.Add(PathOf(name), "must be one of: " + string.Join(", ", allowed));
+        return null;
+    }
+
+    /// <summary>An instant with an explicit UTC offset (ISO 8601); a local time without offset is ambiguous and refused.</summary>
+    public DateTimeOffset? Instant(string name, bool required)
+    {
+        var text = String(name, 40, required);
+        if (text is null) return null;
+        if (OffsetPattern().IsMatch(text) &&
+            DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var value))
+        {
+            return value;
+        }
+        _errors.Add(PathOf(name), "must be an ISO 8601 date and time with a UTC offset, e.g. 2026-11-24T21:40:00Z");
+        return null;
+    }
+
+    public DateOnly? Date(string name, bool required)
+    {
+        var text = String(name, 10, required);
+        if (text is null) return null;
+        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var value))
+        {
+            return value;
+        }
+        _errors.Add(PathOf(name), "must be a date in the form yyyy-MM-dd");
+        return null;
+    }
+
+    /// <summary>An array of objects, each read by <paramref name="readItem"/>; items that fail to read are left out.</summary>
+    public IReadOnlyList<T>? Array<T>(string name, bool required, int minItems, int maxItems, Func<JsonFields, T?> readItem)
+        where T : class
+    {
+        var element = Get(name, required);
+        if (element is null)
+        {
+            if (required && !_errors.Has(PathOf(name))) _errors.Add(PathOf(name), "is required");
+            return null;
+        }
+        if (element.Value.ValueKind != JsonValueKind.Array)
+        {
+            _errors.Add(PathOf(name), "must be an array");
+            return null;
+        }
+        var length = element.Value.GetArrayLength();
+        if (length < minItems) _errors.Add(PathOf(name), $"must have at least {minItems} item{(minItems == 1 ? "" : "s")}");
+        if (length > maxItems)
+        {
+            _errors.Add(PathOf(name), $"must have at most {maxItems} items");
+            return null;
+        }
+        var items = new List<T>(length);
+        var index = 0;
+        foreach (var item in element.Value.EnumerateArray())
+        {
+            var fields = Object(item, $"{PathOf(name)}[{index}]", _errors);
+            if (fields is not null)
+            {
+                var value = readItem(fields);
+                fields.RefuseUnknownFields();
+                if (value is not null) items.Add(value);
+            }
+            index++;
+        }
+        return items;
+    }
+
+    /// <summary>A nested object read by <paramref name="read"/>.</summary>
+    public T? Nested<T>(string name, bool required, Func<JsonFields, T?> read) where T : class
+    {
+        var element = Get(name, required);
+        if (element is null) return null;
+        var fields = Object(element.Value, PathOf(name), _errors);
+        if (fields is null) return null;
+        var value = read(fields);
+        fields.RefuseUnknownFields();
+        return value;
+    }
+
+    public void Fail(string name, string reason) => _errors.Add(PathOf(name), reason);
+
+    public bool Failed(string name) => _errors.Has(PathOf(name));
+
+    private JsonElement? Get(string name, bool required)
+    {
+        _read.Add(name);
+        if (_object.TryGetProperty(name, out var element) && element.ValueKind != JsonValueKind.Null) return element;
+        if (required) _errors.Add(PathOf(name), "is required");
+        return null;
+    }
+
+    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+-]\d{2}:\d{2})$")]
+    private static partial Regex OffsetPattern();
+}

@@ -1,0 +1,59 @@
+using NotifyHub.Auth;
+using NotifyHub.Functions;
+using NotifyHub.Hosting;
+using NotifyHub.Incidents;
+using NotifyHub.Organisations;
+using NotifyHub.Storage;
+
+namespace NotifyHub;
+
+/// <summary>Builds the custom handler: services, then every function's endpoint.</summary>
+public static class FunctionApp
+{
+    public static WebApplication Build(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        // The Functions host starts the handler with its app root and a port of its choosing.
+        var appRoot = builder.Configuration["FUNCTIONS_APP_ROOT_PATH"] ?? AppContext.BaseDirectory;
+        var port = builder.Configuration["FUNCTIONS_CUSTOMHANDLER_PORT"] ?? builder.Configuration["Handler:Port"] ?? "5080";
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; });
+
+        builder.Services.AddHubServices(builder.Configuration, appRoot);
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        MapFunctions(app);
+        return app;
+    }
+
+    public static IServiceCollection AddHubServices(this IServiceCollection services, IConfiguration configuration, string appRoot)
+    {
+        services.AddSingleton(TimeProvider.System);
+        services.AddProblemDetails();
+        services.AddHubStorage(configuration, appRoot);
+        services.AddHubAuth();
+        services.AddIncidents(configuration);
+        services.AddSingleton<OrganisationStore>();
+        return services;
+    }
+
+    private static void MapFunctions(WebApplication app)
+    {
+        // The host's readiness probe: any answer means ready.
+        app.MapGet("/", () => TypedResults.Ok(new { service = "NotifyHub", status = "ready" })).ExcludeFromDescription();
+
+        var api = app.MapGroup(FunctionEndpoints.RoutePrefix);
+        IngestIncident.Map(api);
+        GetIncidentStatus.Map(api);
+        CreateOrganisation.Map(api);
+        GetOrganisation.Map(api);
+        IssueApiKey.Map(api);
+        RevokeApiKey.Map(api);
+
+        SweepUnqueuedIncidents.Map(app);
+    }
+}

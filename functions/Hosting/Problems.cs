@@ -1,0 +1,39 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using NotifyHub.Domain.Validation;
+
+namespace NotifyHub.Hosting;
+
+/// <summary>Every error answer the hub gives, as RFC 9457 problem+json, made here and nowhere else.</summary>
+public static class Problems
+{
+    public static ValidationProblem Invalid(FieldErrors errors) =>
+        TypedResults.ValidationProblem(errors.ToDictionary(),
+            title: "The request has invalid fields.",
+            detail: "Each entry in 'errors' names a bad field and why; nothing was stored.",
+            type: "https://notifyhub.example/problems/validation");
+
+    public static ValidationProblem Invalid(string field, string reason)
+    {
+        var errors = new FieldErrors();
+        errors.Add(field, reason);
+        return Invalid(errors);
+    }
+
+    public static ProblemHttpResult Forbidden(string detail) =>
+        Problem(StatusCodes.Status403Forbidden, "Forbidden", detail, "forbidden");
+
+    public static ProblemHttpResult NotFound(string detail) =>
+        Problem(StatusCodes.Status404NotFound, "Not found", detail, "not-found");
+
+    public static ProblemHttpResult Conflict(string detail) =>
+        Problem(StatusCodes.Status409Conflict, "Conflict", detail, "conflict");
+
+    public static ProblemHttpResult TooLarge(long limit) =>
+        Problem(StatusCodes.Status413PayloadTooLarge, "Request body too large", $"The body must be at most {limit} bytes.", "too-large");
+
+    public static ProblemHttpResult UnsupportedMediaType() =>
+        Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", "Send the body as application/json.", "media-type");
+
+    private static ProblemHttpResult Problem(int status, string title, string detail, string type) =>
+        TypedResults.Problem(detail, statusCode: status, title: title, type: "https://notifyhub.example/problems/" + type);
+}

@@ -1,0 +1,11 @@
+namespace NotifyHub.Incidents;
+
+public static class IncidentsRegistration
+{
+    public static IServiceCollection AddIncidents(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<IngestOptions>().Bind(configuration.GetSection(IngestOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IncidentStore>();
+        return services;
+    }
+}

@@ -1,0 +1,74 @@
+using Microsoft.Extensions.Options;
+using NotifyHub.Auth;
+using NotifyHub.Domain.Incidents;
+using NotifyHub.Domain.Validation;
+using NotifyHub.Hosting;
+using NotifyHub.Incidents;
+
+namespace NotifyHub.Functions;
+
+/// <summary>
+/// <c>POST /api/incidents</c>: a police force submits an incident. Validated completely, stored
+/// before it is acknowledged, queued for routing, idempotent on (force, incident reference).
+/// </summary>
+public static class IngestIncident
+{
+    public sealed record Accepted(string IncidentId, string Status, string StatusUrl);
+
+    public static void Map(IEndpointRouteBuilder api) =>
+        api.MapPost("/incidents", HandleAsync).RequireAuthorization(Roles.Police).AsFunction(nameof(IngestIncident));
+
+    private static async Task<IResult> HandleAsync(
+        HttpContext context, IncidentStore store, IOptions<IngestOptions> options, TimeProvider time, ILoggerFactory loggers)
+    {
+        var logger = loggers.CreateLogger(nameof(IngestIncident));
+        var caller = context.Caller();
+        var ct = context.RequestAborted;
+
+        var (document, problem) = await JsonBody.ReadAsync(context.Request, options.Value.MaxBodyBytes, ct);
+        if (problem is not null) return problem;
+        Validated<Incident> validated;
+        using (document)
+        {
+            validated = IncidentValidator.Validate(document!.RootElement, time.GetUtcNow(), options.Value.Rules);
+        }
+        if (!validated.IsValid)
+        {
+            IncidentsLog.Invalid(logger, validated.Errors.ToDictionary().Count, caller.ForceCode);
+            return Problems.Invalid(validated.Errors);
+        }
+        var incident = validated.Value!;
+        if (incident.ForceCode != caller.ForceCode)
+        {
+            return Problems.Forbidden($"This API key submits incidents for force {caller.ForceCode}, not {incident.ForceCode}.");
+        }
+
+        var outcome = await store.StoreAsync(incident, caller.KeyId, ct);
+        switch (outcome.Result)
+        {
+            case StoreResult.Conflict:
+                IncidentsLog.ReferenceConflict(logger, outcome.IncidentId, incident.ForceCode);
+                return Problems.Conflict(
+                    $"Incident reference {incident.IncidentReference} was already submitted with different content (incident {outcome.IncidentId}). " +
+                    "Amendments are not accepted on this endpoint; a retry must send exactly the same incident.");
+            case StoreResult.Duplicate:
+                IncidentsLog.Duplicate(logger, outcome.IncidentId, incident.ForceCode);
+                break;
+            default:
+                IncidentsLog.Accepted(logger, outcome.IncidentId, incident.ForceCode, incident.RiskLevel.ToString(), incident.Children.Count);
+                try
+                {
+                    await store.EnqueueAsync(new IncidentQueued(outcome.IncidentId, incident.ForceCode, incident.IncidentReference), ct);
+                }
+                catch (Exception e) when (e is Azure.RequestFailedException or HttpRequestException or OperationCanceledException)
+                {
+                    // Stored is safe: the outbox row stays and SweepUnqueuedIncidents queues it.
+                    IncidentsLog.EnqueueFailed(logger, e, outcome.IncidentId);
+                }
+                break;
+        }
+
+        var statusUrl = $"/api/incidents/{Uri.EscapeDataString(incident.ForceCode)}/{Uri.EscapeDataString(incident.IncidentReference)}";
+        return TypedResults.Accepted(statusUrl, new Accepted(outcome.IncidentId, "accepted", statusUrl));
+    }
+}

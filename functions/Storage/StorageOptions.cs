@@ -1,0 +1,26 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace NotifyHub.Storage;
+
+/// <summary>The storage account the hub keeps its state and queues in (the host's own <c>AzureWebJobsStorage</c>).</summary>
+public sealed class StorageOptions
+{
+    [Required(ErrorMessage = "AzureWebJobsStorage is not set: give the storage connection string (the DevHost sets it for you).")]
+    public string ConnectionString { get; set; } = "";
+
+    /// <summary>host.json <c>extensions.queues.messageEncoding</c>: how messages must be written for the queue trigger to read them.</summary>
+    public string MessageEncoding { get; set; } = "base64";
+}
+
+/// <summary>Table and queue names, in one place.</summary>
+public static class StorageNames
+{
+    public const string IncidentsTable = "Incidents";
+    public const string ApiKeysTable = "ApiKeys";
+    public const string OrganisationsTable = "Organisations";
+
+    public const string IncidentsQueue = "incidents";
+
+    public static readonly string[] Tables = [IncidentsTable, ApiKeysTable, OrganisationsTable];
+    public static readonly string[] Queues = [IncidentsQueue];
+}
