@@ -1,5 +1,5 @@
 using NotifyHub.Auth;
-using NotifyHub.Domain.Organisations;
+using NotifyHub.Domain.Directory;
 using NotifyHub.Hosting;
 using NotifyHub.Organisations;
 

@@ -1,6 +1,6 @@
 using Azure;
 using Azure.Data.Tables;
-using NotifyHub.Domain.Organisations;
+using NotifyHub.Domain.Directory;
 using NotifyHub.Storage;
 
 namespace NotifyHub.Organisations;
@@ -39,7 +39,7 @@ public sealed class OrganisationStore(TableServiceClient tables, TimeProvider ti
         var row = await Table.GetEntityIfExistsAsync<TableEntity>(id, ProfileRow, cancellationToken: cancellationToken);
         if (!row.HasValue) return null;
         var e = row.Value!;
-        return new Organisation(id, e.GetString("Type"), e.GetString("Name"), e.GetString("ForceCode"), e.GetString("LaCode"),
-            e.GetBoolean("Active") ?? true);
+        return new Organisation(id, e.GetString("Type"), e.GetString("Name"), e.GetBoolean("Active") ?? true,
+            ForceCode: e.GetString("ForceCode"), LaCode: e.GetString("LaCode"));
     }
 }

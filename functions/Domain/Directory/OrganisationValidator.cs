@@ -2,21 +2,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using NotifyHub.Domain.Validation;
 
-namespace NotifyHub.Domain.Organisations;
-
-/// <summary>The kinds of organisation the hub knows. NPS and CRC SPOCs stay distinct (action plan 2.12).</summary>
-public static class OrganisationTypes
-{
-    public const string PoliceForce = "police-force";
-
-    public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
-    {
-        PoliceForce, "school", "early-years-setting", "health-visiting-team", "school-nursing-team", "midwifery-team",
-        "nps-spoc", "crc-spoc", "yos-team", "mash", "la-education-safeguarding-team", "marac-coordinator", "partnership-lead",
-    };
-}
-
-public sealed record Organisation(string Id, string Type, string Name, string? ForceCode, string? LaCode, bool Active);
+namespace NotifyHub.Domain.Directory;
 
 public static partial class OrganisationValidator
 {
@@ -34,13 +20,13 @@ public static partial class OrganisationValidator
         f.RefuseUnknownFields();
 
         if (type is not null && !OrganisationTypes.All.Contains(type))
-            f.Fail("type", "must be one of: " + string.Join(", ", OrganisationTypes.All.Order(StringComparer.Ordinal)));
+            f.Fail("type", "must be one of: " + string.Join(", ", OrganisationTypes.All));
         if (type == OrganisationTypes.PoliceForce && forceCode is null && !f.Failed("forceCode"))
             f.Fail("forceCode", "is required for a police force");
         if (type is not null && type != OrganisationTypes.PoliceForce && forceCode is not null)
             f.Fail("forceCode", "is only for police forces");
 
-        return errors.Any ? new(null, errors) : new(new Organisation(id!, type!, name!, forceCode, laCode, Active: true), errors);
+        return errors.Any ? new(null, errors) : new(new Organisation(id!, type!, name!, Active: true, ForceCode: forceCode, LaCode: laCode), errors);
     }
 
     [GeneratedRegex("^[a-z0-9][a-z0-9-]{1,63}$")] private static partial Regex IdPattern();
