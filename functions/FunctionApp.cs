@@ -33,7 +33,18 @@ public static class FunctionApp
     public static IServiceCollection AddHubServices(this IServiceCollection services, IConfiguration configuration, string appRoot)
     {
         services.AddSingleton(TimeProvider.System);
-        services.AddProblemDetails();
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
+        {
+            // Empty-bodied answers from authentication and routing get a sentence saying what to do.
+            context.ProblemDetails.Detail ??= context.ProblemDetails.Status switch
+            {
+                StatusCodes.Status401Unauthorized => $"Send a valid API key in the {ApiKeyAuthenticationHandler.Header} header.",
+                StatusCodes.Status403Forbidden => "This API key's organisation may not call this endpoint.",
+                StatusCodes.Status404NotFound => "There is no such endpoint.",
+                StatusCodes.Status405MethodNotAllowed => "This endpoint does not accept that method.",
+                _ => null,
+            };
+        });
         services.AddHubStorage(configuration, appRoot);
         services.AddHubAuth();
         services.AddIncidents(configuration);
