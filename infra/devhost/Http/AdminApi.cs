@@ -86,10 +86,8 @@ internal sealed class AdminApi(
         var body = await reader.ReadToEndAsync(context.RequestAborted);
         if (string.IsNullOrWhiteSpace(body)) return null;
         using var json = JsonDocument.Parse(body);
-        return json.RootElement.ValueKind == JsonValueKind.Object
-            && json.RootElement.TryGetProperty("input", out var input)
-            && input.ValueKind == JsonValueKind.String
-            ? input.GetString()
-            : throw new JsonException("no input");
+        if (json.RootElement.ValueKind != JsonValueKind.Object) throw new JsonException("The body is not a JSON object.");
+        if (!json.RootElement.TryGetProperty("input", out var input) || input.ValueKind == JsonValueKind.Null) return null;
+        return input.ValueKind == JsonValueKind.String ? input.GetString() : throw new JsonException("input is not a string.");
     }
 }
