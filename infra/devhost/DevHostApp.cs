@@ -91,6 +91,7 @@ public static class DevHostApp
             builder.WebHost.UseKestrelCore().ConfigureKestrel(k => k.Listen(IPAddress.Loopback, options.HttpPort));
             builder.Services.AddRouting();
             builder.Services.AddHttpForwarder();
+            builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostLifetime, NoConsoleLifetime>();
             builder.Services.AddLogging();
             builder.Services.AddSingleton(loggerFactory);
             var app = builder.Build();

@@ -76,6 +76,9 @@ internal static partial class Log
     public static partial void TimerError(ILogger logger, Exception exception, string function);
 
     // 5xx: HTTP front door
-    [LoggerMessage(500, LogLevel.Warning, "Forwarding {Method} {Path} to '{Function}' failed: {Error}")]
-    public static partial void ForwardFailed(ILogger logger, string method, string path, string function, string error);
+    [LoggerMessage(501, LogLevel.Information, "Executed '{Function}' ({Method} {Route}) -> {StatusCode} in {DurationMs} ms (forwarded)")]
+    public static partial void Forwarded(ILogger logger, string function, string method, string route, int statusCode, long durationMs);
+
+    [LoggerMessage(500, LogLevel.Warning, "Forwarding {Method} {Route} to '{Function}' failed: {Error}")]
+    public static partial void ForwardFailed(ILogger logger, string method, string route, string function, string error);
 }

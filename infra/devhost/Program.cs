@@ -26,7 +26,10 @@ var section = config.GetSection("DevHost");
 
 using var loggerFactory = LoggerFactory.Create(b => b
     .AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; })
-    .SetMinimumLevel(LogLevel.Information));
+    .SetMinimumLevel(LogLevel.Information)
+    // Per-request framework logs drown the function logs; the DevHost logs what it forwards and runs.
+    .AddFilter("Microsoft.AspNetCore", LogLevel.Warning)
+    .AddFilter("Yarp", LogLevel.Warning));
 
 string scriptRoot;
 if (section["ScriptRoot"] is { Length: > 0 } configured)

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Yarp.ReverseProxy.Forwarder;
@@ -16,6 +17,9 @@ internal sealed class FrontDoor(
     private readonly ForwarderRequestConfig _config = new()
     {
         ActivityTimeout = activityTimeout == Timeout.InfiniteTimeSpan ? TimeSpan.FromDays(1) : activityTimeout,
+        // The host forwards with a plain HttpClient: HTTP/1.1 to the handler.
+        Version = System.Net.HttpVersion.Version11,
+        VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
     };
 
     public async Task HandleAsync(HttpContext context)
@@ -31,9 +35,12 @@ internal sealed class FrontDoor(
         {
             case RouteTable.Outcome.Matched:
                 // The original path and query, all headers and the raw body; the handler's answer comes back as is.
+                var started = Stopwatch.GetTimestamp();
                 var error = await forwarder.SendAsync(context, _destination, handlerClient, _config, HttpTransformer.Default);
                 if (error != ForwarderError.None)
-                    Log.ForwardFailed(logger, context.Request.Method, context.Request.Path.Value ?? "/", function!.Name, error.ToString());
+                    Log.ForwardFailed(logger, context.Request.Method, function!.Route, function.Name, error.ToString());
+                Log.Forwarded(logger, function!.Name, context.Request.Method, function.Route, context.Response.StatusCode,
+                    (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                 break;
             case RouteTable.Outcome.MethodNotAllowed:
                 await Problems.WriteAsync(context, StatusCodes.Status404NotFound, "Not Found",
