@@ -108,8 +108,8 @@ public static class DevHostApp
             var frontDoor = new FrontDoor(routes, new AdminApi(runners, options.MasterKey, inFlight, abort.Token),
                 app.Services.GetRequiredService<IHttpForwarder>(), forwarderClient, handlerAddress, root.Host.InvocationTimeout, logger);
             app.Run(frontDoor.HandleAsync);
-            await app.StartAsync(cancellationToken);
             resources.Push(app);
+            await app.StartAsync(cancellationToken);
             var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
 
             var listening = queueListeners.Select(l => Task.Run(() => l.RunAsync(stopping.Token, abort.Token), CancellationToken.None))

@@ -15,5 +15,8 @@ internal sealed class InFlight
         return task;
     }
 
-    public Task WhenAllAsync() => Task.WhenAll(_running.Keys);
+    /// <summary>Completes when every tracked invocation has ended, however it ended.</summary>
+    public Task WhenAllAsync() =>
+        Task.WhenAll(_running.Keys.Select(t => t.ContinueWith(_ => { }, CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default)));
 }

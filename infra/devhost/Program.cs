@@ -66,14 +66,15 @@ try
 {
     host = await DevHostApp.StartAsync(options, loggerFactory, stop.Token);
 }
-catch (Exception e) when (e is DevHostConfigurationException or TimeoutException or InvalidOperationException)
-{
-    Console.Error.WriteLine("DevHost could not start: " + e.Message);
-    return 1;
-}
 catch (OperationCanceledException)
 {
     return 130;
+}
+catch (Exception e)
+{
+    // Configuration, a busy port, a handler that never got ready, unreachable storage: say it plainly.
+    Console.Error.WriteLine("DevHost could not start: " + e.Message);
+    return 1;
 }
 
 await using (host)

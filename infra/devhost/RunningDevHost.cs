@@ -93,7 +93,9 @@ public sealed class RunningDevHost : IAsyncDisposable
         {
             using var graceTimeout = new CancellationTokenSource(_grace);
             if (web is not null) await web.StopAsync(graceTimeout.Token);
-            var work = Task.WhenAll(_listeners.Append(_inFlight.WhenAllAsync()));
+            // Listeners log their own failures; stopping waits for them however they ended.
+            var work = Task.WhenAll(_listeners.Append(_inFlight.WhenAllAsync()))
+                .ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             try
             {
                 await work.WaitAsync(_grace);
@@ -102,7 +104,7 @@ public sealed class RunningDevHost : IAsyncDisposable
             {
                 Log.GraceExpired(_logger, (long)_grace.TotalMilliseconds);
                 await _abort.CancelAsync();
-                await work.WaitAsync(TimeSpan.FromSeconds(10)).ContinueWith(_ => { }, TaskScheduler.Default);
+                await work.WaitAsync(TimeSpan.FromSeconds(10)).ContinueWith(_ => { }, TaskScheduler.Default); // bounded: never hang the stop
             }
         }
         finally

@@ -76,8 +76,9 @@ internal sealed class QueueListener
             {
                 return;
             }
-            catch (RequestFailedException e)
+            catch (Exception e) when (e is not OperationCanceledException)
             {
+                // Storage down or unreachable: keep polling (with backoff) rather than stop listening.
                 Log.QueueOperationFailed(_logger, e, _function.Name);
                 delay = backoff.Empty();
             }
@@ -164,9 +165,10 @@ internal sealed class QueueListener
             // Stopped mid-invocation: make the message visible again now rather than after the lease.
             await ReleaseQuietlyAsync(message.MessageId, receipt.Value);
         }
-        catch (RequestFailedException e)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            // E.g. the lease lapsed and another receiver owns the message now; it is not lost.
+            // E.g. the lease lapsed and another receiver owns the message now, or storage is down:
+            // the message is not lost, it reappears when its lease lapses.
             Log.QueueOperationFailed(_logger, e, _function.Name);
         }
     }

@@ -49,8 +49,9 @@ internal sealed class TimerListener(
             {
                 return;
             }
-            catch (Azure.RequestFailedException e)
+            catch (Exception e) when (e is not OperationCanceledException)
             {
+                // Storage down or unreachable: try for the lock again rather than stop the timer.
                 Log.TimerError(logger, e, function.Name);
                 try
                 {
