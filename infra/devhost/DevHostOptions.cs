@@ -1,0 +1,41 @@
+namespace NotifyHub.DevHost;
+
+/// <summary>How to run the DevHost. Validated by <see cref="DevHostApp.StartAsync"/> before anything starts.</summary>
+public sealed record DevHostOptions
+{
+    /// <summary>The script root: host.json, one folder per function with its function.json, and the handler.</summary>
+    public required string ScriptRoot { get; init; }
+
+    /// <summary>The front door's port on 127.0.0.1 (HTTP functions and /admin). 0 picks a free port.</summary>
+    public int HttpPort { get; init; } = 7071;
+
+    /// <summary>The port the handler is told to listen on (FUNCTIONS_CUSTOMHANDLER_PORT). 0 picks a free one, as the host does.</summary>
+    public int HandlerPort { get; init; }
+
+    /// <summary>AzureWebJobsStorage. Null: use the app setting of that name, and failing that start Azurite.</summary>
+    public string? StorageConnectionString { get; init; }
+
+    /// <summary>Where a DevHost-started Azurite keeps its data. Null: &lt;repo root&gt;/.azurite.</summary>
+    public string? AzuriteFolder { get; init; }
+
+    /// <summary>Names the timer status and lock blobs, as the Functions host id does.</summary>
+    public string HostId { get; init; } = "notifyhub-devhost";
+
+    /// <summary>App settings passed to the handler after local.settings.json's Values (these win).</summary>
+    public IReadOnlyDictionary<string, string?> AppSettings { get; init; } = new Dictionary<string, string?>();
+
+    /// <summary>Attach to a handler already listening here instead of starting the process.</summary>
+    public Uri? ExistingHandler { get; init; }
+
+    /// <summary>When set, /admin requires it in the x-functions-key header.</summary>
+    public string? MasterKey { get; init; }
+
+    /// <summary>Run only these functions (like <c>func start --functions</c>). Null runs all.</summary>
+    public IReadOnlyList<string>? Functions { get; init; }
+
+    /// <summary>The clock behind timers, polling and leases.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>How long in-flight invocations may run on after a stop is asked for.</summary>
+    public TimeSpan ShutdownGrace { get; init; } = TimeSpan.FromSeconds(5);
+}

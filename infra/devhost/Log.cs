@@ -1,0 +1,84 @@
+using Microsoft.Extensions.Logging;
+
+namespace NotifyHub.DevHost;
+
+/// <summary>Every operational event the DevHost logs. Message bodies are never logged.</summary>
+internal static partial class Log
+{
+    // 1xx: start-up and the handler process
+    [LoggerMessage(100, LogLevel.Information, "Starting handler {Executable} on port {Port}")]
+    public static partial void HandlerStarting(ILogger logger, string executable, int port);
+
+    [LoggerMessage(101, LogLevel.Information, "Handler is ready at {Address} after {ElapsedMs} ms")]
+    public static partial void HandlerReady(ILogger logger, Uri address, long elapsedMs);
+
+    [LoggerMessage(102, LogLevel.Information, "{Line}")]
+    public static partial void HandlerOutput(ILogger logger, string line);
+
+    [LoggerMessage(103, LogLevel.Critical, "The handler process exited unexpectedly with code {ExitCode}; the DevHost is stopping")]
+    public static partial void HandlerDied(ILogger logger, int exitCode);
+
+    [LoggerMessage(104, LogLevel.Information, "Started Azurite (blob {BlobPort}, queue {QueuePort}, table {TablePort}) with data in {Folder}")]
+    public static partial void AzuriteStarted(ILogger logger, int blobPort, int queuePort, int tablePort, string folder);
+
+    [LoggerMessage(105, LogLevel.Information, "DevHost listening on {Address} with {FunctionCount} functions")]
+    public static partial void Listening(ILogger logger, Uri address, int functionCount);
+
+    [LoggerMessage(106, LogLevel.Information, "DevHost stopped")]
+    public static partial void Stopped(ILogger logger);
+
+    [LoggerMessage(107, LogLevel.Warning, "In-flight invocations did not finish within {GraceMs} ms of the stop; cancelling them")]
+    public static partial void GraceExpired(ILogger logger, long graceMs);
+
+    // 2xx: invocations
+    [LoggerMessage(200, LogLevel.Information, "Executing '{Function}' (Reason='{Reason}', Id={InvocationId})")]
+    public static partial void Executing(ILogger logger, string function, string reason, Guid invocationId);
+
+    [LoggerMessage(201, LogLevel.Information, "Executed '{Function}' (Succeeded, Id={InvocationId}, Duration={DurationMs}ms)")]
+    public static partial void Succeeded(ILogger logger, string function, Guid invocationId, long durationMs);
+
+    [LoggerMessage(202, LogLevel.Error, "Executed '{Function}' (Failed, Id={InvocationId}, Duration={DurationMs}ms, Status={StatusCode}): {Reason}")]
+    public static partial void Failed(ILogger logger, string function, Guid invocationId, long durationMs, int? statusCode, string reason);
+
+    [LoggerMessage(203, LogLevel.Information, "{Function}: {Message}")]
+    public static partial void HandlerLog(ILogger logger, string function, string message);
+
+    // 3xx: queues
+    [LoggerMessage(300, LogLevel.Warning, "Message {MessageId} of '{Function}' moved to {PoisonQueue} after {DequeueCount} attempts")]
+    public static partial void MovedToPoison(ILogger logger, string messageId, string function, string poisonQueue, long dequeueCount);
+
+    [LoggerMessage(301, LogLevel.Warning, "Message {MessageId} of '{Function}' failed (attempt {DequeueCount}); visible again in {VisibilityTimeout}")]
+    public static partial void Released(ILogger logger, string messageId, string function, long dequeueCount, TimeSpan visibilityTimeout);
+
+    [LoggerMessage(302, LogLevel.Error, "Message {MessageId} of '{Function}' is not valid base64 (host.json messageEncoding is base64); it can never succeed")]
+    public static partial void Undecodable(ILogger logger, string messageId, string function);
+
+    [LoggerMessage(303, LogLevel.Error, "Message {MessageId} of '{Function}' failed {DequeueCount} times but queue {Queue} has no poison queue; it stays invisible until its lease lapses")]
+    public static partial void NoPoisonQueue(ILogger logger, string messageId, string function, string queue, long dequeueCount);
+
+    [LoggerMessage(304, LogLevel.Warning, "Queue operation for '{Function}' failed")]
+    public static partial void QueueOperationFailed(ILogger logger, Exception exception, string function);
+
+    // 4xx: timers
+    [LoggerMessage(400, LogLevel.Information, "Timer '{Function}' is past due on startup (was due {Due}); executing now")]
+    public static partial void PastDue(ILogger logger, string function, DateTimeOffset due);
+
+    [LoggerMessage(401, LogLevel.Debug, "Timer '{Function}' occurrence {Occurrence} was already taken by another instance")]
+    public static partial void OccurrenceTaken(ILogger logger, string function, DateTimeOffset occurrence);
+
+    [LoggerMessage(402, LogLevel.Information, "Timer '{Function}': this instance holds the listener lock")]
+    public static partial void LockAcquired(ILogger logger, string function);
+
+    [LoggerMessage(403, LogLevel.Warning, "Timer '{Function}': lost the listener lock")]
+    public static partial void LockLost(ILogger logger, Exception? exception, string function);
+
+    [LoggerMessage(404, LogLevel.Warning, "Timer '{Function}' failed to run")]
+    public static partial void TimerError(ILogger logger, Exception exception, string function);
+
+    // 5xx: HTTP front door
+    [LoggerMessage(501, LogLevel.Information, "Executed '{Function}' ({Method} {Route}) -> {StatusCode} in {DurationMs} ms (forwarded)")]
+    public static partial void Forwarded(ILogger logger, string function, string method, string route, int statusCode, long durationMs);
+
+    [LoggerMessage(500, LogLevel.Warning, "Forwarding {Method} {Route} to '{Function}' failed: {Error}")]
+    public static partial void ForwardFailed(ILogger logger, string method, string route, string function, string error);
+}

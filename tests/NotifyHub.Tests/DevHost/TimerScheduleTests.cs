@@ -1,0 +1,74 @@
+using NCrontab;
+using NotifyHub.DevHost.Handler;
+using NotifyHub.DevHost.Timers;
+
+namespace NotifyHub.Tests.DevHost;
+
+public class TimerScheduleTests
+{
+    private static readonly DateTimeOffset Noon = new(2026, 3, 29, 12, 0, 0, TimeSpan.Zero);
+    private static CrontabSchedule Parse(string expression) =>
+        CrontabSchedule.Parse(expression, new CrontabSchedule.ParseOptions { IncludingSeconds = true });
+
+    [Theory]
+    [InlineData("0 */5 * * * *", "2026-03-29T12:05:00Z")]
+    [InlineData("*/2 * * * * *", "2026-03-29T12:00:02Z")]
+    [InlineData("0 30 1 * * *", "2026-03-30T01:30:00Z")] // UTC: the night the UK clocks change makes no difference
+    [InlineData("0 0 9 * * Mon", "2026-03-30T09:00:00Z")]
+    public void The_next_occurrence_is_strictly_after_the_given_time_in_UTC(string expression, string expected)
+    {
+        Assert.Equal(DateTimeOffset.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), TimerSchedule.NextOccurrence(Parse(expression), Noon));
+    }
+
+    [Theory]
+    [InlineData("*/10 * * * * *", null, false)]
+    [InlineData("0 * * * * *", null, true)]
+    [InlineData("0 0 2 * * *", null, true)]
+    [InlineData("0 0 2 * * *", false, false)]
+    [InlineData("* * * * * *", true, true)]
+    public void Schedules_recurring_at_most_once_a_minute_are_monitored_by_default(string expression, bool? configured, bool expected)
+    {
+        Assert.Equal(expected, TimerSchedule.UseMonitor(Parse(expression), configured, Noon));
+    }
+
+    [Fact]
+    public void A_monitored_timer_whose_stored_Next_has_passed_runs_past_due_for_that_occurrence()
+    {
+        var stored = new ScheduleStatus(Noon.AddDays(-2), Noon.AddDays(-1), Noon.AddDays(-2));
+        Assert.Equal(new StartupDecision(StartupAction.RunPastDue, Noon.AddDays(-1)),
+            TimerSchedule.OnStartup(stored, Noon, useMonitor: true, runOnStartup: true));
+    }
+
+    [Fact]
+    public void Past_due_is_not_checked_without_the_monitor_and_runOnStartup_applies_instead()
+    {
+        var stored = new ScheduleStatus(Noon.AddDays(-2), Noon.AddDays(-1), Noon.AddDays(-2));
+        Assert.Equal(StartupAction.RunOnStartup, TimerSchedule.OnStartup(stored, Noon, useMonitor: false, runOnStartup: true).Action);
+        Assert.Equal(StartupAction.None, TimerSchedule.OnStartup(stored, Noon, useMonitor: false, runOnStartup: false).Action);
+    }
+
+    [Fact]
+    public void A_timer_that_is_not_due_or_has_no_status_waits_for_its_schedule()
+    {
+        var future = new ScheduleStatus(Noon.AddDays(-1), Noon.AddHours(1), Noon.AddDays(-1));
+        Assert.Equal(StartupAction.None, TimerSchedule.OnStartup(future, Noon, useMonitor: true, runOnStartup: false).Action);
+        Assert.Equal(StartupAction.None, TimerSchedule.OnStartup(null, Noon, useMonitor: true, runOnStartup: false).Action);
+    }
+
+    [Fact]
+    public void An_occurrence_can_be_claimed_only_if_it_is_later_than_the_last_recorded_run()
+    {
+        var stored = new ScheduleStatus(Noon, Noon.AddMinutes(5), Noon);
+        Assert.True(TimerSchedule.CanClaim(null, Noon));
+        Assert.True(TimerSchedule.CanClaim(stored, Noon.AddMinutes(5)));
+        Assert.False(TimerSchedule.CanClaim(stored, Noon));
+        Assert.False(TimerSchedule.CanClaim(stored, Noon.AddMinutes(-5)));
+    }
+
+    [Fact]
+    public void After_a_run_the_status_records_the_occurrence_and_the_one_after_it()
+    {
+        var ranAt = Noon.AddMilliseconds(40);
+        Assert.Equal(new ScheduleStatus(Noon, Noon.AddMinutes(5), ranAt), TimerSchedule.AfterRun(Parse("0 */5 * * * *"), Noon, ranAt));
+    }
+}
