@@ -23,13 +23,15 @@ public static class IngestBenchmark
         var requests = IntArg(args, "--requests", 2000);
         var concurrency = IntArg(args, "--concurrency", 8);
         var warmup = Math.Min(200, requests / 5);
+        // Azurite keeps data on disk by default and stalls while it saves; --on-disk measures that too.
+        var inMemory = !args.Contains("--on-disk");
         var root = FindRoot();
         var configuration = typeof(IngestBenchmark).Assembly.Location.Contains("/release/", StringComparison.Ordinal) ? "release" : "debug";
         var scriptRoot = Path.Combine(root, "artifacts", "bin", "NotifyHub.Functions", configuration);
 
         var folder = Path.Combine(Path.GetTempPath(), "notifyhub-bench-" + Guid.NewGuid().ToString("N")[..8]);
         await using var azurite = await Azurite.StartAsync(Azurite.FindExecutable(root)
-            ?? throw new InvalidOperationException("Run `npm ci` first: Azurite is not installed."), folder);
+            ?? throw new InvalidOperationException("Run `npm ci` first: Azurite is not installed."), folder, inMemory: inMemory);
         await using var host = await DevHostApp.StartAsync(new DevHostOptions
         {
             ScriptRoot = scriptRoot,
@@ -90,20 +92,22 @@ public static class IngestBenchmark
         var baseline = Merge("baseline: table insert + queue send (SDK)", baselineRuns);
         var ingest = Merge("POST /api/incidents through the DevHost", ingestRuns);
 
-        var report = Report(baseline, ingest, requests, concurrency, configuration);
+        var report = Report(baseline, ingest, requests, concurrency, configuration, inMemory);
         Console.WriteLine(report);
         var results = Path.Combine(root, "bench", "results");
         Directory.CreateDirectory(results);
-        await File.WriteAllTextAsync(Path.Combine(results, "ingest.md"), report);
-        Console.WriteLine($"Written to {Path.Combine(results, "ingest.md")}");
+        await File.WriteAllTextAsync(Path.Combine(results, ResultsFile(inMemory)), report);
+        Console.WriteLine($"Written to {Path.Combine(results, ResultsFile(inMemory))}");
         try { Directory.Delete(folder, recursive: true); } catch (IOException) { }
         return 0;
     }
 
+    private static string ResultsFile(bool inMemory) => inMemory ? "ingest.md" : "ingest-on-disk.md";
+
     private static Latencies Merge(string name, List<Latencies> runs) =>
         new(name, runs.SelectMany(r => r.Milliseconds).ToList(), TimeSpan.FromTicks(runs.Sum(r => r.Elapsed.Ticks)));
 
-    private static string Report(Latencies baseline, Latencies ingest, int requests, int concurrency, string configuration)
+    private static string Report(Latencies baseline, Latencies ingest, int requests, int concurrency, string configuration, bool inMemory)
     {
         var ratio = ingest.P99 / baseline.P99;
         var c = CultureInfo.InvariantCulture;
@@ -111,9 +115,9 @@ public static class IngestBenchmark
         sb.AppendLine("# Ingest benchmark");
         sb.AppendLine();
         sb.AppendLine(c, $"Run: {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, {configuration} build, " +
-                         $"{requests} requests of each kind, {concurrency} concurrent clients, Azurite on loopback.");
+                         $"{requests} requests of each kind, {concurrency} concurrent clients, Azurite on loopback ({(inMemory ? "in-memory persistence" : "on disk")}).");
         sb.AppendLine();
-        sb.AppendLine("Command: `dotnet build -c Release NotifyHub.sln && dotnet run -c Release --no-build --project bench/NotifyHub.Bench -- ingest`");
+        sb.AppendLine(c, $"Command: `dotnet build -c Release NotifyHub.sln && dotnet run -c Release --no-build --project bench/NotifyHub.Bench -- ingest{(inMemory ? "" : " --on-disk")}`");
         sb.AppendLine();
         sb.AppendLine("| measured | per second | p50 ms | p99 ms |");
         sb.AppendLine("|---|---:|---:|---:|");

@@ -47,7 +47,7 @@ public sealed partial class Azurite : IAsyncDisposable
 
     public static async Task<Azurite> StartAsync(
         string executable, string dataFolder, int blobPort = 0, int queuePort = 0, int tablePort = 0,
-        TimeSpan? startTimeout = null, CancellationToken cancellationToken = default)
+        TimeSpan? startTimeout = null, bool inMemory = false, CancellationToken cancellationToken = default)
     {
         Directory.CreateDirectory(dataFolder);
         var info = new ProcessStartInfo(executable)
@@ -59,13 +59,12 @@ public sealed partial class Azurite : IAsyncDisposable
         foreach (var arg in new[]
         {
             "--blobPort", blobPort.ToString(), "--queuePort", queuePort.ToString(), "--tablePort", tablePort.ToString(),
-            "--location", dataFolder,
             // Azurite phones home unless told not to; this machine has no internet.
             "--disableTelemetry",
             // The Azure SDKs may speak a newer service API version than this Azurite release knows.
             "--skipApiVersionCheck",
             "--silent",
-        })
+        }.Concat(inMemory ? ["--inMemoryPersistence"] : ["--location", dataFolder]))
         {
             info.ArgumentList.Add(arg);
         }
