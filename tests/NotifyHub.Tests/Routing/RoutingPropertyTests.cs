@@ -1,3 +1,4 @@
+using System.Text;
 using NotifyHub.Domain.Directory;
 using NotifyHub.Domain.Incidents;
 using NotifyHub.Domain.Routing;
@@ -128,6 +129,29 @@ public class RoutingPropertyTests
             Router.Decide(incident, key => { asked.Add(key); return directory.Find(key); });
             var missing = asked.Where(k => !named.Contains(k)).ToList();
             return missing.Count == 0 ? null : "asked for unnamed keys: " + string.Join(", ", missing);
+        });
+    }
+
+    [Theory]
+    [InlineData(20261124)]
+    [InlineData(840)]
+    public void No_delivery_content_names_a_child_it_does_not_list_and_schools_health_and_LA_education_never_name_an_adult(int seed)
+    {
+        string[] noAdults = [T.School, T.EarlyYearsSetting, T.HealthVisitingTeam, T.SchoolNursingTeam, T.LaEducationSafeguardingTeam];
+        ForEachCase(seed, (incident, decision, _) =>
+        {
+            foreach (var delivery in decision.Deliveries)
+            {
+                var json = Encoding.UTF8.GetString(Projection.Build(incident, delivery, 2).ToJson());
+                for (var c = 0; c < incident.Children.Count; c++)
+                {
+                    if (!delivery.ChildIndexes.Contains(c) && incident.Children[c].GivenName is { } name && json.Contains(name, StringComparison.Ordinal))
+                        return $"{delivery.Recipient.Id} names child {c}, not listed";
+                }
+                if (noAdults.Contains(delivery.RecipientType) && incident.Adults.Any(a => json.Contains(a.GivenName, StringComparison.Ordinal)))
+                    return $"{delivery.Recipient.Id} ({delivery.RecipientType}) names an adult";
+            }
+            return null;
         });
     }
 
