@@ -1,0 +1,17 @@
+namespace NotifyHub.Domain.Routing;
+
+/// <summary>Cumulative risk (domain.md): how many earlier incidents a child had in the last 12 months.</summary>
+public static class RiskHistory
+{
+    /// <summary>
+    /// The earlier incident times in the 12 months before <paramref name="incidentTime"/>: from the same
+    /// instant a calendar year earlier (inclusive) up to, not including, <paramref name="incidentTime"/>
+    /// — so this incident, and any recorded after it, never count. Times are instants; the caller
+    /// passes one time per distinct earlier incident.
+    /// </summary>
+    public static int CountPrior(IEnumerable<DateTimeOffset> earlierIncidentTimes, DateTimeOffset incidentTime)
+    {
+        var from = incidentTime.AddYears(-1);
+        return earlierIncidentTimes.Count(t => t >= from && t < incidentTime);
+    }
+}

@@ -1,0 +1,41 @@
+using NotifyHub.Domain.Directory;
+
+namespace NotifyHub.Domain.Routing;
+
+/// <summary>
+/// The outcome of routing one incident: who gets a notification and why, and which expected shares
+/// could not be routed and why (domain.md, "Who gets what").
+/// </summary>
+public sealed record RoutingDecision(IReadOnlyList<PlannedDelivery> Deliveries, IReadOnlyList<UnroutedShare> Unrouted);
+
+/// <summary>One notification to one organisation for one incident.</summary>
+/// <param name="RecipientType">The organisation type the (first) rule looked for; see <see cref="OrganisationTypes"/>.</param>
+/// <param name="Rule">
+/// Every rule that chose this organisation, in routing-table order, joined with
+/// <see cref="RoutingRules.Separator"/> ('+'), e.g. <c>operation-encompass+nursery-class</c>. A single
+/// string keeps the delivery row flat; <see cref="Rules"/> splits it back.
+/// </param>
+/// <param name="ChildIndexes">The children this delivery concerns, as ascending indexes into the incident's children.</param>
+/// <param name="AdultIndexes">The adults this delivery concerns, as ascending indexes into the incident's adults.</param>
+public sealed record PlannedDelivery(
+    Organisation Recipient,
+    string RecipientType,
+    string Rule,
+    IReadOnlyList<int> ChildIndexes,
+    IReadOnlyList<int> AdultIndexes)
+{
+    public IReadOnlyList<string> Rules => Rule.Split(RoutingRules.Separator);
+}
+
+/// <summary>
+/// A share the routing table expected but could not make. It counts as missing ("unrouted") until
+/// someone resolves it. Child and adult indexes are null when the share concerns the whole incident
+/// (MASH, MARAC).
+/// </summary>
+/// <param name="Rule">The rule whose recipient could not be resolved.</param>
+/// <param name="RecipientType">The organisation type that rule expected.</param>
+/// <param name="Reason">A code from <see cref="UnroutedReasons"/>.</param>
+public sealed record UnroutedShare(string Rule, string RecipientType, int? ChildIndex, int? AdultIndex, string Reason)
+{
+    public string Description => UnroutedReasons.Describe(Reason);
+}
