@@ -12,7 +12,12 @@ public sealed record StoreOutcome(StoreResult Result, string IncidentId);
 
 public sealed record IncidentStatus(
     string IncidentId, string ForceCode, string IncidentReference, string Status,
-    DateTimeOffset ReceivedAt, string RiskLevel, int ChildCount);
+    DateTimeOffset ReceivedAt, DateTimeOffset? RoutedAt, string RiskLevel, int ChildCount);
+
+public sealed record StoredIncident(string IncidentId, string Status, Incident Incident)
+{
+    public bool IsRouted => Status == "routed";
+}
 
 /// <summary>The message on the <c>incidents</c> queue: keys only, never personal data.</summary>
 public sealed record IncidentQueued(string IncidentId, string ForceCode, string IncidentReference);
@@ -25,9 +30,6 @@ public sealed record IncidentQueued(string IncidentId, string ForceCode, string 
 /// </summary>
 public sealed class IncidentStore(TableServiceClient tables, QueueServiceClient queues, TimeProvider time)
 {
-    // A binary table property holds at most 64 KiB; larger payloads span several properties.
-    private const int ChunkBytes = 60 * 1024;
-
     private TableClient Table => tables.GetTableClient(StorageNames.IncidentsTable);
     private QueueClient Queue => queues.GetQueueClient(StorageNames.IncidentsQueue);
 
@@ -48,9 +50,7 @@ public sealed class IncidentStore(TableServiceClient tables, QueueServiceClient 
             ["ChildCount"] = incident.Children.Count,
             ["Status"] = "received",
         };
-        var chunks = canonical.Chunk(ChunkBytes).ToArray();
-        row["PayloadChunks"] = chunks.Length;
-        for (var i = 0; i < chunks.Length; i++) row["Payload" + i] = chunks[i];
+        LargeBinary.Write(row, "Payload", canonical);
 
         var outbox = new TableEntity(incident.ForceCode, OutboxRow(incident.IncidentReference))
         {
@@ -89,6 +89,35 @@ public sealed class IncidentStore(TableServiceClient tables, QueueServiceClient 
         }
     }
 
+    /// <summary>A stored incident with its id and status, or null when there is none.</summary>
+    public async Task<StoredIncident?> LoadAsync(string forceCode, string reference, CancellationToken cancellationToken)
+    {
+        var row = await Table.GetEntityIfExistsAsync<TableEntity>(forceCode, IncidentRow(reference), cancellationToken: cancellationToken);
+        if (!row.HasValue) return null;
+        var payload = LargeBinary.Read(row.Value!, "Payload") ?? throw new InvalidDataException("A stored incident has no payload.");
+        return new StoredIncident(row.Value!.GetString("IncidentId"), row.Value.GetString("Status"), IncidentJson.Deserialize(payload));
+    }
+
+    /// <summary>Marks the incident routed and clears any outbox row left by a crash: the sweep has nothing more to do for it.</summary>
+    public async Task MarkRoutedAsync(string forceCode, string reference, int deliveries, int unrouted, CancellationToken cancellationToken)
+    {
+        await Table.UpdateEntityAsync(new TableEntity(forceCode, IncidentRow(reference))
+        {
+            ["Status"] = "routed",
+            ["RoutedAt"] = time.GetUtcNow(),
+            ["DeliveryCount"] = deliveries,
+            ["UnroutedCount"] = unrouted,
+        }, ETag.All, TableUpdateMode.Merge, cancellationToken);
+        try
+        {
+            await Table.DeleteEntityAsync(forceCode, OutboxRow(reference), ETag.All, cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            // The usual case: cleared when the message was sent.
+        }
+    }
+
     public async Task<IncidentStatus?> GetStatusAsync(string forceCode, string reference, CancellationToken cancellationToken)
     {
         var incidentRow = IncidentRow(reference);
@@ -98,7 +127,7 @@ public sealed class IncidentStore(TableServiceClient tables, QueueServiceClient 
         TableEntity? incident = null;
         var inOutbox = false;
         await foreach (var row in Table.QueryAsync<TableEntity>(filter,
-            select: ["RowKey", "IncidentId", "ReceivedAt", "RiskLevel", "ChildCount", "Status"], cancellationToken: cancellationToken))
+            select: ["RowKey", "IncidentId", "ReceivedAt", "RoutedAt", "RiskLevel", "ChildCount", "Status"], cancellationToken: cancellationToken))
         {
             if (row.RowKey == incidentRow) incident = row;
             else inOutbox = true;
@@ -107,7 +136,7 @@ public sealed class IncidentStore(TableServiceClient tables, QueueServiceClient 
         var status = incident.GetString("Status");
         if (status == "received" && !inOutbox) status = "queued";
         return new IncidentStatus(incident.GetString("IncidentId"), forceCode, reference, status,
-            incident.GetDateTimeOffset("ReceivedAt")!.Value, incident.GetString("RiskLevel"), incident.GetInt32("ChildCount") ?? 0);
+            incident.GetDateTimeOffset("ReceivedAt")!.Value, incident.GetDateTimeOffset("RoutedAt"), incident.GetString("RiskLevel"), incident.GetInt32("ChildCount") ?? 0);
     }
 
     /// <summary>Outbox rows of one force older than <paramref name="olderThan"/>: incidents stored but not known to be queued.</summary>

@@ -18,9 +18,15 @@ public static class StorageNames
     public const string IncidentsTable = "Incidents";
     public const string ApiKeysTable = "ApiKeys";
     public const string OrganisationsTable = "Organisations";
+    public const string DeliveriesTable = "Deliveries";
+    public const string RecipientDeliveriesTable = "RecipientDeliveries";
+    public const string UnroutedSharesTable = "UnroutedShares";
+    public const string ChildHistoryTable = "ChildHistory";
 
     public const string IncidentsQueue = "incidents";
+    public const string DeliveriesQueue = "deliveries";
 
-    public static readonly string[] Tables = [IncidentsTable, ApiKeysTable, OrganisationsTable];
-    public static readonly string[] Queues = [IncidentsQueue];
+    public static readonly string[] Tables =
+        [IncidentsTable, ApiKeysTable, OrganisationsTable, DeliveriesTable, RecipientDeliveriesTable, UnroutedSharesTable, ChildHistoryTable];
+    public static readonly string[] Queues = [IncidentsQueue, DeliveriesQueue];
 }

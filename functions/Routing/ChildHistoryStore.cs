@@ -1,0 +1,38 @@
+using Azure.Data.Tables;
+using NotifyHub.Domain.Incidents;
+using NotifyHub.Domain.Routing;
+using NotifyHub.Storage;
+
+namespace NotifyHub.Routing;
+
+/// <summary>
+/// Cumulative risk: table <c>ChildHistory</c>, partition = a child identity key (an HMAC, never an
+/// identifier in clear), row = incident id, with the incident's time. Recording is an upsert, so a
+/// retried routing counts the incident once.
+/// </summary>
+public sealed class ChildHistoryStore(TableServiceClient tables)
+{
+    private TableClient Table => tables.GetTableClient(StorageNames.ChildHistoryTable);
+
+    /// <summary>Records the incident against each child and answers, per child, how many earlier incidents the hub holds in the last 12 months.</summary>
+    public async Task<int[]> RecordAndCountAsync(string incidentId, Incident incident, byte[] hmacKey, CancellationToken cancellationToken)
+    {
+        var counts = new int[incident.Children.Count];
+        for (var i = 0; i < incident.Children.Count; i++)
+        {
+            var keys = ChildIdentity.Keys(incident.Children[i], incident.ForceCode, hmacKey);
+            var earlier = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+            foreach (var key in keys)
+            {
+                await Table.UpsertEntityAsync(new TableEntity(key, incidentId) { ["OccurredAt"] = incident.OccurredAt }, TableUpdateMode.Replace, cancellationToken);
+                await foreach (var row in Table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {key}"),
+                    select: ["RowKey", "OccurredAt"], cancellationToken: cancellationToken))
+                {
+                    if (row.RowKey != incidentId && row.GetDateTimeOffset("OccurredAt") is { } at) earlier[row.RowKey] = at;
+                }
+            }
+            counts[i] = RiskHistory.CountPrior(earlier.Values, incident.OccurredAt);
+        }
+        return counts;
+    }
+}

@@ -1,0 +1,131 @@
+using Azure;
+using Azure.Data.Tables;
+using Azure.Storage.Queues;
+using NotifyHub.Domain.Routing;
+using NotifyHub.Storage;
+
+namespace NotifyHub.Routing;
+
+/// <summary>One delivery as the incident's status shows it.</summary>
+public sealed record DeliverySummary(string RecipientId, string RecipientType, string RecipientName, string Rule, string Status,
+    IReadOnlyList<int> Children, int PriorIncidentsLast12Months);
+
+/// <summary>One share that could not be routed, and why.</summary>
+public sealed record UnroutedSummary(string Rule, string RecipientType, int? Child, int? Adult, string Reason, string Description);
+
+/// <summary>The message on the <c>deliveries</c> queue: keys only.</summary>
+public sealed record DeliveryQueued(string IncidentId, string RecipientId);
+
+/// <summary>
+/// Deliveries and unrouted shares. Table <c>Deliveries</c>: partition = incident id, row = recipient
+/// id (one delivery per recipient per incident), holding the recipient's projected content.
+/// Table <c>RecipientDeliveries</c>: partition = recipient id, row = incident id — the recipient's
+/// side of the same fact. Table <c>UnroutedShares</c>: partition = incident id. Rows are added,
+/// never replaced, so re-routing the same incident neither duplicates a delivery nor resets its progress.
+/// </summary>
+public sealed class DeliveryStore(TableServiceClient tables, QueueServiceClient queues, TimeProvider time)
+{
+    private TableClient Deliveries => tables.GetTableClient(StorageNames.DeliveriesTable);
+    private TableClient ByRecipient => tables.GetTableClient(StorageNames.RecipientDeliveriesTable);
+    private TableClient Unrouted => tables.GetTableClient(StorageNames.UnroutedSharesTable);
+    private QueueClient Queue => queues.GetQueueClient(StorageNames.DeliveriesQueue);
+
+    public async Task WriteAsync(string incidentId, RoutingDecision decision, IReadOnlyList<(PlannedDelivery Delivery, DeliveryContent Content)> planned,
+        CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        foreach (var (delivery, content) in planned)
+        {
+            var recipient = delivery.Recipient;
+            await AddIfAbsentAsync(ByRecipient, new TableEntity(recipient.Id, incidentId)
+            {
+                ["RecipientType"] = delivery.RecipientType,
+                ["Rule"] = delivery.Rule,
+                ["CreatedAt"] = now,
+            }, cancellationToken);
+            var row = new TableEntity(incidentId, recipient.Id)
+            {
+                ["RecipientType"] = delivery.RecipientType,
+                ["RecipientName"] = recipient.Name,
+                ["Rule"] = delivery.Rule,
+                ["Children"] = string.Join(',', delivery.ChildIndexes),
+                ["Adults"] = string.Join(',', delivery.AdultIndexes),
+                ["PriorIncidents"] = content.PriorIncidentsLast12Months ?? 0,
+                ["Status"] = "pending",
+                ["CreatedAt"] = now,
+            };
+            LargeBinary.Write(row, "Content", content.ToJson());
+            await AddIfAbsentAsync(Deliveries, row, cancellationToken);
+        }
+        foreach (var share in decision.Unrouted)
+        {
+            await AddIfAbsentAsync(Unrouted, new TableEntity(incidentId, $"{share.Rule}|{share.RecipientType}|c{share.ChildIndex}|a{share.AdultIndex}")
+            {
+                ["Rule"] = share.Rule,
+                ["RecipientType"] = share.RecipientType,
+                ["Child"] = share.ChildIndex,
+                ["Adult"] = share.AdultIndex,
+                ["Reason"] = share.Reason,
+                ["Description"] = share.Description,
+                ["CreatedAt"] = now,
+                ["Resolved"] = false,
+            }, cancellationToken);
+        }
+    }
+
+    /// <summary>One message per delivery. Sending again after a crash is harmless: delivery checks the receipt first.</summary>
+    public async Task EnqueueAsync(string incidentId, IEnumerable<PlannedDelivery> deliveries, CancellationToken cancellationToken)
+    {
+        foreach (var delivery in deliveries)
+        {
+            await Queue.SendMessageAsync(BinaryData.FromObjectAsJson(new DeliveryQueued(incidentId, delivery.Recipient.Id), QueueJson.Options),
+                cancellationToken: cancellationToken);
+        }
+    }
+
+    public async Task<IReadOnlyList<DeliverySummary>> ForIncidentAsync(string incidentId, CancellationToken cancellationToken)
+    {
+        var list = new List<DeliverySummary>();
+        await foreach (var row in Deliveries.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {incidentId}"),
+            select: ["RowKey", "RecipientType", "RecipientName", "Rule", "Status", "Children", "PriorIncidents"], cancellationToken: cancellationToken))
+        {
+            list.Add(new DeliverySummary(row.RowKey, row.GetString("RecipientType"), row.GetString("RecipientName"), row.GetString("Rule"),
+                row.GetString("Status"), Indexes(row.GetString("Children")), row.GetInt32("PriorIncidents") ?? 0));
+        }
+        return list;
+    }
+
+    public async Task<IReadOnlyList<UnroutedSummary>> UnroutedForIncidentAsync(string incidentId, CancellationToken cancellationToken)
+    {
+        var list = new List<UnroutedSummary>();
+        await foreach (var row in Unrouted.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {incidentId}"),
+            cancellationToken: cancellationToken))
+        {
+            list.Add(new UnroutedSummary(row.GetString("Rule"), row.GetString("RecipientType"), row.GetInt32("Child"), row.GetInt32("Adult"),
+                row.GetString("Reason"), row.GetString("Description")));
+        }
+        return list;
+    }
+
+    /// <summary>The projected content stored for one delivery.</summary>
+    public async Task<BinaryData?> ContentAsync(string incidentId, string recipientId, CancellationToken cancellationToken)
+    {
+        var row = await Deliveries.GetEntityIfExistsAsync<TableEntity>(incidentId, recipientId, cancellationToken: cancellationToken);
+        return row.HasValue && LargeBinary.Read(row.Value!, "Content") is { } content ? new BinaryData(content) : null;
+    }
+
+    private static IReadOnlyList<int> Indexes(string? list) =>
+        string.IsNullOrEmpty(list) ? [] : list.Split(',').Select(int.Parse).ToArray();
+
+    private static async Task AddIfAbsentAsync(TableClient table, TableEntity entity, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await table.AddEntityAsync(entity, cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            // Written by an earlier attempt at routing this incident: keep it, with whatever progress it has.
+        }
+    }
+}

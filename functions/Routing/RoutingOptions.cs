@@ -1,0 +1,29 @@
+using System.ComponentModel.DataAnnotations;
+using NotifyHub.Domain.Routing;
+
+namespace NotifyHub.Routing;
+
+/// <summary>Configuration section <c>Routing</c>.</summary>
+public sealed class RoutingOptions : IValidatableObject
+{
+    public const string Section = "Routing";
+
+    /// <summary>
+    /// Base64 HMAC key (at least 32 bytes) for child identity keys. Keep it secret and never change
+    /// it casually: a new key starts every child's history afresh.
+    /// </summary>
+    [Required(ErrorMessage = "Routing:ChildIdentityKey is not set: give a base64 key of at least 32 random bytes (e.g. `openssl rand -base64 32`).")]
+    public string ChildIdentityKey { get; set; } = "";
+
+    public byte[] ChildIdentityKeyBytes => Convert.FromBase64String(ChildIdentityKey);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (string.IsNullOrEmpty(ChildIdentityKey)) yield break;
+        byte[]? bytes = null;
+        try { bytes = Convert.FromBase64String(ChildIdentityKey); }
+        catch (FormatException) { }
+        if (bytes is null || bytes.Length < ChildIdentity.MinimumKeyBytes)
+            yield return new ValidationResult($"Routing:ChildIdentityKey must be base64 of at least {ChildIdentity.MinimumKeyBytes} bytes.", [nameof(ChildIdentityKey)]);
+    }
+}
