@@ -37,7 +37,7 @@ public static class FunctionApp
         services.AddHubStorage(configuration, appRoot);
         services.AddHubAuth();
         services.AddIncidents(configuration);
-        services.AddSingleton<OrganisationStore>();
+        services.AddDirectory(configuration);
         return services;
     }
 
@@ -51,6 +51,12 @@ public static class FunctionApp
         GetIncidentStatus.Map(api);
         CreateOrganisation.Map(api);
         GetOrganisation.Map(api);
+        ListOrganisations.Map(api);
+        UpdateOrganisation.Map(api);
+        DeactivateOrganisation.Map(api);
+        SetOrganisationCoverage.Map(api);
+        ImportGiasDirectory.Map(api);
+        SeedDemoDirectory.Map(api);
         IssueApiKey.Map(api);
         RevokeApiKey.Map(api);
 

@@ -18,9 +18,12 @@ public static class StorageNames
     public const string IncidentsTable = "Incidents";
     public const string ApiKeysTable = "ApiKeys";
     public const string OrganisationsTable = "Organisations";
+    public const string DirectoryIndexTable = "DirectoryIndex";
+    /// <summary>Written by delivery (a later issue); the directory only reads it to ask "has this recipient had deliveries?".</summary>
+    public const string DeliveriesTable = "Deliveries";
 
     public const string IncidentsQueue = "incidents";
 
-    public static readonly string[] Tables = [IncidentsTable, ApiKeysTable, OrganisationsTable];
+    public static readonly string[] Tables = [IncidentsTable, ApiKeysTable, OrganisationsTable, DirectoryIndexTable];
     public static readonly string[] Queues = [IncidentsQueue];
 }
