@@ -3,6 +3,7 @@ using NotifyHub.Functions;
 using NotifyHub.Hosting;
 using NotifyHub.Incidents;
 using NotifyHub.Organisations;
+using NotifyHub.Routing;
 using NotifyHub.Storage;
 
 namespace NotifyHub;
@@ -48,7 +49,8 @@ public static class FunctionApp
         services.AddHubStorage(configuration, appRoot);
         services.AddHubAuth();
         services.AddIncidents(configuration);
-        services.AddSingleton<OrganisationStore>();
+        services.AddDirectory(configuration);
+        services.AddIncidentRouting(configuration);
         return services;
     }
 
@@ -62,9 +64,16 @@ public static class FunctionApp
         GetIncidentStatus.Map(api);
         CreateOrganisation.Map(api);
         GetOrganisation.Map(api);
+        ListOrganisations.Map(api);
+        UpdateOrganisation.Map(api);
+        DeactivateOrganisation.Map(api);
+        SetOrganisationCoverage.Map(api);
+        ImportGiasDirectory.Map(api);
+        SeedDemoDirectory.Map(api);
         IssueApiKey.Map(api);
         RevokeApiKey.Map(api);
 
         SweepUnqueuedIncidents.Map(app);
+        RouteIncident.Map(app);
     }
 }

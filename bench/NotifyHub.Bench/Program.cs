@@ -1,11 +1,17 @@
 using NotifyHub.Bench;
 
+// Benchmarks that anyone can rerun against a real Azurite; each writes its results to bench/results/.
 var command = args.Length > 0 ? args[0] : "";
 switch (command)
 {
     case "ingest":
         return await IngestBenchmark.RunAsync(args[1..]);
+    case "gias":
+        return await GiasBenchmark.RunAsync(args[1..]);
     default:
-        Console.Error.WriteLine("usage: dotnet run -c Release --project bench/NotifyHub.Bench -- ingest [--requests N] [--concurrency C]");
+        Console.Error.WriteLine("""
+            usage: dotnet run -c Release --project bench/NotifyHub.Bench -- ingest [--requests 2000] [--concurrency 8] [--on-disk]
+                   dotnet run -c Release --project bench/NotifyHub.Bench -- gias [--rows 50000] [--concurrency 32] [--no-write]
+            """);
         return 2;
 }

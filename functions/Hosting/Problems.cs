@@ -28,6 +28,12 @@ public static class Problems
     public static ProblemHttpResult Conflict(string detail) =>
         Problem(StatusCodes.Status409Conflict, "Conflict", detail, "conflict");
 
+    public static ProblemHttpResult PreconditionFailed(string detail) =>
+        Problem(StatusCodes.Status412PreconditionFailed, "Precondition failed", detail, "precondition-failed");
+
+    public static ProblemHttpResult UnsupportedMediaType(string expected) =>
+        Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", $"Send the body as {expected}.", "media-type");
+
     public static ProblemHttpResult TooLarge(long limit) =>
         Problem(StatusCodes.Status413PayloadTooLarge, "Request body too large", $"The body must be at most {limit} bytes.", "too-large");
 

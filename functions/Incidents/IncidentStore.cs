@@ -156,8 +156,3 @@ public sealed class IncidentStore(TableServiceClient tables, QueueServiceClient 
     private static string IncidentRow(string reference) => "i:" + reference;
     private static string OutboxRow(string reference) => "o:" + reference;
 }
-
-internal static class QueueJson
-{
-    public static readonly System.Text.Json.JsonSerializerOptions Options = new(System.Text.Json.JsonSerializerDefaults.Web);
-}

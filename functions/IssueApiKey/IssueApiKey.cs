@@ -16,7 +16,7 @@ public static class IssueApiKey
     public static void Map(IEndpointRouteBuilder api) =>
         api.MapPost("/admin/organisations/{id}/keys", HandleAsync).RequireAuthorization(Roles.Admin).AsFunction(nameof(IssueApiKey));
 
-    private static async Task<IResult> HandleAsync(string id, HttpContext context, OrganisationStore organisations, ApiKeyStore keys)
+    private static async Task<IResult> HandleAsync(string id, HttpContext context, DirectoryStore organisations, ApiKeyStore keys)
     {
         var organisation = await organisations.GetAsync(id, context.RequestAborted);
         if (organisation is null) return Problems.NotFound($"There is no organisation with id {id}.");

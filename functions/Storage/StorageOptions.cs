@@ -18,6 +18,7 @@ public static class StorageNames
     public const string IncidentsTable = "Incidents";
     public const string ApiKeysTable = "ApiKeys";
     public const string OrganisationsTable = "Organisations";
+    public const string DirectoryIndexTable = "DirectoryIndex";
     public const string DeliveriesTable = "Deliveries";
     public const string RecipientDeliveriesTable = "RecipientDeliveries";
     public const string UnroutedSharesTable = "UnroutedShares";
@@ -27,6 +28,9 @@ public static class StorageNames
     public const string DeliveriesQueue = "deliveries";
 
     public static readonly string[] Tables =
-        [IncidentsTable, ApiKeysTable, OrganisationsTable, DeliveriesTable, RecipientDeliveriesTable, UnroutedSharesTable, ChildHistoryTable];
+    [
+        IncidentsTable, ApiKeysTable, OrganisationsTable, DirectoryIndexTable,
+        DeliveriesTable, RecipientDeliveriesTable, UnroutedSharesTable, ChildHistoryTable,
+    ];
     public static readonly string[] Queues = [IncidentsQueue, DeliveriesQueue];
 }

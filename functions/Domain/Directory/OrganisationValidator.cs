@@ -1,35 +1,202 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using NotifyHub.Domain.Validation;
 
 namespace NotifyHub.Domain.Directory;
 
+/// <summary>
+/// Validates organisations as administrators send them (create and full replace) and coverage on
+/// its own. Every bad field is named; the rules per type are the ones the directory index needs to
+/// make the organisation findable (a school without a URN could never receive anything).
+/// </summary>
 public static partial class OrganisationValidator
 {
+    public static readonly TimeOnly DefaultSchoolDayStart = new(8, 30);
+
     /// <summary>Validates a new organisation as an administrator posts it.</summary>
-    public static Validated<Organisation> ValidateNew(JsonElement body)
+    public static Validated<Organisation> ValidateNew(JsonElement body) => Validate(body, routeId: null, onActive: null);
+
+    /// <summary>
+    /// Validates a full replacement of organisation <paramref name="routeId"/>: the same fields as a new one;
+    /// <c>id</c> may be left out but must not differ; <c>active</c> may be given (when left out the current
+    /// state is kept), so that what GET answers can be PUT back as it is.
+    /// </summary>
+    public static Validated<Replacement> ValidateReplacement(JsonElement body, string routeId)
+    {
+        bool? active = null;
+        var validated = Validate(body, routeId, a => active = a);
+        return validated.IsValid ? new(new Replacement(validated.Value!, active), validated.Errors) : new(null, validated.Errors);
+    }
+
+    /// <summary>A validated full replacement; <see cref="Active"/> is null when the body left it out.</summary>
+    public sealed record Replacement(Organisation Organisation, bool? Active);
+
+    /// <summary>Validates a coverage body: <c>{"gpPracticeOdsCodes":[…],"postcodeDistricts":[…]}</c>.</summary>
+    public static Validated<Coverage> ValidateCoverage(JsonElement body)
     {
         var errors = new FieldErrors();
         var f = JsonFields.Object(body, "", errors);
         if (f is null) return new(null, errors);
-        var id = f.String("id", 64, required: true, IdPattern(), "must be 2 to 64 lower-case letters, digits or '-'");
+        var coverage = ReadCoverage(f);
+        f.RefuseUnknownFields();
+        return errors.Any ? new(null, errors) : new(coverage, errors);
+    }
+
+    /// <summary>Whether <paramref name="type"/> may have coverage at all.</summary>
+    public static bool TakesCoverage(string type) => DirectoryIndexKeys.ByCoverage.Contains(type);
+
+    private static Validated<Organisation> Validate(JsonElement body, string? routeId, Action<bool?>? onActive)
+    {
+        var errors = new FieldErrors();
+        var f = JsonFields.Object(body, "", errors);
+        if (f is null) return new(null, errors);
+
+        var id = f.String("id", 64, required: routeId is null, IdPattern(), "must be 2 to 64 lower-case letters, digits or '-'");
         var type = f.String("type", 40, required: true);
         var name = f.String("name", 200, required: true);
-        var forceCode = f.String("forceCode", 10, required: false, ForceCodePattern(), "must be 2 to 10 capital letters or digits");
+        var active = onActive is null ? null : f.Boolean("active", required: false);
+        onActive?.Invoke(active);
+        var urn = f.String("urn", 8, required: false);
+        var odsCode = UpperOrNull(f.String("odsCode", 8, required: false));
         var laCode = f.String("laCode", 3, required: false, LaCodePattern(), "must be a three-digit DfE local authority code");
+        var forceCode = f.String("forceCode", 10, required: false, ForceCodePattern(), "must be 2 to 10 capital letters or digits");
+        var phase = f.String("phase", 60, required: false);
+        var lowAge = f.Integer("statutoryLowAge", required: false, 0, 99);
+        var highAge = f.Integer("statutoryHighAge", required: false, 0, 99);
+        var postcode = UpperOrNull(f.String("postcode", 8, required: false));
+        var contacts = f.Array("contacts", required: false, minItems: 0, maxItems: 20, ReadContact);
+        var channel = f.Nested("channel", required: false, ReadChannel);
+        var schoolDayStartText = f.String("schoolDayStart", 5, required: false);
+        var calendarOverride = f.String("calendarOverride", 64, required: false, IdPattern(), "must be a calendar id: 2 to 64 lower-case letters, digits or '-'");
+        var coverage = f.Nested("coverage", required: false, ReadCoverage);
         f.RefuseUnknownFields();
 
-        if (type is not null && !OrganisationTypes.All.Contains(type))
-            f.Fail("type", "must be one of: " + string.Join(", ", OrganisationTypes.All));
-        if (type == OrganisationTypes.PoliceForce && forceCode is null && !f.Failed("forceCode"))
-            f.Fail("forceCode", "is required for a police force");
-        if (type is not null && type != OrganisationTypes.PoliceForce && forceCode is not null)
-            f.Fail("forceCode", "is only for police forces");
+        if (routeId is not null && id is not null && id != routeId) f.Fail("id", $"must be {routeId}, the id in the URL, or be left out");
+        id ??= routeId;
 
-        return errors.Any ? new(null, errors) : new(new Organisation(id!, type!, name!, Active: true, ForceCode: forceCode, LaCode: laCode), errors);
+        if (type is not null && !OrganisationTypes.All.Contains(type))
+        {
+            f.Fail("type", "must be one of: " + string.Join(", ", OrganisationTypes.All));
+            type = null;
+        }
+
+        if (type is not null)
+        {
+            CheckUrn(f, type, urn);
+            if (type == OrganisationTypes.PoliceForce && forceCode is null && !f.Failed("forceCode")) f.Fail("forceCode", "is required for a police force");
+            if (type != OrganisationTypes.PoliceForce && forceCode is not null) f.Fail("forceCode", "is only for police forces");
+            if ((type == OrganisationTypes.School || DirectoryIndexKeys.ByLocalAuthority.Contains(type)) && laCode is null && !f.Failed("laCode"))
+                f.Fail("laCode", $"is required for a {type}: it is how routing finds it");
+            if (!TakesCoverage(type) && coverage is not null) f.Fail("coverage", "is only for health visiting, school nursing and midwifery teams");
+            var isSetting = DirectoryIndexKeys.ByUrn.Contains(type);
+            if (!isSetting && schoolDayStartText is not null) f.Fail("schoolDayStart", "is only for schools and early-years settings");
+            if (!isSetting && calendarOverride is not null) f.Fail("calendarOverride", "is only for schools and early-years settings");
+            if (!isSetting && (phase is not null || lowAge is not null || highAge is not null))
+            {
+                if (phase is not null) f.Fail("phase", "is only for schools and early-years settings");
+                if (lowAge is not null) f.Fail("statutoryLowAge", "is only for schools and early-years settings");
+                if (highAge is not null) f.Fail("statutoryHighAge", "is only for schools and early-years settings");
+            }
+        }
+        if (lowAge is not null && highAge is not null && lowAge > highAge) f.Fail("statutoryHighAge", "must not be below statutoryLowAge");
+        if (odsCode is not null && !OdsCodePattern().IsMatch(odsCode)) f.Fail("odsCode", "must be an NHS ODS code: 3 to 8 letters or digits");
+        if (postcode is not null && !PostcodePattern().IsMatch(postcode)) f.Fail("postcode", "must be a UK postcode, e.g. DH1 5ZZ");
+
+        TimeOnly? schoolDayStart = null;
+        if (schoolDayStartText is not null)
+        {
+            if (TimeOnly.TryParseExact(schoolDayStartText, "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed)) schoolDayStart = parsed;
+            else f.Fail("schoolDayStart", "must be a time of day in the form HH:mm, e.g. 08:45");
+        }
+        if (type == OrganisationTypes.School) schoolDayStart ??= DefaultSchoolDayStart;
+
+        if (errors.Any) return new(null, errors);
+        return new(new Organisation(id!, type!, name!, Active: active ?? true,
+            Urn: urn?.ToUpperInvariant(), OdsCode: odsCode, LaCode: laCode, ForceCode: forceCode, Phase: phase,
+            StatutoryLowAge: lowAge, StatutoryHighAge: highAge, Postcode: postcode, Contacts: contacts ?? [],
+            Channel: channel, SchoolDayStart: schoolDayStart, CalendarOverride: calendarOverride,
+            Coverage: TakesCoverage(type!) ? coverage ?? Coverage.None : null), errors);
     }
+
+    private static void CheckUrn(JsonFields f, string type, string? urn)
+    {
+        if (f.Failed("urn")) return;
+        switch (type)
+        {
+            case OrganisationTypes.School when urn is null:
+                f.Fail("urn", "is required for a school: it is how routing finds it");
+                break;
+            case OrganisationTypes.School when !SchoolUrnPattern().IsMatch(urn):
+                f.Fail("urn", "must be the school's six-digit DfE URN");
+                break;
+            case OrganisationTypes.EarlyYearsSetting when urn is null:
+                f.Fail("urn", "is required for an early-years setting: it is how routing finds it");
+                break;
+            case OrganisationTypes.EarlyYearsSetting when !EarlyYearsUrnPattern().IsMatch(urn):
+                f.Fail("urn", "must be the setting's Ofsted URN: EY and six digits, or six digits");
+                break;
+            case not (OrganisationTypes.School or OrganisationTypes.EarlyYearsSetting) when urn is not null:
+                f.Fail("urn", "is only for schools and early-years settings");
+                break;
+        }
+    }
+
+    private static Contact? ReadContact(JsonFields c)
+    {
+        var name = c.String("name", 100, required: true);
+        var role = c.String("role", 100, required: false);
+        var email = c.String("email", 254, required: false, EmailPattern(), "must be an email address");
+        var phone = c.String("phone", 30, required: false, PhonePattern(), "must be a telephone number: digits, spaces, +, ( ) and -");
+        if (email is null && phone is null && !c.Failed("email") && !c.Failed("phone")) c.Fail("email", "a contact needs an email or a phone");
+        return name is null ? null : new Contact(name, role, email, phone);
+    }
+
+    private static ChannelSettings? ReadChannel(JsonFields c)
+    {
+        var kind = c.String("kind", 20, required: true);
+        var url = c.String("url", 2000, required: false);
+        var email = c.String("email", 254, required: false, EmailPattern(), "must be an email address");
+        if (kind is not null && kind is not ("webhook" or "email" or "inbox")) c.Fail("kind", "must be one of: webhook, email, inbox");
+        if (kind == "webhook" && url is null && !c.Failed("url")) c.Fail("url", "is required for a webhook channel");
+        if (kind is "email" or "inbox" && url is not null) c.Fail("url", "is only for webhook channels");
+        if (kind == "email" && email is null && !c.Failed("email")) c.Fail("email", "is required for an email channel");
+        if (kind is "webhook" or "inbox" && email is not null) c.Fail("email", "is only for email channels");
+        if (url is not null && !c.Failed("url") && !IsAllowedWebhookUrl(url))
+            c.Fail("url", "must be an absolute https URL (http only for localhost)");
+        return c.Failed("kind") || c.Failed("url") || c.Failed("email") ? null : new ChannelSettings(kind!, url, email);
+    }
+
+    /// <summary>Webhooks carry safeguarding information: https only, except a local test receiver.</summary>
+    public static bool IsAllowedWebhookUrl(string url)
+    {
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || !string.IsNullOrEmpty(uri.UserInfo)) return false;
+        if (uri.Scheme == Uri.UriSchemeHttps) return true;
+        return uri.Scheme == Uri.UriSchemeHttp && (uri.IsLoopback || uri.Host.Equals("localhost", StringComparison.OrdinalIgnoreCase));
+    }
+
+    private static Coverage? ReadCoverage(JsonFields c)
+    {
+        var gps = c.Strings("gpPracticeOdsCodes", required: false, maxItems: 500, maxLength: 6, Upper, GpPracticePattern(),
+            "must be a GP practice ODS code: a letter and five digits, e.g. A99001");
+        var districts = c.Strings("postcodeDistricts", required: false, maxItems: 500, maxLength: 4, Upper, PostcodeDistrictPattern(),
+            "must be a postcode district (the outward code), e.g. DH1");
+        return new Coverage(gps ?? [], districts ?? []);
+    }
+
+    private static string Upper(string value) => value.ToUpperInvariant();
+
+    private static string? UpperOrNull(string? value) => value?.ToUpperInvariant();
 
     [GeneratedRegex("^[a-z0-9][a-z0-9-]{1,63}$")] private static partial Regex IdPattern();
     [GeneratedRegex("^[A-Z0-9]{2,10}$")] private static partial Regex ForceCodePattern();
     [GeneratedRegex(@"^\d{3}$")] private static partial Regex LaCodePattern();
+    [GeneratedRegex(@"^\d{6}$")] private static partial Regex SchoolUrnPattern();
+    [GeneratedRegex(@"^(EY)?\d{6}$", RegexOptions.IgnoreCase)] private static partial Regex EarlyYearsUrnPattern();
+    [GeneratedRegex("^[A-Z0-9]{3,8}$")] private static partial Regex OdsCodePattern();
+    [GeneratedRegex(@"^[A-Z]\d{5}$")] private static partial Regex GpPracticePattern();
+    [GeneratedRegex(@"^[A-Z]{1,2}\d[A-Z\d]?$")] private static partial Regex PostcodeDistrictPattern();
+    [GeneratedRegex(@"^[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}$")] private static partial Regex PostcodePattern();
+    [GeneratedRegex(@"^[^@\s]+@[^@\s]+\.[^@\s]+$")] private static partial Regex EmailPattern();
+    [GeneratedRegex(@"^\+?[\d\s()-]{6,30}$")] private static partial Regex PhonePattern();
 }

@@ -174,6 +174,50 @@ public sealed partial class JsonFields
         return value;
     }
 
+    /// <summary>A whole number within [<paramref name="min"/>, <paramref name="max"/>].</summary>
+    public int? Integer(string name, bool required, int min, int max)
+    {
+        var element = Get(name, required);
+        if (element is null) return null;
+        if (element.Value.ValueKind == JsonValueKind.Number && element.Value.TryGetInt32(out var value) && value >= min && value <= max)
+        {
+            return value;
+        }
+        _errors.Add(PathOf(name), $"must be a whole number from {min} to {max}");
+        return null;
+    }
+
+    /// <summary>
+    /// An array of strings, each trimmed, normalised by <paramref name="normalise"/> and matched against
+    /// <paramref name="pattern"/>; bad items are named by index and left out, duplicates are dropped.
+    /// </summary>
+    public IReadOnlyList<string>? Strings(string name, bool required, int maxItems, int maxLength, Func<string, string> normalise, Regex pattern, string patternReason)
+    {
+        var element = Get(name, required);
+        if (element is null) return null;
+        if (element.Value.ValueKind != JsonValueKind.Array)
+        {
+            _errors.Add(PathOf(name), "must be an array of strings");
+            return null;
+        }
+        if (element.Value.GetArrayLength() > maxItems)
+        {
+            _errors.Add(PathOf(name), $"must have at most {maxItems} items");
+            return null;
+        }
+        var items = new List<string>();
+        var index = 0;
+        foreach (var item in element.Value.EnumerateArray())
+        {
+            var path = $"{PathOf(name)}[{index++}]";
+            if (item.ValueKind != JsonValueKind.String) { _errors.Add(path, "must be a string"); continue; }
+            var value = normalise(item.GetString()!.Trim());
+            if (value.Length == 0 || value.Length > maxLength || !pattern.IsMatch(value)) { _errors.Add(path, patternReason); continue; }
+            if (!items.Contains(value)) items.Add(value);
+        }
+        return items;
+    }
+
     public void Fail(string name, string reason) => _errors.Add(PathOf(name), reason);
 
     public bool Failed(string name) => _errors.Has(PathOf(name));

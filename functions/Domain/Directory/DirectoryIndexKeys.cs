@@ -1,0 +1,52 @@
+namespace NotifyHub.Domain.Directory;
+
+/// <summary>
+/// The keys under which routing finds an organisation: the one place that decides what the
+/// <c>DirectoryIndex</c> table holds. An inactive organisation is findable by nothing.
+/// </summary>
+public static class DirectoryIndexKeys
+{
+    /// <summary>Types found by the local authority they serve.</summary>
+    public static readonly IReadOnlySet<string> ByLocalAuthority = new HashSet<string>(StringComparer.Ordinal)
+    {
+        OrganisationTypes.MidwiferyTeam, OrganisationTypes.NpsSpoc, OrganisationTypes.CrcSpoc, OrganisationTypes.YosTeam,
+        OrganisationTypes.Mash, OrganisationTypes.MaracCoordinator, OrganisationTypes.LaEducationSafeguardingTeam,
+        OrganisationTypes.PartnershipLead,
+    };
+
+    /// <summary>Types found by the GP practices and postcode districts they cover.</summary>
+    public static readonly IReadOnlySet<string> ByCoverage = new HashSet<string>(StringComparer.Ordinal)
+    {
+        OrganisationTypes.HealthVisitingTeam, OrganisationTypes.SchoolNursingTeam, OrganisationTypes.MidwiferyTeam,
+    };
+
+    /// <summary>Types found by their DfE URN (schools) or Ofsted URN (early-years settings).</summary>
+    public static readonly IReadOnlySet<string> ByUrn = new HashSet<string>(StringComparer.Ordinal)
+    {
+        OrganisationTypes.School, OrganisationTypes.EarlyYearsSetting,
+    };
+
+    public static DirectoryKey[] Of(Organisation organisation)
+    {
+        if (!organisation.Active) return [];
+        var keys = new List<DirectoryKey>();
+        var type = organisation.Type;
+        if (ByUrn.Contains(type) && !string.IsNullOrWhiteSpace(organisation.Urn))
+            keys.Add(new DirectoryKey(type, DirectoryKey.Urn, organisation.Urn));
+        if (ByCoverage.Contains(type) && organisation.Coverage is { } coverage)
+        {
+            keys.AddRange(coverage.GpPracticeOdsCodes.Select(gp => new DirectoryKey(type, DirectoryKey.Gp, gp)));
+            keys.AddRange(coverage.PostcodeDistricts.Select(d => new DirectoryKey(type, DirectoryKey.PostcodeDistrict, d)));
+        }
+        if (ByLocalAuthority.Contains(type) && !string.IsNullOrWhiteSpace(organisation.LaCode))
+            keys.Add(new DirectoryKey(type, DirectoryKey.La, organisation.LaCode));
+        return keys.Select(Normalise).Distinct().ToArray();
+    }
+
+    /// <summary>
+    /// The canonical form of a key: trimmed; ODS codes, postcode districts and URN prefixes in capitals.
+    /// Routing may ask with any casing; the index stores only this form.
+    /// </summary>
+    public static DirectoryKey Normalise(DirectoryKey key) =>
+        key with { Value = key.Value.Trim().ToUpperInvariant() };
+}

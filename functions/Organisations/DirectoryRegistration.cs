@@ -1,0 +1,17 @@
+using Azure.Data.Tables;
+using Microsoft.Extensions.Options;
+using NotifyHub.Organisations.Gias;
+
+namespace NotifyHub.Organisations;
+
+public static class DirectoryRegistration
+{
+    public static IServiceCollection AddDirectory(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<DirectoryOptions>().Bind(configuration.GetSection(DirectoryOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<DirectoryStore>();
+        services.AddSingleton<GiasImporter>();
+        return services;
+    }
+}
+

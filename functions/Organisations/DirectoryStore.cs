@@ -1,0 +1,246 @@
+using NotifyHub.Storage;
+using System.Collections.Concurrent;
+using System.Text;
+using Azure;
+using Azure.Data.Tables;
+using Microsoft.Extensions.Options;
+using NotifyHub.Domain.Directory;
+
+namespace NotifyHub.Organisations;
+
+/// <summary>An organisation as stored, with the ETag of its row (for If-Match) and the row itself.</summary>
+public sealed record StoredOrganisation(Organisation Organisation, ETag ETag, TableEntity Entity)
+{
+    public string? Source => Entity.GetString(OrganisationEntity.Source);
+}
+
+public enum SaveStatus { Saved, NotFound, PreconditionFailed, AlreadyExists }
+
+public sealed record SaveResult(SaveStatus Status, StoredOrganisation? Stored = null);
+
+public sealed record OrganisationPage(IReadOnlyList<StoredOrganisation> Items, string? ContinuationToken);
+
+/// <summary>
+/// The directory of recipients. Two tables:
+/// <list type="bullet">
+/// <item><c>Organisations</c>: PK = organisation id, RK = <c>profile</c>; the organisation (see <see cref="OrganisationEntity"/>).</item>
+/// <item><c>DirectoryIndex</c>: PK = <c>{type}|{kind}|{value}</c>, RK = organisation id, no other columns;
+/// one row per key of <see cref="DirectoryIndexKeys.Of"/>.</item>
+/// </list>
+/// The organisation row is the truth and the index a hint: every write first removes the index rows the
+/// organisation loses, then writes the rows it has, then the organisation row; <see cref="LoadAsync"/>
+/// keeps only organisations whose current keys include the key asked for. So a crash at any point
+/// leaves at worst a missing index row, which re-running the same write repairs, and a stale index row
+/// can never route anything to the wrong place.
+/// </summary>
+public sealed class DirectoryStore(TableServiceClient tables, TimeProvider time)
+{
+    private const int IndexConcurrency = 16;
+
+    private TableClient Organisations => tables.GetTableClient(StorageNames.OrganisationsTable);
+    private TableClient Index => tables.GetTableClient(StorageNames.DirectoryIndexTable);
+    private TableClient Deliveries => tables.GetTableClient(StorageNames.RecipientDeliveriesTable);
+
+    public static string IndexPartition(DirectoryKey key)
+    {
+        var k = DirectoryIndexKeys.Normalise(key);
+        return $"{k.Type}|{k.Kind}|{k.Value}";
+    }
+
+    public async Task<StoredOrganisation?> FindAsync(string id, CancellationToken cancellationToken)
+    {
+        var row = await Organisations.GetEntityIfExistsAsync<TableEntity>(id, OrganisationEntity.ProfileRow, cancellationToken: cancellationToken);
+        return row.HasValue ? Stored(row.Value!) : null;
+    }
+
+    public async Task<Organisation?> GetAsync(string id, CancellationToken cancellationToken) =>
+        (await FindAsync(id, cancellationToken))?.Organisation;
+
+    /// <summary>Adds a new organisation (and its index rows); <see cref="SaveStatus.AlreadyExists"/> when the id is taken.</summary>
+    public async Task<SaveResult> CreateAsync(Organisation organisation, string source, CancellationToken cancellationToken)
+    {
+        if (await FindAsync(organisation.Id, cancellationToken) is not null) return new(SaveStatus.AlreadyExists);
+        var entity = OrganisationEntity.ToEntity(organisation, existing: null, time.GetUtcNow());
+        entity[OrganisationEntity.Source] = source;
+        return await SaveAsync(before: null, organisation, entity, cancellationToken);
+    }
+
+    /// <summary>
+    /// Reads organisation <paramref name="id"/>, applies <paramref name="change"/> and writes the result
+    /// with the row's ETag. <paramref name="ifMatch"/> (from the caller's If-Match) must be the current ETag
+    /// or <c>*</c>/null; otherwise <see cref="SaveStatus.PreconditionFailed"/> and nothing is written.
+    /// </summary>
+    public async Task<SaveResult> UpdateAsync(
+        string id, ETag? ifMatch, Func<StoredOrganisation, Organisation> change, CancellationToken cancellationToken,
+        Action<TableEntity>? bookkeeping = null)
+    {
+        var current = await FindAsync(id, cancellationToken);
+        if (current is null) return new(SaveStatus.NotFound);
+        if (ifMatch is { } expected && expected != ETag.All && expected != current.ETag) return new(SaveStatus.PreconditionFailed, current);
+        var after = change(current) with { Id = id };
+        var entity = OrganisationEntity.ToEntity(after, current.Entity, time.GetUtcNow());
+        bookkeeping?.Invoke(entity);
+        return await SaveAsync(current.Organisation, after, entity, cancellationToken);
+    }
+
+    /// <summary>
+    /// Writes <paramref name="entity"/> (the row of <paramref name="after"/>): insert when <paramref name="before"/>
+    /// is null, else a Replace conditioned on the entity's ETag. The index is brought in line first.
+    /// </summary>
+    internal async Task<SaveResult> SaveAsync(Organisation? before, Organisation after, TableEntity entity, CancellationToken cancellationToken)
+    {
+        var keys = DirectoryIndexKeys.Of(after);
+        var stale = before is null ? [] : DirectoryIndexKeys.Of(before).Except(keys).ToArray();
+        await ForEachAsync(stale, (key, ct) => DeleteIndexRowAsync(key, after.Id, ct), cancellationToken);
+        await ForEachAsync(keys, (key, ct) => UpsertIndexRowAsync(key, after.Id, ct), cancellationToken);
+        try
+        {
+            Response response = before is null
+                ? await Organisations.AddEntityAsync(entity, cancellationToken)
+                : await Organisations.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, cancellationToken);
+            entity.ETag = response.Headers.ETag ?? entity.ETag;
+            return new(SaveStatus.Saved, Stored(entity));
+        }
+        catch (RequestFailedException e) when (e.Status is 409 or 412)
+        {
+            // Someone else wrote the row since we read it: our index changes may have removed keys it
+            // still has. Put back the index rows of whatever is stored now, then report the conflict.
+            var now = await FindAsync(after.Id, cancellationToken);
+            if (now is not null)
+                await ForEachAsync(DirectoryIndexKeys.Of(now.Organisation), (key, ct) => UpsertIndexRowAsync(key, now.Organisation.Id, ct), cancellationToken);
+            return new(e.Status == 409 ? SaveStatus.AlreadyExists : SaveStatus.PreconditionFailed, now);
+        }
+    }
+
+    /// <summary>Organisations, optionally of one type and/or local authority, a page at a time.</summary>
+    public async Task<OrganisationPage> ListAsync(string? type, string? laCode, string? continuationToken, int pageSize, CancellationToken cancellationToken)
+    {
+        var profile = OrganisationEntity.ProfileRow;
+        var filter = (type, laCode) switch
+        {
+            (null, null) => TableClient.CreateQueryFilter($"RowKey eq {profile}"),
+            (not null, null) => TableClient.CreateQueryFilter($"RowKey eq {profile} and Type eq {type}"),
+            (null, not null) => TableClient.CreateQueryFilter($"RowKey eq {profile} and LaCode eq {laCode}"),
+            _ => TableClient.CreateQueryFilter($"RowKey eq {profile} and Type eq {type} and LaCode eq {laCode}"),
+        };
+        var token = continuationToken is null ? null : Encoding.UTF8.GetString(Base64UrlDecode(continuationToken));
+        await foreach (var page in Organisations.QueryAsync<TableEntity>(filter, pageSize, cancellationToken: cancellationToken).AsPages(token, pageSize))
+        {
+            var next = page.ContinuationToken is { } t ? Base64UrlEncode(Encoding.UTF8.GetBytes(t)) : null;
+            return new OrganisationPage(page.Values.Select(Stored).ToList(), next);
+        }
+        return new OrganisationPage([], null);
+    }
+
+    /// <summary>Every organisation whose id starts with <paramref name="idPrefix"/> (a partition range query).</summary>
+    public async IAsyncEnumerable<StoredOrganisation> ScanAsync(string idPrefix, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var upper = idPrefix[..^1] + (char)(idPrefix[^1] + 1);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey ge {idPrefix} and PartitionKey lt {upper} and RowKey eq {OrganisationEntity.ProfileRow}");
+        await foreach (var row in Organisations.QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: cancellationToken))
+        {
+            yield return Stored(row);
+        }
+    }
+
+    /// <summary>
+    /// The part of the directory that <paramref name="keys"/> reach, for one routing decision: a partition
+    /// query on the index per key, then one point read per organisation found, all concurrently. Only
+    /// active organisations whose current keys include the key are returned.
+    /// </summary>
+    public async Task<DirectorySnapshot> LoadAsync(IEnumerable<DirectoryKey> keys, CancellationToken cancellationToken)
+    {
+        var requested = keys.Distinct().ToArray();
+        if (requested.Length == 0) return DirectorySnapshot.Empty;
+
+        var idsByKey = new ConcurrentDictionary<DirectoryKey, List<string>>();
+        await ForEachAsync(requested, async (key, ct) =>
+        {
+            var ids = new List<string>();
+            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {IndexPartition(key)}");
+            await foreach (var row in Index.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: ct)) ids.Add(row.RowKey);
+            idsByKey[key] = ids;
+        }, cancellationToken);
+
+        var organisations = new ConcurrentDictionary<string, Organisation>(StringComparer.Ordinal);
+        await ForEachAsync(idsByKey.Values.SelectMany(ids => ids).Distinct().ToArray(), async (id, ct) =>
+        {
+            if (await GetAsync(id, ct) is { Active: true } organisation) organisations[id] = organisation;
+        }, cancellationToken);
+
+        var entries = requested.ToDictionary(
+            key => key,
+            key =>
+            {
+                var normalised = DirectoryIndexKeys.Normalise(key);
+                return (IReadOnlyList<Organisation>)idsByKey[key]
+                    .Select(id => organisations.GetValueOrDefault(id))
+                    .OfType<Organisation>()
+                    .Where(o => DirectoryIndexKeys.Of(o).Contains(normalised))
+                    .OrderBy(o => o.Id, StringComparer.Ordinal)
+                    .ToList();
+            });
+        return new DirectorySnapshot(entries);
+    }
+
+    /// <summary>
+    /// Whether anything was ever delivered to <paramref name="organisationId"/>: table <c>RecipientDeliveries</c>,
+    /// partition = recipient id (written by routing). No table yet means no deliveries yet.
+    /// </summary>
+    public async Task<bool> HasDeliveriesAsync(string organisationId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {organisationId}");
+            await foreach (var page in Deliveries.QueryAsync<TableEntity>(filter, maxPerPage: 1, select: ["RowKey"], cancellationToken: cancellationToken).AsPages())
+            {
+                if (page.Values.Count > 0) return true;
+                if (page.ContinuationToken is null) break;
+            }
+            return false;
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return false;
+        }
+    }
+
+    private async Task UpsertIndexRowAsync(DirectoryKey key, string id, CancellationToken cancellationToken) =>
+        await Index.UpsertEntityAsync(new TableEntity(IndexPartition(key), id), TableUpdateMode.Replace, cancellationToken);
+
+    private async Task DeleteIndexRowAsync(DirectoryKey key, string id, CancellationToken cancellationToken) =>
+        await Index.DeleteEntityAsync(IndexPartition(key), id, ETag.All, cancellationToken); // 404 is not an error for Delete
+
+    private static StoredOrganisation Stored(TableEntity e) => new(OrganisationEntity.ToOrganisation(e), e.ETag, e);
+
+    /// <summary>Runs <paramref name="body"/> for every item, at most <see cref="IndexConcurrency"/> at a time.</summary>
+    private static Task ForEachAsync<T>(IReadOnlyCollection<T> items, Func<T, CancellationToken, Task> body, CancellationToken cancellationToken) =>
+        items.Count switch
+        {
+            0 => Task.CompletedTask,
+            1 => body(items.First(), cancellationToken),
+            _ => Parallel.ForEachAsync(items, new ParallelOptions { MaxDegreeOfParallelism = IndexConcurrency, CancellationToken = cancellationToken },
+                async (item, ct) => await body(item, ct)),
+        };
+
+    private static string Base64UrlEncode(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    /// <summary>Whether <paramref name="token"/> is a continuation token as <see cref="ListAsync"/> gives them out.</summary>
+    public static bool IsContinuationToken(string token)
+    {
+        try
+        {
+            return token.Length <= 2000 && Base64UrlDecode(token).Length > 0;
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
+
+    private static byte[] Base64UrlDecode(string text)
+    {
+        var s = text.Replace('-', '+').Replace('_', '/');
+        return Convert.FromBase64String(s.PadRight(s.Length + (4 - s.Length % 4) % 4, '='));
+    }
+}

@@ -1,0 +1,54 @@
+using System.Globalization;
+using Azure;
+using NotifyHub.Domain.Directory;
+using NotifyHub.Hosting;
+
+namespace NotifyHub.Organisations;
+
+/// <summary>
+/// An organisation as the admin API shows it: exactly the fields an administrator may send, so that what
+/// GET answers can be PUT back unchanged. The row's ETag travels in the <c>ETag</c> header.
+/// </summary>
+public sealed record OrganisationResource(
+    string Id, string Type, string Name, bool Active,
+    string? Urn, string? OdsCode, string? LaCode, string? ForceCode,
+    string? Phase, int? StatutoryLowAge, int? StatutoryHighAge, string? Postcode,
+    IReadOnlyList<Contact> Contacts, ChannelSettings? Channel, string? SchoolDayStart, string? CalendarOverride, Coverage? Coverage)
+{
+    public static OrganisationResource Of(Organisation o) => new(
+        o.Id, o.Type, o.Name, o.Active, o.Urn, o.OdsCode, o.LaCode, o.ForceCode, o.Phase, o.StatutoryLowAge, o.StatutoryHighAge,
+        o.Postcode, o.Contacts ?? [], o.Channel, o.SchoolDayStart?.ToString("HH:mm", CultureInfo.InvariantCulture), o.CalendarOverride, o.Coverage);
+}
+
+public sealed record OrganisationList(IReadOnlyList<OrganisationResource> Items, string? ContinuationToken);
+
+/// <summary>The HTTP edges the directory's admin functions share: ETags in, ETags out, save outcomes as answers.</summary>
+public static class OrganisationApi
+{
+    public static string Location(string id) => $"/api/admin/organisations/{Uri.EscapeDataString(id)}";
+
+    /// <summary>The If-Match header as an ETag; null when absent.</summary>
+    public static ETag? IfMatch(HttpRequest request) =>
+        request.Headers.IfMatch.Count == 1 && !string.IsNullOrWhiteSpace(request.Headers.IfMatch[0]) ? new ETag(request.Headers.IfMatch[0]!.Trim()) : null;
+
+    public static IResult Ok(HttpContext context, StoredOrganisation stored)
+    {
+        context.Response.Headers.ETag = stored.ETag.ToString();
+        return TypedResults.Ok(OrganisationResource.Of(stored.Organisation));
+    }
+
+    public static IResult Created(HttpContext context, StoredOrganisation stored)
+    {
+        context.Response.Headers.ETag = stored.ETag.ToString();
+        return TypedResults.Created(Location(stored.Organisation.Id), OrganisationResource.Of(stored.Organisation));
+    }
+
+    /// <summary>The answer to an update: the organisation, or 404 / 412 as problem+json.</summary>
+    public static IResult Answer(HttpContext context, string id, SaveResult result) => result.Status switch
+    {
+        SaveStatus.Saved => Ok(context, result.Stored!),
+        SaveStatus.NotFound => Problems.NotFound($"There is no organisation with id {id}."),
+        _ => Problems.PreconditionFailed(
+            $"Organisation {id} has changed since you read it (If-Match does not match its current ETag). Read it again and re-apply your change."),
+    };
+}

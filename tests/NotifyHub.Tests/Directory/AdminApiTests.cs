@@ -1,0 +1,214 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using NotifyHub.Domain.Directory;
+
+namespace NotifyHub.Tests.RecipientDirectory;
+
+/// <summary>The directory's admin API end to end over real HTTP. One hub per class; every test uses its own ids.</summary>
+public class AdminApiTests(AdminApiTests.Hub hub) : IClassFixture<AdminApiTests.Hub>
+{
+    public sealed class Hub : IAsyncLifetime
+    {
+        public DirectoryHub Running { get; private set; } = null!;
+        public async Task InitializeAsync() => Running = await DirectoryHub.StartAsync();
+        public async Task DisposeAsync() => await Running.DisposeAsync();
+    }
+
+    private HttpClient Admin => hub.Running.Admin;
+
+    private static string NewId(string prefix) => prefix + "-" + Guid.NewGuid().ToString("N")[..10];
+
+    private static JsonObject HealthTeam(string id) => new()
+    {
+        ["id"] = id, ["type"] = "health-visiting-team", ["name"] = "Synthetic Health Visiting Team", ["laCode"] = "840", ["odsCode"] = "RX1",
+        ["contacts"] = new JsonArray(new JsonObject { ["name"] = "Synthetic Duty HV", ["role"] = "Duty", ["email"] = "duty@example.invalid" }),
+        ["channel"] = new JsonObject { ["kind"] = "email", ["email"] = "team@example.invalid" },
+        ["coverage"] = new JsonObject { ["gpPracticeOdsCodes"] = new JsonArray("A99001"), ["postcodeDistricts"] = new JsonArray("DH1") },
+    };
+
+    private static async Task<JsonObject> BodyAsync(HttpResponseMessage response) =>
+        JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
+
+    [Fact]
+    public async Task An_administrator_creates_reads_updates_and_deactivates_an_organisation()
+    {
+        var id = NewId("hv");
+        var created = await Admin.PostAsJsonAsync("/api/admin/organisations", HealthTeam(id));
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal($"/api/admin/organisations/{id}", created.Headers.Location!.OriginalString);
+        Assert.NotNull(created.Headers.ETag);
+
+        var read = await Admin.GetAsync($"/api/admin/organisations/{id}");
+        var body = await BodyAsync(read);
+        Assert.Equal(("A99001", "team@example.invalid", true), (body["coverage"]!["gpPracticeOdsCodes"]![0]!.GetValue<string>(), body["channel"]!["email"]!.GetValue<string>(), body["active"]!.GetValue<bool>()));
+
+        // What GET answers can be PUT back with a change, under its ETag.
+        body["name"] = "Synthetic Health Visiting Team (renamed)";
+        var put = new HttpRequestMessage(HttpMethod.Put, $"/api/admin/organisations/{id}") { Content = JsonContent.Create(body) };
+        put.Headers.IfMatch.Add(read.Headers.ETag!);
+        var updated = await Admin.SendAsync(put);
+        Assert.Equal(HttpStatusCode.OK, updated.StatusCode);
+        Assert.Equal("Synthetic Health Visiting Team (renamed)", (await BodyAsync(updated))["name"]!.GetValue<string>());
+        Assert.NotEqual(read.Headers.ETag, updated.Headers.ETag);
+
+        var deactivated = await Admin.PostAsync($"/api/admin/organisations/{id}/deactivate", null);
+        Assert.Equal(HttpStatusCode.OK, deactivated.StatusCode);
+        Assert.False((await BodyAsync(deactivated))["active"]!.GetValue<bool>());
+        Assert.False((await hub.Running.Store.GetAsync(id, default))!.Active);
+        Assert.DoesNotContain((await hub.Running.Store.LoadAsync([new DirectoryKey("health-visiting-team", "gp", "A99001")], default))
+            .Find(new DirectoryKey("health-visiting-team", "gp", "A99001")), o => o.Id == id);
+    }
+
+    [Fact]
+    public async Task An_update_with_a_stale_etag_is_refused_with_412_and_changes_nothing()
+    {
+        var id = NewId("hv");
+        var created = await Admin.PostAsJsonAsync("/api/admin/organisations", HealthTeam(id));
+        var staleETag = created.Headers.ETag!;
+        var first = HealthTeam(id);
+        first["name"] = "First change";
+        Assert.Equal(HttpStatusCode.OK, (await Admin.PutAsJsonAsync($"/api/admin/organisations/{id}", first)).StatusCode);
+
+        var second = HealthTeam(id);
+        second["name"] = "Second change";
+        second["coverage"] = new JsonObject { ["postcodeDistricts"] = new JsonArray("DH9") };
+        var put = new HttpRequestMessage(HttpMethod.Put, $"/api/admin/organisations/{id}") { Content = JsonContent.Create(second) };
+        put.Headers.IfMatch.Add(staleETag);
+        var refused = await Admin.SendAsync(put);
+
+        Assert.Equal(HttpStatusCode.PreconditionFailed, refused.StatusCode);
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType!.MediaType);
+        var stored = (await hub.Running.Store.GetAsync(id, default))!;
+        Assert.Equal("First change", stored.Name);
+        Assert.Equal(["DH1"], stored.Coverage!.PostcodeDistricts);
+    }
+
+    [Fact]
+    public async Task Coverage_is_replaced_and_the_team_is_then_found_only_by_its_new_keys()
+    {
+        var id = NewId("sn");
+        var team = HealthTeam(id);
+        team["type"] = "school-nursing-team";
+        await Admin.PostAsJsonAsync("/api/admin/organisations", team);
+
+        var response = await Admin.PutAsJsonAsync($"/api/admin/organisations/{id}/coverage",
+            new JsonObject { ["gpPracticeOdsCodes"] = new JsonArray("B88001"), ["postcodeDistricts"] = new JsonArray("sr7") });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+
+        DirectoryKey oldGp = new("school-nursing-team", "gp", "A99001"), newGp = new("school-nursing-team", "gp", "B88001"), newDistrict = new("school-nursing-team", "postcode-district", "SR7");
+        var snapshot = await hub.Running.Store.LoadAsync([oldGp, newGp, newDistrict], default);
+        Assert.DoesNotContain(snapshot.Find(oldGp), o => o.Id == id);
+        Assert.Contains(snapshot.Find(newGp), o => o.Id == id);
+        Assert.Contains(snapshot.Find(newDistrict), o => o.Id == id);
+    }
+
+    [Fact]
+    public async Task Coverage_for_an_organisation_that_is_not_a_health_team_is_refused()
+    {
+        var id = NewId("mash");
+        await Admin.PostAsJsonAsync("/api/admin/organisations", new JsonObject { ["id"] = id, ["type"] = "mash", ["name"] = "Synthetic MASH", ["laCode"] = "840" });
+        var response = await Admin.PutAsJsonAsync($"/api/admin/organisations/{id}/coverage", new JsonObject { ["postcodeDistricts"] = new JsonArray("DH1") });
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Bad_input_is_answered_400_naming_every_bad_field_and_nothing_is_stored()
+    {
+        var id = NewId("school");
+        var response = await Admin.PostAsJsonAsync("/api/admin/organisations", new JsonObject
+        {
+            ["id"] = id, ["type"] = "school", ["name"] = "Synthetic School", ["urn"] = "12", ["laCode"] = "8400",
+            ["channel"] = new JsonObject { ["kind"] = "webhook", ["url"] = "http://school.example.invalid/hook" },
+            ["coverage"] = new JsonObject { ["postcodeDistricts"] = new JsonArray("DH1") },
+            ["schoolDayStart"] = "half eight",
+        });
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = (await BodyAsync(response))["errors"]!.AsObject().Select(e => e.Key).ToArray();
+        Assert.Equal(["channel.url", "coverage", "laCode", "schoolDayStart", "urn"], errors.Order().ToArray());
+        Assert.Null(await hub.Running.Store.GetAsync(id, default));
+    }
+
+    [Fact]
+    public async Task Creating_an_organisation_twice_is_a_conflict()
+    {
+        var team = HealthTeam(NewId("hv"));
+        Assert.Equal(HttpStatusCode.Created, (await Admin.PostAsJsonAsync("/api/admin/organisations", team)).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await Admin.PostAsJsonAsync("/api/admin/organisations", team)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Listing_by_type_and_local_authority_pages_with_a_continuation_token()
+    {
+        var la = Random.Shared.Next(100, 999).ToString();
+        var ids = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            var id = NewId("yos");
+            ids.Add(id);
+            await Admin.PostAsJsonAsync("/api/admin/organisations", new JsonObject { ["id"] = id, ["type"] = "yos-team", ["name"] = "Synthetic YOS", ["laCode"] = la });
+        }
+        await Admin.PostAsJsonAsync("/api/admin/organisations", new JsonObject { ["id"] = NewId("mash"), ["type"] = "mash", ["name"] = "Synthetic MASH", ["laCode"] = la });
+
+        var seen = new List<string>();
+        string? token = null;
+        var pages = 0;
+        do
+        {
+            var url = $"/api/admin/organisations?type=yos-team&laCode={la}&pageSize=2" + (token is null ? "" : "&continuationToken=" + token);
+            var page = await BodyAsync(await Admin.GetAsync(url));
+            seen.AddRange(page["items"]!.AsArray().Select(o => o!["id"]!.GetValue<string>()));
+            token = page["continuationToken"]?.GetValue<string>();
+            pages++;
+        } while (token is not null && pages < 20);
+
+        Assert.Equal(ids.Order(), seen.Order());
+        Assert.True(pages >= 3);
+    }
+
+    [Fact]
+    public async Task Listing_names_bad_query_parameters()
+    {
+        var response = await Admin.GetAsync("/api/admin/organisations?type=hospital&laCode=84&pageSize=0&continuationToken=%%%");
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = (await BodyAsync(response))["errors"]!.AsObject().Select(e => e.Key).Order().ToArray();
+        Assert.Equal(["continuationToken", "laCode", "pageSize", "type"], errors);
+    }
+
+    [Fact]
+    public async Task Reading_updating_or_deactivating_an_unknown_organisation_is_404()
+    {
+        var id = NewId("none");
+        Assert.Equal(HttpStatusCode.NotFound, (await Admin.GetAsync($"/api/admin/organisations/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Admin.PutAsJsonAsync($"/api/admin/organisations/{id}", HealthTeam(id))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Admin.PostAsync($"/api/admin/organisations/{id}/deactivate", null)).StatusCode);
+    }
+
+    public static TheoryData<string, string> AdminEndpoints => new()
+    {
+        { "POST", "/api/admin/organisations" },
+        { "GET", "/api/admin/organisations" },
+        { "GET", "/api/admin/organisations/x1" },
+        { "PUT", "/api/admin/organisations/x1" },
+        { "POST", "/api/admin/organisations/x1/deactivate" },
+        { "PUT", "/api/admin/organisations/x1/coverage" },
+        { "POST", "/api/admin/directory/gias" },
+        { "POST", "/api/admin/directory/demo" },
+    };
+
+    [Theory]
+    [MemberData(nameof(AdminEndpoints))]
+    public async Task Without_a_key_the_admin_api_answers_401(string method, string path)
+    {
+        using var anonymous = hub.Running.Client(null);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.SendAsync(new HttpRequestMessage(new HttpMethod(method), path))).StatusCode);
+    }
+
+    [Theory]
+    [MemberData(nameof(AdminEndpoints))]
+    public async Task With_a_police_key_the_admin_api_answers_403(string method, string path)
+    {
+        using var police = await hub.Running.PoliceClientAsync();
+        Assert.Equal(HttpStatusCode.Forbidden, (await police.SendAsync(new HttpRequestMessage(new HttpMethod(method), path))).StatusCode);
+    }
+}

@@ -1,0 +1,94 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Azure.Data.Tables;
+using NotifyHub.Domain.Directory;
+using NotifyHub.Organisations;
+
+namespace NotifyHub.Tests.RecipientDirectory;
+
+/// <summary>What routing gets from <see cref="DirectoryStore.LoadAsync"/>, and how the index heals.</summary>
+public class DirectoryLoadTests
+{
+    private static readonly DirectoryKey[] IncidentKeys =
+    [
+        new("school", "urn", "100001"),
+        new("health-visiting-team", "gp", "A99001"),
+        new("health-visiting-team", "postcode-district", "DH1"),
+        new("school-nursing-team", "gp", "A99001"),
+        new("midwifery-team", "gp", "A99001"),
+        new("midwifery-team", "la", "840"),
+        new("nps-spoc", "la", "840"),
+        new("crc-spoc", "la", "840"),
+        new("yos-team", "la", "840"),
+        new("mash", "la", "840"),
+        new("marac-coordinator", "la", "840"),
+        new("la-education-safeguarding-team", "la", "840"),
+    ];
+
+    [Fact]
+    public async Task The_demo_seed_makes_every_recipient_of_the_example_incident_findable_and_is_idempotent()
+    {
+        await using var hub = await DirectoryHub.StartAsync();
+        var first = JsonNode.Parse(await (await hub.Admin.PostAsync("/api/admin/directory/demo", null)).Content.ReadAsStringAsync())!;
+        var second = JsonNode.Parse(await (await hub.Admin.PostAsync("/api/admin/directory/demo", null)).Content.ReadAsStringAsync())!;
+        Assert.Equal(DemoDirectory.Organisations.Count, first["created"]!.AsArray().Count);
+        Assert.Equal(DemoDirectory.Organisations.Count, second["unchanged"]!.AsArray().Count);
+
+        var snapshot = await hub.Store.LoadAsync(IncidentKeys, default);
+        Assert.Equal("school-100001", Assert.Single(snapshot.Find(IncidentKeys[0])).Id);
+        foreach (var key in IncidentKeys.Skip(1)) Assert.Equal($"demo-840-{key.Type}", Assert.Single(snapshot.Find(key)).Id);
+        Assert.Equal("DUR", (await hub.Store.GetAsync("durham-police", default))!.ForceCode);
+    }
+
+    [Fact]
+    public async Task LoadAsync_returns_exactly_the_active_organisations_the_keys_index()
+    {
+        await using var hub = await DirectoryHub.StartAsync();
+        var store = hub.Store;
+        Organisation Mash(string id, string la) => new(id, "mash", "Synthetic MASH " + id, true, LaCode: la);
+        await store.CreateAsync(Mash("mash-a", "840"), "test", default);
+        await store.CreateAsync(Mash("mash-b", "840"), "test", default);
+        await store.CreateAsync(Mash("mash-c", "841"), "test", default);
+        await store.CreateAsync(new Organisation("yos-a", "yos-team", "Synthetic YOS", true, LaCode: "840"), "test", default);
+        await store.UpdateAsync("mash-b", null, s => s.Organisation with { Active = false }, default);
+
+        DirectoryKey mash840 = new("mash", "la", "840"), mash841 = new("mash", "la", "841"), nobody = new("mash", "la", "999");
+        var snapshot = await store.LoadAsync([mash840, mash841, nobody], default);
+
+        Assert.Equal(["mash-a"], snapshot.Find(mash840).Select(o => o.Id));
+        Assert.Equal(["mash-c"], snapshot.Find(mash841).Select(o => o.Id));
+        Assert.Empty(snapshot.Find(nobody));
+        Assert.Empty(snapshot.Find(new DirectoryKey("yos-team", "la", "840")));
+    }
+
+    [Fact]
+    public async Task A_stale_index_row_never_routes_and_a_lost_one_is_restored_by_running_the_update_again()
+    {
+        await using var hub = await DirectoryHub.StartAsync();
+        var store = hub.Store;
+        var index = hub.Tables.GetTableClient(NotifyHub.Storage.StorageNames.DirectoryIndexTable);
+        var team = new Organisation("hv-1", "health-visiting-team", "Synthetic HV", true, Coverage: new Coverage(["A99001"], ["DH1"]));
+        await store.CreateAsync(team, "test", default);
+        DirectoryKey gp = new("health-visiting-team", "gp", "A99001"), district = new("health-visiting-team", "postcode-district", "DH1");
+
+        // As if a crash left a row for a key the team no longer has...
+        await index.UpsertEntityAsync(new TableEntity(DirectoryStore.IndexPartition(new DirectoryKey("health-visiting-team", "gp", "B11111")), "hv-1"));
+        Assert.Empty((await store.LoadAsync([new DirectoryKey("health-visiting-team", "gp", "B11111")], default)).Find(new DirectoryKey("health-visiting-team", "gp", "B11111")));
+
+        // ...or lost a row it does have: re-running the same update puts it back.
+        await index.DeleteEntityAsync(DirectoryStore.IndexPartition(gp), "hv-1");
+        Assert.Empty((await store.LoadAsync([gp], default)).Find(gp));
+        await store.UpdateAsync("hv-1", null, s => s.Organisation, default);
+        var snapshot = await store.LoadAsync([gp, district], default);
+        Assert.Equal("hv-1", Assert.Single(snapshot.Find(gp)).Id);
+        Assert.Equal("hv-1", Assert.Single(snapshot.Find(district)).Id);
+    }
+
+    [Fact]
+    public async Task The_demo_seed_needs_an_administrator()
+    {
+        await using var hub = await DirectoryHub.StartAsync();
+        using var police = await hub.PoliceClientAsync();
+        Assert.Equal(HttpStatusCode.Forbidden, (await police.PostAsync("/api/admin/directory/demo", null)).StatusCode);
+    }
+}
