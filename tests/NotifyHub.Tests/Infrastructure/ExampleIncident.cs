@@ -23,6 +23,22 @@ public static class ExampleIncident
         return incident;
     }
 
+    /// <summary>
+    /// Gives the example's children names and police references of their own, and no NHS number,
+    /// so that the hub's cumulative-risk matching does not link them to other tests' incidents.
+    /// </summary>
+    public static JsonObject WithUniqueChildren(this JsonObject incident)
+    {
+        foreach (var child in incident["children"]!.AsArray())
+        {
+            var tag = new string(Guid.NewGuid().ToString("N").Where(char.IsAsciiLetter).Take(6).ToArray());
+            child!["givenName"] = "Synthetic" + tag;
+            child["policePersonReference"] = "P-" + Guid.NewGuid().ToString("N")[..12];
+            child.AsObject().Remove("nhsNumber");
+        }
+        return incident;
+    }
+
     /// <summary>Sets (or with a null value, removes) the value at a dotted path such as <c>children[0].nhsNumber</c>.</summary>
     public static JsonObject With(this JsonObject incident, string path, JsonNode? value)
     {

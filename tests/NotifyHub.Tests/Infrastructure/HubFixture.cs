@@ -30,13 +30,16 @@ public class HubFixture : IAsyncLifetime
 
     protected virtual IReadOnlyDictionary<string, string?> AppSettings => new Dictionary<string, string?>();
 
+    /// <summary>Changes to host.json for this hub (e.g. fewer retries); the script root is then copied to a temp folder.</summary>
+    protected virtual Action<System.Text.Json.Nodes.JsonObject>? ChangeHostJson => null;
+
     public async Task InitializeAsync()
     {
         _folder = Path.Combine(Path.GetTempPath(), "notifyhub-hub-" + Guid.NewGuid().ToString("N")[..8]);
         _azurite = await Azurite.StartAsync(Azurite.FindExecutable(RepoPaths.Root)!, _folder);
         Host = await DevHostApp.StartAsync(new DevHostOptions
         {
-            ScriptRoot = RepoPaths.FunctionsScriptRoot,
+            ScriptRoot = ScriptRoot(),
             HttpPort = 0,
             StorageConnectionString = Storage,
             HostId = "tests-" + Guid.NewGuid().ToString("N")[..8],
@@ -46,6 +49,35 @@ public class HubFixture : IAsyncLifetime
         Http = new HttpClient { BaseAddress = Host.BaseAddress };
         var admin = await new ApiKeyStore(Tables, TimeProvider.System).IssueAsync("hub-administrators", Roles.Admin, null, default);
         AdminKey = admin.Secret;
+    }
+
+    private string ScriptRoot()
+    {
+        if (ChangeHostJson is null) return RepoPaths.FunctionsScriptRoot;
+        var copy = Path.Combine(_folder!, "scriptroot");
+        foreach (var file in Directory.EnumerateFiles(RepoPaths.FunctionsScriptRoot, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(copy, Path.GetRelativePath(RepoPaths.FunctionsScriptRoot, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+        if (!OperatingSystem.IsWindows())
+        {
+            var handler = Path.Combine(RepoPaths.FunctionsScriptRoot, "NotifyHub.Functions");
+            File.SetUnixFileMode(Path.Combine(copy, "NotifyHub.Functions"), File.GetUnixFileMode(handler));
+        }
+        var hostJson = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(copy, "host.json")))!.AsObject();
+        ChangeHostJson(hostJson);
+        File.WriteAllText(Path.Combine(copy, "host.json"), hostJson.ToJsonString());
+        return copy;
+    }
+
+    /// <summary>Seeds the synthetic demo directory (LA 840) through the admin API.</summary>
+    public async Task SeedDemoDirectoryAsync()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/admin/directory/demo");
+        request.Headers.Add("X-Api-Key", AdminKey);
+        (await Http.SendAsync(request)).EnsureSuccessStatusCode();
     }
 
     public async Task DisposeAsync()
@@ -76,9 +108,9 @@ public class HubFixture : IAsyncLifetime
     }
 
     /// <summary>Runs a function now through the DevHost's admin endpoint and waits for it to finish.</summary>
-    public async Task RunFunctionAsync(string name)
+    public async Task RunFunctionAsync(string name, string input = "")
     {
-        var response = await Http.PostAsync($"/admin/functions/{name}?wait=true", JsonContent.Create(new { input = "" }));
+        var response = await Http.PostAsync($"/admin/functions/{name}?wait=true", JsonContent.Create(new { input }));
         response.EnsureSuccessStatusCode();
         var result = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
         Assert.True(result.GetProperty("succeeded").GetBoolean(), $"{name} failed: {result}");

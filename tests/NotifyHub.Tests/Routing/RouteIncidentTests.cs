@@ -1,0 +1,181 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Azure;
+using Azure.Data.Tables;
+using NotifyHub.Incidents;
+using NotifyHub.Routing;
+using NotifyHub.Storage;
+using NotifyHub.Tests.Infrastructure;
+
+namespace NotifyHub.Tests.Routing;
+
+/// <summary>The whole hub with the synthetic demo directory of LA 840.</summary>
+public sealed class RoutingHubFixture : HubFixture;
+
+public class RouteIncidentTests(RoutingHubFixture hub) : IClassFixture<RoutingHubFixture>, IAsyncLifetime
+{
+    public Task InitializeAsync() => hub.SeedDemoDirectoryAsync(); // idempotent
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    internal static async Task<(string Force, string Key, string Reference, string IncidentId)> SubmitAsync(HubFixture hub, JsonObject? incident = null, string? force = null, string? key = null)
+    {
+        if (force is null) (force, key) = await hub.NewForceAsync();
+        var reference = "ROUTE-" + Guid.NewGuid().ToString("N")[..10];
+        incident ??= ExampleIncident.For(force, reference, DateTimeOffset.UtcNow).WithUniqueChildren();
+        incident["forceCode"] = force;
+        incident["incidentReference"] = reference;
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/incidents") { Content = new StringContent(incident.ToJsonString(), Encoding.UTF8, "application/json") };
+        request.Headers.Add("X-Api-Key", key);
+        var response = await hub.Http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("incidentId").GetString()!;
+        return (force, key!, reference, id);
+    }
+
+    internal static async Task<JsonElement> StatusAsync(HubFixture hub, string force, string key, string reference)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/incidents/{force}/{reference}");
+        request.Headers.Add("X-Api-Key", key);
+        var response = await hub.Http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    internal static Task<JsonElement> RoutedAsync(HubFixture hub, string force, string key, string reference) =>
+        Eventually.UntilAsync(() => StatusAsync(hub, force, key, reference), s => s.GetProperty("status").GetString() == "routed",
+            $"incident {reference} to be routed");
+
+    private static string[] Deliveries(JsonElement status) =>
+        status.GetProperty("deliveries").EnumerateArray()
+            .Select(d => $"{d.GetProperty("recipientId").GetString()} {d.GetProperty("rule").GetString()}")
+            .Order(StringComparer.Ordinal).ToArray();
+
+    [Fact]
+    public async Task The_example_incident_is_routed_to_every_recipient_the_routing_table_names_and_the_status_says_why()
+    {
+        // Nothing consumes the deliveries queue yet; start it empty so that a peek sees this incident's messages.
+        await hub.Queues.GetQueueClient(StorageNames.DeliveriesQueue).ClearMessagesAsync();
+        var (force, key, reference, incidentId) = await SubmitAsync(hub);
+
+        var status = await RoutedAsync(hub, force, key, reference);
+
+        Assert.Equal(
+        [
+            "demo-840-health-visiting-team health-visiting",
+            "demo-840-mash mash",
+            "demo-840-midwifery-team midwifery",
+            "demo-840-nps-spoc probation-nps",
+            "demo-840-school-nursing-team school-nursing",
+            "school-100001 operation-encompass",
+        ], Deliveries(status));
+        Assert.Empty(status.GetProperty("unrouted").EnumerateArray());
+        Assert.All(status.GetProperty("deliveries").EnumerateArray(), d => Assert.Equal("pending", d.GetProperty("status").GetString()));
+        var school = status.GetProperty("deliveries").EnumerateArray().Single(d => d.GetProperty("recipientId").GetString() == "school-100001");
+        Assert.Equal([0], school.GetProperty("children").EnumerateArray().Select(c => c.GetInt32()));
+
+        // One message per delivery on the deliveries queue, carrying ids only.
+        var queued = await Eventually.UntilAsync(async () => await DeliveryMessagesAsync(incidentId), m => m.Count == 6, "six delivery messages");
+        Assert.Equal(6, queued.Select(m => m.RecipientId).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task A_schools_delivery_content_has_its_pupil_and_no_adult_details()
+    {
+        var (force, key) = await hub.NewForceAsync();
+        var incident = ExampleIncident.For(force, "x", DateTimeOffset.UtcNow).WithUniqueChildren();
+        var pupil = incident["children"]![0]!["givenName"]!.GetValue<string>();
+        var sibling = incident["children"]![1]!["givenName"]!.GetValue<string>();
+        var (_, _, reference, incidentId) = await SubmitAsync(hub, incident, force, key);
+        await RoutedAsync(hub, force, key, reference);
+
+        var content = (await new DeliveryStore(hub.Tables, hub.Queues, TimeProvider.System).ContentAsync(incidentId, "school-100001", default))!.ToString();
+
+        Assert.Contains(pupil, content, StringComparison.Ordinal);
+        foreach (var absent in new[] { sibling, "Jordan", "Casey", "Sample", "NPS", "North East", "P-SYN-0004" })
+            Assert.DoesNotContain(absent, content, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Children_with_no_school_or_an_unknown_school_are_shared_with_the_la_education_team_and_listed_as_unrouted()
+    {
+        var (force, key) = await hub.NewForceAsync();
+        var incident = ExampleIncident.For(force, "x", DateTimeOffset.UtcNow).WithUniqueChildren()
+            .With("children[0].schoolUrn", null)
+            .With("children[1].schoolUrn", "999999")
+            .With("children[1].dateOfBirth", "2014-01-01");
+        var (_, _, reference, _) = await SubmitAsync(hub, incident, force, key);
+
+        var status = await RoutedAsync(hub, force, key, reference);
+
+        var reasons = status.GetProperty("unrouted").EnumerateArray()
+            .Select(u => $"{u.GetProperty("child").GetInt32()} {u.GetProperty("reason").GetString()}").Order().ToArray();
+        Assert.Equal(["0 no-urn", "1 urn-not-in-directory"], reasons);
+        Assert.Contains(Deliveries(status), d => d.StartsWith("demo-840-la-education-safeguarding-team ", StringComparison.Ordinal));
+        Assert.DoesNotContain(Deliveries(status), d => d.StartsWith("school-", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Routing_the_same_message_again_after_a_crash_before_marking_it_routed_creates_no_duplicates_and_keeps_progress()
+    {
+        var (force, key, reference, incidentId) = await SubmitAsync(hub);
+        var before = Deliveries(await RoutedAsync(hub, force, key, reference));
+
+        // The state a crash between writing the deliveries and marking the incident routed leaves,
+        // after one delivery has already progressed.
+        var incidents = hub.Tables.GetTableClient(StorageNames.IncidentsTable);
+        await incidents.UpdateEntityAsync(new TableEntity(force, "i:" + reference) { ["Status"] = "received" }, ETag.All, TableUpdateMode.Merge);
+        var deliveries = hub.Tables.GetTableClient(StorageNames.DeliveriesTable);
+        await deliveries.UpdateEntityAsync(new TableEntity(incidentId, "school-100001") { ["Status"] = "sent" }, ETag.All, TableUpdateMode.Merge);
+
+        var message = JsonSerializer.Serialize(new IncidentQueued(incidentId, force, reference), JsonSerializerOptions.Web);
+        await hub.RunFunctionAsync("RouteIncident", message);
+
+        var after = await StatusAsync(hub, force, key, reference);
+        Assert.Equal("routed", after.GetProperty("status").GetString());
+        Assert.Equal(before, Deliveries(after));
+        var school = after.GetProperty("deliveries").EnumerateArray().Single(d => d.GetProperty("recipientId").GetString() == "school-100001");
+        Assert.Equal("sent", school.GetProperty("status").GetString());
+        Assert.All(after.GetProperty("deliveries").EnumerateArray(), d => Assert.Equal(0, d.GetProperty("priorIncidentsLast12Months").GetInt32()));
+    }
+
+    [Fact]
+    public async Task A_second_incident_for_the_same_child_counts_the_first_and_the_history_keys_hold_no_identifier_in_clear()
+    {
+        var (force, key) = await hub.NewForceAsync();
+        var nhs = "4010232137";
+        var first = ExampleIncident.For(force, "x", DateTimeOffset.UtcNow.AddHours(-2)).WithUniqueChildren().With("children[0].nhsNumber", nhs);
+        var (_, _, firstRef, _) = await SubmitAsync(hub, first, force, key);
+        await RoutedAsync(hub, force, key, firstRef);
+
+        // Another police reference and name spelling: the NHS number alone says it is the same child.
+        var second = ExampleIncident.For(force, "x", DateTimeOffset.UtcNow).WithUniqueChildren().With("children[0].nhsNumber", "401 023 2137");
+        var (_, _, secondRef, _) = await SubmitAsync(hub, second, force, key);
+        var status = await RoutedAsync(hub, force, key, secondRef);
+
+        var school = status.GetProperty("deliveries").EnumerateArray().Single(d => d.GetProperty("recipientId").GetString() == "school-100001");
+        Assert.Equal(1, school.GetProperty("priorIncidentsLast12Months").GetInt32());
+
+        var history = hub.Tables.GetTableClient(StorageNames.ChildHistoryTable);
+        await foreach (var row in history.QueryAsync<TableEntity>(select: ["PartitionKey"]))
+        {
+            Assert.DoesNotContain(nhs, row.PartitionKey, StringComparison.Ordinal);
+            Assert.DoesNotContain("P-SYN", row.PartitionKey, StringComparison.Ordinal);
+            Assert.Matches("^[0-9a-f]{64}$", row.PartitionKey);
+        }
+    }
+
+    private async Task<List<DeliveryQueued>> DeliveryMessagesAsync(string incidentId)
+    {
+        var queue = hub.Queues.GetQueueClient(StorageNames.DeliveriesQueue);
+        var found = new List<DeliveryQueued>();
+        foreach (var m in (await queue.PeekMessagesAsync(32)).Value)
+        {
+            var message = JsonSerializer.Deserialize<DeliveryQueued>(m.Body.ToString(), JsonSerializerOptions.Web)!;
+            if (message.IncidentId == incidentId) found.Add(message);
+        }
+        return found;
+    }
+}

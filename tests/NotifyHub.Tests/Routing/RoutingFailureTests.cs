@@ -1,0 +1,53 @@
+using System.Text.Json;
+using Azure.Storage.Queues;
+using NotifyHub.Incidents;
+using NotifyHub.Storage;
+using NotifyHub.Tests.Infrastructure;
+
+namespace NotifyHub.Tests.Routing;
+
+/// <summary>A hub that gives up on a message after two attempts, with no delay between them.</summary>
+public sealed class FailingRoutingHubFixture : HubFixture
+{
+    public const int MaxDequeueCount = 2;
+
+    protected override Action<System.Text.Json.Nodes.JsonObject>? ChangeHostJson => host =>
+    {
+        host["extensions"]!["queues"]!["maxDequeueCount"] = MaxDequeueCount;
+        host["extensions"]!["queues"]!["visibilityTimeout"] = "00:00:00";
+        host["extensions"]!["queues"]!["maxPollingInterval"] = "00:00:00.500";
+    };
+}
+
+public class RoutingFailureTests(FailingRoutingHubFixture hub) : IClassFixture<FailingRoutingHubFixture>
+{
+    [Fact]
+    public async Task When_storage_fails_routing_is_retried_then_the_message_is_poisoned_intact_and_can_be_replayed_without_loss()
+    {
+        await hub.SeedDemoDirectoryAsync();
+        // A table the router writes goes away: every routing attempt fails.
+        var history = hub.Tables.GetTableClient(StorageNames.ChildHistoryTable);
+        await history.DeleteAsync();
+        var (force, key, reference, incidentId) = await RouteIncidentTests.SubmitAsync(hub);
+
+        var poison = hub.Queues.GetQueueClient(StorageNames.IncidentsQueue + "-poison");
+        var poisoned = await Eventually.UntilAsync(async () =>
+            await poison.ExistsAsync() ? (await poison.PeekMessagesAsync(32)).Value.Select(m => m.Body.ToString()).ToList() : [],
+            texts => texts.Count > 0, "the incident's message in the poison queue");
+
+        var message = JsonSerializer.Deserialize<IncidentQueued>(Assert.Single(poisoned), JsonSerializerOptions.Web);
+        Assert.Equal(new IncidentQueued(incidentId, force, reference), message);
+        var status = await RouteIncidentTests.StatusAsync(hub, force, key, reference);
+        Assert.Equal("queued", status.GetProperty("status").GetString());
+        Assert.Empty(status.GetProperty("deliveries").EnumerateArray());
+
+        // Storage is back: an operator replays the poison message.
+        await history.CreateIfNotExistsAsync();
+        var received = (await poison.ReceiveMessageAsync()).Value;
+        await hub.Queues.GetQueueClient(StorageNames.IncidentsQueue).SendMessageAsync(received.Body);
+        await poison.DeleteMessageAsync(received.MessageId, received.PopReceipt);
+
+        var routed = await RouteIncidentTests.RoutedAsync(hub, force, key, reference);
+        Assert.Equal(6, routed.GetProperty("deliveries").GetArrayLength());
+    }
+}
