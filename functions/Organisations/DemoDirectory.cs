@@ -23,7 +23,7 @@ public static class DemoDirectory
         School("100001", "Synthetic Demo Primary School", "Primary", 4, 11, "DH1 9ZZ"),
         School("100002", "Synthetic Demo Secondary School", "Secondary", 11, 18, "DH1 8ZZ"),
         School("100003", "Synthetic Demo Special School", "Not applicable", 3, 19, "DH1 7ZZ"),
-        new("demo-840-early-years", OrganisationTypes.EarlyYearsSetting, "Synthetic Demo Nursery", true, Urn: "EY900001", LaCode: La,
+        new("early-years-ey900001", OrganisationTypes.EarlyYearsSetting, "Synthetic Demo Nursery", true, Urn: "EY900001", LaCode: La,
             Postcode: "DH1 6ZZ", Contacts: [Contact("Nursery Manager")], Channel: Inbox(), SchoolDayStart: new TimeOnly(8, 0)),
         new("durham-police", OrganisationTypes.PoliceForce, "Durham Constabulary (demo)", true, ForceCode: "DUR", LaCode: La,
             Contacts: [Contact("Operation Encompass Desk")], Channel: Inbox()),

@@ -89,8 +89,8 @@ public sealed class DirectoryStore(TableServiceClient tables, TimeProvider time)
     /// </summary>
     internal async Task<SaveResult> SaveAsync(Organisation? before, Organisation after, TableEntity entity, CancellationToken cancellationToken)
     {
-        var keys = DirectoryIndexKeys.Of(after);
-        var stale = before is null ? [] : DirectoryIndexKeys.Of(before).Except(keys).ToArray();
+        var keys = DirectoryIndexKeys.Of(after).Where(DirectoryIndexKeys.IsIndexed).ToArray();
+        var stale = before is null ? [] : DirectoryIndexKeys.Of(before).Where(DirectoryIndexKeys.IsIndexed).Except(keys).ToArray();
         await ForEachAsync(stale, (key, ct) => DeleteIndexRowAsync(key, after.Id, ct), cancellationToken);
         await ForEachAsync(keys, (key, ct) => UpsertIndexRowAsync(key, after.Id, ct), cancellationToken);
         try
@@ -107,7 +107,7 @@ public sealed class DirectoryStore(TableServiceClient tables, TimeProvider time)
             // still has. Put back the index rows of whatever is stored now, then report the conflict.
             var now = await FindAsync(after.Id, cancellationToken);
             if (now is not null)
-                await ForEachAsync(DirectoryIndexKeys.Of(now.Organisation), (key, ct) => UpsertIndexRowAsync(key, now.Organisation.Id, ct), cancellationToken);
+                await ForEachAsync(DirectoryIndexKeys.Of(now.Organisation).Where(DirectoryIndexKeys.IsIndexed).ToArray(), (key, ct) => UpsertIndexRowAsync(key, now.Organisation.Id, ct), cancellationToken);
             return new(e.Status == 409 ? SaveStatus.AlreadyExists : SaveStatus.PreconditionFailed, now);
         }
     }
@@ -156,6 +156,11 @@ public sealed class DirectoryStore(TableServiceClient tables, TimeProvider time)
         var idsByKey = new ConcurrentDictionary<DirectoryKey, List<string>>();
         await ForEachAsync(requested, async (key, ct) =>
         {
+            if (!DirectoryIndexKeys.IsIndexed(key))
+            {
+                idsByKey[key] = DirectoryIndexKeys.IdForUrn(key.Type, key.Value) is { } id ? [id] : [];
+                return;
+            }
             var ids = new List<string>();
             var filter = TableClient.CreateQueryFilter($"PartitionKey eq {IndexPartition(key)}");
             await foreach (var row in Index.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: ct)) ids.Add(row.RowKey);

@@ -26,6 +26,22 @@ public static class DirectoryIndexKeys
         OrganisationTypes.School, OrganisationTypes.EarlyYearsSetting,
     };
 
+    /// <summary>
+    /// The id of the one organisation a URN key can find: a school is <c>school-{urn}</c>, an
+    /// early-years setting <c>early-years-{urn}</c> (lower case). Routing then reads that row
+    /// directly, so URN keys need no index rows — which halves the writes of a GIAS import — and two
+    /// organisations can never claim one URN.
+    /// </summary>
+    public static string? IdForUrn(string type, string urn) => type switch
+    {
+        OrganisationTypes.School => "school-" + urn.Trim().ToLowerInvariant(),
+        OrganisationTypes.EarlyYearsSetting => "early-years-" + urn.Trim().ToLowerInvariant(),
+        _ => null,
+    };
+
+    /// <summary>Whether the store keeps index rows for <paramref name="key"/> (URN keys are found by id instead).</summary>
+    public static bool IsIndexed(DirectoryKey key) => key.Kind != DirectoryKey.Urn;
+
     public static DirectoryKey[] Of(Organisation organisation)
     {
         if (!organisation.Active) return [];

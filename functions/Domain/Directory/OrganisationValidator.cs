@@ -84,6 +84,9 @@ public static partial class OrganisationValidator
         if (type is not null)
         {
             CheckUrn(f, type, urn);
+            if (urn is not null && !f.Failed("urn") && DirectoryIndexKeys.IdForUrn(type, urn) is { } expectedId && (routeId ?? id) is { } givenId
+                && givenId != expectedId && !f.Failed("id"))
+                f.Fail(routeId is null ? "id" : "urn", $"a {type} with URN {urn.ToUpperInvariant()} has the id {expectedId}: routing finds it by that id");
             if (type == OrganisationTypes.PoliceForce && forceCode is null && !f.Failed("forceCode")) f.Fail("forceCode", "is required for a police force");
             if (type != OrganisationTypes.PoliceForce && forceCode is not null) f.Fail("forceCode", "is only for police forces");
             if ((type == OrganisationTypes.School || DirectoryIndexKeys.ByLocalAuthority.Contains(type)) && laCode is null && !f.Failed("laCode"))

@@ -86,8 +86,20 @@ public class OrganisationValidatorTests
     [InlineData("XY123456", false)]
     public void An_early_years_urn_is_EY_and_six_digits_or_six_digits(string urn, bool valid)
     {
-        var body = new JsonObject { ["id"] = "ey-1", ["type"] = "early-years-setting", ["name"] = "Synthetic Nursery", ["urn"] = urn };
+        var body = new JsonObject { ["id"] = "early-years-" + urn.ToLowerInvariant(), ["type"] = "early-years-setting", ["name"] = "Synthetic Nursery", ["urn"] = urn };
         Assert.Equal(valid, !Errors(body).ContainsKey("urn"));
+    }
+
+    [Theory]
+    [InlineData("school", "100001", "school-100001", true)]
+    [InlineData("school", "100001", "school-100002", false)]
+    [InlineData("school", "100001", "my-school", false)]
+    [InlineData("early-years-setting", "EY900001", "early-years-ey900001", true)]
+    [InlineData("early-years-setting", "EY900001", "nursery-1", false)]
+    public void A_school_or_setting_has_the_id_its_urn_gives_it_so_that_no_two_claim_one_urn(string type, string urn, string id, bool valid)
+    {
+        var body = new JsonObject { ["id"] = id, ["type"] = type, ["name"] = "Synthetic", ["urn"] = urn, ["laCode"] = "840" };
+        Assert.Equal(valid, !Errors(body).ContainsKey("id"));
     }
 
     [Fact]
