@@ -6,18 +6,10 @@ using Xunit.Abstractions;
 
 namespace NotifyHub.Tests.RecipientDirectory;
 
-/// <summary>A test that runs only when NOTIFYHUB_SLOW_TESTS=1: it takes over a minute against Azurite.</summary>
-public sealed class SlowFactAttribute : FactAttribute
+public class GiasFullSizeImportTests(ITestOutputHelper output)
 {
-    public SlowFactAttribute()
-    {
-        if (Environment.GetEnvironmentVariable("NOTIFYHUB_SLOW_TESTS") != "1") Skip = "slow: set NOTIFYHUB_SLOW_TESTS=1 to run";
-    }
-}
-
-public class GiasImportBenchmarkTests(ITestOutputHelper output)
-{
-    [SlowFact]
+    /// <summary>The import's speed is measured by the benchmark (bench/results/gias-import.md), not asserted here.</summary>
+    [Fact]
     public async Task A_full_size_generated_extract_of_50000_rows_imports_and_reimports_unchanged()
     {
         await using var hub = await DirectoryHub.StartAsync();
@@ -41,6 +33,5 @@ public class GiasImportBenchmarkTests(ITestOutputHelper output)
         Assert.Equal(0, first["errorCount"]!.GetValue<int>());
         Assert.InRange(first["added"]!.GetValue<int>(), 38_000, 42_000);
         Assert.Equal(first["added"]!.GetValue<int>(), second["unchanged"]!.GetValue<int>());
-        Assert.InRange(first["durationSeconds"]!.GetValue<double>(), 0, 180);
     }
 }
