@@ -19,6 +19,8 @@ public static class FunctionApp
         var port = builder.Configuration["FUNCTIONS_CUSTOMHANDLER_PORT"] ?? builder.Configuration["Handler:Port"] ?? "5080";
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; });
+        // Per-request framework chatter would drown the hub's own events (the host logs every invocation).
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 
         builder.Services.AddHubServices(builder.Configuration, appRoot);
 

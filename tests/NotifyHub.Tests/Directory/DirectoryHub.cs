@@ -41,14 +41,22 @@ public sealed class DirectoryHub : IAsyncDisposable
         // A storage account of its own: fixed ids such as school-100001 never meet another test's rows.
         var azurite = await Azurite.StartAsync(Azurite.FindExecutable(RepoPaths.Root)!,
             Path.Combine(Path.GetTempPath(), "notifyhub-dir-" + Guid.NewGuid().ToString("N")[..8]), inMemory: true);
-        var connection = azurite.ConnectionString;
-        var app = FunctionApp.Build(["--AzureWebJobsStorage=" + connection, "--Handler:Port=0", "--Routing:ChildIdentityKey=" + TestKeys.ChildIdentityKey,
-            "--Logging:LogLevel:Default=Warning", .. extraArgs]);
-        await app.StartAsync();
-        var address = new Uri(app.Urls.Single());
-        var key = await new ApiKeyStore(new TableServiceClient(connection), TimeProvider.System)
-            .IssueAsync("hub-administrators", Roles.Admin, null, CancellationToken.None);
-        return new DirectoryHub(app, azurite, connection, address, key.Secret);
+        try
+        {
+            var connection = azurite.ConnectionString;
+            var app = FunctionApp.Build(["--AzureWebJobsStorage=" + connection, "--Handler:Port=0", "--Routing:ChildIdentityKey=" + TestKeys.ChildIdentityKey,
+                "--Logging:LogLevel:Default=Warning", .. extraArgs]);
+            await app.StartAsync();
+            var address = new Uri(app.Urls.Single());
+            var key = await new ApiKeyStore(new TableServiceClient(connection), TimeProvider.System)
+                .IssueAsync("hub-administrators", Roles.Admin, null, CancellationToken.None);
+            return new DirectoryHub(app, azurite, connection, address, key.Secret);
+        }
+        catch
+        {
+            await azurite.DisposeAsync(); // never leave an emulator running behind a failed start
+            throw;
+        }
     }
 
     /// <summary>A client presenting <paramref name="apiKey"/>, or no key at all.</summary>

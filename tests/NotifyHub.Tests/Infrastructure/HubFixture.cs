@@ -37,6 +37,19 @@ public class HubFixture : IAsyncLifetime
     {
         _folder = Path.Combine(Path.GetTempPath(), "notifyhub-hub-" + Guid.NewGuid().ToString("N")[..8]);
         _azurite = await Azurite.StartAsync(Azurite.FindExecutable(RepoPaths.Root)!, _folder);
+        try
+        {
+            await StartHostAsync();
+        }
+        catch
+        {
+            await _azurite.DisposeAsync(); // never leave an emulator running behind a failed start
+            throw;
+        }
+    }
+
+    private async Task StartHostAsync()
+    {
         Host = await DevHostApp.StartAsync(new DevHostOptions
         {
             ScriptRoot = ScriptRoot(),
