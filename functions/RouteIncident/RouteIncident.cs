@@ -53,7 +53,7 @@ public static class RouteIncident
         var decision = Router.Route(incident, snapshot);
         var prior = await history.RecordAndCountAsync(stored.IncidentId, incident, hmacKey, ct);
         var planned = decision.Deliveries
-            .Select(d => (d, Projection.Build(incident, d, d.ChildIndexes.Select(i => prior[i]).DefaultIfEmpty(0).Max())))
+            .Select(d => (d, Projection.Build(incident, d, prior)))
             .ToList();
 
         await deliveries.WriteAsync(stored.IncidentId, decision, planned, ct);

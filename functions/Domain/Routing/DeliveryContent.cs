@@ -38,6 +38,8 @@ public sealed record DeliveryContent
 
 public sealed record ChildContent
 {
+    /// <summary>Earlier incidents the hub holds for this child in the 12 months before this one.</summary>
+    public int? PriorIncidentsLast12Months { get; init; }
     public string? GivenName { get; init; }
     public string? FamilyName { get; init; }
     public DateOnly? DateOfBirth { get; init; }

@@ -24,6 +24,7 @@ public static class ContentFields
     public const string ChildrenPresentCount = "childrenPresentCount";
     public const string AdultCount = "adultCount";
 
+    public const string ChildPriorIncidents = "child.priorIncidentsLast12Months";
     public const string ChildGivenName = "child.givenName";
     public const string ChildFamilyName = "child.familyName";
     public const string ChildDateOfBirth = "child.dateOfBirth";
@@ -53,7 +54,7 @@ public static class ContentFields
     [
         ForceCode, IncidentReference, OccurredAt, ReportedAt, AttendedAt, RiskLevel, LaCode, PostcodeDistrict, Summary,
         VictimPregnant, PoliceContact, PriorIncidents, ChildCount, ChildrenPresentCount, AdultCount,
-        ChildGivenName, ChildFamilyName, ChildDateOfBirth, ChildExpectedDueDate, ChildNhsNumber, ChildPolicePersonReference,
+        ChildPriorIncidents, ChildGivenName, ChildFamilyName, ChildDateOfBirth, ChildExpectedDueDate, ChildNhsNumber, ChildPolicePersonReference,
         ChildPresent, ChildWelfareCheckDone, ChildWhatChildSaid, ChildDemeanour, ChildSchoolUrn, ChildElectivelyHomeEducated,
         ChildEarlyYearsSettingUrn, ChildGpPracticeOdsCode, ChildKnownToYos,
         AdultRole, AdultGivenName, AdultFamilyName, AdultDateOfBirth, AdultPolicePersonReference, AdultPregnant,
@@ -77,7 +78,7 @@ public static class Projection
     private static readonly string[] School =
     [
         .. Core, F.PoliceContact,
-        F.ChildGivenName, F.ChildFamilyName, F.ChildDateOfBirth, F.ChildPresent, F.ChildWelfareCheckDone,
+        F.ChildPriorIncidents, F.ChildGivenName, F.ChildFamilyName, F.ChildDateOfBirth, F.ChildPresent, F.ChildWelfareCheckDone,
         F.ChildWhatChildSaid, F.ChildDemeanour,
     ];
 
@@ -85,7 +86,7 @@ public static class Projection
     private static readonly string[] Health =
     [
         .. Core, F.RiskLevel, F.Summary, F.VictimPregnant, F.PoliceContact,
-        F.ChildGivenName, F.ChildFamilyName, F.ChildDateOfBirth, F.ChildNhsNumber, F.ChildPresent, F.ChildWelfareCheckDone,
+        F.ChildPriorIncidents, F.ChildGivenName, F.ChildFamilyName, F.ChildDateOfBirth, F.ChildNhsNumber, F.ChildPresent, F.ChildWelfareCheckDone,
         F.ChildWhatChildSaid, F.ChildDemeanour, F.ChildGpPracticeOdsCode,
     ];
 
@@ -101,7 +102,7 @@ public static class Projection
     private static readonly string[] SupervisingCore =
     [
         .. Core, F.RiskLevel, F.Summary, F.PoliceContact,
-        F.ChildGivenName, F.ChildFamilyName, F.ChildDateOfBirth, F.ChildExpectedDueDate, F.ChildPresent,
+        F.ChildPriorIncidents, F.ChildGivenName, F.ChildFamilyName, F.ChildDateOfBirth, F.ChildExpectedDueDate, F.ChildPresent,
         F.AdultRole, F.AdultGivenName, F.AdultFamilyName, F.AdultDateOfBirth, F.AdultPolicePersonReference,
     ];
 
@@ -109,7 +110,7 @@ public static class Projection
     private static readonly string[] LaEducation =
     [
         .. Core, F.LaCode, F.PoliceContact,
-        F.ChildGivenName, F.ChildFamilyName, F.ChildDateOfBirth, F.ChildPresent, F.ChildWelfareCheckDone,
+        F.ChildPriorIncidents, F.ChildGivenName, F.ChildFamilyName, F.ChildDateOfBirth, F.ChildPresent, F.ChildWelfareCheckDone,
         F.ChildSchoolUrn, F.ChildElectivelyHomeEducated, F.ChildEarlyYearsSettingUrn,
     ];
 
@@ -137,21 +138,24 @@ public static class Projection
         [T.PartnershipLead] = PartnershipLead,
     }.ToFrozenDictionary(e => e.Key, e => e.Value.ToFrozenSet(StringComparer.Ordinal), StringComparer.Ordinal);
 
-    /// <param name="priorIncidentsLast12Months">
-    /// The cumulative-risk count for this delivery (<see cref="RiskHistory.CountPrior"/>); where the
-    /// delivery lists several children, pass the highest of their counts.
+    /// <param name="priorByChild">
+    /// The cumulative-risk count (<see cref="RiskHistory.CountPrior"/>) of each of the incident's
+    /// children, by index. Each listed child carries its own; the delivery carries the highest.
     /// </param>
-    public static DeliveryContent Build(Incident incident, PlannedDelivery delivery, int priorIncidentsLast12Months) =>
-        Project(incident, delivery.RecipientType, delivery.Rule, delivery.ChildIndexes, delivery.AdultIndexes, priorIncidentsLast12Months);
+    public static DeliveryContent Build(Incident incident, PlannedDelivery delivery, IReadOnlyList<int> priorByChild) =>
+        Project(incident, delivery.RecipientType, delivery.Rule, delivery.ChildIndexes, delivery.AdultIndexes, priorByChild);
 
     /// <summary>The partnership-lead view of an incident: counts and non-identifying fields.</summary>
-    public static DeliveryContent ForPartnershipLead(Incident incident, int priorIncidentsLast12Months) =>
+    public static DeliveryContent ForPartnershipLead(Incident incident, IReadOnlyList<int> priorByChild) =>
         Project(incident, T.PartnershipLead, null,
-            [.. Enumerable.Range(0, incident.Children.Count)], [.. Enumerable.Range(0, incident.Adults.Count)], priorIncidentsLast12Months);
+            [.. Enumerable.Range(0, incident.Children.Count)], [.. Enumerable.Range(0, incident.Adults.Count)], priorByChild);
 
     private static DeliveryContent Project(Incident incident, string recipientType, string? rule,
-        IReadOnlyList<int> children, IReadOnlyList<int> adults, int prior)
+        IReadOnlyList<int> children, IReadOnlyList<int> adults, IReadOnlyList<int> priorByChild)
     {
+        if (priorByChild.Count != incident.Children.Count)
+            throw new ArgumentException("Give one cumulative-risk count per child of the incident.", nameof(priorByChild));
+        var prior = children.Select(i => priorByChild[i]).DefaultIfEmpty(0).Max();
         if (!Allowed.TryGetValue(recipientType, out var allowed))
             throw new ArgumentException($"No projection for recipient type '{recipientType}': nothing leaves the hub untabled.", nameof(recipientType));
 
@@ -160,25 +164,27 @@ public static class Projection
         TValue? Nullable<TValue>(string field, TValue? value) where TValue : struct => allowed.Contains(field) ? value : null;
         bool AnyOf(string prefix) => allowed.Any(f => f.StartsWith(prefix, StringComparison.Ordinal));
 
+        ChildContent ChildOf(Child c, int prior) => new ChildContent
+        {
+            PriorIncidentsLast12Months = Value(F.ChildPriorIncidents, prior),
+            GivenName = Text(F.ChildGivenName, c.GivenName),
+            FamilyName = Text(F.ChildFamilyName, c.FamilyName),
+            DateOfBirth = Nullable(F.ChildDateOfBirth, c.DateOfBirth),
+            ExpectedDueDate = Nullable(F.ChildExpectedDueDate, c.ExpectedDueDate),
+            NhsNumber = Text(F.ChildNhsNumber, c.NhsNumber),
+            PolicePersonReference = Text(F.ChildPolicePersonReference, c.PolicePersonReference),
+            Present = Value(F.ChildPresent, c.Present),
+            WelfareCheckDone = Value(F.ChildWelfareCheckDone, c.WelfareCheckDone),
+            WhatChildSaid = Text(F.ChildWhatChildSaid, c.WhatChildSaid),
+            Demeanour = Text(F.ChildDemeanour, c.Demeanour),
+            SchoolUrn = Text(F.ChildSchoolUrn, c.SchoolUrn),
+            ElectivelyHomeEducated = Value(F.ChildElectivelyHomeEducated, c.ElectivelyHomeEducated),
+            EarlyYearsSettingUrn = Text(F.ChildEarlyYearsSettingUrn, c.EarlyYearsSettingUrn),
+            GpPracticeOdsCode = Text(F.ChildGpPracticeOdsCode, c.GpPracticeOdsCode),
+            KnownToYos = Value(F.ChildKnownToYos, c.KnownToYos),
+        };
         var childList = AnyOf("child.")
-            ? children.Select(i => incident.Children[i]).Select(c => new ChildContent
-            {
-                GivenName = Text(F.ChildGivenName, c.GivenName),
-                FamilyName = Text(F.ChildFamilyName, c.FamilyName),
-                DateOfBirth = Nullable(F.ChildDateOfBirth, c.DateOfBirth),
-                ExpectedDueDate = Nullable(F.ChildExpectedDueDate, c.ExpectedDueDate),
-                NhsNumber = Text(F.ChildNhsNumber, c.NhsNumber),
-                PolicePersonReference = Text(F.ChildPolicePersonReference, c.PolicePersonReference),
-                Present = Value(F.ChildPresent, c.Present),
-                WelfareCheckDone = Value(F.ChildWelfareCheckDone, c.WelfareCheckDone),
-                WhatChildSaid = Text(F.ChildWhatChildSaid, c.WhatChildSaid),
-                Demeanour = Text(F.ChildDemeanour, c.Demeanour),
-                SchoolUrn = Text(F.ChildSchoolUrn, c.SchoolUrn),
-                ElectivelyHomeEducated = Value(F.ChildElectivelyHomeEducated, c.ElectivelyHomeEducated),
-                EarlyYearsSettingUrn = Text(F.ChildEarlyYearsSettingUrn, c.EarlyYearsSettingUrn),
-                GpPracticeOdsCode = Text(F.ChildGpPracticeOdsCode, c.GpPracticeOdsCode),
-                KnownToYos = Value(F.ChildKnownToYos, c.KnownToYos),
-            }).ToList()
+            ? children.Select(i => ChildOf(incident.Children[i], priorByChild[i])).ToList()
             : null;
         var adultList = AnyOf("adult.")
             ? adults.Select(i => incident.Adults[i]).Select(a => new AdultContent

@@ -51,31 +51,31 @@ public class ProjectionTests
 
     public static TheoryData<string, string[]> ExpectedTable => new()
     {
-        { T.School, [.. Core, F.PoliceContact, F.ChildGivenName, F.ChildFamilyName, F.ChildDateOfBirth, F.ChildPresent,
+        { T.School, [.. Core, F.ChildPriorIncidents, F.PoliceContact, F.ChildGivenName, F.ChildFamilyName, F.ChildDateOfBirth, F.ChildPresent,
             F.ChildWelfareCheckDone, F.ChildWhatChildSaid, F.ChildDemeanour] },
-        { T.EarlyYearsSetting, [.. Core, F.PoliceContact, F.ChildGivenName, F.ChildFamilyName, F.ChildDateOfBirth, F.ChildPresent,
+        { T.EarlyYearsSetting, [.. Core, F.ChildPriorIncidents, F.PoliceContact, F.ChildGivenName, F.ChildFamilyName, F.ChildDateOfBirth, F.ChildPresent,
             F.ChildWelfareCheckDone, F.ChildWhatChildSaid, F.ChildDemeanour] },
-        { T.HealthVisitingTeam, [.. Core, F.RiskLevel, F.Summary, F.VictimPregnant, F.PoliceContact, F.ChildGivenName, F.ChildFamilyName,
+        { T.HealthVisitingTeam, [.. Core, F.ChildPriorIncidents, F.RiskLevel, F.Summary, F.VictimPregnant, F.PoliceContact, F.ChildGivenName, F.ChildFamilyName,
             F.ChildDateOfBirth, F.ChildNhsNumber, F.ChildPresent, F.ChildWelfareCheckDone, F.ChildWhatChildSaid, F.ChildDemeanour,
             F.ChildGpPracticeOdsCode] },
-        { T.SchoolNursingTeam, [.. Core, F.RiskLevel, F.Summary, F.VictimPregnant, F.PoliceContact, F.ChildGivenName, F.ChildFamilyName,
+        { T.SchoolNursingTeam, [.. Core, F.ChildPriorIncidents, F.RiskLevel, F.Summary, F.VictimPregnant, F.PoliceContact, F.ChildGivenName, F.ChildFamilyName,
             F.ChildDateOfBirth, F.ChildNhsNumber, F.ChildPresent, F.ChildWelfareCheckDone, F.ChildWhatChildSaid, F.ChildDemeanour,
             F.ChildGpPracticeOdsCode] },
-        { T.MidwiferyTeam, [.. Core, F.RiskLevel, F.Summary, F.VictimPregnant, F.PoliceContact, F.ChildGivenName, F.ChildFamilyName,
+        { T.MidwiferyTeam, [.. Core, F.ChildPriorIncidents, F.RiskLevel, F.Summary, F.VictimPregnant, F.PoliceContact, F.ChildGivenName, F.ChildFamilyName,
             F.ChildDateOfBirth, F.ChildExpectedDueDate, F.ChildNhsNumber, F.ChildPresent, F.ChildWelfareCheckDone, F.ChildWhatChildSaid,
             F.ChildDemeanour, F.ChildGpPracticeOdsCode, F.AdultRole, F.AdultGivenName, F.AdultFamilyName, F.AdultDateOfBirth, F.AdultPregnant] },
-        { T.NpsSpoc, [.. Core, F.RiskLevel, F.Summary, F.PoliceContact, F.ChildGivenName, F.ChildFamilyName, F.ChildDateOfBirth,
+        { T.NpsSpoc, [.. Core, F.ChildPriorIncidents, F.RiskLevel, F.Summary, F.PoliceContact, F.ChildGivenName, F.ChildFamilyName, F.ChildDateOfBirth,
             F.ChildExpectedDueDate, F.ChildPresent, F.AdultRole, F.AdultGivenName, F.AdultFamilyName, F.AdultDateOfBirth,
             F.AdultPolicePersonReference, F.AdultProbation] },
-        { T.CrcSpoc, [.. Core, F.RiskLevel, F.Summary, F.PoliceContact, F.ChildGivenName, F.ChildFamilyName, F.ChildDateOfBirth,
+        { T.CrcSpoc, [.. Core, F.ChildPriorIncidents, F.RiskLevel, F.Summary, F.PoliceContact, F.ChildGivenName, F.ChildFamilyName, F.ChildDateOfBirth,
             F.ChildExpectedDueDate, F.ChildPresent, F.AdultRole, F.AdultGivenName, F.AdultFamilyName, F.AdultDateOfBirth,
             F.AdultPolicePersonReference, F.AdultProbation] },
-        { T.YosTeam, [.. Core, F.RiskLevel, F.Summary, F.PoliceContact, F.ChildGivenName, F.ChildFamilyName, F.ChildDateOfBirth,
+        { T.YosTeam, [.. Core, F.ChildPriorIncidents, F.RiskLevel, F.Summary, F.PoliceContact, F.ChildGivenName, F.ChildFamilyName, F.ChildDateOfBirth,
             F.ChildExpectedDueDate, F.ChildPresent, F.ChildKnownToYos, F.AdultRole, F.AdultGivenName, F.AdultFamilyName,
             F.AdultDateOfBirth, F.AdultPolicePersonReference, F.AdultKnownToYos] },
         { T.Mash, [.. F.All] },
         { T.MaracCoordinator, [.. F.All] },
-        { T.LaEducationSafeguardingTeam, [.. Core, F.LaCode, F.PoliceContact, F.ChildGivenName, F.ChildFamilyName, F.ChildDateOfBirth,
+        { T.LaEducationSafeguardingTeam, [.. Core, F.ChildPriorIncidents, F.LaCode, F.PoliceContact, F.ChildGivenName, F.ChildFamilyName, F.ChildDateOfBirth,
             F.ChildPresent, F.ChildWelfareCheckDone, F.ChildSchoolUrn, F.ChildElectivelyHomeEducated, F.ChildEarlyYearsSettingUrn] },
         { T.PartnershipLead, [.. Core, F.ReportedAt, F.AttendedAt, F.RiskLevel, F.LaCode, F.ChildCount, F.ChildrenPresentCount, F.AdultCount] },
     };
@@ -93,8 +93,8 @@ public class ProjectionTests
     {
         var incident = Everything();
         var content = type == T.PartnershipLead
-            ? Projection.ForPartnershipLead(incident, 3)
-            : Projection.Build(incident, DeliveryTo(type, incident), 3);
+            ? Projection.ForPartnershipLead(incident, Prior(incident, 3))
+            : Projection.Build(incident, DeliveryTo(type, incident), Prior(incident, 3));
 
         Assert.Equal(expected.Order(StringComparer.Ordinal), FieldsIn(content));
     }
@@ -104,14 +104,14 @@ public class ProjectionTests
     {
         Assert.Equal(T.All.Where(t => t != T.PoliceForce).Order(StringComparer.Ordinal), Projection.Allowed.Keys.Order(StringComparer.Ordinal));
         Assert.All(Projection.Allowed.Values, fields => Assert.Contains(F.PriorIncidents, (IReadOnlySet<string>)fields));
-        Assert.Equal(7, Projection.Build(Example(), DeliveryTo(T.School, Example()), 7).PriorIncidentsLast12Months);
+        Assert.Equal(7, Projection.Build(Example(), DeliveryTo(T.School, Example()), Prior(Example(), 7)).PriorIncidentsLast12Months);
     }
 
     [Fact]
     public void A_recipient_type_with_no_projection_gets_nothing()
     {
         var incident = Example();
-        Assert.Throws<ArgumentException>(() => Projection.Build(incident, DeliveryTo(T.PoliceForce, incident), 0));
+        Assert.Throws<ArgumentException>(() => Projection.Build(incident, DeliveryTo(T.PoliceForce, incident), Prior(incident, 0)));
     }
 
     [Fact]
@@ -120,7 +120,7 @@ public class ProjectionTests
         var incident = Example();
         var delivery = Router.Route(incident, TestDirectory.Full().Snapshot()).Deliveries.Single(d => d.RecipientType == T.School);
 
-        var content = Projection.Build(incident, delivery, 1);
+        var content = Projection.Build(incident, delivery, Prior(incident, 1));
         var json = Json(content);
 
         var pupil = Assert.Single(content.Children!);
@@ -150,7 +150,7 @@ public class ProjectionTests
     {
         var incident = Example();
 
-        var content = Projection.ForPartnershipLead(incident, 4);
+        var content = Projection.ForPartnershipLead(incident, Prior(incident, 4));
         var json = Json(content);
 
         Assert.Equal(2, content.ChildCount);
@@ -175,7 +175,7 @@ public class ProjectionTests
         var incident = Example();
         var delivery = Router.Route(incident, TestDirectory.Full().Snapshot()).Deliveries.Single(d => d.RecipientType == T.NpsSpoc);
 
-        var content = Projection.Build(incident, delivery, 0);
+        var content = Projection.Build(incident, delivery, Prior(incident, 0));
         var json = Json(content);
 
         var supervised = Assert.Single(content.Adults!);
@@ -193,7 +193,7 @@ public class ProjectionTests
         var incident = Example();
         var delivery = Router.Route(incident, TestDirectory.Full().Snapshot()).Deliveries.Single(d => d.RecipientType == T.MidwiferyTeam);
 
-        var content = Projection.Build(incident, delivery, 0);
+        var content = Projection.Build(incident, delivery, Prior(incident, 0));
         var json = Json(content);
 
         var victim = Assert.Single(content.Adults!);
@@ -212,7 +212,7 @@ public class ProjectionTests
         var incident = Example();
         var delivery = Router.Route(incident, TestDirectory.Full().Snapshot()).Deliveries.Single(d => d.RecipientType == T.HealthVisitingTeam);
 
-        var content = Projection.Build(incident, delivery, 0);
+        var content = Projection.Build(incident, delivery, Prior(incident, 0));
         var json = Json(content);
 
         Assert.Equal("Sam", Assert.Single(content.Children!).GivenName);
@@ -221,5 +221,16 @@ public class ProjectionTests
         Assert.Empty(content.Adults ?? []);
         Assert.DoesNotContain("Alex", json, StringComparison.Ordinal);
         Assert.DoesNotContain("Jordan", json, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Each_listed_child_carries_its_own_cumulative_risk_count_and_the_delivery_the_highest()
+    {
+        var incident = Example();
+        var delivery = DeliveryTo(T.Mash, incident);
+        var content = Projection.Build(incident, delivery, [2, 5]);
+
+        Assert.Equal([2, 5], content.Children!.Select(c => c.PriorIncidentsLast12Months!.Value));
+        Assert.Equal(5, content.PriorIncidentsLast12Months);
     }
 }

@@ -10,6 +10,9 @@ namespace NotifyHub.Tests.Routing;
 /// <summary>Synthetic incidents and directories for the routing tests.</summary>
 internal static class RoutingFixtures
 {
+    /// <summary>The same cumulative-risk count for every child of the incident.</summary>
+    public static int[] Prior(Incident incident, int count) => Enumerable.Repeat(count, incident.Children.Count).ToArray();
+
     /// <summary>The example's incident date (Europe/London): 2026-11-24, 21:40 GMT.</summary>
     public static readonly DateOnly IncidentDate = new(2026, 11, 24);
 

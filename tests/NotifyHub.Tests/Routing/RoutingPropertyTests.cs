@@ -1,6 +1,7 @@
 using System.Text;
 using NotifyHub.Domain.Directory;
 using NotifyHub.Domain.Incidents;
+using static NotifyHub.Tests.Routing.RoutingFixtures;
 using NotifyHub.Domain.Routing;
 using R = NotifyHub.Domain.Routing.RoutingRules;
 using T = NotifyHub.Domain.Directory.OrganisationTypes;
@@ -142,7 +143,7 @@ public class RoutingPropertyTests
         {
             foreach (var delivery in decision.Deliveries)
             {
-                var json = Encoding.UTF8.GetString(Projection.Build(incident, delivery, 2).ToJson());
+                var json = Encoding.UTF8.GetString(Projection.Build(incident, delivery, Prior(incident, 2)).ToJson());
                 for (var c = 0; c < incident.Children.Count; c++)
                 {
                     if (!delivery.ChildIndexes.Contains(c) && incident.Children[c].GivenName is { } name && json.Contains(name, StringComparison.Ordinal))
