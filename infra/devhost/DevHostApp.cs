@@ -88,7 +88,13 @@ public static class DevHostApp
 
             // The front door: loopback only, like everything else here.
             var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = "NotifyHub.DevHost" });
-            builder.WebHost.UseKestrelCore().ConfigureKestrel(k => k.Listen(IPAddress.Loopback, options.HttpPort));
+            builder.WebHost.UseKestrelCore().ConfigureKestrel(k =>
+            {
+                k.Listen(IPAddress.Loopback, options.HttpPort);
+                // The Functions host accepts request bodies up to 100 MB (a GIAS extract is ~60 MB);
+                // Kestrel's own default of 30 MB would refuse them before they reach the handler.
+                k.Limits.MaxRequestBodySize = 100L * 1024 * 1024;
+            });
             builder.Services.AddRouting();
             builder.Services.AddHttpForwarder();
             builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostLifetime, NoConsoleLifetime>();

@@ -51,7 +51,11 @@ public sealed class FakeHandler : IAsyncDisposable
     public static async Task<FakeHandler> StartAsync(Func<RecordedRequest, FakeResponse>? respond = null)
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(k =>
+        {
+            k.Listen(IPAddress.Loopback, 0);
+            k.Limits.MaxRequestBodySize = null; // the handler under test decides its own limits
+        });
         builder.Services.AddRouting();
         var app = builder.Build();
         var handler = new FakeHandler(app, respond ?? (_ => FakeResponse.Ok));

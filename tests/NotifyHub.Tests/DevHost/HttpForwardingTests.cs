@@ -77,4 +77,19 @@ public class HttpForwardingTests
         Assert.Equal(HttpStatusCode.OK, rightMethod.StatusCode);
         Assert.Equal("/api/notifications/42", Assert.Single(handler.Requests).Path);
     }
+
+    [Fact]
+    public async Task A_body_larger_than_kestrels_default_limit_is_forwarded_as_the_functions_host_would()
+    {
+        using var root = Root();
+        await using var handler = await FakeHandler.StartAsync();
+        await using var host = await TestDevHost.StartAsync(root, handler);
+        using var client = TestDevHost.Client(host);
+        var body = new string('x', 40 * 1024 * 1024); // a GIAS extract is ~60 MB; Kestrel's default limit is 30 MB
+
+        using var response = await client.PostAsync("api/incidents/met/BIG-1", new StringContent(body, Encoding.ASCII, "text/csv"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(body.Length, Assert.Single(handler.Requests).Body.Length);
+    }
 }
