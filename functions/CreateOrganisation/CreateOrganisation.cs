@@ -1,6 +1,5 @@
 using NotifyHub.Auth;
 using NotifyHub.Domain.Directory;
-using NotifyHub.Domain.Validation;
 using NotifyHub.Hosting;
 using NotifyHub.Organisations;
 
@@ -20,16 +19,12 @@ public static class CreateOrganisation
 
     private static async Task<IResult> HandleAsync(HttpContext context, DirectoryStore store)
     {
-        var (document, problem) = await JsonBody.ReadAsync(context.Request, MaxBodyBytes, context.RequestAborted);
+        var (organisation, problem) = await JsonBody.ReadValidatedAsync(context.Request, MaxBodyBytes, OrganisationValidator.ValidateNew, context.RequestAborted);
         if (problem is not null) return problem;
-        Validated<Organisation> validated;
-        using (document) validated = OrganisationValidator.ValidateNew(document!.RootElement);
-        if (!validated.IsValid) return Problems.Invalid(validated.Errors);
 
-        var organisation = validated.Value!;
-        var result = await store.CreateAsync(organisation, OrganisationEntity.SourceAdmin, context.RequestAborted);
+        var result = await store.CreateAsync(organisation!, OrganisationEntity.SourceAdmin, context.RequestAborted);
         return result.Status == SaveStatus.Saved
             ? OrganisationApi.Created(context, result.Stored!)
-            : Problems.Conflict($"An organisation with id {organisation.Id} already exists.");
+            : Problems.Conflict($"An organisation with id {organisation!.Id} already exists.");
     }
 }

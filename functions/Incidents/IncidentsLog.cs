@@ -15,8 +15,8 @@ internal static partial class IncidentsLog
     [LoggerMessage(1004, LogLevel.Warning, "Incident {IncidentId} is stored but could not be queued; the sweep will queue it")]
     public static partial void EnqueueFailed(ILogger logger, Exception exception, string incidentId);
 
-    [LoggerMessage(1005, LogLevel.Information, "Refused an incident with {ErrorCount} invalid fields from force {ForceCode}")]
-    public static partial void Invalid(ILogger logger, int errorCount, string? forceCode);
+    [LoggerMessage(1005, LogLevel.Information, "Refused a malformed or invalid incident from force {ForceCode}")]
+    public static partial void Refused(ILogger logger, string? forceCode);
 
     [LoggerMessage(1010, LogLevel.Warning, "Sweep re-queued incident {IncidentId} of force {ForceCode}: it was stored but never queued")]
     public static partial void Requeued(ILogger logger, string incidentId, string forceCode);

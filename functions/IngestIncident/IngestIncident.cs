@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Options;
 using NotifyHub.Auth;
 using NotifyHub.Domain.Incidents;
-using NotifyHub.Domain.Validation;
 using NotifyHub.Hosting;
 using NotifyHub.Incidents;
 
@@ -25,20 +24,14 @@ public static class IngestIncident
         var caller = context.Caller();
         var ct = context.RequestAborted;
 
-        var (document, problem) = await JsonBody.ReadAsync(context.Request, options.Value.MaxBodyBytes, ct);
-        if (problem is not null) return problem;
-        Validated<Incident> validated;
-        using (document)
+        var (incident, problem) = await JsonBody.ReadValidatedAsync(context.Request, options.Value.MaxBodyBytes,
+            body => IncidentValidator.Validate(body, time.GetUtcNow(), options.Value.Rules), ct);
+        if (problem is not null)
         {
-            validated = IncidentValidator.Validate(document!.RootElement, time.GetUtcNow(), options.Value.Rules);
+            IncidentsLog.Refused(logger, caller.ForceCode);
+            return problem;
         }
-        if (!validated.IsValid)
-        {
-            IncidentsLog.Invalid(logger, validated.Errors.ToDictionary().Count, caller.ForceCode);
-            return Problems.Invalid(validated.Errors);
-        }
-        var incident = validated.Value!;
-        if (incident.ForceCode != caller.ForceCode)
+        if (incident!.ForceCode != caller.ForceCode)
         {
             return Problems.Forbidden($"This API key submits incidents for force {caller.ForceCode}, not {incident.ForceCode}.");
         }

@@ -1,6 +1,5 @@
 using NotifyHub.Auth;
 using NotifyHub.Domain.Directory;
-using NotifyHub.Domain.Validation;
 using NotifyHub.Hosting;
 using NotifyHub.Organisations;
 
@@ -20,11 +19,8 @@ public static class SetOrganisationCoverage
 
     private static async Task<IResult> HandleAsync(string id, HttpContext context, DirectoryStore store)
     {
-        var (document, problem) = await JsonBody.ReadAsync(context.Request, MaxBodyBytes, context.RequestAborted);
+        var (coverage, problem) = await JsonBody.ReadValidatedAsync(context.Request, MaxBodyBytes, OrganisationValidator.ValidateCoverage, context.RequestAborted);
         if (problem is not null) return problem;
-        Validated<Coverage> validated;
-        using (document) validated = OrganisationValidator.ValidateCoverage(document!.RootElement);
-        if (!validated.IsValid) return Problems.Invalid(validated.Errors);
 
         var current = await store.FindAsync(id, context.RequestAborted);
         if (current is null) return Problems.NotFound($"There is no organisation with id {id}.");
@@ -32,7 +28,7 @@ public static class SetOrganisationCoverage
             return Problems.Invalid("$", $"organisation {id} is a {current.Organisation.Type}: coverage is only for health visiting, school nursing and midwifery teams");
 
         var result = await store.UpdateAsync(id, OrganisationApi.IfMatch(context.Request),
-            stored => stored.Organisation with { Coverage = validated.Value }, context.RequestAborted);
+            stored => stored.Organisation with { Coverage = coverage }, context.RequestAborted);
         return OrganisationApi.Answer(context, id, result);
     }
 }

@@ -1,6 +1,5 @@
 using NotifyHub.Auth;
 using NotifyHub.Domain.Directory;
-using NotifyHub.Domain.Validation;
 using NotifyHub.Hosting;
 using NotifyHub.Organisations;
 
@@ -20,15 +19,12 @@ public static class UpdateOrganisation
 
     private static async Task<IResult> HandleAsync(string id, HttpContext context, DirectoryStore store)
     {
-        var (document, problem) = await JsonBody.ReadAsync(context.Request, MaxBodyBytes, context.RequestAborted);
+        var (replacement, problem) = await JsonBody.ReadValidatedAsync(context.Request, MaxBodyBytes,
+            body => OrganisationValidator.ValidateReplacement(body, id), context.RequestAborted);
         if (problem is not null) return problem;
-        Validated<OrganisationValidator.Replacement> validated;
-        using (document) validated = OrganisationValidator.ValidateReplacement(document!.RootElement, id);
-        if (!validated.IsValid) return Problems.Invalid(validated.Errors);
 
-        var replacement = validated.Value!;
         var result = await store.UpdateAsync(id, OrganisationApi.IfMatch(context.Request),
-            current => replacement.Organisation with { Active = replacement.Active ?? current.Organisation.Active },
+            current => replacement!.Organisation with { Active = replacement.Active ?? current.Organisation.Active },
             context.RequestAborted,
             entity =>
             {

@@ -11,6 +11,19 @@ internal static class ConfigJson
         AllowTrailingCommas = true,
     };
 
+    /// <summary>Reads a host.json or function.json file, or says which file is not valid JSON.</summary>
+    public static JsonDocument ParseFile(string path)
+    {
+        try
+        {
+            return JsonDocument.Parse(File.ReadAllText(path), DocumentOptions);
+        }
+        catch (JsonException e)
+        {
+            throw new DevHostConfigurationException($"{path} is not valid JSON: {e.Message}", e);
+        }
+    }
+
     public static JsonElement? Property(this JsonElement element, string name)
     {
         if (element.ValueKind != JsonValueKind.Object) return null;

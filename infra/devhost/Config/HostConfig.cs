@@ -17,17 +17,7 @@ internal sealed record HostConfig(
 
     public static HostConfig Parse(string path)
     {
-        JsonDocument doc;
-        try
-        {
-            doc = JsonDocument.Parse(File.ReadAllText(path), ConfigJson.DocumentOptions);
-        }
-        catch (JsonException e)
-        {
-            throw new DevHostConfigurationException($"{path} is not valid JSON: {e.Message}", e);
-        }
-
-        using (doc)
+        using (var doc = ConfigJson.ParseFile(path))
         {
             var root = doc.RootElement;
             var handler = root.Property("customHandler") ?? root.Property("httpWorker");

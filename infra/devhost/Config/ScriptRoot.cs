@@ -50,17 +50,7 @@ internal sealed record ScriptRoot(string Path, HostConfig Host, AppSettings Sett
 
     private static FunctionDefinition? ParseFunction(string name, string path, HostConfig host, AppSettings settings)
     {
-        JsonDocument doc;
-        try
-        {
-            doc = JsonDocument.Parse(File.ReadAllText(path), ConfigJson.DocumentOptions);
-        }
-        catch (JsonException e)
-        {
-            throw new DevHostConfigurationException($"{path} is not valid JSON: {e.Message}", e);
-        }
-
-        using (doc)
+        using (var doc = ConfigJson.ParseFile(path))
         {
             var json = doc.RootElement;
             if (json.Bool("disabled") == true) return null;
