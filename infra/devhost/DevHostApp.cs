@@ -44,7 +44,7 @@ public static class DevHostApp
             var connection = options.StorageConnectionString ?? root.Settings.Values.GetValueOrDefault("AzureWebJobsStorage");
             if (string.IsNullOrWhiteSpace(connection))
             {
-                var azurite = await DevStorage.StartAzuriteAsync(options.AzuriteFolder, root.Path, logger, cancellationToken);
+                var azurite = await DevStorage.StartAzuriteAsync(options.AzuriteFolder, options.AzuritePorts, root.Path, logger, cancellationToken);
                 resources.Push(azurite);
                 connection = azurite.ConnectionString;
             }

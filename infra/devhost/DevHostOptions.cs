@@ -18,6 +18,12 @@ public sealed record DevHostOptions
     /// <summary>Where a DevHost-started Azurite keeps its data. Null: &lt;repo root&gt;/.azurite.</summary>
     public string? AzuriteFolder { get; init; }
 
+    /// <summary>
+    /// Ports (blob, queue, table) of a DevHost-started Azurite. The default is Azurite's own, so
+    /// <c>UseDevelopmentStorage=true</c> tools see the same data; 0 picks free ports.
+    /// </summary>
+    public (int Blob, int Queue, int Table) AzuritePorts { get; init; } = (10000, 10001, 10002);
+
     /// <summary>Names the timer status and lock blobs, as the Functions host id does.</summary>
     public string HostId { get; init; } = "notifyhub-devhost";
 
