@@ -25,7 +25,9 @@ public sealed class ChildHistoryStore(TableServiceClient tables)
             foreach (var key in keys)
             {
                 await Table.UpsertEntityAsync(new TableEntity(key, incidentId) { ["OccurredAt"] = incident.OccurredAt }, TableUpdateMode.Replace, cancellationToken);
-                await foreach (var row in Table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {key}"),
+                // Only the window can count; RiskHistory.CountPrior draws its exact edge.
+                var from = incident.OccurredAt.AddYears(-1).AddDays(-1);
+                await foreach (var row in Table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {key} and OccurredAt ge {from}"),
                     select: ["RowKey", "OccurredAt"], cancellationToken: cancellationToken))
                 {
                     if (row.RowKey != incidentId && row.GetDateTimeOffset("OccurredAt") is { } at) earlier[row.RowKey] = at;
