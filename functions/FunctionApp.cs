@@ -73,6 +73,7 @@ public static class FunctionApp
         ImportGiasDirectory.Map(api);
         SeedDemoDirectory.Map(api);
         IssueApiKey.Map(api);
+        GetHealth.Map(api);
         RevokeApiKey.Map(api);
 
         SweepUnqueuedIncidents.Map(app);

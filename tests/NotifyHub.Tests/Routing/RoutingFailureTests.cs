@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.Json;
 using Azure.Storage.Queues;
 using NotifyHub.Incidents;
@@ -41,6 +42,16 @@ public class RoutingFailureTests(FailingRoutingHubFixture hub) : IClassFixture<F
         Assert.Equal("queued", status.GetProperty("status").GetString());
         Assert.Empty(status.GetProperty("deliveries").EnumerateArray());
 
+        // Operations see it: the hub reports itself degraded, with the poisoned message counted.
+        using (var request = new HttpRequestMessage(HttpMethod.Get, "/api/admin/health"))
+        {
+            request.Headers.Add("X-Api-Key", hub.AdminKey);
+            var health = await (await hub.Http.SendAsync(request)).Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Equal("degraded", health.GetProperty("status").GetString());
+            var incidentsQueue = health.GetProperty("queues").EnumerateArray().Single(q => q.GetProperty("name").GetString() == StorageNames.IncidentsQueue);
+            Assert.Equal(1, incidentsQueue.GetProperty("poisoned").GetInt32());
+        }
+
         // Storage is back: an operator replays the poison message.
         await history.CreateIfNotExistsAsync();
         var received = (await poison.ReceiveMessageAsync()).Value;
@@ -49,5 +60,10 @@ public class RoutingFailureTests(FailingRoutingHubFixture hub) : IClassFixture<F
 
         var routed = await RouteIncidentTests.RoutedAsync(hub, force, key, reference);
         Assert.Equal(6, routed.GetProperty("deliveries").GetArrayLength());
+
+        using var after = new HttpRequestMessage(HttpMethod.Get, "/api/admin/health");
+        after.Headers.Add("X-Api-Key", hub.AdminKey);
+        var healthy = await (await hub.Http.SendAsync(after)).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("ok", healthy.GetProperty("status").GetString());
     }
 }
