@@ -21,10 +21,7 @@ public static class ChildAge
     /// <summary>Below this age a child not in school belongs to health visiting; otherwise to school nursing.</summary>
     public const int HealthVisitingUnder = 5;
 
-    private static readonly TimeZoneInfo London = TimeZoneInfo.FindSystemTimeZoneById("Europe/London");
-
-    public static DateOnly IncidentDate(DateTimeOffset occurredAt) =>
-        DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(occurredAt, London).DateTime);
+    public static DateOnly IncidentDate(DateTimeOffset occurredAt) => UkTime.DateOf(occurredAt);
 
     /// <summary>Completed years from <paramref name="dateOfBirth"/> to <paramref name="on"/>; 0 if born after it.</summary>
     public static int YearsOn(DateOnly dateOfBirth, DateOnly on)

@@ -37,7 +37,7 @@ public sealed class GiasImporter(DirectoryStore store, IOptions<DirectoryOptions
     public async Task<GiasImportResult> ImportAsync(Stream csv, CancellationToken cancellationToken)
     {
         var started = time.GetTimestamp();
-        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), London).DateTime);
+        var today = Domain.UkTime.DateOf(time.GetUtcNow());
 
         var existingTask = LoadExistingSchoolsAsync(cancellationToken);
         ParsedFile parsed;
@@ -221,8 +221,6 @@ public sealed class GiasImporter(DirectoryStore store, IOptions<DirectoryOptions
         }
         return new ParsedFile(decisions, []);
     }
-
-    private static readonly TimeZoneInfo London = TimeZoneInfo.FindSystemTimeZoneById("Europe/London");
 
     /// <summary>Counts shared by the concurrent writers.</summary>
     private sealed class Tally
