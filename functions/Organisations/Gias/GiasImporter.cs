@@ -169,8 +169,6 @@ public sealed class GiasImporter(DirectoryStore store, IOptions<DirectoryOptions
         var options = new CsvReaderOptions
         {
             Separator = ',',
-            // GIAS publishes Windows-1252; the reader transcodes while streaming.
-            Encoding = Encoding.GetEncoding(1252),
             MalformedData = CsvMalformedDataHandling.Recover,
             FieldCountMismatch = CsvFieldCountHandling.Allow,
             OnMalformedRecord = record => malformed.TryAdd(record.RecordNumber, record.Reason),
@@ -178,7 +176,10 @@ public sealed class GiasImporter(DirectoryStore store, IOptions<DirectoryOptions
             AllowLineBreaksInQuotes = false,
             IncludeValuesInExceptions = false,
         };
-        await using var reader = CsvReader.Create(csv, options, leaveOpen: true);
+        // GIAS publishes Windows-1252; a file someone re-saved as UTF-8 (or UTF-16) carries a byte-order
+        // mark, and is read as that instead. Transcoded while streaming.
+        using var text = new StreamReader(csv, Encoding.GetEncoding(1252), detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16, leaveOpen: true);
+        await using var reader = CsvReader.Create(text, options, leaveOpen: true);
         await reader.ReadHeaderAsync(cancellationToken);
         var header = reader.Headers;
         if (header.Count == 0) return new ParsedFile([], GiasColumns.All);

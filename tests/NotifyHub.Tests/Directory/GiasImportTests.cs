@@ -99,6 +99,25 @@ public class GiasImportTests
     }
 
     [Fact]
+    public async Task A_file_resaved_as_utf8_with_a_byte_order_mark_is_read_as_utf8()
+    {
+        await using var hub = await DirectoryHub.StartAsync();
+        var row = new Dictionary<string, string>(SyntheticGias.Row(0))
+        {
+            ["EstablishmentStatus (name)"] = "Open", ["EstablishmentTypeGroup (name)"] = "Academies", ["CloseDate"] = "",
+            ["EstablishmentName"] = "Café Synthetic Academy",
+        };
+        var windows1252 = File([row]);
+        var utf8 = System.Text.Encoding.UTF8.GetPreamble()
+            .Concat(System.Text.Encoding.UTF8.GetBytes(SyntheticGias.Windows1252.GetString(windows1252))).ToArray();
+
+        var report = await ImportAsync(hub, utf8);
+
+        Assert.Equal(1, Count(report, "added"));
+        Assert.Equal("Café Synthetic Academy", (await hub.Store.GetAsync("school-" + row["URN"], default))!.Name);
+    }
+
+    [Fact]
     public async Task Importing_the_same_file_again_changes_nothing()
     {
         await using var hub = await DirectoryHub.StartAsync();
