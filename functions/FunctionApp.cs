@@ -74,6 +74,7 @@ public static class FunctionApp
         SeedDemoDirectory.Map(api);
         IssueApiKey.Map(api);
         GetHealth.Map(api);
+        ReplayPoisonMessages.Map(api);
         RevokeApiKey.Map(api);
 
         SweepUnqueuedIncidents.Map(app);

@@ -17,7 +17,7 @@ public sealed class IngestHubFixture : HubFixture
 {
     protected override IReadOnlyList<string>? Functions =>
     [
-        "IngestIncident", "GetIncidentStatus", "GetHealth", "CreateOrganisation", "GetOrganisation", "IssueApiKey", "RevokeApiKey", "SweepUnqueuedIncidents",
+        "IngestIncident", "GetIncidentStatus", "GetHealth", "ReplayPoisonMessages", "CreateOrganisation", "GetOrganisation", "IssueApiKey", "RevokeApiKey", "SweepUnqueuedIncidents",
     ];
 }
 

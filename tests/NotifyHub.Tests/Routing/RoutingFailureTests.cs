@@ -54,9 +54,12 @@ public class RoutingFailureTests(FailingRoutingHubFixture hub) : IClassFixture<F
 
         // Storage is back: an operator replays the poison message.
         await history.CreateIfNotExistsAsync();
-        var received = (await poison.ReceiveMessageAsync()).Value;
-        await hub.Queues.GetQueueClient(StorageNames.IncidentsQueue).SendMessageAsync(received.Body);
-        await poison.DeleteMessageAsync(received.MessageId, received.PopReceipt);
+        using (var replay = new HttpRequestMessage(HttpMethod.Post, $"/api/admin/queues/{StorageNames.IncidentsQueue}/replay"))
+        {
+            replay.Headers.Add("X-Api-Key", hub.AdminKey);
+            var replayed = await (await hub.Http.SendAsync(replay)).Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Equal(1, replayed.GetProperty("count").GetInt32());
+        }
 
         var routed = await RouteIncidentTests.RoutedAsync(hub, force, key, reference);
         Assert.Equal(6, routed.GetProperty("deliveries").GetArrayLength());
@@ -65,5 +68,23 @@ public class RoutingFailureTests(FailingRoutingHubFixture hub) : IClassFixture<F
         after.Headers.Add("X-Api-Key", hub.AdminKey);
         var healthy = await (await hub.Http.SendAsync(after)).Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal("ok", healthy.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task Replaying_is_for_administrators_and_for_the_hubs_own_queues_only()
+    {
+        var (_, forceKey) = await hub.NewForceAsync();
+        using var asPolice = new HttpRequestMessage(HttpMethod.Post, "/api/admin/queues/incidents/replay");
+        asPolice.Headers.Add("X-Api-Key", forceKey);
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, (await hub.Http.SendAsync(asPolice)).StatusCode);
+
+        using var unknown = new HttpRequestMessage(HttpMethod.Post, "/api/admin/queues/not-ours/replay");
+        unknown.Headers.Add("X-Api-Key", hub.AdminKey);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await hub.Http.SendAsync(unknown)).StatusCode);
+
+        using var nothing = new HttpRequestMessage(HttpMethod.Post, "/api/admin/queues/deliveries/replay");
+        nothing.Headers.Add("X-Api-Key", hub.AdminKey);
+        var replayed = await (await hub.Http.SendAsync(nothing)).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(0, replayed.GetProperty("count").GetInt32());
     }
 }
