@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Builder;
 using NotifyHub;
 using NotifyHub.Auth;
 using NotifyHub.Bench;
+using NotifyHub.DevHost.Config;
 using NotifyHub.DevHost.Storage;
 
 namespace NotifyHub.Bench;
@@ -25,7 +26,7 @@ public static class GiasBenchmark
         var concurrency = Option("--concurrency", 32);
         var write = !args.Contains("--no-write");
 
-        var root = FindRoot();
+        var root = RepoRoot.Find(AppContext.BaseDirectory) ?? throw new InvalidOperationException("Run from inside the repository.");
         Azurite? azurite = null;
         var connection = Environment.GetEnvironmentVariable("AzureWebJobsStorage");
         var azuriteFolder = Path.Combine(Path.GetTempPath(), "notifyhub-bench-" + Guid.NewGuid().ToString("N")[..8]);
@@ -110,14 +111,6 @@ public static class GiasBenchmark
             return new Run(clock.Elapsed, json);
         }
 
-        static string FindRoot()
-        {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "NotifyHub.sln"))) return dir.FullName;
-            }
-            throw new InvalidOperationException("Run from inside the repository.");
-        }
     }
 }
 

@@ -7,6 +7,7 @@ using Azure.Data.Tables;
 using Azure.Storage.Queues;
 using NotifyHub.Auth;
 using NotifyHub.DevHost;
+using NotifyHub.DevHost.Config;
 using NotifyHub.DevHost.Storage;
 
 namespace NotifyHub.Bench;
@@ -25,7 +26,7 @@ public static class IngestBenchmark
         var warmup = Math.Min(200, requests / 5);
         // Azurite keeps data on disk by default and stalls while it saves; --on-disk measures that too.
         var inMemory = !args.Contains("--on-disk");
-        var root = FindRoot();
+        var root = RepoRoot.Find(Directory.GetCurrentDirectory()) ?? throw new InvalidOperationException("Run from inside the NotifyHub repository.");
         var configuration = typeof(IngestBenchmark).Assembly.Location.Contains("/release/", StringComparison.Ordinal) ? "release" : "debug";
         var scriptRoot = Path.Combine(root, "artifacts", "bin", "NotifyHub.Functions", configuration);
 
@@ -153,10 +154,4 @@ public static class IngestBenchmark
         return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var v) ? v : fallback;
     }
 
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "NotifyHub.sln"))) return dir.FullName;
-        throw new InvalidOperationException("Run from inside the NotifyHub repository.");
-    }
 }

@@ -1,6 +1,7 @@
 namespace NotifyHub.DevHost.Config;
 
-internal static class RepoRoot
+/// <summary>Finds the repository root; shared by the DevHost, the tests and the benchmarks.</summary>
+public static class RepoRoot
 {
     /// <summary>The nearest folder at or above <paramref name="start"/> that holds NotifyHub.sln.</summary>
     public static string? Find(string start)

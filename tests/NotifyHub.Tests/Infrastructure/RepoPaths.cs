@@ -2,7 +2,8 @@ namespace NotifyHub.Tests.Infrastructure;
 
 public static class RepoPaths
 {
-    public static string Root { get; } = FindRoot();
+    public static string Root { get; } = NotifyHub.DevHost.Config.RepoRoot.Find(AppContext.BaseDirectory)
+        ?? throw new InvalidOperationException("Could not find the repository root (NotifyHub.sln) above " + AppContext.BaseDirectory);
 
     /// <summary>The function app's build output: a complete script root (host.json, function folders, handler).</summary>
     public static string FunctionsScriptRoot { get; } =
@@ -17,13 +18,4 @@ public static class RepoPaths
 #else
         "release";
 #endif
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "NotifyHub.sln"))) return dir.FullName;
-        }
-        throw new InvalidOperationException("Could not find the repository root (NotifyHub.sln) above " + AppContext.BaseDirectory);
-    }
 }
