@@ -1,10 +1,14 @@
-using NotifyHub;
+using Microsoft.Azure.Functions.Worker.Builder;
 using NotifyHub.Hosting;
 
-if (args.Length > 0 && args[0] == AdminCommands.CreateAdminKey)
+// `NotifyHub.Functions create-admin-key` bootstraps the first administrator key without a running hub.
+if (args is [AdminCommands.CreateAdminKey, ..])
 {
     return await AdminCommands.CreateAdminKeyAsync(args[1..]);
 }
 
-FunctionApp.Build(args).Run();
+var builder = FunctionsApplication.CreateBuilder(args);
+builder.ConfigureFunctionsWebApplication();
+builder.AddNotifyHub();
+await builder.Build().RunAsync();
 return 0;

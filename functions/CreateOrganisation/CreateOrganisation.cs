@@ -1,3 +1,4 @@
+using Microsoft.Azure.Functions.Worker;
 using NotifyHub.Auth;
 using NotifyHub.Domain.Directory;
 using NotifyHub.Hosting;
@@ -10,21 +11,21 @@ namespace NotifyHub.Functions;
 /// identifiers, contacts, channel, school day start, calendar and (health teams) coverage, and makes it
 /// findable by routing. Answers 201 with the organisation and its ETag.
 /// </summary>
-public static class CreateOrganisation
+public sealed class CreateOrganisation(DirectoryStore store)
 {
     private const int MaxBodyBytes = 64 * 1024;
 
-    public static void Map(IEndpointRouteBuilder api) =>
-        api.MapPost("/admin/organisations", HandleAsync).RequireAuthorization(Roles.Admin).AsFunction(nameof(CreateOrganisation));
-
-    private static async Task<IResult> HandleAsync(HttpContext context, DirectoryStore store)
+    [Function(nameof(CreateOrganisation))]
+    [RequiresRole(Roles.Admin)]
+    public async Task<IResult> RunAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "admin/organisations")] HttpRequest request)
     {
-        var (organisation, problem) = await JsonBody.ReadValidatedAsync(context.Request, MaxBodyBytes, OrganisationValidator.ValidateNew, context.RequestAborted);
+        var (organisation, problem) = await JsonBody.ReadValidatedAsync(request, MaxBodyBytes, OrganisationValidator.ValidateNew, request.HttpContext.RequestAborted);
         if (problem is not null) return problem;
 
-        var result = await store.CreateAsync(organisation!, OrganisationEntity.SourceAdmin, context.RequestAborted);
+        var result = await store.CreateAsync(organisation!, OrganisationEntity.SourceAdmin, request.HttpContext.RequestAborted);
         return result.Status == SaveStatus.Saved
-            ? OrganisationApi.Created(context, result.Stored!)
+            ? OrganisationApi.Created(request.HttpContext, result.Stored!)
             : Problems.Conflict($"An organisation with id {organisation!.Id} already exists.");
     }
 }

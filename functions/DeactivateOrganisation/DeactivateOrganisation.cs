@@ -1,5 +1,5 @@
+using Microsoft.Azure.Functions.Worker;
 using NotifyHub.Auth;
-using NotifyHub.Hosting;
 using NotifyHub.Organisations;
 
 namespace NotifyHub.Functions;
@@ -8,17 +8,17 @@ namespace NotifyHub.Functions;
 /// <c>POST /api/admin/organisations/{id}/deactivate</c> (admin, no body; <c>If-Match</c> honoured): the organisation
 /// stays in the directory, marked inactive, and routing no longer finds it. A GIAS re-import does not reactivate it.
 /// </summary>
-public static class DeactivateOrganisation
+public sealed class DeactivateOrganisation(DirectoryStore store)
 {
-    public static void Map(IEndpointRouteBuilder api) =>
-        api.MapPost("/admin/organisations/{id}/deactivate", HandleAsync).RequireAuthorization(Roles.Admin).AsFunction(nameof(DeactivateOrganisation));
-
-    private static async Task<IResult> HandleAsync(string id, HttpContext context, DirectoryStore store)
+    [Function(nameof(DeactivateOrganisation))]
+    [RequiresRole(Roles.Admin)]
+    public async Task<IResult> RunAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "admin/organisations/{id}/deactivate")] HttpRequest request, string id)
     {
-        var result = await store.UpdateAsync(id, OrganisationApi.IfMatch(context.Request),
+        var result = await store.UpdateAsync(id, OrganisationApi.IfMatch(request),
             current => current.Organisation with { Active = false },
-            context.RequestAborted,
+            request.HttpContext.RequestAborted,
             entity => entity[OrganisationEntity.DeactivatedBy] = OrganisationEntity.SourceAdmin);
-        return OrganisationApi.Answer(context, id, result);
+        return OrganisationApi.Answer(request.HttpContext, id, result);
     }
 }

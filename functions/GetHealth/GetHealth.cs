@@ -1,8 +1,8 @@
 using Azure;
 using Azure.Storage.Queues;
+using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
 using NotifyHub.Auth;
-using NotifyHub.Hosting;
 using NotifyHub.Incidents;
 using NotifyHub.Storage;
 
@@ -12,28 +12,29 @@ namespace NotifyHub.Functions;
 /// <c>GET /api/admin/health</c> (admin): whether storage answers, how much work waits on each queue,
 /// how many messages were given up on (poison), and how many incidents are stored but not yet
 /// queued. "degraded" whenever anything sits in a poison queue or waits for the sweep: a lost share
-/// is never silent.
+/// is never silent. Until delivery exists nothing consumes <c>deliveries</c>, and the answer says so.
 /// </summary>
-public static class GetHealth
+public sealed class GetHealth(QueueServiceClient queues, IncidentStore incidents, ApiKeyStore keys, IOptions<IngestOptions> ingest, TimeProvider time)
 {
-    public sealed record QueueHealth(string Name, int Waiting, int Poisoned);
+    public sealed record QueueHealth(string Name, int Waiting, int Poisoned, string? Consumer, string? Note);
 
     public sealed record Answer(string Status, IReadOnlyList<QueueHealth> Queues, int UnqueuedIncidents, string? Problem);
 
-    public static void Map(IEndpointRouteBuilder api) =>
-        api.MapGet("/admin/health", HandleAsync).RequireAuthorization(Roles.Admin).AsFunction(nameof(GetHealth));
-
-    private static async Task<IResult> HandleAsync(
-        HttpContext context, QueueServiceClient queues, IncidentStore incidents, ApiKeyStore keys, IOptions<IngestOptions> ingest, TimeProvider time)
+    [Function(nameof(GetHealth))]
+    [RequiresRole(Roles.Admin)]
+    public async Task<IResult> RunAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "admin/health")] HttpRequest request)
     {
-        var ct = context.RequestAborted;
+        var ct = request.HttpContext.RequestAborted;
         try
         {
             var queueHealth = new List<QueueHealth>();
             foreach (var name in StorageNames.Queues)
             {
+                var consumer = StorageNames.ConsumerOf(name);
                 queueHealth.Add(new QueueHealth(name, await LengthAsync(queues.GetQueueClient(name), ct),
-                    await LengthAsync(queues.GetQueueClient(name + "-poison"), ct)));
+                    await LengthAsync(queues.GetQueueClient(name + "-poison"), ct), consumer,
+                    consumer is null ? "Nothing consumes this queue yet (delivery is not built): its messages wait here by design." : null));
             }
             var olderThan = time.GetUtcNow() - ingest.Value.SweepAfter;
             var unqueued = 0;

@@ -1,3 +1,4 @@
+using Microsoft.Azure.Functions.Worker;
 using NotifyHub.Auth;
 using NotifyHub.Hosting;
 using NotifyHub.Incidents;
@@ -9,23 +10,23 @@ namespace NotifyHub.Functions;
 /// <c>GET /api/incidents/{force}/{reference}</c>: a force sees its own incident's status — who it was
 /// routed to and why, and which shares could not be routed and why — and only its own incidents.
 /// </summary>
-public static class GetIncidentStatus
+public sealed class GetIncidentStatus(IncidentStore incidents, DeliveryStore deliveries)
 {
     public sealed record Answer(
         string IncidentId, string ForceCode, string IncidentReference, string Status, DateTimeOffset ReceivedAt, DateTimeOffset? RoutedAt,
         string RiskLevel, int ChildCount, IReadOnlyList<DeliverySummary> Deliveries, IReadOnlyList<UnroutedSummary> Unrouted);
 
-    public static void Map(IEndpointRouteBuilder api) =>
-        api.MapGet("/incidents/{force}/{reference}", HandleAsync).RequireAuthorization(Roles.Police).AsFunction(nameof(GetIncidentStatus));
-
-    private static async Task<IResult> HandleAsync(string force, string reference, HttpContext context, IncidentStore incidents, DeliveryStore deliveries)
+    [Function(nameof(GetIncidentStatus))]
+    [RequiresRole(Roles.Police)]
+    public async Task<IResult> RunAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "incidents/{force}/{reference}")] HttpRequest request, string force, string reference)
     {
-        var caller = context.Caller();
+        var caller = request.HttpContext.Caller();
         if (!string.Equals(force, caller.ForceCode, StringComparison.Ordinal))
         {
             return Problems.Forbidden($"This API key belongs to force {caller.ForceCode} and can only read its incidents.");
         }
-        var ct = context.RequestAborted;
+        var ct = request.HttpContext.RequestAborted;
         var status = await incidents.GetStatusAsync(force, reference, ct);
         if (status is null) return Problems.NotFound($"Force {force} has no incident with reference {reference}.");
 

@@ -1,3 +1,4 @@
+using Microsoft.Azure.Functions.Worker;
 using NotifyHub.Auth;
 using NotifyHub.Hosting;
 using NotifyHub.Organisations;
@@ -5,13 +6,13 @@ using NotifyHub.Organisations;
 namespace NotifyHub.Functions;
 
 /// <summary><c>GET /api/admin/organisations/{id}</c> (admin): the organisation, with its ETag for a later If-Match.</summary>
-public static class GetOrganisation
+public sealed class GetOrganisation(DirectoryStore store)
 {
-    public static void Map(IEndpointRouteBuilder api) =>
-        api.MapGet("/admin/organisations/{id}", HandleAsync).RequireAuthorization(Roles.Admin).AsFunction(nameof(GetOrganisation));
-
-    private static async Task<IResult> HandleAsync(string id, HttpContext context, DirectoryStore store) =>
-        await store.FindAsync(id, context.RequestAborted) is { } stored
-            ? OrganisationApi.Ok(context, stored)
+    [Function(nameof(GetOrganisation))]
+    [RequiresRole(Roles.Admin)]
+    public async Task<IResult> RunAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "admin/organisations/{id}")] HttpRequest request, string id) =>
+        await store.FindAsync(id, request.HttpContext.RequestAborted) is { } stored
+            ? OrganisationApi.Ok(request.HttpContext, stored)
             : Problems.NotFound($"There is no organisation with id {id}.");
 }

@@ -19,6 +19,9 @@ public static class Problems
         return Invalid(errors);
     }
 
+    public static ProblemHttpResult Unauthorized(string detail) =>
+        Problem(StatusCodes.Status401Unauthorized, "Unauthorized", detail, "unauthorized");
+
     public static ProblemHttpResult Forbidden(string detail) =>
         Problem(StatusCodes.Status403Forbidden, "Forbidden", detail, "forbidden");
 
@@ -39,6 +42,13 @@ public static class Problems
 
     public static ProblemHttpResult UnsupportedMediaType() =>
         Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", "Send the body as application/json.", "media-type");
+
+    public static ProblemHttpResult Unavailable(string detail) =>
+        Problem(StatusCodes.Status503ServiceUnavailable, "Service unavailable", detail, "unavailable");
+
+    public static ProblemHttpResult Unexpected(string invocationId) =>
+        Problem(StatusCodes.Status500InternalServerError, "Internal error",
+            $"The hub failed to handle this request; nothing was acknowledged. Quote invocation {invocationId} to the hub's operators.", "internal");
 
     private static ProblemHttpResult Problem(int status, string title, string detail, string type) =>
         TypedResults.Problem(detail, statusCode: status, title: title, type: "https://notifyhub.example/problems/" + type);

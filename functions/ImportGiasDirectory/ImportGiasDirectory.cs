@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using NotifyHub.Auth;
@@ -15,25 +16,23 @@ namespace NotifyHub.Functions;
 /// marks closed ones inactive (unless they have deliveries), never deletes. Answers the import report.
 /// Re-running it is safe: unchanged schools are not written at all.
 /// </summary>
-public static class ImportGiasDirectory
+public sealed class ImportGiasDirectory(GiasImporter importer, IOptions<DirectoryOptions> options)
 {
-    public static void Map(IEndpointRouteBuilder api) =>
-        api.MapPost("/admin/directory/gias", HandleAsync).RequireAuthorization(Roles.Admin).AsFunction(nameof(ImportGiasDirectory));
-
-    private static async Task<IResult> HandleAsync(HttpContext context, GiasImporter importer, IOptions<DirectoryOptions> options)
+    [Function(nameof(ImportGiasDirectory))]
+    [RequiresRole(Roles.Admin)]
+    public async Task<IResult> RunAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "admin/directory/gias")] HttpRequest request)
     {
-        var request = context.Request;
         if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var type) || !type.MediaType.Equals("text/csv", StringComparison.OrdinalIgnoreCase))
             return Problems.UnsupportedMediaType("text/csv (the GIAS extract as published, Windows-1252)");
         var limit = options.Value.MaxImportBytes;
         if (request.ContentLength > limit) return Problems.TooLarge(limit);
-        // Kestrel's default body limit (30 MB) is below the size of the real extract.
-        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodyLimit) bodyLimit.MaxRequestBodySize = limit;
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodyLimit) bodyLimit.MaxRequestBodySize = limit;
 
         GiasImportResult result;
         try
         {
-            result = await importer.ImportAsync(request.Body, context.RequestAborted);
+            result = await importer.ImportAsync(request.Body, request.HttpContext.RequestAborted);
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {

@@ -1,3 +1,4 @@
+using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
 using NotifyHub.Auth;
 using NotifyHub.Domain.Incidents;
@@ -10,21 +11,19 @@ namespace NotifyHub.Functions;
 /// <c>POST /api/incidents</c>: a police force submits an incident. Validated completely, stored
 /// before it is acknowledged, queued for routing, idempotent on (force, incident reference).
 /// </summary>
-public static class IngestIncident
+public sealed class IngestIncident(IncidentStore store, IOptions<IngestOptions> options, TimeProvider time, ILogger<IngestIncident> logger)
 {
     public sealed record Accepted(string IncidentId, string Status, string StatusUrl);
 
-    public static void Map(IEndpointRouteBuilder api) =>
-        api.MapPost("/incidents", HandleAsync).RequireAuthorization(Roles.Police).AsFunction(nameof(IngestIncident));
-
-    private static async Task<IResult> HandleAsync(
-        HttpContext context, IncidentStore store, IOptions<IngestOptions> options, TimeProvider time, ILoggerFactory loggers)
+    [Function(nameof(IngestIncident))]
+    [RequiresRole(Roles.Police)]
+    public async Task<IResult> RunAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "incidents")] HttpRequest request)
     {
-        var logger = loggers.CreateLogger(nameof(IngestIncident));
-        var caller = context.Caller();
-        var ct = context.RequestAborted;
+        var caller = request.HttpContext.Caller();
+        var ct = request.HttpContext.RequestAborted;
 
-        var (incident, problem) = await JsonBody.ReadValidatedAsync(context.Request, options.Value.MaxBodyBytes,
+        var (incident, problem) = await JsonBody.ReadValidatedAsync(request, options.Value.MaxBodyBytes,
             body => IncidentValidator.Validate(body, time.GetUtcNow(), options.Value.Rules), ct);
         if (problem is not null)
         {

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Microsoft.Azure.Functions.Worker;
 using NotifyHub.Auth;
 using NotifyHub.Domain.Directory;
 using NotifyHub.Domain.Validation;
@@ -12,14 +13,17 @@ namespace NotifyHub.Functions;
 /// page at a time (default 100, at most 1000); pass the answer's <c>continuationToken</c> back for the next page.
 /// A page may hold fewer items than asked for while a token still follows.
 /// </summary>
-public static partial class ListOrganisations
+public sealed partial class ListOrganisations(DirectoryStore store)
 {
-    public static void Map(IEndpointRouteBuilder api) =>
-        api.MapGet("/admin/organisations", HandleAsync).RequireAuthorization(Roles.Admin).AsFunction(nameof(ListOrganisations));
-
-    private static async Task<IResult> HandleAsync(
-        HttpContext context, DirectoryStore store, string? type = null, string? laCode = null, string? pageSize = null, string? continuationToken = null)
+    [Function(nameof(ListOrganisations))]
+    [RequiresRole(Roles.Admin)]
+    public async Task<IResult> RunAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "admin/organisations")] HttpRequest request)
     {
+        var query = request.Query;
+        string? Single(string name) => query.TryGetValue(name, out var values) ? values.ToString() : null;
+        var (type, laCode, pageSize, continuationToken) = (Single("type"), Single("laCode"), Single("pageSize"), Single("continuationToken"));
+
         var errors = new FieldErrors();
         if (type is not null && !OrganisationTypes.All.Contains(type)) errors.Add("type", "must be one of: " + string.Join(", ", OrganisationTypes.All));
         if (laCode is not null && !LaCodePattern().IsMatch(laCode)) errors.Add("laCode", "must be a three-digit DfE local authority code");
@@ -28,7 +32,7 @@ public static partial class ListOrganisations
         if (continuationToken is not null && !DirectoryStore.IsContinuationToken(continuationToken)) errors.Add("continuationToken", "is not a token this API gave out");
         if (errors.Any) return Problems.Invalid(errors);
 
-        var page = await store.ListAsync(type, laCode, continuationToken, size, context.RequestAborted);
+        var page = await store.ListAsync(type, laCode, continuationToken, size, request.HttpContext.RequestAborted);
         return TypedResults.Ok(new OrganisationList(page.Items.Select(s => OrganisationResource.Of(s.Organisation)).ToList(), page.ContinuationToken));
     }
 

@@ -1,5 +1,6 @@
 using Azure;
 using Azure.Storage.Queues;
+using Microsoft.Azure.Functions.Worker;
 using NotifyHub.Auth;
 using NotifyHub.Hosting;
 using NotifyHub.Storage;
@@ -12,18 +13,18 @@ namespace NotifyHub.Functions;
 /// unchanged. Each is sent before it is deleted, so a crash here can only replay a message twice —
 /// which the idempotent consumers absorb — never lose one.
 /// </summary>
-public static class ReplayPoisonMessages
+public sealed class ReplayPoisonMessages(QueueServiceClient queues)
 {
     public sealed record Replayed(string Queue, int Count);
 
-    public static void Map(IEndpointRouteBuilder api) =>
-        api.MapPost("/admin/queues/{queue}/replay", HandleAsync).RequireAuthorization(Roles.Admin).AsFunction(nameof(ReplayPoisonMessages));
-
-    private static async Task<IResult> HandleAsync(string queue, HttpContext context, QueueServiceClient queues)
+    [Function(nameof(ReplayPoisonMessages))]
+    [RequiresRole(Roles.Admin)]
+    public async Task<IResult> RunAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "admin/queues/{queue}/replay")] HttpRequest request, string queue)
     {
         if (!StorageNames.Queues.Contains(queue))
             return Problems.NotFound($"There is no queue {queue}; the hub's queues are {string.Join(", ", StorageNames.Queues)}.");
-        var ct = context.RequestAborted;
+        var ct = request.HttpContext.RequestAborted;
         var target = queues.GetQueueClient(queue);
         var poison = queues.GetQueueClient(queue + "-poison");
         var count = 0;

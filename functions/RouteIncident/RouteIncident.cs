@@ -1,7 +1,7 @@
 using System.Text.Json;
+using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
 using NotifyHub.Domain.Routing;
-using NotifyHub.Hosting;
 using NotifyHub.Incidents;
 using NotifyHub.Organisations;
 using NotifyHub.Routing;
@@ -16,24 +16,17 @@ namespace NotifyHub.Functions;
 /// Safe to run twice on the same message; any storage failure throws, so the host retries and
 /// finally poisons the message.
 /// </summary>
-public static class RouteIncident
+public sealed class RouteIncident(
+    IncidentStore incidents, DirectoryStore directory, ChildHistoryStore history, DeliveryStore deliveries,
+    IOptions<RoutingOptions> options, ILogger<RouteIncident> logger)
 {
-    public static void Map(IEndpointRouteBuilder app) =>
-        app.MapQueueFunction(nameof(RouteIncident), StorageNames.IncidentsQueue, "message", RunAsync);
-
-    private static async Task RunAsync(QueueMessage message, IServiceProvider services, CancellationToken ct)
+    [Function(nameof(RouteIncident))]
+    public async Task RunAsync([QueueTrigger(StorageNames.IncidentsQueue)] string message, long dequeueCount, CancellationToken ct)
     {
-        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(nameof(RouteIncident));
-        var incidents = services.GetRequiredService<IncidentStore>();
-        var directory = services.GetRequiredService<DirectoryStore>();
-        var history = services.GetRequiredService<ChildHistoryStore>();
-        var deliveries = services.GetRequiredService<DeliveryStore>();
-        var hmacKey = services.GetRequiredService<IOptions<RoutingOptions>>().Value.ChildIdentityKeyBytes;
-
-        var queued = Read(message.Text);
+        var queued = Read(message);
         if (queued is null)
         {
-            RoutingLog.Unreadable(logger, message.DequeueCount);
+            RoutingLog.Unreadable(logger, dequeueCount);
             return; // can never succeed: discarded, and logged as such
         }
         var stored = await incidents.LoadAsync(queued.ForceCode, queued.IncidentReference, ct);
@@ -51,7 +44,7 @@ public static class RouteIncident
         var incident = stored.Incident;
         var snapshot = await directory.LoadAsync(RoutingLookups.KeysFor(incident), ct);
         var decision = Router.Route(incident, snapshot);
-        var prior = await history.RecordAndCountAsync(stored.IncidentId, incident, hmacKey, ct);
+        var prior = await history.RecordAndCountAsync(stored.IncidentId, incident, options.Value.ChildIdentityKeyBytes, ct);
         var planned = decision.Deliveries
             .Select(d => (d, Projection.Build(incident, d, prior)))
             .ToList();

@@ -1,5 +1,5 @@
+using Microsoft.Azure.Functions.Worker;
 using NotifyHub.Auth;
-using NotifyHub.Hosting;
 using NotifyHub.Organisations;
 
 namespace NotifyHub.Functions;
@@ -9,11 +9,11 @@ namespace NotifyHub.Functions;
 /// <see cref="DemoDirectory"/>) so that <c>docs/examples/incident.json</c> routes to real recipients. Idempotent:
 /// it sets each demo organisation to its demo definition and reports which were created, updated or unchanged.
 /// </summary>
-public static class SeedDemoDirectory
+public sealed class SeedDemoDirectory(DirectoryStore store)
 {
-    public static void Map(IEndpointRouteBuilder api) =>
-        api.MapPost("/admin/directory/demo", HandleAsync).RequireAuthorization(Roles.Admin).AsFunction(nameof(SeedDemoDirectory));
-
-    private static async Task<IResult> HandleAsync(HttpContext context, DirectoryStore store) =>
-        TypedResults.Ok(await DemoDirectory.SeedAsync(store, context.RequestAborted));
+    [Function(nameof(SeedDemoDirectory))]
+    [RequiresRole(Roles.Admin)]
+    public async Task<IResult> RunAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "admin/directory/demo")] HttpRequest request) =>
+        TypedResults.Ok(await DemoDirectory.SeedAsync(store, request.HttpContext.RequestAborted));
 }

@@ -1,3 +1,4 @@
+using Microsoft.Azure.Functions.Worker;
 using NotifyHub.Auth;
 using NotifyHub.Domain.Directory;
 using NotifyHub.Hosting;
@@ -10,25 +11,26 @@ namespace NotifyHub.Functions;
 /// midwifery team works — <c>{"gpPracticeOdsCodes":["A99001"],"postcodeDistricts":["DH1"]}</c> — and re-indexes it.
 /// <c>If-Match</c> honoured.
 /// </summary>
-public static class SetOrganisationCoverage
+public sealed class SetOrganisationCoverage(DirectoryStore store)
 {
     private const int MaxBodyBytes = 64 * 1024;
 
-    public static void Map(IEndpointRouteBuilder api) =>
-        api.MapPut("/admin/organisations/{id}/coverage", HandleAsync).RequireAuthorization(Roles.Admin).AsFunction(nameof(SetOrganisationCoverage));
-
-    private static async Task<IResult> HandleAsync(string id, HttpContext context, DirectoryStore store)
+    [Function(nameof(SetOrganisationCoverage))]
+    [RequiresRole(Roles.Admin)]
+    public async Task<IResult> RunAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "admin/organisations/{id}/coverage")] HttpRequest request, string id)
     {
-        var (coverage, problem) = await JsonBody.ReadValidatedAsync(context.Request, MaxBodyBytes, OrganisationValidator.ValidateCoverage, context.RequestAborted);
+        var ct = request.HttpContext.RequestAborted;
+        var (coverage, problem) = await JsonBody.ReadValidatedAsync(request, MaxBodyBytes, OrganisationValidator.ValidateCoverage, ct);
         if (problem is not null) return problem;
 
-        var current = await store.FindAsync(id, context.RequestAborted);
+        var current = await store.FindAsync(id, ct);
         if (current is null) return Problems.NotFound($"There is no organisation with id {id}.");
         if (!OrganisationValidator.TakesCoverage(current.Organisation.Type))
             return Problems.Invalid("$", $"organisation {id} is a {current.Organisation.Type}: coverage is only for health visiting, school nursing and midwifery teams");
 
-        var result = await store.UpdateAsync(id, OrganisationApi.IfMatch(context.Request),
-            stored => stored.Organisation with { Coverage = coverage }, context.RequestAborted);
-        return OrganisationApi.Answer(context, id, result);
+        var result = await store.UpdateAsync(id, OrganisationApi.IfMatch(request),
+            stored => stored.Organisation with { Coverage = coverage }, ct);
+        return OrganisationApi.Answer(request.HttpContext, id, result);
     }
 }

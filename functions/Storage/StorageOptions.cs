@@ -33,4 +33,11 @@ public static class StorageNames
         DeliveriesTable, RecipientDeliveriesTable, UnroutedSharesTable, ChildHistoryTable,
     ];
     public static readonly string[] Queues = [IncidentsQueue, DeliveriesQueue];
+
+    /// <summary>The function that consumes a queue; null while nothing does (deliveries, until delivery is built).</summary>
+    public static string? ConsumerOf(string queue) => queue switch
+    {
+        IncidentsQueue => "RouteIncident",
+        _ => null,
+    };
 }

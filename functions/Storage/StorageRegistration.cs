@@ -43,14 +43,22 @@ public static class StorageRegistration
     }
 }
 
-/// <summary>Creates the hub's tables and queues before the handler reports ready.</summary>
-internal sealed class StorageInitializer(TableServiceClient tables, QueueServiceClient queues) : IHostedService
+/// <summary>
+/// Creates the hub's tables and queues before the worker connects to the host, so no invocation can
+/// arrive before storage is ready: <see cref="StartingAsync"/> runs before any hosted service starts,
+/// the worker's own gRPC connection among them.
+/// </summary>
+internal sealed class StorageInitializer(TableServiceClient tables, QueueServiceClient queues) : IHostedLifecycleService
 {
-    public async Task StartAsync(CancellationToken cancellationToken)
+    public async Task StartingAsync(CancellationToken cancellationToken)
     {
         foreach (var table in StorageNames.Tables) await tables.CreateTableIfNotExistsAsync(table, cancellationToken);
         foreach (var queue in StorageNames.Queues) await queues.GetQueueClient(queue).CreateIfNotExistsAsync(cancellationToken: cancellationToken);
     }
 
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

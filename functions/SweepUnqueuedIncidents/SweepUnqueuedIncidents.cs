@@ -1,27 +1,23 @@
+using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
 using NotifyHub.Auth;
-using NotifyHub.Hosting;
 using NotifyHub.Incidents;
 
 namespace NotifyHub.Functions;
 
 /// <summary>
-/// Timer: queues every incident that was stored but never queued (the process died, or the queue
-/// was unavailable, between store and enqueue). Sending twice is harmless: routing is idempotent.
+/// Timer (app setting <c>SweepUnqueuedIncidentsSchedule</c>, every minute by default): queues every
+/// incident that was stored but never queued (the process died, or the queue was unavailable, between
+/// store and enqueue). Sending twice is harmless: routing is idempotent.
 /// </summary>
-public static class SweepUnqueuedIncidents
+public sealed class SweepUnqueuedIncidents(IncidentStore store, ApiKeyStore keys, IOptions<IngestOptions> options, TimeProvider time, ILogger<SweepUnqueuedIncidents> logger)
 {
-    public static void Map(IEndpointRouteBuilder app) =>
-        app.MapTimerFunction(nameof(SweepUnqueuedIncidents), "timer", RunAsync);
+    public const string ScheduleSetting = "SweepUnqueuedIncidentsSchedule";
 
-    private static async Task RunAsync(TimerInfo timer, IServiceProvider services, CancellationToken ct)
+    [Function(nameof(SweepUnqueuedIncidents))]
+    public async Task RunAsync([TimerTrigger("%" + ScheduleSetting + "%")] TimerInfo timer, CancellationToken ct)
     {
-        var store = services.GetRequiredService<IncidentStore>();
-        var keys = services.GetRequiredService<ApiKeyStore>();
-        var options = services.GetRequiredService<IOptions<IngestOptions>>().Value;
-        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(nameof(SweepUnqueuedIncidents));
-        var olderThan = services.GetRequiredService<TimeProvider>().GetUtcNow() - options.SweepAfter;
-
+        var olderThan = time.GetUtcNow() - options.Value.SweepAfter;
         var forces = await keys.ForceCodesAsync(ct);
         var requeued = 0;
         foreach (var force in forces)

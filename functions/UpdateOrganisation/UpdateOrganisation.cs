@@ -1,3 +1,4 @@
+using Microsoft.Azure.Functions.Worker;
 using NotifyHub.Auth;
 using NotifyHub.Domain.Directory;
 using NotifyHub.Hosting;
@@ -10,27 +11,28 @@ namespace NotifyHub.Functions;
 /// create; <c>active</c> optional, kept when left out). With <c>If-Match</c>, 412 when the organisation changed
 /// since that ETag was read. The directory index follows the new keys.
 /// </summary>
-public static class UpdateOrganisation
+public sealed class UpdateOrganisation(DirectoryStore store)
 {
     private const int MaxBodyBytes = 64 * 1024;
 
-    public static void Map(IEndpointRouteBuilder api) =>
-        api.MapPut("/admin/organisations/{id}", HandleAsync).RequireAuthorization(Roles.Admin).AsFunction(nameof(UpdateOrganisation));
-
-    private static async Task<IResult> HandleAsync(string id, HttpContext context, DirectoryStore store)
+    [Function(nameof(UpdateOrganisation))]
+    [RequiresRole(Roles.Admin)]
+    public async Task<IResult> RunAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "admin/organisations/{id}")] HttpRequest request, string id)
     {
-        var (replacement, problem) = await JsonBody.ReadValidatedAsync(context.Request, MaxBodyBytes,
-            body => OrganisationValidator.ValidateReplacement(body, id), context.RequestAborted);
+        var ct = request.HttpContext.RequestAborted;
+        var (replacement, problem) = await JsonBody.ReadValidatedAsync(request, MaxBodyBytes,
+            body => OrganisationValidator.ValidateReplacement(body, id), ct);
         if (problem is not null) return problem;
 
-        var result = await store.UpdateAsync(id, OrganisationApi.IfMatch(context.Request),
+        var result = await store.UpdateAsync(id, OrganisationApi.IfMatch(request),
             current => replacement!.Organisation with { Active = replacement.Active ?? current.Organisation.Active },
-            context.RequestAborted,
+            ct,
             entity =>
             {
                 if (entity.GetBoolean("Active") == true) entity.Remove(OrganisationEntity.DeactivatedBy);
                 else entity.TryAdd(OrganisationEntity.DeactivatedBy, OrganisationEntity.SourceAdmin);
             });
-        return OrganisationApi.Answer(context, id, result);
+        return OrganisationApi.Answer(request.HttpContext, id, result);
     }
 }

@@ -1,0 +1,51 @@
+using System.Collections.Concurrent;
+using System.Reflection;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Middleware;
+using NotifyHub.Hosting;
+
+namespace NotifyHub.Auth;
+
+/// <summary>
+/// Authentication and authorisation for every HTTP function, in one place: the <c>X-Api-Key</c>
+/// names the caller (401 when missing or unknown), and the function's <see cref="RequiresRoleAttribute"/>
+/// says whether that caller's role may run it (403 otherwise). The function itself then reads the
+/// caller with <c>HttpContext.Caller()</c> and applies the rules about its own organisation.
+/// </summary>
+public sealed class ApiKeyMiddleware(ApiKeyAuthentication authentication) : IFunctionsWorkerMiddleware
+{
+    private static readonly ConcurrentDictionary<string, IReadOnlyList<string>> RolesByEntryPoint = new();
+
+    public async Task Invoke(FunctionContext context, FunctionExecutionDelegate next)
+    {
+        if (!context.IsHttpFunction())
+        {
+            await next(context);
+            return;
+        }
+        var http = context.GetHttpContext() ?? throw new InvalidOperationException("An HTTP function has no HttpContext.");
+        var caller = await authentication.AuthenticateAsync(http.Request, http.RequestAborted);
+        if (caller is null)
+        {
+            context.GetInvocationResult().Value = Problems.Unauthorized($"Send a valid API key in the {ApiKeyAuthentication.Header} header.");
+            return;
+        }
+        var roles = RolesOf(context.FunctionDefinition.EntryPoint);
+        if (!roles.Contains(caller.Role, StringComparer.Ordinal))
+        {
+            context.GetInvocationResult().Value = Problems.Forbidden("This API key's organisation may not call this endpoint.");
+            return;
+        }
+        http.Features.Set(caller);
+        await next(context);
+    }
+
+    /// <summary>The roles a function's <c>[Function]</c> method admits (none when it declares none), from its entry point <c>Namespace.Type.Method</c>.</summary>
+    public static IReadOnlyList<string> RolesOf(string entryPoint) =>
+        RolesByEntryPoint.GetOrAdd(entryPoint, static name =>
+        {
+            var dot = name.LastIndexOf('.');
+            var method = dot > 0 ? typeof(ApiKeyMiddleware).Assembly.GetType(name[..dot])?.GetMethod(name[(dot + 1)..]) : null;
+            return method?.GetCustomAttribute<RequiresRoleAttribute>()?.Roles ?? [];
+        });
+}

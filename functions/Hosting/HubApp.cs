@@ -1,0 +1,44 @@
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Azure.Functions.Worker.Builder;
+using NotifyHub.Auth;
+using NotifyHub.Incidents;
+using NotifyHub.Organisations;
+using NotifyHub.Routing;
+using NotifyHub.Storage;
+
+namespace NotifyHub.Hosting;
+
+/// <summary>The hub's services and worker middleware, registered in one place.</summary>
+public static class HubApp
+{
+    /// <summary>The Functions host accepts request bodies up to 100 MB; the worker's Kestrel must not refuse less (a GIAS extract is ~60 MB).</summary>
+    public const long MaxRequestBodyBytes = 100L * 1024 * 1024;
+
+    public static FunctionsApplicationBuilder AddNotifyHub(this FunctionsApplicationBuilder builder)
+    {
+        // The host runs the app from its own directory (FUNCTIONS_APPLICATION_DIRECTORY); host.json is there.
+        var appRoot = builder.Configuration["FUNCTIONS_APPLICATION_DIRECTORY"] is { Length: > 0 } directory ? directory : AppContext.BaseDirectory;
+        // Per-request framework chatter would drown the hub's own events (the host logs every invocation).
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Services.Configure<KestrelServerOptions>(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
+
+        builder.Services.AddHubServices(builder.Configuration, appRoot);
+
+        // Outermost first: every HTTP failure becomes problem+json, then the caller is authenticated and authorised.
+        builder.UseMiddleware<HttpProblemsMiddleware>();
+        builder.UseMiddleware<ApiKeyMiddleware>();
+        return builder;
+    }
+
+    public static IServiceCollection AddHubServices(this IServiceCollection services, IConfiguration configuration, string appRoot)
+    {
+        services.AddSingleton(TimeProvider.System);
+        services.AddProblemDetails();
+        services.AddHubStorage(configuration, appRoot);
+        services.AddHubAuth();
+        services.AddIncidents(configuration);
+        services.AddDirectory(configuration);
+        services.AddIncidentRouting(configuration);
+        return services;
+    }
+}
