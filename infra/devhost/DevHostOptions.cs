@@ -3,14 +3,11 @@ namespace NotifyHub.DevHost;
 /// <summary>How to run the DevHost. Validated by <see cref="DevHostApp.StartAsync"/> before anything starts.</summary>
 public sealed record DevHostOptions
 {
-    /// <summary>The script root: host.json, one folder per function with its function.json, and the handler.</summary>
+    /// <summary>The function app folder (its build or publish output): host.json, worker.config.json, the worker's assemblies.</summary>
     public required string ScriptRoot { get; init; }
 
     /// <summary>The front door's port on 127.0.0.1 (HTTP functions and /admin). 0 picks a free port.</summary>
     public int HttpPort { get; init; } = 7071;
-
-    /// <summary>The port the handler is told to listen on (FUNCTIONS_CUSTOMHANDLER_PORT). 0 picks a free one, as the host does.</summary>
-    public int HandlerPort { get; init; }
 
     /// <summary>AzureWebJobsStorage. Null: use the app setting of that name, and failing that start Azurite.</summary>
     public string? StorageConnectionString { get; init; }
@@ -27,11 +24,8 @@ public sealed record DevHostOptions
     /// <summary>Names the timer status and lock blobs, as the Functions host id does.</summary>
     public string HostId { get; init; } = "notifyhub-devhost";
 
-    /// <summary>App settings passed to the handler after local.settings.json's Values (these win).</summary>
+    /// <summary>App settings passed to the worker after local.settings.json's Values (these win).</summary>
     public IReadOnlyDictionary<string, string?> AppSettings { get; init; } = new Dictionary<string, string?>();
-
-    /// <summary>Attach to a handler already listening here instead of starting the process.</summary>
-    public Uri? ExistingHandler { get; init; }
 
     /// <summary>When set, /admin requires it in the x-functions-key header.</summary>
     public string? MasterKey { get; init; }
@@ -42,6 +36,9 @@ public sealed record DevHostOptions
     /// <summary>The clock behind timers, polling and leases.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
-    /// <summary>How long in-flight invocations may run on after a stop is asked for.</summary>
+    /// <summary>How long in-flight invocations may run on after a stop is asked for, and how long the worker then has to exit.</summary>
     public TimeSpan ShutdownGrace { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The first delay before a dead worker is restarted; it doubles on each failed start, up to 30 s.</summary>
+    public TimeSpan WorkerRestartDelay { get; init; } = TimeSpan.FromSeconds(1);
 }

@@ -5,18 +5,18 @@ namespace NotifyHub.DevHost;
 /// <summary>Every operational event the DevHost logs. Message bodies are never logged.</summary>
 internal static partial class Log
 {
-    // 1xx: start-up and the handler process
-    [LoggerMessage(100, LogLevel.Information, "Starting handler {Executable} on port {Port}")]
-    public static partial void HandlerStarting(ILogger logger, string executable, int port);
+    // 1xx: start-up, the worker and storage
+    [LoggerMessage(100, LogLevel.Information, "Started worker process {ProcessId} (worker id {WorkerId})")]
+    public static partial void WorkerStarted(ILogger logger, int processId, string workerId);
 
-    [LoggerMessage(101, LogLevel.Information, "Handler is ready at {Address} after {ElapsedMs} ms")]
-    public static partial void HandlerReady(ILogger logger, Uri address, long elapsedMs);
+    [LoggerMessage(101, LogLevel.Information, "Worker process {ProcessId} is ready with {FunctionCount} functions after {ElapsedMs} ms")]
+    public static partial void WorkerReady(ILogger logger, int processId, int functionCount, long elapsedMs);
 
     [LoggerMessage(102, LogLevel.Information, "{Line}")]
-    public static partial void HandlerOutput(ILogger logger, string line);
+    public static partial void WorkerOutput(ILogger logger, string line);
 
-    [LoggerMessage(103, LogLevel.Critical, "The handler process exited unexpectedly with code {ExitCode}; the DevHost is stopping")]
-    public static partial void HandlerDied(ILogger logger, int exitCode);
+    [LoggerMessage(103, LogLevel.Warning, "The worker exited unexpectedly (exit code {ExitCode}); restart attempt {Attempt} in {DelayMs} ms")]
+    public static partial void WorkerExited(ILogger logger, int? exitCode, int attempt, long delayMs);
 
     [LoggerMessage(104, LogLevel.Information, "Started Azurite (blob {BlobPort}, queue {QueuePort}, table {TablePort}) with data in {Folder}")]
     public static partial void AzuriteStarted(ILogger logger, int blobPort, int queuePort, int tablePort, string folder);
@@ -30,18 +30,24 @@ internal static partial class Log
     [LoggerMessage(107, LogLevel.Warning, "In-flight invocations did not finish within {GraceMs} ms of the stop; cancelling them")]
     public static partial void GraceExpired(ILogger logger, long graceMs);
 
+    [LoggerMessage(108, LogLevel.Error, "Restart attempt {Attempt} of the worker failed")]
+    public static partial void WorkerRestartFailed(ILogger logger, Exception exception, int attempt);
+
+    [LoggerMessage(109, LogLevel.Warning, "Recycling worker process {ProcessId}: {Reason}")]
+    public static partial void WorkerRecycled(ILogger logger, int processId, string reason);
+
+    [LoggerMessage(110, LogLevel.Critical, "The worker could not be restarted; the DevHost is stopping")]
+    public static partial void GaveUp(ILogger logger, Exception exception);
+
     // 2xx: invocations
-    [LoggerMessage(200, LogLevel.Information, "Executing '{Function}' (Reason='{Reason}', Id={InvocationId})")]
+    [LoggerMessage(200, LogLevel.Information, "Executing 'Functions.{Function}' (Reason='{Reason}', Id={InvocationId})")]
     public static partial void Executing(ILogger logger, string function, string reason, Guid invocationId);
 
-    [LoggerMessage(201, LogLevel.Information, "Executed '{Function}' (Succeeded, Id={InvocationId}, Duration={DurationMs}ms)")]
+    [LoggerMessage(201, LogLevel.Information, "Executed 'Functions.{Function}' (Succeeded, Id={InvocationId}, Duration={DurationMs}ms)")]
     public static partial void Succeeded(ILogger logger, string function, Guid invocationId, long durationMs);
 
-    [LoggerMessage(202, LogLevel.Error, "Executed '{Function}' (Failed, Id={InvocationId}, Duration={DurationMs}ms, Status={StatusCode}): {Reason}")]
-    public static partial void Failed(ILogger logger, string function, Guid invocationId, long durationMs, int? statusCode, string reason);
-
-    [LoggerMessage(203, LogLevel.Information, "{Function}: {Message}")]
-    public static partial void HandlerLog(ILogger logger, string function, string message);
+    [LoggerMessage(202, LogLevel.Error, "Executed 'Functions.{Function}' (Failed, Id={InvocationId}, Duration={DurationMs}ms): {Reason}")]
+    public static partial void Failed(ILogger logger, string function, Guid invocationId, long durationMs, string reason);
 
     // 3xx: queues
     [LoggerMessage(300, LogLevel.Warning, "Message {MessageId} of '{Function}' moved to {PoisonQueue} after {DequeueCount} attempts")]
@@ -75,10 +81,16 @@ internal static partial class Log
     [LoggerMessage(404, LogLevel.Warning, "Timer '{Function}' failed to run")]
     public static partial void TimerError(ILogger logger, Exception exception, string function);
 
+    [LoggerMessage(405, LogLevel.Warning, "Timer '{Function}': the schedule status blob {Blob} is unreadable; it will be replaced at the next occurrence")]
+    public static partial void StatusUnreadable(ILogger logger, string function, string blob);
+
     // 5xx: HTTP front door
-    [LoggerMessage(501, LogLevel.Information, "Executed '{Function}' ({Method} {Route}) -> {StatusCode} in {DurationMs} ms (forwarded)")]
+    [LoggerMessage(501, LogLevel.Information, "Executed '{Function}' ({Method} /{Route}) -> {StatusCode} in {DurationMs} ms (proxied)")]
     public static partial void Forwarded(ILogger logger, string function, string method, string route, int statusCode, long durationMs);
 
-    [LoggerMessage(500, LogLevel.Warning, "Forwarding {Method} {Route} to '{Function}' failed: {Error}")]
+    [LoggerMessage(502, LogLevel.Debug, "Could not reach the worker's HTTP server ({Error}); attempt {Attempt} of {MaxAttempts}, retrying in {DelayMs} ms")]
+    public static partial void ProxyRetry(ILogger logger, string error, int attempt, int maxAttempts, long delayMs);
+
+    [LoggerMessage(500, LogLevel.Warning, "Proxying {Method} /{Route} to '{Function}' failed: {Error}")]
     public static partial void ForwardFailed(ILogger logger, string method, string route, string function, string error);
 }

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Configuration;
 using NotifyHub.DevHost;
 using NotifyHub.DevHost.Config;
 
-// The DevHost: runs the function app locally the way the Azure Functions host would.
+// The DevHost: runs the isolated-worker function app locally the way the Azure Functions host would.
 //   dotnet run --project infra/devhost -- [--script-root <dir>] [--port 7071] [--functions A,B]
 // Configuration: AzureWebJobsStorage (unset: the DevHost starts Azurite), DevHost__HostId,
 // DevHost__MasterKey, DevHost__AzuriteFolder, DevHost__ScriptRoot, DevHost__HttpPort.
@@ -29,7 +29,8 @@ using var loggerFactory = LoggerFactory.Create(b => b
     .SetMinimumLevel(LogLevel.Information)
     // Per-request framework logs drown the function logs; the DevHost logs what it forwards and runs.
     .AddFilter("Microsoft.AspNetCore", LogLevel.Warning)
-    .AddFilter("Yarp", LogLevel.Warning));
+    .AddFilter("Yarp", LogLevel.Warning)
+    .AddFilter("Grpc", LogLevel.Warning));
 
 string scriptRoot;
 if (section["ScriptRoot"] is { Length: > 0 } configured)
@@ -56,6 +57,12 @@ var options = new DevHostOptions
     MasterKey = section["MasterKey"],
     Functions = section["Functions"]?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
 };
+if (!TimeSpan.TryParse(section["ShutdownGrace"] ?? "00:00:05", System.Globalization.CultureInfo.InvariantCulture, out var grace) || grace < TimeSpan.Zero)
+{
+    Console.Error.WriteLine("DevHost:ShutdownGrace must be a TimeSpan such as 00:00:05.");
+    return 2;
+}
+options = options with { ShutdownGrace = grace };
 
 using var stop = new CancellationTokenSource();
 using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
@@ -72,7 +79,7 @@ catch (OperationCanceledException)
 }
 catch (Exception e)
 {
-    // Configuration, a busy port, a handler that never got ready, unreachable storage: say it plainly.
+    // Configuration, a busy port, a worker that would not start, unreachable storage: say it plainly.
     Console.Error.WriteLine("DevHost could not start: " + e.Message);
     return 1;
 }
@@ -84,7 +91,7 @@ await using (host)
     foreach (var function in host.Functions) Console.WriteLine($"  {function.Name}: {function.Description}");
     Console.WriteLine();
     Console.WriteLine($"Front door: {host.BaseAddress}  (admin: POST {host.BaseAddress}admin/functions/<name>[?wait=true])");
-    Console.WriteLine($"Handler:    {host.HandlerAddress}");
+    Console.WriteLine($"Worker:     process {host.WorkerProcessId}, HTTP at {host.WorkerHttpUri}");
     Console.WriteLine("Press Ctrl+C to stop.");
 
     await Task.WhenAny(host.Completion, Task.Delay(Timeout.Infinite, stop.Token));

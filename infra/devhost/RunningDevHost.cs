@@ -1,16 +1,17 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Logging;
-using NotifyHub.DevHost.Handler;
+using NotifyHub.DevHost.Worker;
 
 namespace NotifyHub.DevHost;
 
 /// <summary>
-/// A started DevHost. Dispose to stop it: listeners stop, in-flight invocations get a short grace,
-/// then the front door, the handler process and any Azurite it started are stopped.
+/// A started DevHost. Dispose to stop it: listeners stop, in-flight invocations get a grace period,
+/// then the front door closes, the worker is sent WorkerTerminate (and killed if it lingers), and the
+/// gRPC endpoint and any Azurite it started are stopped. No process is left behind.
 /// </summary>
 public sealed class RunningDevHost : IAsyncDisposable
 {
-    private readonly HandlerProcess? _process;
+    private readonly WorkerSupervisor _supervisor;
     private readonly IReadOnlyList<Task> _listeners;
     private readonly InFlight _inFlight;
     private readonly CancellationTokenSource _stopping;
@@ -24,16 +25,15 @@ public sealed class RunningDevHost : IAsyncDisposable
     private Task? _stop;
 
     internal RunningDevHost(
-        Uri baseAddress, string storageConnectionString, Uri handlerAddress, HandlerProcess? process,
+        Uri baseAddress, string storageConnectionString, WorkerSupervisor supervisor,
         IReadOnlyList<LoadedFunction> functions, IReadOnlyList<Task> listeners, InFlight inFlight,
         CancellationTokenSource stopping, CancellationTokenSource abort, TimeSpan grace,
         IAsyncDisposable[] resources, IDisposable[] clients, ILogger logger)
     {
         BaseAddress = baseAddress;
         StorageConnectionString = storageConnectionString;
-        HandlerAddress = handlerAddress;
         Functions = functions;
-        _process = process;
+        _supervisor = supervisor;
         _listeners = listeners;
         _inFlight = inFlight;
         _stopping = stopping;
@@ -42,38 +42,51 @@ public sealed class RunningDevHost : IAsyncDisposable
         _resources = resources;
         _clients = clients;
         _logger = logger;
-        if (process is not null) _ = WatchHandlerAsync(process);
+        _ = WatchWorkerAsync();
     }
 
     /// <summary>The front door: HTTP functions under the route prefix, and /admin.</summary>
     public Uri BaseAddress { get; }
 
-    /// <summary>The effective AzureWebJobsStorage (the handler gets the same).</summary>
+    /// <summary>The effective AzureWebJobsStorage (the worker gets the same).</summary>
     public string StorageConnectionString { get; }
 
-    public Uri HandlerAddress { get; }
+    /// <summary>The worker's process id, or null while it is being restarted.</summary>
+    public int? WorkerProcessId => _supervisor.Current?.ProcessId;
 
-    /// <summary>The handler's process id, when the DevHost started it.</summary>
-    public int? HandlerProcessId => _process?.ProcessId;
+    /// <summary>The worker's own HTTP server (its HttpUri capability), or null while it is being restarted.</summary>
+    public Uri? WorkerHttpUri => _supervisor.Current?.HttpUri;
+
+    /// <summary>How many times the worker has been restarted since the DevHost started.</summary>
+    public int WorkerRestarts => _supervisor.Restarts;
 
     public IReadOnlyList<LoadedFunction> Functions { get; }
 
-    /// <summary>Completes when the host has stopped; faults if it stopped because the handler died.</summary>
+    /// <summary>Completes when the host has stopped; faults if it stopped because the worker could not be restarted.</summary>
     public Task Completion => _completion.Task;
+
+    /// <summary>Waits until a worker is running (after a restart, say) and returns its process id.</summary>
+    public async Task<int> WaitForWorkerAsync(CancellationToken cancellationToken = default) =>
+        (await _supervisor.SessionAsync(cancellationToken)).ProcessId;
 
     public async ValueTask DisposeAsync()
     {
         await StopAsync(failure: null);
-        // Observe a fault here so disposing a host whose handler died does not throw.
+        // Observe a fault here so disposing a host whose worker could not be restarted does not throw.
         await _completion.Task.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
-    private async Task WatchHandlerAsync(HandlerProcess process)
+    private async Task WatchWorkerAsync()
     {
-        var exitCode = await process.UnexpectedExit;
-        Log.HandlerDied(_logger, exitCode);
-        await StopAsync(new InvalidOperationException(
-            $"The handler process exited unexpectedly with code {exitCode}. Its last output:{Environment.NewLine}{process.RecentOutput}"));
+        try
+        {
+            await _supervisor.GaveUp;
+        }
+        catch (Exception e)
+        {
+            Log.GaveUp(_logger, e);
+            await StopAsync(e);
+        }
     }
 
     private Task StopAsync(Exception? failure)
@@ -87,8 +100,9 @@ public sealed class RunningDevHost : IAsyncDisposable
     private async Task StopCoreAsync(Exception? failure)
     {
         await Task.Yield();
+        _supervisor.BeginStop();
         await _stopping.CancelAsync();
-        var web = _resources.OfType<WebApplication>().FirstOrDefault();
+        var web = _resources.OfType<WebApplication>().FirstOrDefault(w => w.Environment.ApplicationName == "NotifyHub.DevHost");
         try
         {
             using var graceTimeout = new CancellationTokenSource(_grace);
@@ -110,6 +124,7 @@ public sealed class RunningDevHost : IAsyncDisposable
         finally
         {
             await _abort.CancelAsync();
+            await _supervisor.StopAsync(_grace);
             foreach (var resource in _resources)
             {
                 await resource.DisposeAsync();

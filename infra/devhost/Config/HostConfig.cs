@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
 
 namespace NotifyHub.DevHost.Config;
 
@@ -7,42 +8,35 @@ internal enum MessageEncoding { Base64, None }
 
 /// <summary>The parts of host.json the DevHost honours.</summary>
 internal sealed record HostConfig(
-    CustomHandlerConfig CustomHandler,
     string RoutePrefix,
     QueuesConfig Queues,
-    TimeSpan? FunctionTimeout)
+    TimeSpan? FunctionTimeout,
+    LogLevels LogLevels)
 {
-    /// <summary>The host's HttpClient timeout: functionTimeout + 1 min, so the function timeout fires first.</summary>
-    public TimeSpan InvocationTimeout => FunctionTimeout is { } t ? t + TimeSpan.FromMinutes(1) : Timeout.InfiniteTimeSpan;
+    /// <summary>The host's default functionTimeout (Consumption and Flex Consumption: 5 minutes; null means unbounded, "-1").</summary>
+    public static readonly TimeSpan DefaultFunctionTimeout = TimeSpan.FromMinutes(5);
 
     public static HostConfig Parse(string path)
     {
-        using (var doc = ConfigJson.ParseFile(path))
+        using var doc = ConfigJson.ParseFile(path);
+        var root = doc.RootElement;
+        if (root.ValueKind != JsonValueKind.Object) throw new DevHostConfigurationException($"{path} must hold a JSON object.");
+        if (root.String("version") is { } version && version != "2.0")
+            throw new DevHostConfigurationException($"{path}: version '{version}' is not supported; the Functions host v4 reads version 2.0.");
+
+        var extensions = root.Property("extensions");
+        var routePrefix = extensions?.Property("http")?.String("routePrefix") ?? "api";
+        var queues = QueuesConfig.Parse(extensions?.Property("queues"), path);
+
+        TimeSpan? functionTimeout = DefaultFunctionTimeout;
+        if (root.String("functionTimeout") is { } timeout)
         {
-            var root = doc.RootElement;
-            var handler = root.Property("customHandler") ?? root.Property("httpWorker");
-            var description = handler?.Property("description");
-            var arguments = description?.Property("arguments") is { ValueKind: JsonValueKind.Array } args
-                ? args.EnumerateArray().Select(a => a.GetString() ?? "").ToArray()
-                : [];
-            var customHandler = new CustomHandlerConfig(
-                description?.String("defaultExecutablePath"),
-                arguments,
-                description?.String("workingDirectory"),
-                handler?.Bool("enableForwardingHttpRequest") ?? false);
-
-            var extensions = root.Property("extensions");
-            var routePrefix = extensions?.Property("http")?.String("routePrefix") ?? "api";
-            var queues = QueuesConfig.Parse(extensions?.Property("queues"), path);
-
-            TimeSpan? functionTimeout = TimeSpan.FromMinutes(5);
-            if (root.String("functionTimeout") is { } timeout)
-            {
-                functionTimeout = timeout.Trim() == "-1" ? null : ParseTimeSpan(timeout, "functionTimeout", path);
-            }
-
-            return new HostConfig(customHandler, routePrefix.Trim('/'), queues, functionTimeout);
+            functionTimeout = timeout.Trim() == "-1" ? null : ParseTimeSpan(timeout, "functionTimeout", path);
+            if (functionTimeout <= TimeSpan.Zero)
+                throw new DevHostConfigurationException($"{path}: functionTimeout must be positive, or -1 for none.");
         }
+
+        return new HostConfig(routePrefix.Trim('/'), queues, functionTimeout, LogLevels.Parse(root.Property("logging")?.Property("logLevel"), path));
     }
 
     internal static TimeSpan ParseTimeSpan(string value, string setting, string path) =>
@@ -51,11 +45,42 @@ internal sealed record HostConfig(
             : throw new DevHostConfigurationException($"{path}: {setting} '{value}' is not a TimeSpan such as 00:00:30.");
 }
 
-internal sealed record CustomHandlerConfig(
-    string? DefaultExecutablePath,
-    IReadOnlyList<string> Arguments,
-    string? WorkingDirectory,
-    bool EnableForwardingHttpRequest);
+/// <summary>host.json <c>logging.logLevel</c>: the most specific category prefix wins, then <c>default</c>.</summary>
+internal sealed record LogLevels(IReadOnlyDictionary<string, LogLevel> ByCategory, LogLevel Default)
+{
+    public static LogLevels Parse(JsonElement? section, string path)
+    {
+        var levels = new Dictionary<string, LogLevel>(StringComparer.OrdinalIgnoreCase);
+        var fallback = LogLevel.Information;
+        if (section is { ValueKind: JsonValueKind.Object } json)
+        {
+            foreach (var entry in json.EnumerateObject())
+            {
+                if (entry.Value.ValueKind != JsonValueKind.String || !Enum.TryParse<LogLevel>(entry.Value.GetString(), ignoreCase: true, out var level))
+                    throw new DevHostConfigurationException($"{path}: logging.logLevel.{entry.Name} must be one of {string.Join(", ", Enum.GetNames<LogLevel>())}.");
+                if (entry.Name.Equals("default", StringComparison.OrdinalIgnoreCase)) fallback = level;
+                else levels[entry.Name] = level;
+            }
+        }
+        return new LogLevels(levels, fallback);
+    }
+
+    public LogLevel For(string category)
+    {
+        var best = Default;
+        var bestLength = -1;
+        foreach (var (prefix, level) in ByCategory)
+        {
+            if (prefix.Length > bestLength && category.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)
+                && (category.Length == prefix.Length || category[prefix.Length] == '.'))
+            {
+                best = level;
+                bestLength = prefix.Length;
+            }
+        }
+        return best;
+    }
+}
 
 /// <summary>host.json extensions.queues, with the queue extension's defaults.</summary>
 internal sealed record QueuesConfig(
@@ -101,7 +126,7 @@ internal sealed record QueuesConfig(
     private static int? Int(JsonElement section, string name) =>
         section.Property(name) switch
         {
-            { ValueKind: JsonValueKind.Number } n => n.GetInt32(),
+            { ValueKind: JsonValueKind.Number } n when n.TryGetInt32(out var i) => i,
             { ValueKind: JsonValueKind.String } s when int.TryParse(s.GetString(), CultureInfo.InvariantCulture, out var i) => i,
             _ => null,
         };

@@ -4,7 +4,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Routing.Template;
-using NotifyHub.DevHost.Handler;
+using NotifyHub.DevHost.Invocations;
 
 namespace NotifyHub.DevHost.Http;
 
@@ -35,6 +35,7 @@ internal sealed class AdminApi(
         }
         if (!HttpMethods.IsPost(context.Request.Method))
         {
+            context.Response.Headers.Allow = "POST";
             await Problems.WriteAsync(context, StatusCodes.Status405MethodNotAllowed, "Method Not Allowed", "Use POST.");
             return;
         }
@@ -42,7 +43,8 @@ internal sealed class AdminApi(
         if (runner.Value is null)
         {
             await Problems.WriteAsync(context, StatusCodes.Status404NotFound, "Not Found",
-                $"There is no queue or timer function named '{name}' (HTTP functions are called on their routes).");
+                $"There is no queue or timer function named '{name}' (HTTP functions are called on their routes). " +
+                $"This app's are: {string.Join(", ", runners.Keys.Order(StringComparer.Ordinal))}.");
             return;
         }
 
@@ -70,7 +72,6 @@ internal sealed class AdminApi(
         {
             ["function"] = runner.Key,
             ["succeeded"] = result.Succeeded,
-            ["statusCode"] = result.StatusCode,
             ["durationMs"] = (long)result.Duration.TotalMilliseconds,
             ["invocationId"] = result.InvocationId,
             ["error"] = result.Error,

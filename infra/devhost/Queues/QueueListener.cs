@@ -4,7 +4,8 @@ using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
 using Microsoft.Extensions.Logging;
 using NotifyHub.DevHost.Config;
-using NotifyHub.DevHost.Handler;
+using NotifyHub.DevHost.Functions;
+using NotifyHub.DevHost.Invocations;
 
 namespace NotifyHub.DevHost.Queues;
 
@@ -22,13 +23,13 @@ internal sealed class QueueListener
     private readonly QueuesConfig _config;
     private readonly QueueClient _queue;
     private readonly QueueClient? _poison;
-    private readonly InvocationClient _invoker;
+    private readonly Invoker _invoker;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private bool _poisonCreated;
 
     public QueueListener(QueueFunction function, QueuesConfig config, QueueServiceClient queues,
-        InvocationClient invoker, TimeProvider time, ILogger logger)
+        Invoker invoker, TimeProvider time, ILogger logger)
     {
         _function = function;
         _config = config;
@@ -99,8 +100,7 @@ internal sealed class QueueListener
     {
         var now = _time.GetUtcNow();
         var message = new QueueMessageInfo(Guid.NewGuid().ToString(), 1, now, now.AddDays(7), now, null);
-        var envelope = InvocationEnvelope.ForQueue(_function.BindingName, messageText, message, _invoker.NewSys(_function.Name));
-        return _invoker.InvokeAsync(_function.Name, "admin", envelope, cancellationToken);
+        return _invoker.InvokeAsync(_function, TriggerData.Queue(_function, messageText, message), "admin", cancellationToken);
     }
 
     private async Task ProcessAsync(QueueMessage message, CancellationToken abort)
@@ -129,7 +129,7 @@ internal sealed class QueueListener
 
             var info = new QueueMessageInfo(message.MessageId, message.DequeueCount, message.InsertedOn,
                 message.ExpiresOn, message.NextVisibleOn, message.PopReceipt);
-            var envelope = InvocationEnvelope.ForQueue(_function.BindingName, text, info, _invoker.NewSys(_function.Name));
+            var data = TriggerData.Queue(_function, text, info);
 
             InvocationResult result;
             using (var renewal = CancellationTokenSource.CreateLinkedTokenSource(abort))
@@ -137,7 +137,7 @@ internal sealed class QueueListener
                 var renewing = KeepLeaseAsync(message.MessageId, receipt, renewal.Token);
                 try
                 {
-                    result = await _invoker.InvokeAsync(_function.Name, "New queue message detected on '" + _function.QueueName + "'", envelope, abort);
+                    result = await _invoker.InvokeAsync(_function, data, $"New queue message detected on '{_function.QueueName}'.", abort);
                 }
                 finally
                 {

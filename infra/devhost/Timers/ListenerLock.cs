@@ -60,7 +60,8 @@ internal sealed class ListenerLock(BlobContainerClient container, string hostId,
         _lease = null;
         try
         {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            // Bounded: storage may already be gone (Ctrl-C stops Azurite too), and the lease lapses by itself.
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
             await lease.ReleaseAsync(cancellationToken: timeout.Token);
         }
         catch (Exception e) when (e is RequestFailedException or OperationCanceledException)

@@ -2,9 +2,11 @@ using System.Text.Json;
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
-using NotifyHub.DevHost.Handler;
 
 namespace NotifyHub.DevHost.Timers;
+
+/// <summary>What the status blob held: the status (null when absent or unreadable), its ETag, and whether it was unreadable.</summary>
+internal readonly record struct StoredStatus(ScheduleStatus? Status, ETag? ETag, bool Unreadable);
 
 /// <summary>
 /// The status blob <c>azure-webjobs-hosts/timers/{hostId}/Host.Functions.{name}/status</c>
@@ -15,22 +17,28 @@ internal sealed class ScheduleStatusStore(BlobContainerClient container, string 
     private static readonly JsonSerializerOptions ReadOptions = new() { PropertyNameCaseInsensitive = true };
     private readonly BlobClient _blob = container.GetBlobClient($"timers/{hostId}/Host.Functions.{function}/status");
 
-    public async Task<(ScheduleStatus? Status, ETag? ETag)> ReadAsync(CancellationToken cancellationToken)
+    public string BlobName => _blob.Name;
+
+    public async Task<StoredStatus> ReadAsync(CancellationToken cancellationToken)
     {
         try
         {
             var download = await _blob.DownloadContentAsync(cancellationToken);
-            var status = JsonSerializer.Deserialize<ScheduleStatus>(download.Value.Content.ToString(), ReadOptions);
-            return (status, download.Value.Details.ETag);
+            var etag = download.Value.Details.ETag;
+            try
+            {
+                var status = JsonSerializer.Deserialize<ScheduleStatus>(download.Value.Content.ToString(), ReadOptions);
+                return status is null ? new StoredStatus(null, etag, true) : new StoredStatus(status, etag, false);
+            }
+            catch (JsonException)
+            {
+                // Keep the ETag: the next conditional write replaces the unreadable blob instead of losing to it forever.
+                return new StoredStatus(null, etag, true);
+            }
         }
         catch (RequestFailedException e) when (e.Status == 404)
         {
-            return (null, null);
-        }
-        catch (JsonException)
-        {
-            // An unreadable status counts as none; the conditional write below replaces it.
-            return (null, null);
+            return new StoredStatus(null, null, false);
         }
     }
 

@@ -1,18 +1,18 @@
 using Microsoft.Extensions.Logging;
-using NotifyHub.DevHost.Config;
-using NotifyHub.DevHost.Handler;
+using NotifyHub.DevHost.Functions;
+using NotifyHub.DevHost.Invocations;
 
 namespace NotifyHub.DevHost.Timers;
 
 /// <summary>
 /// One timer-triggered function (TimerListener): runs only while this instance holds the listener
 /// lock, fires on the NCRONTAB schedule in UTC, honours past-due and runOnStartup when it starts,
-/// and claims every occurrence in the status blob (ETag-conditional) before invoking, so that two
-/// instances never fire the same occurrence even around a lock hand-over. Failures are not retried.
+/// and claims every scheduled occurrence in the status blob (ETag-conditional) before invoking, so that
+/// two instances never fire the same occurrence even around a lock hand-over. Failures are not retried.
 /// </summary>
 internal sealed class TimerListener(
     TimerFunction function, ScheduleStatusStore status, ListenerLock listenerLock,
-    InvocationClient invoker, TimeProvider time, ILogger logger)
+    Invoker invoker, TimeProvider time, ILogger logger)
 {
     public TimerFunction Function => function;
 
@@ -68,9 +68,9 @@ internal sealed class TimerListener(
     /// <summary>Runs the function now (admin invoke): not past due, with the stored status, nothing claimed.</summary>
     public async Task<InvocationResult> InvokeNowAsync(CancellationToken cancellationToken)
     {
-        var (stored, _) = await status.ReadAsync(cancellationToken);
-        var envelope = InvocationEnvelope.ForTimer(function.BindingName, stored, isPastDue: false, invoker.NewSys(function.Name));
-        return await invoker.InvokeAsync(function.Name, "admin", envelope, cancellationToken);
+        var stored = await status.ReadAsync(cancellationToken);
+        var data = TriggerData.Timer(function, stored.Status, isPastDue: false, time.GetUtcNow());
+        return await invoker.InvokeAsync(function, data, "This function was programmatically called via the host APIs.", cancellationToken);
     }
 
     private async Task RenewOrLetGoAsync(CancellationTokenSource held)
@@ -87,8 +87,8 @@ internal sealed class TimerListener(
     {
         var now = time.GetUtcNow();
         var useMonitor = TimerSchedule.UseMonitor(function.Schedule, function.UseMonitor, now);
-        var (stored, _) = await status.ReadAsync(held);
-        var decision = TimerSchedule.OnStartup(stored, now, useMonitor, function.RunOnStartup);
+        var stored = await ReadAsync(held);
+        var decision = TimerSchedule.OnStartup(stored.Status, now, useMonitor, function.RunOnStartup);
         switch (decision.Action)
         {
             case StartupAction.RunPastDue:
@@ -96,7 +96,9 @@ internal sealed class TimerListener(
                 await FireAsync(decision.PastDueOccurrence.Value, isPastDue: true, useMonitor, abort);
                 break;
             case StartupAction.RunOnStartup:
-                await FireAsync(now, isPastDue: false, useMonitor, abort);
+                // As the host: a start-up run is not a scheduled occurrence, so the status is left as it is.
+                var data = TriggerData.Timer(function, useMonitor ? stored.Status : null, isPastDue: false, now);
+                await invoker.InvokeAsync(function, data, "Timer fired on startup (runOnStartup).", abort);
                 break;
         }
 
@@ -104,8 +106,8 @@ internal sealed class TimerListener(
         while (true)
         {
             var next = TimerSchedule.NextOccurrence(function.Schedule, after);
-            // Timers may wake a little early; never fire before the occurrence.
-            for (var wait = next - time.GetUtcNow(); wait > TimeSpan.Zero; wait = next - time.GetUtcNow())
+            // Timers may wake a little early, and one wait is at most a day: never fire before the occurrence.
+            for (var wait = TimerSchedule.WaitBefore(next, time.GetUtcNow()); wait > TimeSpan.Zero; wait = TimerSchedule.WaitBefore(next, time.GetUtcNow()))
             {
                 await Task.Delay(wait, time, held);
             }
@@ -118,16 +120,23 @@ internal sealed class TimerListener(
 
     private async Task FireAsync(DateTimeOffset occurrence, bool isPastDue, bool useMonitor, CancellationToken abort)
     {
-        var (stored, etag) = await status.ReadAsync(abort);
-        if (!TimerSchedule.CanClaim(stored, occurrence)
-            || !await status.TryWriteAsync(TimerSchedule.AfterRun(function.Schedule, occurrence, time.GetUtcNow()), etag, abort))
+        var stored = await ReadAsync(abort);
+        if (!TimerSchedule.CanClaim(stored.Status, occurrence)
+            || !await status.TryWriteAsync(TimerSchedule.AfterRun(function.Schedule, occurrence, time.GetUtcNow()), stored.ETag, abort))
         {
             Log.OccurrenceTaken(logger, function.Name, occurrence);
             return;
         }
 
         // Without the monitor the host passes no status (it keeps none); the DevHost keeps it only to claim occurrences.
-        var envelope = InvocationEnvelope.ForTimer(function.BindingName, useMonitor ? stored : null, isPastDue, invoker.NewSys(function.Name));
-        await invoker.InvokeAsync(function.Name, isPastDue ? "past due" : "Timer fired at " + occurrence.ToString("O"), envelope, abort);
+        var data = TriggerData.Timer(function, useMonitor ? stored.Status : null, isPastDue, time.GetUtcNow());
+        await invoker.InvokeAsync(function, data, isPastDue ? "Timer is past due." : $"Timer fired at {occurrence:O}", abort);
+    }
+
+    private async Task<StoredStatus> ReadAsync(CancellationToken cancellationToken)
+    {
+        var stored = await status.ReadAsync(cancellationToken);
+        if (stored.Unreadable) Log.StatusUnreadable(logger, function.Name, status.BlobName);
+        return stored;
     }
 }
