@@ -3,8 +3,8 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Azure.Data.Tables;
-using Microsoft.AspNetCore.Builder;
-using NotifyHub;
+using NotifyHub.DevHost;
+
 using NotifyHub.Auth;
 using NotifyHub.Bench;
 using NotifyHub.DevHost.Config;
@@ -42,15 +42,25 @@ public static class GiasBenchmark
         await using (var output = File.Create(file)) SyntheticGias.Write(output, header, rows);
         Console.WriteLine($"generated {rows} rows, {new FileInfo(file).Length / 1024 / 1024} MB: {file}");
 
-        var app = FunctionApp.Build(["--AzureWebJobsStorage=" + connection, "--Handler:Port=0", "--Logging:LogLevel:Default=Warning",
-            "--Routing:ChildIdentityKey=" + Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
-            "--Directory:ImportConcurrency=" + concurrency]);
-        await app.StartAsync();
+        var configuration = typeof(GiasBenchmark).Assembly.Location.Contains("/release/", StringComparison.Ordinal) ? "release" : "debug";
+        var app = await DevHostApp.StartAsync(new DevHostOptions
+        {
+            ScriptRoot = Path.Combine(root, "artifacts", "bin", "NotifyHub.Functions", configuration),
+            HttpPort = 0,
+            StorageConnectionString = connection,
+            HostId = "bench-gias",
+            Functions = ["ImportGiasDirectory"],
+            AppSettings = new Dictionary<string, string?>
+            {
+                ["Routing__ChildIdentityKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
+                ["Directory__ImportConcurrency"] = concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            },
+        });
         try
         {
             var key = await new ApiKeyStore(new TableServiceClient(connection), TimeProvider.System).IssueAsync("bench", Roles.Admin, null, CancellationToken.None);
-            using var client = new HttpClient { BaseAddress = new Uri(app.Urls.Single()), Timeout = TimeSpan.FromMinutes(10) };
-            client.DefaultRequestHeaders.Add(ApiKeyAuthenticationHandler.Header, key.Secret);
+            using var client = new HttpClient { BaseAddress = app.BaseAddress, Timeout = TimeSpan.FromMinutes(10) };
+            client.DefaultRequestHeaders.Add(ApiKeyAuthentication.Header, key.Secret);
 
             var first = await ImportAsync(client, file);
             var second = await ImportAsync(client, file);
@@ -58,7 +68,7 @@ public static class GiasBenchmark
                 # GIAS import benchmark
 
                 Command: `dotnet run -c Release --project bench/NotifyHub.Bench -- gias --rows {rows} --concurrency {concurrency}`
-                (fresh Azurite {(azurite is null ? "given by AzureWebJobsStorage" : "started by the benchmark")}, function app in-process, the file POSTed over HTTP).
+                (fresh Azurite {(azurite is null ? "given by AzureWebJobsStorage" : "started by the benchmark")}, the function app hosted by the DevHost, the file POSTed over HTTP).
                 Machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}. Run at {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm}Z.
 
                 File: {rows} synthetic rows in the real GIAS format ({new FileInfo(file).Length / 1024 / 1024} MB, Windows-1252, 139 columns).
@@ -84,7 +94,7 @@ public static class GiasBenchmark
         }
         finally
         {
-            await app.StopAsync();
+            await app.DisposeAsync();
             if (azurite is not null) await azurite.DisposeAsync();
             try { Directory.Delete(azuriteFolder, recursive: true); } catch (IOException) { }
         }

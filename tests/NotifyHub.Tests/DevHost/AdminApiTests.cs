@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.Json.Nodes;
 using NotifyHub.Tests.Infrastructure;
 
 namespace NotifyHub.Tests.DevHost;
@@ -10,75 +9,65 @@ public class AdminApiTests
     [Fact]
     public async Task Posting_to_admin_functions_with_wait_runs_a_timer_now_and_reports_the_outcome()
     {
-        using var root = new ScriptRootBuilder().TimerFunction("Digest", "0 0 0 1 1 *");
-        await using var handler = await FakeHandler.StartAsync();
-        await using var host = await TestDevHost.StartAsync(root, handler);
+        await using var hub = await TestWorkerHost.StartAsync(["Tick"]);
 
-        var result = await TestDevHost.RunAsync(host, "Digest");
+        var result = await hub.RunAsync("Tick");
 
-        Assert.Equal(new AdminResult("Digest", true, 200, result.DurationMs), result);
-        var timer = Assert.Single(handler.InvocationsOf("Digest"))["Data"]!["timer"]!;
-        Assert.False(timer["IsPastDue"]!.GetValue<bool>());
-        Assert.Null(timer["ScheduleStatus"]);
+        Assert.True(result.Succeeded, result.Error);
+        Assert.Equal("Tick", result.Function);
+        var run = Assert.Single(hub.Recorded("Tick"));
+        Assert.False(run["isPastDue"]!.GetValue<bool>());
+        Assert.Null(run["next"]);
+        Assert.Equal(result.InvocationId.ToString(), run["invocationId"]!.GetValue<string>());
     }
 
     [Fact]
     public async Task Posting_to_admin_functions_without_wait_answers_202_and_runs_the_function()
     {
-        using var root = new ScriptRootBuilder().TimerFunction("Digest", "0 0 0 1 1 *");
-        await using var handler = await FakeHandler.StartAsync();
-        await using var host = await TestDevHost.StartAsync(root, handler);
-        using var client = TestDevHost.Client(host);
+        await using var hub = await TestWorkerHost.StartAsync(["Tick"]);
 
-        using var response = await client.PostAsync("admin/functions/Digest", JsonContent.Create(new { }));
+        using var response = await hub.Http.PostAsync("admin/functions/Tick", JsonContent.Create(new { }));
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        await Eventually.UntilAsync(() => handler.InvocationsOf("Digest").Count, n => n == 1, "the invocation");
+        await Eventually.UntilAsync(() => hub.Recorded("Tick").Count, n => n == 1, "the invocation");
     }
 
     [Fact]
-    public async Task Admin_invoke_of_a_queue_function_delivers_the_input_as_the_message_and_reports_a_failure()
+    public async Task Admin_invoke_of_a_queue_function_delivers_the_input_as_the_message_and_reports_its_failure()
     {
-        using var root = new ScriptRootBuilder().QueueFunction("Route", TestStorage.UniqueName("adm"));
-        await using var handler = await FakeHandler.StartAsync(_ => new FakeResponse(503, "busy"));
-        await using var host = await TestDevHost.StartAsync(root, handler);
+        await using var hub = await TestWorkerHost.StartAsync(["Record"]);
 
-        var result = await TestDevHost.RunAsync(host, "Route", new { input = """{"a":1}""" });
+        var result = await hub.RunAsync("Record", new { input = "fail" });
 
         Assert.False(result.Succeeded);
-        Assert.Equal(503, result.StatusCode);
-        var data = Assert.Single(handler.InvocationsOf("Route"))["Data"]!["message"]!.GetValue<string>();
-        Assert.Equal("""{"a":1}""", JsonNode.Parse(data)!.GetValue<string>());
+        Assert.Contains("failing as asked", result.Error, StringComparison.Ordinal);
+        Assert.Equal("fail", Assert.Single(hub.Recorded("Record"))["text"]!.GetValue<string>());
     }
 
     [Fact]
-    public async Task An_unknown_function_is_404_problem_json()
+    public async Task An_unknown_function_or_an_HTTP_function_is_404_problem_json()
     {
-        using var root = new ScriptRootBuilder().TimerFunction("Digest", "0 0 0 1 1 *");
-        await using var handler = await FakeHandler.StartAsync();
-        await using var host = await TestDevHost.StartAsync(root, handler);
-        using var client = TestDevHost.Client(host);
+        await using var hub = await TestWorkerHost.StartAsync(["Tick", "Ping"]);
 
-        using var response = await client.PostAsync("admin/functions/Nope?wait=true", JsonContent.Create(new { }));
-
-        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
-        Assert.Empty(handler.Requests);
+        foreach (var name in new[] { "Nope", "Ping" })
+        {
+            using var response = await hub.Http.PostAsync($"admin/functions/{name}?wait=true", JsonContent.Create(new { }));
+            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+        }
+        Assert.Empty(hub.Recorded("Tick"));
     }
 
     [Fact]
     public async Task With_a_master_key_set_the_admin_API_requires_it()
     {
-        using var root = new ScriptRootBuilder().TimerFunction("Digest", "0 0 0 1 1 *");
-        await using var handler = await FakeHandler.StartAsync();
-        await using var host = await TestDevHost.StartAsync(root, handler, masterKey: "s3cret");
-        using var client = TestDevHost.Client(host);
+        await using var hub = await TestWorkerHost.StartAsync(["Tick"], masterKey: "s3cret");
 
-        using var withoutKey = await client.PostAsync("admin/functions/Digest?wait=true", JsonContent.Create(new { }));
-        var withKey = await TestDevHost.RunAsync(host, "Digest", key: "s3cret");
+        using var withoutKey = await hub.Http.PostAsync("admin/functions/Tick?wait=true", JsonContent.Create(new { }));
+        var withKey = await hub.RunAsync("Tick", key: "s3cret");
 
         Assert.Equal(HttpStatusCode.Unauthorized, withoutKey.StatusCode);
         Assert.True(withKey.Succeeded);
-        Assert.Single(handler.InvocationsOf("Digest"));
+        Assert.Single(hub.Recorded("Tick"));
     }
 }

@@ -8,13 +8,14 @@ public class AppSettingsTests
     [Fact]
     public void Local_settings_Values_are_app_settings_and_the_callers_settings_win()
     {
-        using var root = new ScriptRootBuilder();
-        File.WriteAllText(Path.Combine(root.Path, "local.settings.json"), """
+        var folder = Directory.CreateTempSubdirectory("devhost-settings-").FullName;
+        File.WriteAllText(Path.Combine(folder, "local.settings.json"), """
             { "IsEncrypted": false,
-              "Values": { "FUNCTIONS_WORKER_RUNTIME": "Custom", "Channel": "email", "Schedule": "0 */5 * * * *" } }
+              "Values": { "FUNCTIONS_WORKER_RUNTIME": "dotnet-isolated", "Channel": "email", "Schedule": "0 */5 * * * *" } }
             """);
 
-        var settings = AppSettings.Load(root.Path, new Dictionary<string, string?> { ["Channel"] = "webhook" });
+        var settings = AppSettings.Load(folder, new Dictionary<string, string?> { ["Channel"] = "webhook" });
+        Directory.Delete(folder, recursive: true);
 
         Assert.Equal("webhook", settings.Get("Channel"));
         Assert.Equal("0 */5 * * * *", settings.Get("schedule")); // names are case-insensitive

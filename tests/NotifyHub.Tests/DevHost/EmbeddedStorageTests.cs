@@ -1,5 +1,6 @@
 using Azure.Storage.Queues;
 using NotifyHub.DevHost;
+using NotifyHub.Tests.Infrastructure;
 
 namespace NotifyHub.Tests.DevHost;
 
@@ -8,23 +9,24 @@ public class EmbeddedStorageTests
     [Fact]
     public async Task With_no_storage_configured_the_devhost_runs_its_own_azurite_keeping_data_in_its_folder_and_stops_it_on_dispose()
     {
-        using var root = new ScriptRootBuilder().QueueFunction("Work", "embedded-work");
-        await using var handler = await FakeHandler.StartAsync();
         var folder = Path.Combine(Path.GetTempPath(), "notifyhub-embedded-" + Guid.NewGuid().ToString("N")[..8]);
         string connection;
         await using (var host = await DevHostApp.StartAsync(new DevHostOptions
         {
-            ScriptRoot = root.Path,
+            ScriptRoot = RepoPaths.TestWorkerRoot,
             HttpPort = 0,
             StorageConnectionString = null,
             AzuriteFolder = folder,
             AzuritePorts = (0, 0, 0), // the default is 10000-10002; free ports keep tests off a developer's own Azurite
-            ExistingHandler = handler.Address,
+            Functions = ["Record"],
+            AppSettings = new Dictionary<string, string?> { ["RecordQueue"] = "embedded-work", ["RecordFolder"] = Path.Combine(folder, "record") },
         }))
         {
             connection = host.StorageConnectionString;
-            // The queue its function.json names was created in the embedded account.
+            // The queue the worker's function names was created in the embedded account, and the worker was given that account.
             Assert.True(await new QueueClient(connection, "embedded-work").ExistsAsync());
+            if (OperatingSystem.IsLinux())
+                Assert.Contains($"AzureWebJobsStorage={connection}", (await File.ReadAllTextAsync($"/proc/{host.WorkerProcessId}/environ")).Split('\0'));
         }
 
         Assert.NotEmpty(Directory.EnumerateFileSystemEntries(folder));

@@ -1,87 +1,76 @@
+using System.Diagnostics;
 using System.Text;
-using System.Text.Json.Nodes;
 using Azure.Storage.Queues;
 using NotifyHub.Tests.Infrastructure;
 
 namespace NotifyHub.Tests.DevHost;
 
+/// <summary>Queue triggers with the host's semantics, against a real isolated worker (the test worker's Record function).</summary>
 public class QueueTriggerTests
 {
-    [Fact]
-    public async Task A_message_whose_function_keeps_failing_ends_in_the_poison_queue_after_exactly_maxDequeueCount_attempts()
-    {
-        var queueName = TestStorage.UniqueName("fail");
-        using var root = new ScriptRootBuilder(maxDequeueCount: 3).QueueFunction("Route", queueName);
-        await using var handler = await FakeHandler.StartAsync(_ => FakeResponse.Fail);
-        await using var host = await TestDevHost.StartAsync(root, handler);
-        var sent = await (await TestDevHost.QueueAsync(queueName)).SendMessageAsync("""{"incident":"INC-1","note":"ünïcode & <tags>"}""");
+    private static async Task<Azure.Storage.Queues.Models.PeekedMessage[]> PoisonedAsync(TestWorkerHost hub, string queue) =>
+        await Eventually.UntilAsync(async () =>
+        {
+            var poison = hub.Queue(queue + "-poison", QueueMessageEncoding.None);
+            return await poison.ExistsAsync() ? (await poison.PeekMessagesAsync(10)).Value : [];
+        }, messages => messages.Length > 0, "the message to reach the poison queue");
 
-        var poison = await TestDevHost.QueueAsync(queueName + "-poison", QueueMessageEncoding.None);
-        var poisoned = await Eventually.UntilAsync(
-            async () => await poison.ExistsAsync() ? (await poison.PeekMessagesAsync(10)).Value : [],
-            messages => messages.Length > 0, "the message to reach the poison queue");
+    private static Task<int> EmptiedAsync(QueueClient queue) =>
+        Eventually.UntilAsync(async () => (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount, count => count == 0, $"{queue.Name} to be empty");
+
+    [Fact]
+    public async Task A_message_whose_function_throws_is_retried_and_lands_in_poison_after_exactly_maxDequeueCount_attempts_with_its_body_intact()
+    {
+        await using var hub = await TestWorkerHost.StartAsync(["Record"]);
+        var body = "fail";
+        var sent = await hub.Queue(hub.RecordQueueName).SendMessageAsync(body);
+
+        var poisoned = await PoisonedAsync(hub, hub.RecordQueueName);
 
         // The raw text in the poison queue is exactly what was sent (still base64).
-        var raw = Assert.Single(poisoned).Body.ToString();
-        Assert.Equal(Convert.ToBase64String(Encoding.UTF8.GetBytes("""{"incident":"INC-1","note":"ünïcode & <tags>"}""")), raw);
-        var invocations = handler.InvocationsOf("Route");
-        Assert.Equal([1L, 2L, 3L], invocations.Select(i => i["Metadata"]!["DequeueCount"]!.GetValue<long>()));
-        Assert.All(invocations, i => Assert.Equal(sent.Value.MessageId, i["Metadata"]!["Id"]!.GetValue<string>()));
-        var queue = await TestDevHost.QueueAsync(queueName);
-        await Eventually.UntilAsync(async () => (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount,
-            count => count == 0, "the original to be deleted");
-        Assert.Equal(3, handler.InvocationsOf("Route").Count);
+        Assert.Equal(Convert.ToBase64String(Encoding.UTF8.GetBytes(body)), Assert.Single(poisoned).Body.ToString());
+        await EmptiedAsync(hub.Queue(hub.RecordQueueName));
+        var attempts = hub.Recorded("Record");
+        Assert.Equal([1L, 2L, 3L], attempts.Select(a => a["dequeueCount"]!.GetValue<long>())); // test worker host.json: maxDequeueCount 3
+        Assert.All(attempts, a => Assert.Equal(sent.Value.MessageId, a["id"]!.GetValue<string>()));
     }
 
     [Fact]
-    public async Task A_succeeding_message_is_delivered_once_and_deleted()
+    public async Task The_function_receives_the_message_text_and_the_real_trigger_metadata_and_a_success_deletes_the_message()
     {
-        var queueName = TestStorage.UniqueName("ok");
-        using var root = new ScriptRootBuilder().QueueFunction("Route", queueName);
-        await using var handler = await FakeHandler.StartAsync();
-        await using var host = await TestDevHost.StartAsync(root, handler);
-        var queue = await TestDevHost.QueueAsync(queueName);
-        await queue.SendMessageAsync("hello");
+        await using var hub = await TestWorkerHost.StartAsync(["Record"]);
+        var queue = hub.Queue(hub.RecordQueueName);
+        var text = "ünïcode & <tags> ✓";
+        var sent = (await queue.SendMessageAsync(text)).Value;
 
-        await Eventually.UntilAsync(async () => (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount,
-            count => count == 0, "the queue to be empty");
-        await Eventually.UntilAsync(() => handler.InvocationsOf("Route").Count, n => n >= 1, "the invocation");
-        Assert.Single(handler.InvocationsOf("Route"));
+        var recorded = (await Eventually.UntilAsync(() => hub.Recorded("Record"), r => r.Count > 0, "the invocation"))[0];
+        await EmptiedAsync(queue);
+
+        Assert.Equal(text, recorded["text"]!.GetValue<string>());
+        Assert.Equal(text, recorded["queueTrigger"]!.GetValue<string>());
+        Assert.Equal(1, recorded["dequeueCount"]!.GetValue<long>());
+        Assert.Equal("1", recorded["metadataDequeueCount"]!.GetValue<string>());
+        Assert.Equal(sent.MessageId, recorded["id"]!.GetValue<string>());
+        Assert.False(string.IsNullOrEmpty(recorded["popReceipt"]!.GetValue<string>()));
+        var inserted = DateTimeOffset.Parse(recorded["insertionTime"]!.GetValue<string>().Trim('"'), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(sent.InsertionTime, inserted);
+        foreach (var key in new[] { "expirationTime", "nextVisibleTime" }) Assert.False(string.IsNullOrEmpty(recorded[key]?.GetValue<string>()), key);
+        await Task.Delay(1000);
+        Assert.Single(hub.Recorded("Record"));
     }
 
     [Fact]
-    public async Task The_handler_receives_the_message_text_JSON_encoded_twice_and_its_properties_merged_into_Metadata()
+    public async Task A_failing_message_is_released_and_retried_until_it_succeeds_and_the_function_sees_each_dequeue_count()
     {
-        var queueName = TestStorage.UniqueName("env");
-        using var root = new ScriptRootBuilder().QueueFunction("Route", queueName, binding: "incoming");
-        await using var handler = await FakeHandler.StartAsync();
-        await using var host = await TestDevHost.StartAsync(root, handler);
-        var sent = await (await TestDevHost.QueueAsync(queueName)).SendMessageAsync("""{"a":1,"list":[1,2],"Id":"from-body"}""");
+        await using var hub = await TestWorkerHost.StartAsync(["Record"]);
+        var queue = hub.Queue(hub.RecordQueueName);
+        await queue.SendMessageAsync("fail-until:3");
 
-        var request = (await Eventually.UntilAsync(() => handler.Requests.Where(r => r.Path == "/Route").ToList(),
-            r => r.Count > 0, "the invocation"))[0];
+        await Eventually.UntilAsync(() => hub.Recorded("Record").Count, n => n >= 3, "three attempts");
+        await EmptiedAsync(queue);
 
-        Assert.Contains("""
-            "Data":{"incoming":"\"{\\\"a\\\":1,\\\"list\\\":[1,2],\\\"Id\\\":\\\"from-body\\\"}\""}
-            """.Trim(), request.Body, StringComparison.Ordinal);
-        var data = request.Json["Data"]!["incoming"]!.GetValue<string>();
-        Assert.Equal("""{"a":1,"list":[1,2],"Id":"from-body"}""", JsonNode.Parse(data)!.GetValue<string>());
-
-        var metadata = request.Json["Metadata"]!.AsObject();
-        Assert.Equal(1, metadata["DequeueCount"]!.GetValue<long>());
-        Assert.Equal(1, metadata["a"]!.GetValue<int>());
-        Assert.False(metadata.ContainsKey("list"));          // arrays are not merged
-        Assert.Equal("from-body", metadata["Id"]!.GetValue<string>()); // and a message property overwrites a built-in key
-        Assert.NotEqual(sent.Value.MessageId, metadata["Id"]!.GetValue<string>());
-        Assert.False(metadata.ContainsKey("QueueTrigger"));
-        foreach (var key in new[] { "ExpirationTime", "InsertionTime", "NextVisibleTime", "PopReceipt" }) Assert.True(metadata.ContainsKey(key), key);
-        Assert.Equal("Route", metadata["sys"]!["MethodName"]!.GetValue<string>());
-        Assert.True(metadata["sys"]!.AsObject().ContainsKey("UtcNow"));
-        Assert.True(metadata["sys"]!.AsObject().ContainsKey("RandGuid"));
-
-        Assert.StartsWith("application/json", request.Headers["Content-Type"], StringComparison.Ordinal);
-        Assert.Equal("Azure-Functions-Host/devhost", request.Headers["User-Agent"]);
-        Assert.True(Guid.TryParse(request.Headers["X-Azure-Functions-InvocationId"], out _));
+        Assert.Equal([1L, 2L, 3L], hub.Recorded("Record").Select(a => a["dequeueCount"]!.GetValue<long>()));
+        Assert.False(await hub.Queue(hub.RecordQueueName + "-poison").ExistsAsync());
     }
 
     [Theory]
@@ -89,85 +78,124 @@ public class QueueTriggerTests
     [InlineData("none", QueueMessageEncoding.None)]
     public async Task The_message_text_arrives_as_sent_when_the_sender_uses_the_messageEncoding_of_host_json(string hostEncoding, QueueMessageEncoding senderEncoding)
     {
-        var queueName = TestStorage.UniqueName("enc");
-        using var root = new ScriptRootBuilder(messageEncoding: hostEncoding).QueueFunction("Route", queueName);
-        await using var handler = await FakeHandler.StartAsync();
-        await using var host = await TestDevHost.StartAsync(root, handler);
-        await (await TestDevHost.QueueAsync(queueName, senderEncoding)).SendMessageAsync("plain text ✓");
+        await using var hub = await TestWorkerHost.StartAsync(["Record"], host => host["extensions"]!["queues"]!["messageEncoding"] = hostEncoding);
+        await hub.Queue(hub.RecordQueueName, senderEncoding).SendMessageAsync("plain text ✓");
 
-        var invocation = (await Eventually.UntilAsync(() => handler.InvocationsOf("Route"), i => i.Count > 0, "the invocation"))[0];
-        var encoded = invocation["Data"]!["message"]!.GetValue<string>();
-        Assert.Equal("plain text ✓", JsonNode.Parse(encoded)!.GetValue<string>());
+        var recorded = (await Eventually.UntilAsync(() => hub.Recorded("Record"), r => r.Count > 0, "the invocation"))[0];
+        Assert.Equal("plain text ✓", recorded["text"]!.GetValue<string>());
     }
 
     [Fact]
-    public async Task A_plain_text_message_on_a_base64_queue_can_never_be_decoded_and_goes_to_poison_without_invocation()
+    public async Task A_plain_text_message_on_a_base64_queue_can_never_be_decoded_and_goes_to_poison_without_an_invocation()
     {
-        var queueName = TestStorage.UniqueName("b64");
-        using var root = new ScriptRootBuilder(messageEncoding: "base64").QueueFunction("Route", queueName);
-        await using var handler = await FakeHandler.StartAsync();
-        await using var host = await TestDevHost.StartAsync(root, handler);
-        await (await TestDevHost.QueueAsync(queueName, QueueMessageEncoding.None)).SendMessageAsync("{not base64}");
+        await using var hub = await TestWorkerHost.StartAsync(["Record"]);
+        await hub.Queue(hub.RecordQueueName, QueueMessageEncoding.None).SendMessageAsync("{not base64}");
 
-        var poison = await TestDevHost.QueueAsync(queueName + "-poison", QueueMessageEncoding.None);
-        var poisoned = await Eventually.UntilAsync(
-            async () => await poison.ExistsAsync() ? (await poison.PeekMessagesAsync(10)).Value : [],
-            messages => messages.Length > 0, "the message to reach the poison queue");
-        Assert.Equal("{not base64}", Assert.Single(poisoned).Body.ToString());
-        Assert.Empty(handler.InvocationsOf("Route"));
+        Assert.Equal("{not base64}", Assert.Single(await PoisonedAsync(hub, hub.RecordQueueName)).Body.ToString());
+        Assert.Empty(hub.Recorded("Record"));
     }
 
     [Fact]
-    public async Task A_failing_message_is_released_and_retried_until_it_succeeds()
+    public async Task A_message_that_arrives_already_past_maxDequeueCount_goes_to_poison_without_an_invocation()
     {
-        var queueName = TestStorage.UniqueName("retry");
-        using var root = new ScriptRootBuilder(maxDequeueCount: 5).QueueFunction("Route", queueName);
-        var attempts = 0;
-        await using var handler = await FakeHandler.StartAsync(_ => Interlocked.Increment(ref attempts) <= 2 ? FakeResponse.Fail : FakeResponse.Ok);
-        await using var host = await TestDevHost.StartAsync(root, handler);
-        var queue = await TestDevHost.QueueAsync(queueName);
-        await queue.SendMessageAsync("retry me");
-
-        await Eventually.UntilAsync(() => handler.InvocationsOf("Route").Count, n => n >= 3, "three attempts");
-        await Eventually.UntilAsync(async () => (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount,
-            count => count == 0, "the message to be deleted after its successful attempt");
-        Assert.Equal([1L, 2L, 3L], handler.InvocationsOf("Route").Select(i => i["Metadata"]!["DequeueCount"]!.GetValue<long>()));
-        Assert.False(await (await TestDevHost.QueueAsync(queueName + "-poison")).ExistsAsync());
-    }
-
-    [Fact]
-    public async Task A_message_that_arrives_already_past_maxDequeueCount_goes_to_poison_without_invocation()
-    {
-        var queueName = TestStorage.UniqueName("over");
-        var queue = await TestDevHost.QueueAsync(queueName);
+        var queueName = TestStorage.UniqueName("tired");
+        var queue = new QueueClient(await TestStorage.ConnectionStringAsync(), queueName, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
         await queue.CreateAsync();
         await queue.SendMessageAsync("tired");
         // Each receive counts as a dequeue; releasing with visibility 0 puts it straight back.
-        for (var i = 0; i < 2; i++)
+        for (var i = 0; i < 3; i++)
         {
             var received = (await queue.ReceiveMessageAsync(TimeSpan.FromSeconds(30))).Value;
             await queue.UpdateMessageAsync(received.MessageId, received.PopReceipt, visibilityTimeout: TimeSpan.Zero);
         }
 
-        using var root = new ScriptRootBuilder(maxDequeueCount: 2).QueueFunction("Route", queueName);
-        await using var handler = await FakeHandler.StartAsync();
-        await using var host = await TestDevHost.StartAsync(root, handler);
+        await using var hub = await TestWorkerHost.StartAsync(["Record"], settings: new Dictionary<string, string?> { ["RecordQueue"] = queueName });
 
-        var poison = await TestDevHost.QueueAsync(queueName + "-poison");
-        await Eventually.UntilAsync(
-            async () => await poison.ExistsAsync() ? (await poison.PeekMessagesAsync(10)).Value : [],
-            messages => messages.Length > 0, "the message to reach the poison queue");
-        Assert.Empty(handler.InvocationsOf("Route"));
+        await PoisonedAsync(hub, queueName);
+        Assert.Empty(hub.Recorded("Record"));
     }
 
     [Fact]
-    public async Task Queues_named_in_function_json_are_created_at_start()
+    public async Task The_queues_the_workers_functions_name_are_created_at_start()
     {
-        var queueName = TestStorage.UniqueName("new");
-        using var root = new ScriptRootBuilder().QueueFunction("Route", queueName);
-        await using var handler = await FakeHandler.StartAsync();
-        await using var host = await TestDevHost.StartAsync(root, handler);
+        await using var hub = await TestWorkerHost.StartAsync(["Record", "RecordSdk"]);
 
-        Assert.True(await (await TestDevHost.QueueAsync(queueName)).ExistsAsync());
+        Assert.True(await hub.Queue(hub.RecordQueueName).ExistsAsync());
+        Assert.True(await hub.Queue(hub.SdkQueueName).ExistsAsync());
+    }
+
+    [Fact]
+    public async Task A_QueueMessage_parameter_is_bound_by_the_worker_from_model_binding_data()
+    {
+        await using var hub = await TestWorkerHost.StartAsync(["RecordSdk"]);
+        var sent = (await hub.Queue(hub.SdkQueueName).SendMessageAsync("typed ✓")).Value;
+
+        var recorded = (await Eventually.UntilAsync(() => hub.Recorded("RecordSdk"), r => r.Count > 0, "the invocation"))[0];
+
+        Assert.Equal(sent.MessageId, recorded["messageId"]!.GetValue<string>());
+        Assert.Equal("typed ✓", recorded["text"]!.GetValue<string>());
+        Assert.Equal(1, recorded["dequeueCount"]!.GetValue<long>());
+    }
+
+    [Fact]
+    public async Task The_top_level_properties_of_a_JSON_message_join_the_binding_data_and_win_over_built_in_keys_as_in_the_host()
+    {
+        await using var hub = await TestWorkerHost.StartAsync(["Record"]);
+        await hub.Queue(hub.RecordQueueName).SendMessageAsync("""{"Id":"from-body","list":[1,2]}""");
+
+        var recorded = (await Eventually.UntilAsync(() => hub.Recorded("Record"), r => r.Count > 0, "the invocation"))[0];
+        Assert.Equal("from-body", recorded["id"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Killing_the_worker_mid_invocation_loses_no_message_it_is_retried_on_the_restarted_worker()
+    {
+        await using var hub = await TestWorkerHost.StartAsync(["Record"]);
+        var release = Path.Combine(hub.RecordFolder, "release-" + Guid.NewGuid().ToString("N"));
+        var queue = hub.Queue(hub.RecordQueueName);
+        await queue.SendMessageAsync("block:" + release);
+
+        var first = (await Eventually.UntilAsync(() => hub.Recorded("Record"), r => r.Count == 1, "the first attempt to start"))[0];
+        Process.GetProcessById(first["processId"]!.GetValue<int>()).Kill();
+        await File.WriteAllTextAsync(release, "go");
+
+        var attempts = await Eventually.UntilAsync(() => hub.Recorded("Record"), r => r.Count >= 2, "the retry on the restarted worker");
+        await EmptiedAsync(queue);
+        Assert.Equal(2, attempts[1]["dequeueCount"]!.GetValue<long>());
+        Assert.NotEqual(first["processId"]!.GetValue<int>(), attempts[1]["processId"]!.GetValue<int>());
+        Assert.False(await hub.Queue(hub.RecordQueueName + "-poison").ExistsAsync());
+        Assert.Equal(1, hub.Host.WorkerRestarts);
+    }
+
+    [Fact]
+    public async Task A_function_that_runs_past_functionTimeout_is_cancelled_and_its_message_retried_then_poisoned()
+    {
+        // The test worker's host.json sets functionTimeout to 3 s; "sleep" waits until it is cancelled.
+        var logs = new CollectedLogs();
+        await using var hub = await TestWorkerHost.StartAsync(["Record"], host => host["extensions"]!["queues"]!["maxDequeueCount"] = 2, loggers: logs.Factory);
+        await hub.Queue(hub.RecordQueueName).SendMessageAsync("sleep");
+
+        await PoisonedAsync(hub, hub.RecordQueueName);
+
+        var attempts = hub.Recorded("Record");
+        Assert.Equal([1L, 2L], attempts.Select(a => a["dequeueCount"]!.GetValue<long>()));
+        foreach (var attempt in attempts)
+        {
+            var id = attempt["invocationId"]!.GetValue<string>();
+            Assert.Contains(logs.Entries, e => e.EventId == 202 && e.Message.Contains(id, StringComparison.Ordinal)
+                && e.Message.Contains("Timeout value of 00:00:03 exceeded by function 'Record'", StringComparison.Ordinal));
+        }
+        Assert.Equal(0, hub.Host.WorkerRestarts); // it honoured the cancellation: no need to recycle the worker
+    }
+
+    [Fact]
+    public async Task A_function_that_ignores_its_cancellation_after_functionTimeout_gets_its_worker_recycled()
+    {
+        await using var hub = await TestWorkerHost.StartAsync(["Record"], host => host["extensions"]!["queues"]!["maxDequeueCount"] = 1);
+        await hub.Queue(hub.RecordQueueName).SendMessageAsync("stubborn");
+
+        await PoisonedAsync(hub, hub.RecordQueueName);
+        await Eventually.UntilAsync(() => hub.Host.WorkerRestarts, n => n == 1, "the worker to be recycled");
+        await hub.Host.WaitForWorkerAsync();
     }
 }

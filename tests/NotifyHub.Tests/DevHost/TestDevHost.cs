@@ -1,46 +1,142 @@
 using System.Net.Http.Json;
+using System.Text.Json.Nodes;
 using Azure.Storage.Queues;
 using NotifyHub.DevHost;
 using NotifyHub.Tests.Infrastructure;
 
 namespace NotifyHub.Tests.DevHost;
 
-/// <summary>Starts a DevHost for one test: free port, the test storage account, attached to a fake handler.</summary>
-public static class TestDevHost
+/// <summary>
+/// A DevHost running the test worker (tests/NotifyHub.TestWorker) as its isolated worker, on a free port,
+/// against the test storage account, with queue names and a record folder of its own. Only the functions a
+/// test names run. Dispose stops everything and deletes what it made.
+/// </summary>
+public sealed class TestWorkerHost : IAsyncDisposable
 {
-    public static async Task<RunningDevHost> StartAsync(
-        ScriptRootBuilder root, FakeHandler handler, string? hostId = null, string? masterKey = null,
-        IReadOnlyDictionary<string, string?>? appSettings = null) =>
-        await DevHostApp.StartAsync(new DevHostOptions
-        {
-            ScriptRoot = root.Path,
-            HttpPort = 0,
-            StorageConnectionString = await TestStorage.ConnectionStringAsync(),
-            ExistingHandler = handler.Address,
-            HostId = hostId ?? TestStorage.UniqueName("host"),
-            MasterKey = masterKey,
-            AppSettings = appSettings ?? new Dictionary<string, string?>(),
-        });
+    private readonly string _folder;
 
-    public static HttpClient Client(RunningDevHost host) =>
-        new(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = host.BaseAddress };
-
-    /// <summary>A client that writes base64 message text, as host.json's default messageEncoding expects.</summary>
-    public static async Task<QueueClient> QueueAsync(string name, QueueMessageEncoding encoding = QueueMessageEncoding.Base64) =>
-        new(await TestStorage.ConnectionStringAsync(), name, new QueueClientOptions { MessageEncoding = encoding });
-
-    public static async Task<AdminResult> RunAsync(RunningDevHost host, string function, object? body = null, string? key = null)
+    private TestWorkerHost(RunningDevHost host, string folder, string recordQueue, string sdkQueue, string connection)
     {
-        using var client = Client(host);
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"admin/functions/{function}?wait=true")
+        Host = host;
+        _folder = folder;
+        RecordQueueName = recordQueue;
+        SdkQueueName = sdkQueue;
+        Connection = connection;
+        Http = new HttpClient(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false }) { BaseAddress = host.BaseAddress };
+    }
+
+    public RunningDevHost Host { get; }
+    public HttpClient Http { get; }
+    public string Connection { get; }
+    public string RecordQueueName { get; }
+    public string SdkQueueName { get; }
+    public string RecordFolder => Path.Combine(_folder, "record");
+
+    /// <summary>Starts a DevHost on the test worker. <paramref name="changeHostJson"/> edits a copy of its host.json.</summary>
+    public static async Task<TestWorkerHost> StartAsync(
+        IReadOnlyList<string>? functions, Action<JsonObject>? changeHostJson = null, IReadOnlyDictionary<string, string?>? settings = null,
+        string? hostId = null, string? masterKey = null, Microsoft.Extensions.Logging.ILoggerFactory? loggers = null)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "devhost-test-" + Guid.NewGuid().ToString("N")[..10]);
+        Directory.CreateDirectory(folder);
+        var root = RepoPaths.TestWorkerRoot;
+        if (changeHostJson is not null)
         {
-            Content = JsonContent.Create(body ?? new { }),
+            root = Path.Combine(folder, "app");
+            CopyFolder(RepoPaths.TestWorkerRoot, root);
+            var hostJson = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(root, "host.json")))!.AsObject();
+            changeHostJson(hostJson);
+            await File.WriteAllTextAsync(Path.Combine(root, "host.json"), hostJson.ToJsonString());
+        }
+
+        var recordQueue = TestStorage.UniqueName("record");
+        var sdkQueue = TestStorage.UniqueName("sdk");
+        var appSettings = new Dictionary<string, string?>
+        {
+            ["RecordFolder"] = Path.Combine(folder, "record"),
+            ["RecordQueue"] = recordQueue,
+            ["SdkQueue"] = sdkQueue,
+            ["TickSchedule"] = "0 0 0 1 1 *",
         };
+        foreach (var (name, value) in settings ?? new Dictionary<string, string?>()) appSettings[name] = value;
+
+        var connection = await TestStorage.ConnectionStringAsync();
+        try
+        {
+            var host = await DevHostApp.StartAsync(new DevHostOptions
+            {
+                ScriptRoot = root,
+                HttpPort = 0,
+                StorageConnectionString = connection,
+                HostId = hostId ?? TestStorage.UniqueName("host"),
+                MasterKey = masterKey,
+                Functions = functions,
+                AppSettings = appSettings,
+                ShutdownGrace = TimeSpan.FromSeconds(2),
+                WorkerRestartDelay = TimeSpan.FromMilliseconds(200),
+            }, loggers);
+            return new TestWorkerHost(host, folder, recordQueue, sdkQueue, connection);
+        }
+        catch
+        {
+            TryDelete(folder);
+            throw;
+        }
+    }
+
+    /// <summary>What <paramref name="function"/> recorded, one entry per invocation, in order.</summary>
+    public IReadOnlyList<JsonObject> Recorded(string function)
+    {
+        var file = Path.Combine(RecordFolder, function + ".jsonl");
+        if (!File.Exists(file)) return [];
+        string text;
+        using (var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
+        using (var reader = new StreamReader(stream))
+        {
+            text = reader.ReadToEnd();
+        }
+        return text.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => JsonNode.Parse(line)?.AsObject())
+            .Where(entry => entry is not null)
+            .Select(entry => entry!)
+            .ToList();
+    }
+
+    /// <summary>A client for one of this host's queues, writing base64 text as host.json's default messageEncoding expects.</summary>
+    public QueueClient Queue(string name, QueueMessageEncoding encoding = QueueMessageEncoding.Base64) =>
+        new(Connection, name, new QueueClientOptions { MessageEncoding = encoding });
+
+    /// <summary>Runs a queue or timer function now through the admin API and waits for the outcome.</summary>
+    public async Task<AdminResult> RunAsync(string function, object? body = null, string? key = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"admin/functions/{function}?wait=true") { Content = JsonContent.Create(body ?? new { }) };
         if (key is not null) request.Headers.Add("x-functions-key", key);
-        using var response = await client.SendAsync(request);
+        using var response = await Http.SendAsync(request);
         Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
         return (await response.Content.ReadFromJsonAsync<AdminResult>())!;
     }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await Host.DisposeAsync();
+        TryDelete(_folder);
+    }
+
+    private static void CopyFolder(string from, string to)
+    {
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+    }
+
+    private static void TryDelete(string folder)
+    {
+        try { Directory.Delete(folder, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
 }
 
-public sealed record AdminResult(string Function, bool Succeeded, int? StatusCode, long DurationMs);
+public sealed record AdminResult(string Function, bool Succeeded, long DurationMs, Guid InvocationId, string? Error);

@@ -1,5 +1,4 @@
 using NCrontab;
-using NotifyHub.DevHost.Handler;
 using NotifyHub.DevHost.Timers;
 
 namespace NotifyHub.Tests.DevHost;
@@ -70,5 +69,28 @@ public class TimerScheduleTests
     {
         var ranAt = Noon.AddMilliseconds(40);
         Assert.Equal(new ScheduleStatus(Noon, Noon.AddMinutes(5), ranAt), TimerSchedule.AfterRun(Parse("0 */5 * * * *"), Noon, ranAt));
+    }
+
+    [Fact]
+    public void After_a_past_due_run_the_next_occurrence_is_computed_from_now_so_missed_occurrences_are_not_run_one_by_one()
+    {
+        var missed = Noon.AddDays(-3);
+        var status = TimerSchedule.AfterRun(Parse("0 0 * * * *"), missed, Noon.AddMinutes(10));
+
+        Assert.Equal(missed, status.Last);
+        Assert.Equal(Noon.AddHours(1), status.Next);
+        // So a restart now does not find the timer past due again.
+        Assert.Equal(StartupAction.None, TimerSchedule.OnStartup(status, Noon.AddMinutes(11), useMonitor: true, runOnStartup: false).Action);
+    }
+
+    [Theory]
+    [InlineData(0, 0)]
+    [InlineData(-5, 0)]
+    [InlineData(30, 30)]
+    [InlineData(86_400, 86_400)]
+    [InlineData(200 * 86_400, 86_400)] // a yearly schedule: Task.Delay refuses waits over ~49.7 days
+    public void A_wait_is_never_past_the_occurrence_and_never_longer_than_a_day(int secondsAhead, int expectedSeconds)
+    {
+        Assert.Equal(TimeSpan.FromSeconds(expectedSeconds), TimerSchedule.WaitBefore(Noon.AddSeconds(secondsAhead), Noon));
     }
 }

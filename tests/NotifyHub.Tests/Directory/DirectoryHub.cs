@@ -1,8 +1,7 @@
 using System.Net.Http.Headers;
 using Azure.Data.Tables;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.DependencyInjection;
 using NotifyHub.Auth;
+using NotifyHub.DevHost;
 using NotifyHub.DevHost.Storage;
 using NotifyHub.Organisations;
 using NotifyHub.Tests.Infrastructure;
@@ -10,20 +9,23 @@ using NotifyHub.Tests.Infrastructure;
 namespace NotifyHub.Tests.RecipientDirectory;
 
 /// <summary>
-/// The function app running in-process on a free port against the test Azurite, with directory tables
-/// of its own (a unique table prefix), and an administrator key. One per test or test class: nothing shared.
+/// The function app hosted by the DevHost with a storage account of its own (an in-memory Azurite), and an
+/// administrator key. One per test or test class: nothing shared. <see cref="Store"/> reads the same tables
+/// directly, to check what the API wrote.
 /// </summary>
 public sealed class DirectoryHub : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private readonly RunningDevHost _host;
     private readonly Azurite _azurite;
 
-    private DirectoryHub(WebApplication app, Azurite azurite, string connectionString, Uri address, string adminKey)
+    private DirectoryHub(RunningDevHost host, Azurite azurite, string adminKey)
     {
-        _app = app;
+        _host = host;
         _azurite = azurite;
-        ConnectionString = connectionString;
-        Address = address;
+        ConnectionString = azurite.ConnectionString;
+        Address = host.BaseAddress;
+        Tables = new TableServiceClient(ConnectionString);
+        Store = new DirectoryStore(Tables, TimeProvider.System);
         Admin = Client(adminKey);
     }
 
@@ -33,24 +35,31 @@ public sealed class DirectoryHub : IAsyncDisposable
     /// <summary>A client that presents an administrator key.</summary>
     public HttpClient Admin { get; }
 
-    public DirectoryStore Store => _app.Services.GetRequiredService<DirectoryStore>();
-    public TableServiceClient Tables => _app.Services.GetRequiredService<TableServiceClient>();
+    public DirectoryStore Store { get; }
+    public TableServiceClient Tables { get; }
 
-    public static async Task<DirectoryHub> StartAsync(params string[] extraArgs)
+    /// <param name="settings">App settings for this hub, e.g. <c>Directory__ImportConcurrency</c>.</param>
+    public static async Task<DirectoryHub> StartAsync(IReadOnlyDictionary<string, string?>? settings = null)
     {
         // A storage account of its own: fixed ids such as school-100001 never meet another test's rows.
         var azurite = await Azurite.StartAsync(Azurite.FindExecutable(RepoPaths.Root)!,
             Path.Combine(Path.GetTempPath(), "notifyhub-dir-" + Guid.NewGuid().ToString("N")[..8]), inMemory: true);
         try
         {
-            var connection = azurite.ConnectionString;
-            var app = FunctionApp.Build(["--AzureWebJobsStorage=" + connection, "--Handler:Port=0", "--Routing:ChildIdentityKey=" + TestKeys.ChildIdentityKey,
-                "--Logging:LogLevel:Default=Warning", .. extraArgs]);
-            await app.StartAsync();
-            var address = new Uri(app.Urls.Single());
-            var key = await new ApiKeyStore(new TableServiceClient(connection), TimeProvider.System)
+            var host = await DevHostApp.StartAsync(new DevHostOptions
+            {
+                ScriptRoot = RepoPaths.FunctionsScriptRoot,
+                HttpPort = 0,
+                StorageConnectionString = azurite.ConnectionString,
+                HostId = "directory-tests",
+                AppSettings = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
+                {
+                    ["Routing__ChildIdentityKey"] = TestKeys.ChildIdentityKey,
+                },
+            });
+            var key = await new ApiKeyStore(new TableServiceClient(azurite.ConnectionString), TimeProvider.System)
                 .IssueAsync("hub-administrators", Roles.Admin, null, CancellationToken.None);
-            return new DirectoryHub(app, azurite, connection, address, key.Secret);
+            return new DirectoryHub(host, azurite, key.Secret);
         }
         catch
         {
@@ -63,7 +72,7 @@ public sealed class DirectoryHub : IAsyncDisposable
     public HttpClient Client(string? apiKey)
     {
         var client = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromMinutes(5) };
-        if (apiKey is not null) client.DefaultRequestHeaders.Add(ApiKeyAuthenticationHandler.Header, apiKey);
+        if (apiKey is not null) client.DefaultRequestHeaders.Add(ApiKeyAuthentication.Header, apiKey);
         client.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         return client;
     }
@@ -78,8 +87,7 @@ public sealed class DirectoryHub : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Admin.Dispose();
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        await _host.DisposeAsync();
         await _azurite.DisposeAsync();
     }
 }

@@ -1,114 +1,170 @@
+using System.Reflection;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
-using NotifyHub.Hosting;
+using System.Text.RegularExpressions;
+using Microsoft.Azure.Functions.Worker;
+using NotifyHub.Auth;
 using NotifyHub.Tests.Infrastructure;
 
 namespace NotifyHub.Tests.Hosting;
 
 /// <summary>
-/// The Functions host knows the app only through function.json files; the handler only through its
-/// endpoints. These tests hold the two against each other so that neither can drift.
+/// The Functions host knows the app only through the build's functions.metadata; operators and clients
+/// know it through the README's API table. These tests hold the code, the metadata and the README against
+/// each other so that none can drift.
 /// </summary>
-public class FunctionContractTests
+public partial class FunctionContractTests
 {
-    private sealed record Declared(string Name, string Trigger, string? Route, string[] Methods, string? Queue, JsonObject Bindings);
+    private sealed record Declared(string Name, string Trigger, string? Route, string[] Methods, string? Queue, string? Schedule, string EntryPoint, JsonArray Bindings);
 
-    private sealed record Implemented(string Name, string Trigger, string Route, string[] Methods, string? Queue);
+    private sealed record Documented(string Name, string Trigger, string? Route, string[] Methods, string? Queue, string? Schedule, string Who);
 
-    private static IReadOnlyList<Declared> DeclaredFunctions() =>
-        Directory.GetDirectories(RepoPaths.FunctionsSource)
-            .Where(dir => File.Exists(Path.Combine(dir, "function.json")))
-            .Select(dir =>
+    private static IReadOnlyList<Declared> Metadata() =>
+        JsonNode.Parse(File.ReadAllText(Path.Combine(RepoPaths.FunctionsScriptRoot, "functions.metadata")))!.AsArray()
+            .Select(f =>
             {
-                var json = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "function.json")))!.AsObject();
-                var bindings = json["bindings"]!.AsArray();
-                var trigger = bindings.Single(b => b!["direction"]!.GetValue<string>() == "in" && b["type"]!.GetValue<string>().EndsWith("Trigger", StringComparison.Ordinal))!;
+                var bindings = f!["bindings"]!.AsArray();
+                var trigger = bindings.Single(b => b!["type"]!.GetValue<string>().EndsWith("Trigger", StringComparison.Ordinal))!;
                 return new Declared(
-                    Path.GetFileName(dir),
+                    f["name"]!.GetValue<string>(),
                     trigger["type"]!.GetValue<string>(),
                     trigger["route"]?.GetValue<string>(),
                     trigger["methods"]?.AsArray().Select(m => m!.GetValue<string>().ToUpperInvariant()).Order().ToArray() ?? [],
                     trigger["queueName"]?.GetValue<string>(),
-                    json);
+                    trigger["schedule"]?.GetValue<string>(),
+                    f["entryPoint"]!.GetValue<string>(),
+                    bindings);
             })
             .ToList();
 
-    private static IReadOnlyList<Implemented> ImplementedFunctions()
+    /// <summary>The README's API table: | function | `METHOD /api/route` or queue `name` or timer `%Setting%` | who |.</summary>
+    private static IReadOnlyList<Documented> ReadmeApiTable()
     {
-        var app = FunctionApp.Build(["--AzureWebJobsStorage=UseDevelopmentStorage=true"]);
-        return ((IEndpointRouteBuilder)app).DataSources
-            .SelectMany(source => source.Endpoints)
-            .OfType<RouteEndpoint>()
-            .Select(endpoint => (endpoint, binding: endpoint.Metadata.GetMetadata<FunctionBinding>()))
-            .Where(e => e.binding is not null)
-            .Select(e => new Implemented(
-                e.binding!.FunctionName,
-                e.binding.TriggerType,
-                e.endpoint.RoutePattern.RawText!.TrimStart('/'),
-                e.endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods.Order().ToArray() ?? [],
-                e.binding.QueueName))
+        var rows = new List<Documented>();
+        foreach (var line in File.ReadLines(Path.Combine(RepoPaths.Root, "README.md")))
+        {
+            var cells = line.Split('|', StringSplitOptions.TrimEntries);
+            if (cells.Length < 5 || !FunctionName().IsMatch(cells[1])) continue;
+            var code = Code().Match(cells[2]).Groups["code"].Value;
+            if (cells[2].StartsWith("queue", StringComparison.Ordinal))
+                rows.Add(new Documented(cells[1], "queueTrigger", null, [], code, null, cells[3]));
+            else if (cells[2].StartsWith("timer", StringComparison.Ordinal))
+                rows.Add(new Documented(cells[1], "timerTrigger", null, [], null, code, cells[3]));
+            else
+            {
+                var parts = code.Split(' ', 2);
+                rows.Add(new Documented(cells[1], "httpTrigger", parts[1].Split('?')[0], [parts[0]], null, null, cells[3]));
+            }
+        }
+        return rows;
+    }
+
+    [GeneratedRegex("^[A-Z][A-Za-z]+$")] private static partial Regex FunctionName();
+    [GeneratedRegex("`(?<code>[^`]+)`")] private static partial Regex Code();
+
+    private static IReadOnlyList<MethodInfo> FunctionMethods() =>
+        typeof(ApiKeyMiddleware).Assembly.GetTypes()
+            .SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly))
+            .Where(m => m.GetCustomAttribute<FunctionAttribute>() is not null)
             .ToList();
+
+    [Fact]
+    public void The_source_has_no_function_json_and_the_builds_functions_metadata_lists_every_function()
+    {
+        var functionJsonFiles = Directory.EnumerateFiles(RepoPaths.FunctionsSource, "function.json", SearchOption.AllDirectories).ToList();
+        Assert.True(functionJsonFiles.Count == 0, "function.json in the source: " + string.Join(", ", functionJsonFiles));
+        var declared = Metadata().Select(f => f.Name).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(FunctionMethods().Select(m => m.GetCustomAttribute<FunctionAttribute>()!.Name).Order(StringComparer.Ordinal), declared);
+        Assert.True(declared.Count >= 16);
     }
 
     [Fact]
-    public void Every_function_json_has_a_handler_with_the_same_trigger_route_methods_and_queue()
+    public void Every_function_is_a_folder_under_functions_holding_its_class_with_one_Function_method()
     {
-        var implemented = ImplementedFunctions().ToDictionary(f => f.Name);
-        var declared = DeclaredFunctions();
-        Assert.NotEmpty(declared);
-        foreach (var function in declared)
+        foreach (var method in FunctionMethods())
         {
-            Assert.True(implemented.TryGetValue(function.Name, out var handler), $"{function.Name}/function.json has no handler endpoint");
-            Assert.Equal(function.Trigger, handler!.Trigger);
+            var name = method.GetCustomAttribute<FunctionAttribute>()!.Name;
+            Assert.Equal(name, method.DeclaringType!.Name);
+            Assert.True(File.Exists(Path.Combine(RepoPaths.FunctionsSource, name, name + ".cs")), $"functions/{name}/{name}.cs is missing");
+            Assert.Single(method.DeclaringType.GetMethods(), m => m.GetCustomAttribute<FunctionAttribute>() is not null);
+        }
+    }
+
+    [Fact]
+    public void No_function_declares_an_output_binding_other_than_an_HTTP_response()
+    {
+        foreach (var function in Metadata())
+        {
+            var outputs = function.Bindings.Where(b => !string.Equals(b!["direction"]!.GetValue<string>(), "In", StringComparison.OrdinalIgnoreCase)).ToList();
             if (function.Trigger == "httpTrigger")
             {
-                Assert.Equal("api/" + function.Route, handler.Route);
-                Assert.Equal(function.Methods, handler.Methods);
+                var output = Assert.Single(outputs);
+                Assert.Equal("http", output!["type"]!.GetValue<string>());
             }
             else
             {
-                // Non-HTTP functions are invoked by the host at POST /{FunctionName}.
-                Assert.Equal(function.Name, handler.Route);
-                Assert.Equal(["POST"], handler.Methods);
-                Assert.Equal(function.Queue, handler.Queue);
+                Assert.True(outputs.Count == 0, $"{function.Name} declares output bindings: {string.Join(", ", outputs.Select(o => o!["type"]))}. Send with the SDK clients instead.");
             }
         }
     }
 
     [Fact]
-    public void Every_handler_endpoint_has_a_function_json()
+    public void Every_function_in_functions_metadata_is_in_the_README_API_table_with_its_trigger_route_methods_queue_and_schedule()
     {
-        var declared = DeclaredFunctions().Select(f => f.Name).ToHashSet();
-        var orphans = ImplementedFunctions().Where(f => !declared.Contains(f.Name)).Select(f => f.Name).ToList();
-        Assert.Empty(orphans);
+        var documented = ReadmeApiTable().ToDictionary(d => d.Name);
+        foreach (var function in Metadata())
+        {
+            Assert.True(documented.TryGetValue(function.Name, out var row), $"{function.Name} is not in the README's API table");
+            Assert.Equal(function.Trigger, row!.Trigger);
+            switch (function.Trigger)
+            {
+                case "httpTrigger":
+                    Assert.Equal("/api/" + (function.Route ?? function.Name), row.Route);
+                    Assert.Equal(function.Methods, row.Methods);
+                    break;
+                case "queueTrigger":
+                    Assert.Equal(function.Queue, row.Queue);
+                    break;
+                default:
+                    Assert.Equal(function.Schedule, row.Schedule);
+                    break;
+            }
+        }
+        Assert.Equal(Metadata().Select(f => f.Name).Order(StringComparer.Ordinal), documented.Keys.Order(StringComparer.Ordinal));
     }
 
     [Fact]
-    public void Every_http_function_is_http_in_and_http_out_only_so_the_host_forwards_the_request()
+    public void Every_HTTP_function_declares_the_roles_that_may_call_it_and_the_README_says_the_same()
     {
-        foreach (var function in DeclaredFunctions().Where(f => f.Trigger == "httpTrigger"))
+        var documented = ReadmeApiTable().ToDictionary(d => d.Name);
+        foreach (var function in Metadata().Where(f => f.Trigger == "httpTrigger"))
         {
-            var bindings = function.Bindings["bindings"]!.AsArray();
-            Assert.Equal(2, bindings.Count);
-            Assert.Contains(bindings, b => b!["type"]!.GetValue<string>() == "http" && b["direction"]!.GetValue<string>() == "out");
+            var roles = ApiKeyMiddleware.RolesOf(function.EntryPoint);
+            Assert.True(roles.Count > 0, $"{function.Name} has no [RequiresRole]: nobody could call it");
+            var who = documented[function.Name].Who;
+            var expected = who.Contains("admin", StringComparison.Ordinal) ? Roles.Admin : who.Contains("force", StringComparison.Ordinal) ? Roles.Police : "?";
+            Assert.Equal([expected], roles);
         }
-        var host = JsonNode.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, "host.json")))!;
-        Assert.True(host["customHandler"]!["enableForwardingHttpRequest"]!.GetValue<bool>());
     }
 
     [Fact]
-    public void The_build_output_is_a_complete_script_root()
+    public void Every_app_setting_a_trigger_refers_to_is_set_for_local_runs()
     {
-        Assert.True(File.Exists(Path.Combine(RepoPaths.FunctionsScriptRoot, "host.json")));
-        foreach (var function in DeclaredFunctions())
+        var values = JsonNode.Parse(File.ReadAllText(Path.Combine(RepoPaths.FunctionsSource, "local.settings.json")))!["Values"]!.AsObject();
+        foreach (var function in Metadata())
         {
-            Assert.True(File.Exists(Path.Combine(RepoPaths.FunctionsScriptRoot, function.Name, "function.json")),
-                $"{function.Name}/function.json is missing from the build output");
+            foreach (Match reference in Regex.Matches(function.Bindings.ToJsonString(), "%(?<name>[A-Za-z0-9_]+)%"))
+            {
+                Assert.True(values.ContainsKey(reference.Groups["name"].Value), $"{function.Name} refers to %{reference.Groups["name"].Value}%, which local.settings.json does not set");
+            }
         }
-        var host = JsonNode.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, "host.json")))!;
-        var executable = host["customHandler"]!["description"]!["defaultExecutablePath"]!.GetValue<string>();
-        Assert.True(File.Exists(Path.Combine(RepoPaths.FunctionsScriptRoot, executable)), $"the handler executable {executable} is missing");
+    }
+
+    [Fact]
+    public void Timer_schedules_are_app_settings_so_operators_can_change_them()
+    {
+        foreach (var timer in Metadata().Where(f => f.Trigger == "timerTrigger"))
+        {
+            Assert.Matches("^%[A-Za-z0-9_]+%$", timer.Schedule);
+        }
     }
 }

@@ -10,7 +10,7 @@ namespace NotifyHub.Tests.Infrastructure;
 
 /// <summary>
 /// The whole hub as it runs locally: its own Azurite account, the DevHost, and the real function app
-/// (the build output of functions/) started by the DevHost as a child process. One per test class;
+/// (the build output of functions/) started by the DevHost as its isolated worker. One per test class;
 /// tests isolate themselves with their own force codes and references.
 /// </summary>
 public class HubFixture : IAsyncLifetime
@@ -73,11 +73,6 @@ public class HubFixture : IAsyncLifetime
             var target = Path.Combine(copy, Path.GetRelativePath(RepoPaths.FunctionsScriptRoot, file));
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             File.Copy(file, target);
-        }
-        if (!OperatingSystem.IsWindows())
-        {
-            var handler = Path.Combine(RepoPaths.FunctionsScriptRoot, "NotifyHub.Functions");
-            File.SetUnixFileMode(Path.Combine(copy, "NotifyHub.Functions"), File.GetUnixFileMode(handler));
         }
         var hostJson = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(copy, "host.json")))!.AsObject();
         ChangeHostJson(hostJson);
