@@ -39,6 +39,12 @@ internal static partial class Log
     [LoggerMessage(110, LogLevel.Critical, "The worker could not be restarted; the DevHost is stopping")]
     public static partial void GaveUp(ILogger logger, Exception exception);
 
+    [LoggerMessage(111, LogLevel.Information, "Worker process {ProcessId} stopped after WorkerTerminate (exit code {ExitCode})")]
+    public static partial void WorkerStopped(ILogger logger, int processId, int exitCode);
+
+    [LoggerMessage(112, LogLevel.Warning, "Worker process {ProcessId} did not stop within {GraceMs} ms of WorkerTerminate; killing it")]
+    public static partial void WorkerKilled(ILogger logger, int processId, long graceMs);
+
     // 2xx: invocations
     [LoggerMessage(200, LogLevel.Information, "Executing 'Functions.{Function}' (Reason='{Reason}', Id={InvocationId})")]
     public static partial void Executing(ILogger logger, string function, string reason, Guid invocationId);

@@ -47,6 +47,11 @@ public sealed class HttpFunctions
     public static IResult AnyMethod([HttpTrigger(AuthorizationLevel.Anonymous, Route = "any")] HttpRequest request) =>
         Results.Json(new { function = "AnyMethod", method = request.Method });
 
+    /// <summary>A redirect: the host passes it back to the client, it does not follow it.</summary>
+    [Function("Moved")]
+    public static IResult Moved([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "moved")] HttpRequest request) =>
+        Results.Redirect("/elsewhere");
+
     /// <summary>A request body larger than Kestrel's 30 MB default, as a GIAS extract is.</summary>
     [Function("Upload")]
     public static async Task<IResult> UploadAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "upload")] HttpRequest request)

@@ -173,16 +173,21 @@ internal sealed class WorkerSession : IAsyncDisposable
     }
 
     /// <summary>Asks the worker to stop (WorkerTerminate), waits up to <paramref name="grace"/>, then kills it.</summary>
-    public async Task StopAsync(TimeSpan grace)
+    public async Task StopAsync(TimeSpan grace, ILogger logger)
     {
         try
         {
             _channel.Send(new StreamingMessage { WorkerTerminate = new WorkerTerminate { GracePeriod = Duration.FromTimeSpan(grace) } });
-            await _process.Exited.WaitAsync(grace + TimeSpan.FromSeconds(1));
+            var exitCode = await _process.Exited.WaitAsync(grace + TimeSpan.FromSeconds(1));
+            Log.WorkerStopped(logger, ProcessId, exitCode);
         }
-        catch (Exception e) when (e is WorkerUnavailableException or TimeoutException)
+        catch (WorkerUnavailableException)
         {
-            // Gone already, or it would not stop in time: killed below.
+            // Its stream is gone already (it exited, or is exiting): nothing to ask.
+        }
+        catch (TimeoutException)
+        {
+            Log.WorkerKilled(logger, ProcessId, (long)grace.TotalMilliseconds);
         }
         await DisposeAsync();
     }

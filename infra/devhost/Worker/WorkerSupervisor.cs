@@ -151,7 +151,7 @@ internal sealed class WorkerSupervisor(
             _current = null;
             _ready.TrySetException(new WorkerUnavailableException("The DevHost is stopping."));
         }
-        if (current is not null) await current.StopAsync(grace);
+        if (current is not null) await current.StopAsync(grace, logger);
         await _watching;
     }
 

@@ -11,7 +11,7 @@ namespace NotifyHub.Tests.DevHost;
 /// <summary>HTTP through the DevHost: chosen as the worker's router chooses, proxied to the worker's own server.</summary>
 public partial class HttpRoutingTests
 {
-    private static readonly string[] HttpFunctions = ["Echo", "Ping", "Items", "AnyMethod", "Upload"];
+    private static readonly string[] HttpFunctions = ["Echo", "Ping", "Items", "AnyMethod", "Moved", "Upload"];
 
     private sealed record Declared(string Name, string Route, string[] Methods);
 
@@ -45,7 +45,7 @@ public partial class HttpRoutingTests
             foreach (var method in methods)
             {
                 using var response = await hub.Http.SendAsync(new HttpRequestMessage(new HttpMethod(method), path) { Content = method == "GET" ? null : new StringContent("") });
-                Assert.True(response.IsSuccessStatusCode, $"{method} /{path} ({function.Name}) answered {(int)response.StatusCode}");
+                Assert.True((int)response.StatusCode is >= 200 and < 400, $"{method} /{path} ({function.Name}) answered {(int)response.StatusCode}");
             }
             if (function.Methods.Length == 0) continue;
             var other = new[] { "GET", "POST", "PUT", "DELETE" }.First(m => !function.Methods.Contains(m));
@@ -113,6 +113,17 @@ public partial class HttpRoutingTests
 
         Assert.Equal("pong", await ping.Content.ReadAsStringAsync());
         Assert.Equal("PATCH", (await patch.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("method").GetString());
+    }
+
+    [Fact]
+    public async Task A_redirect_from_the_function_comes_back_to_the_client_unfollowed()
+    {
+        await using var hub = await TestWorkerHost.StartAsync(["Moved"]);
+
+        using var response = await hub.Http.GetAsync("api/moved");
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/elsewhere", response.Headers.Location!.OriginalString);
     }
 
     [Fact]

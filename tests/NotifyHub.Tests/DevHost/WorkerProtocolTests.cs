@@ -41,14 +41,37 @@ public class WorkerProtocolTests
     }
 
     [Fact]
-    public async Task Stopping_the_DevHost_terminates_the_worker_and_leaves_no_process_behind()
+    public async Task Stopping_the_DevHost_sends_WorkerTerminate_so_the_worker_exits_by_itself_and_no_process_is_left_behind()
     {
-        var hub = await TestWorkerHost.StartAsync(["Echo"]);
+        var logs = new CollectedLogs();
+        var hub = await TestWorkerHost.StartAsync(["Echo"], loggers: logs.Factory);
         var pid = hub.Host.WorkerProcessId!.Value;
 
         await hub.DisposeAsync();
 
         Assert.True(HasExited(pid), "the worker process should be gone once the DevHost has stopped");
+        Assert.True(hub.Host.Completion.IsCompletedSuccessfully);
+        var stopped = Assert.Single(logs.Entries, e => e.EventId == 111);
+        Assert.Equal(pid, stopped.State["ProcessId"]);
+        Assert.Equal(0, stopped.State["ExitCode"]);
+        Assert.DoesNotContain(logs.Entries, e => e.EventId == 112);
+    }
+
+    [Fact]
+    public async Task A_worker_that_exits_on_Ctrl_C_while_the_DevHost_stops_is_neither_reported_as_a_crash_nor_restarted()
+    {
+        var logs = new CollectedLogs();
+        var hub = await TestWorkerHost.StartAsync(["Echo"], loggers: logs.Factory);
+        var pid = hub.Host.WorkerProcessId!.Value;
+
+        // Ctrl-C reaches the whole process group: the worker gets SIGINT as the DevHost starts to stop.
+        var stopping = hub.DisposeAsync().AsTask();
+        using (var interrupt = Process.Start("kill", ["-INT", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)])) await interrupt.WaitForExitAsync();
+        await stopping;
+
+        Assert.True(HasExited(pid));
+        Assert.Equal(0, hub.Host.WorkerRestarts);
+        Assert.DoesNotContain(logs.Entries, e => e.EventId == 103 || e.Level >= LogLevel.Error);
         Assert.True(hub.Host.Completion.IsCompletedSuccessfully);
     }
 
