@@ -6,6 +6,9 @@ namespace NotifyHub.DevHost.Http;
 /// <summary>The front door's error answers, all problem+json, written in this one place.</summary>
 internal static class Problems
 {
+    // Plain apostrophes and quotes in details: readable in a terminal, still valid JSON.
+    private static readonly JsonSerializerOptions Json = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static async Task WriteAsync(HttpContext context, int status, string title, string detail)
     {
         context.Response.StatusCode = status;
@@ -17,6 +20,6 @@ internal static class Problems
             ["status"] = status,
             ["detail"] = detail,
             ["instance"] = context.Request.Path.Value ?? "/",
-        }, cancellationToken: context.RequestAborted);
+        }, Json, context.RequestAborted);
     }
 }

@@ -100,7 +100,7 @@ internal sealed class QueueListener
     {
         var now = _time.GetUtcNow();
         var message = new QueueMessageInfo(Guid.NewGuid().ToString(), 1, now, now.AddDays(7), now, null);
-        return _invoker.InvokeAsync(_function, TriggerData.Queue(_function, messageText, message), "admin", cancellationToken);
+        return _invoker.InvokeAsync(_function, TriggerData.Queue(_function, messageText, message), "This function was programmatically called via the host APIs.", cancellationToken);
     }
 
     private async Task ProcessAsync(QueueMessage message, CancellationToken abort)
