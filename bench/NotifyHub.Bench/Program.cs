@@ -10,7 +10,7 @@ switch (command)
         return await GiasBenchmark.RunAsync(args[1..]);
     default:
         Console.Error.WriteLine("""
-            usage: dotnet run -c Release --project bench/NotifyHub.Bench -- ingest [--requests 2000] [--concurrency 8] [--on-disk]
+            usage: dotnet run -c Release --project bench/NotifyHub.Bench -- ingest [--requests 2000] [--rounds 8] [--warmup 1000] [--concurrency 8] [--on-disk]
                    dotnet run -c Release --project bench/NotifyHub.Bench -- gias [--rows 50000] [--concurrency 32] [--no-write]
             """);
         return 2;
