@@ -10,5 +10,13 @@ if (args is [AdminCommands.CreateAdminKey, ..])
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
 builder.AddNotifyHub();
-await builder.Build().RunAsync();
+var app = builder.Build();
+try
+{
+    await app.RunAsync();
+}
+catch (OperationCanceledException) when (app.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested)
+{
+    // Asked to stop (WorkerTerminate, Ctrl-C) before start-up had finished: a requested stop, not a crash.
+}
 return 0;

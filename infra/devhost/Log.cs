@@ -15,6 +15,9 @@ internal static partial class Log
     [LoggerMessage(102, LogLevel.Information, "{Line}")]
     public static partial void WorkerOutput(ILogger logger, string line);
 
+    [LoggerMessage(113, LogLevel.Warning, "{Line}")]
+    public static partial void WorkerError(ILogger logger, string line);
+
     [LoggerMessage(103, LogLevel.Warning, "The worker exited unexpectedly (exit code {ExitCode}); restart attempt {Attempt} in {DelayMs} ms")]
     public static partial void WorkerExited(ILogger logger, int? exitCode, int attempt, long delayMs);
 

@@ -104,7 +104,7 @@ internal sealed class WorkerProcess : IAsyncDisposable
 
     private void Attach()
     {
-        void Relay(string? line)
+        void Relay(string? line, bool error)
         {
             if (line is null) return;
             lock (_recent)
@@ -112,11 +112,13 @@ internal sealed class WorkerProcess : IAsyncDisposable
                 _recent.Enqueue(line);
                 if (_recent.Count > RecentLines) _recent.Dequeue();
             }
-            Log.WorkerOutput(_logger, line);
+            // The worker logs over gRPC; what it writes to stderr is what it could not log that way (a crash, say).
+            if (error) Log.WorkerError(_logger, line);
+            else Log.WorkerOutput(_logger, line);
         }
 
-        _process.OutputDataReceived += (_, e) => Relay(e.Data);
-        _process.ErrorDataReceived += (_, e) => Relay(e.Data);
+        _process.OutputDataReceived += (_, e) => Relay(e.Data, error: false);
+        _process.ErrorDataReceived += (_, e) => Relay(e.Data, error: true);
         _process.EnableRaisingEvents = true;
         _process.Exited += (_, _) => _exited.TrySetResult(SafeExitCode());
         _process.BeginOutputReadLine();

@@ -16,17 +16,19 @@ public class StartupValidationTests
             Functions = functions,
         }));
 
-    private static string CopyOfTestWorker(Action<string> change)
+    /// <summary>Starts the DevHost on a copy of the test worker changed by <paramref name="change"/>, and returns why it refused.</summary>
+    private static async Task<DevHostConfigurationException> StartFailsOnCopy(Action<string> change)
     {
-        var folder = Path.Combine(Path.GetTempPath(), "devhost-invalid-" + Guid.NewGuid().ToString("N")[..8]);
-        foreach (var file in Directory.EnumerateFiles(RepoPaths.TestWorkerRoot, "*", SearchOption.AllDirectories))
+        var folder = AppCopy.Make(RepoPaths.TestWorkerRoot, Path.Combine(Path.GetTempPath(), "devhost-invalid-" + Guid.NewGuid().ToString("N")[..8]));
+        try
         {
-            var target = Path.Combine(folder, Path.GetRelativePath(RepoPaths.TestWorkerRoot, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
+            change(folder);
+            return await StartFails(folder);
         }
-        change(folder);
-        return folder;
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 
     [Fact]
@@ -42,16 +44,8 @@ public class StartupValidationTests
     [InlineData("NotifyHub.TestWorker.dll", "the worker NotifyHub.TestWorker.dll named by worker.config.json is missing")]
     public async Task An_app_folder_missing_what_the_host_needs_is_a_clear_error(string file, string expected)
     {
-        var folder = CopyOfTestWorker(f => File.Delete(Path.Combine(f, file)));
-        try
-        {
-            var error = await StartFails(folder);
-            Assert.Contains(expected, error.Message, StringComparison.Ordinal);
-        }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
-        }
+        var error = await StartFailsOnCopy(f => File.Delete(Path.Combine(f, file)));
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -62,16 +56,8 @@ public class StartupValidationTests
     [InlineData("""{"version": "2.0", """, "is not valid JSON")]
     public async Task An_invalid_host_json_names_the_setting(string hostJson, string expected)
     {
-        var folder = CopyOfTestWorker(f => File.WriteAllText(Path.Combine(f, "host.json"), hostJson));
-        try
-        {
-            var error = await StartFails(folder);
-            Assert.Contains(expected, error.Message, StringComparison.Ordinal);
-        }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
-        }
+        var error = await StartFailsOnCopy(f => File.WriteAllText(Path.Combine(f, "host.json"), hostJson));
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -39,15 +39,7 @@ public sealed class TestWorkerHost : IAsyncDisposable
     {
         var folder = Path.Combine(Path.GetTempPath(), "devhost-test-" + Guid.NewGuid().ToString("N")[..10]);
         Directory.CreateDirectory(folder);
-        var root = RepoPaths.TestWorkerRoot;
-        if (changeHostJson is not null)
-        {
-            root = Path.Combine(folder, "app");
-            CopyFolder(RepoPaths.TestWorkerRoot, root);
-            var hostJson = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(root, "host.json")))!.AsObject();
-            changeHostJson(hostJson);
-            await File.WriteAllTextAsync(Path.Combine(root, "host.json"), hostJson.ToJsonString());
-        }
+        var root = changeHostJson is null ? RepoPaths.TestWorkerRoot : AppCopy.Make(RepoPaths.TestWorkerRoot, Path.Combine(folder, "app"), changeHostJson);
 
         var recordQueue = TestStorage.UniqueName("record");
         var sdkQueue = TestStorage.UniqueName("sdk");
@@ -121,16 +113,6 @@ public sealed class TestWorkerHost : IAsyncDisposable
         Http.Dispose();
         await Host.DisposeAsync();
         TryDelete(_folder);
-    }
-
-    private static void CopyFolder(string from, string to)
-    {
-        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
-        {
-            var target = Path.Combine(to, Path.GetRelativePath(from, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
-        }
     }
 
     private static void TryDelete(string folder)

@@ -44,8 +44,9 @@ public class WorkerProtocolTests
     public async Task Stopping_the_DevHost_sends_WorkerTerminate_so_the_worker_exits_by_itself_and_no_process_is_left_behind()
     {
         var logs = new CollectedLogs();
-        var hub = await TestWorkerHost.StartAsync(["Echo"], loggers: logs.Factory);
+        var hub = await TestWorkerHost.StartAsync(["Ping"], loggers: logs.Factory);
         var pid = hub.Host.WorkerProcessId!.Value;
+        (await hub.Http.DeleteAsync("api/Ping")).EnsureSuccessStatusCode(); // the worker is up, HTTP server and all
 
         await hub.DisposeAsync();
 
@@ -66,7 +67,7 @@ public class WorkerProtocolTests
 
         // Ctrl-C reaches the whole process group: the worker gets SIGINT as the DevHost starts to stop.
         var stopping = hub.DisposeAsync().AsTask();
-        using (var interrupt = Process.Start("kill", ["-INT", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)])) await interrupt.WaitForExitAsync();
+        Assert.Equal(0, Interrupt(pid));
         await stopping;
 
         Assert.True(HasExited(pid));
@@ -139,6 +140,12 @@ public class WorkerProtocolTests
             Directory.Delete(folder, recursive: true);
         }
     }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
+
+    /// <summary>Sends SIGINT, as Ctrl-C in a terminal does to every process of the foreground group.</summary>
+    private static int Interrupt(int pid) => Kill(pid, 2);
 
     internal static bool HasExited(int pid)
     {

@@ -64,21 +64,8 @@ public class HubFixture : IAsyncLifetime
         AdminKey = admin.Secret;
     }
 
-    private string ScriptRoot()
-    {
-        if (ChangeHostJson is null) return RepoPaths.FunctionsScriptRoot;
-        var copy = Path.Combine(_folder!, "scriptroot");
-        foreach (var file in Directory.EnumerateFiles(RepoPaths.FunctionsScriptRoot, "*", SearchOption.AllDirectories))
-        {
-            var target = Path.Combine(copy, Path.GetRelativePath(RepoPaths.FunctionsScriptRoot, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
-        }
-        var hostJson = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(copy, "host.json")))!.AsObject();
-        ChangeHostJson(hostJson);
-        File.WriteAllText(Path.Combine(copy, "host.json"), hostJson.ToJsonString());
-        return copy;
-    }
+    private string ScriptRoot() =>
+        ChangeHostJson is null ? RepoPaths.FunctionsScriptRoot : AppCopy.Make(RepoPaths.FunctionsScriptRoot, Path.Combine(_folder!, "app"), ChangeHostJson);
 
     /// <summary>Seeds the synthetic demo directory (LA 840) through the admin API.</summary>
     public async Task SeedDemoDirectoryAsync()
