@@ -94,6 +94,27 @@ public class WorkerProtocolTests
     }
 
     [Fact]
+    public async Task A_worker_that_cannot_be_restarted_stops_the_DevHost_with_its_last_output_after_five_attempts()
+    {
+        var crash = Path.Combine(Path.GetTempPath(), "crash-flag-" + Guid.NewGuid().ToString("N"));
+        await using var hub = await TestWorkerHost.StartAsync(["Ping"], settings: new Dictionary<string, string?> { ["CrashOnStartIfExists"] = crash });
+        try
+        {
+            await File.WriteAllTextAsync(crash, "");
+            Process.GetProcessById(hub.Host.WorkerProcessId!.Value).Kill();
+
+            var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => hub.Host.Completion.WaitAsync(TimeSpan.FromMinutes(1)));
+
+            Assert.Contains("could not be restarted after 5 attempts", failure.Message, StringComparison.Ordinal);
+            Assert.Contains("crashing on start, as the test asked", failure.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(crash);
+        }
+    }
+
+    [Fact]
     public async Task The_workers_logs_become_DevHost_logs_tagged_with_the_function_and_invocation()
     {
         var logs = new CollectedLogs();

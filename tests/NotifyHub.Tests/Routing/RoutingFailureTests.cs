@@ -68,6 +68,13 @@ public class RoutingFailureTests(FailingRoutingHubFixture hub) : IClassFixture<F
         after.Headers.Add("X-Api-Key", hub.AdminKey);
         var healthy = await (await hub.Http.SendAsync(after)).Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal("ok", healthy.GetProperty("status").GetString());
+        // "ok" does not hide the deliveries that wait: until delivery is built, health says nothing consumes them.
+        var deliveries = healthy.GetProperty("queues").EnumerateArray().Single(q => q.GetProperty("name").GetString() == StorageNames.DeliveriesQueue);
+        Assert.True(deliveries.GetProperty("waiting").GetInt32() >= 6);
+        Assert.Equal(JsonValueKind.Null, deliveries.GetProperty("consumer").ValueKind);
+        Assert.Contains("Nothing consumes this queue", deliveries.GetProperty("note").GetString(), StringComparison.Ordinal);
+        var incidents = healthy.GetProperty("queues").EnumerateArray().Single(q => q.GetProperty("name").GetString() == StorageNames.IncidentsQueue);
+        Assert.Equal("RouteIncident", incidents.GetProperty("consumer").GetString());
     }
 
     [Fact]
