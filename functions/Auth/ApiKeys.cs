@@ -69,18 +69,6 @@ public sealed class ApiKeyStore(TableServiceClient tables, TimeProvider time)
         return false;
     }
 
-    /// <summary>Every force code any police key was ever issued for: the partitions of the Incidents table.</summary>
-    public async Task<IReadOnlyCollection<string>> ForceCodesAsync(CancellationToken cancellationToken)
-    {
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and Role eq {Roles.Police}");
-        var codes = new SortedSet<string>(StringComparer.Ordinal);
-        await foreach (var row in Table.QueryAsync<TableEntity>(filter, select: ["ForceCode"], cancellationToken: cancellationToken))
-        {
-            if (row.GetString("ForceCode") is { Length: > 0 } code) codes.Add(code);
-        }
-        return codes;
-    }
-
     private static string Hash(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
 
     private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');

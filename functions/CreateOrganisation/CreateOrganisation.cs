@@ -24,8 +24,11 @@ public sealed class CreateOrganisation(DirectoryStore store)
         if (problem is not null) return problem;
 
         var result = await store.CreateAsync(organisation!, OrganisationEntity.SourceAdmin, request.HttpContext.RequestAborted);
-        return result.Status == SaveStatus.Saved
-            ? OrganisationApi.Created(request.HttpContext, result.Stored!)
-            : Problems.Conflict($"An organisation with id {organisation!.Id} already exists.");
+        return result.Status switch
+        {
+            SaveStatus.Saved => OrganisationApi.Created(request.HttpContext, result.Stored!),
+            SaveStatus.ForceCodeTaken => OrganisationApi.ForceCodeTaken(),
+            _ => Problems.Conflict($"An organisation with id {organisation!.Id} already exists."),
+        };
     }
 }

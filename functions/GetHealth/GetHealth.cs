@@ -4,21 +4,22 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
 using NotifyHub.Auth;
 using NotifyHub.Incidents;
+using NotifyHub.Organisations;
 using NotifyHub.Storage;
 
 namespace NotifyHub.Functions;
 
 /// <summary>
-/// <c>GET /api/admin/health</c> (admin): whether storage answers, how much work waits on each queue,
-/// how many messages were given up on (poison), and how many incidents are stored but not yet
-/// queued. "degraded" whenever anything sits in a poison queue or waits for the sweep: a lost share
-/// is never silent. Until delivery exists nothing consumes <c>deliveries</c>, and the answer says so.
+/// <c>GET /api/admin/health</c> (admin): whether storage answers, how much work waits on each queue and who
+/// consumes it, how many messages were given up on (poison), how many incidents are overdue for routing and
+/// how many are stuck. "degraded" whenever anything is poisoned, overdue or stuck: a lost share is never
+/// silent. Until delivery exists nothing consumes <c>deliveries</c>, and the answer says so.
 /// </summary>
-public sealed class GetHealth(QueueServiceClient queues, IncidentStore incidents, ApiKeyStore keys, IOptions<IngestOptions> ingest, TimeProvider time)
+public sealed class GetHealth(QueueServiceClient queues, IncidentStore incidents, DirectoryStore directory, IOptions<ReconcileOptions> reconcile, TimeProvider time)
 {
     public sealed record QueueHealth(string Name, int Waiting, int Poisoned, string? Consumer, string? Note);
 
-    public sealed record Answer(string Status, IReadOnlyList<QueueHealth> Queues, int UnqueuedIncidents, string? Problem);
+    public sealed record Answer(string Status, IReadOnlyList<QueueHealth> Queues, int OverdueIncidents, int StuckIncidents, string? Problem);
 
     [Function(nameof(GetHealth))]
     [RequiresRole(Roles.Admin)]
@@ -36,18 +37,20 @@ public sealed class GetHealth(QueueServiceClient queues, IncidentStore incidents
                     await LengthAsync(queues.GetQueueClient(name + "-poison"), ct), consumer,
                     consumer is null ? "Nothing consumes this queue yet (delivery is not built): its messages wait here by design." : null));
             }
-            var olderThan = time.GetUtcNow() - ingest.Value.SweepAfter;
-            var unqueued = 0;
-            foreach (var force in await keys.ForceCodesAsync(ct))
+            var olderThan = time.GetUtcNow() - reconcile.Value.After;
+            var overdue = 0;
+            foreach (var force in await directory.Forces.CodesAsync(ct))
             {
-                await foreach (var _ in incidents.UnqueuedAsync(force, olderThan, ct)) unqueued++;
+                await foreach (var _ in incidents.PendingAsync(force, olderThan, ct)) overdue++;
             }
-            var degraded = unqueued > 0 || queueHealth.Any(q => q.Poisoned > 0);
-            return TypedResults.Ok(new Answer(degraded ? "degraded" : "ok", queueHealth, unqueued, null));
+            var stuck = 0;
+            await foreach (var _ in incidents.StuckAsync(ct)) stuck++;
+            var degraded = overdue > 0 || stuck > 0 || queueHealth.Any(q => q.Poisoned > 0);
+            return TypedResults.Ok(new Answer(degraded ? "degraded" : "ok", queueHealth, overdue, stuck, null));
         }
         catch (RequestFailedException e)
         {
-            return TypedResults.Json(new Answer("unavailable", [], 0, $"Storage did not answer: {e.Status} {e.ErrorCode}"),
+            return TypedResults.Json(new Answer("unavailable", [], 0, 0, $"Storage did not answer: {e.Status} {e.ErrorCode}"),
                 statusCode: StatusCodes.Status503ServiceUnavailable);
         }
     }

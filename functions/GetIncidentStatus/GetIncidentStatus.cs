@@ -7,14 +7,15 @@ using NotifyHub.Routing;
 namespace NotifyHub.Functions;
 
 /// <summary>
-/// <c>GET /api/incidents/{force}/{reference}</c>: a force sees its own incident's status — who it was
-/// routed to and why, and which shares could not be routed and why — and only its own incidents.
+/// <c>GET /api/incidents/{force}/{reference}</c>: a force sees its own incident's status — <c>queued</c> (accepted,
+/// waiting to be routed), <c>routed</c> or <c>stuck</c> (with the reason) — who it was routed to and why, and which
+/// shares could not be routed and why; and only its own incidents.
 /// </summary>
 public sealed class GetIncidentStatus(IncidentStore incidents, DeliveryStore deliveries)
 {
     public sealed record Answer(
         string IncidentId, string ForceCode, string IncidentReference, string Status, DateTimeOffset ReceivedAt, DateTimeOffset? RoutedAt,
-        string RiskLevel, int ChildCount, IReadOnlyList<DeliverySummary> Deliveries, IReadOnlyList<UnroutedSummary> Unrouted);
+        string RiskLevel, int ChildCount, IReadOnlyList<DeliverySummary> Deliveries, IReadOnlyList<UnroutedSummary> Unrouted, string? StuckReason);
 
     [Function(nameof(GetIncidentStatus))]
     [RequiresRole(Roles.Police)]
@@ -33,6 +34,7 @@ public sealed class GetIncidentStatus(IncidentStore incidents, DeliveryStore del
         var routed = deliveries.ForIncidentAsync(status.IncidentId, ct);
         var unrouted = deliveries.UnroutedForIncidentAsync(status.IncidentId, ct);
         return TypedResults.Ok(new Answer(status.IncidentId, status.ForceCode, status.IncidentReference, status.Status, status.ReceivedAt,
-            status.RoutedAt, status.RiskLevel, status.ChildCount, await routed, await unrouted));
+            status.RoutedAt, status.RiskLevel, status.ChildCount, await routed, await unrouted,
+            status.Status == IncidentStatuses.Stuck ? status.StuckReason : null));
     }
 }

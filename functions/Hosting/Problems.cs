@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Http.HttpResults;
 using NotifyHub.Domain.Validation;
 
@@ -21,6 +22,17 @@ public static class Problems
 
     public static ProblemHttpResult Unauthorized(string detail) =>
         Problem(StatusCodes.Status401Unauthorized, "Unauthorized", detail, "unauthorized");
+
+    /// <summary>409 naming the field whose value clashes with what is stored (in <c>errors</c>, as validation problems do).</summary>
+    public static ProblemHttpResult FieldConflict(string field, string reason) =>
+        TypedResults.Problem(new ProblemDetails
+        {
+            Status = StatusCodes.Status409Conflict,
+            Title = "Conflict",
+            Detail = $"{field} {reason}.",
+            Type = "https://notifyhub.example/problems/conflict",
+            Extensions = { ["errors"] = new Dictionary<string, string[]> { [field] = [reason] } },
+        });
 
     public static ProblemHttpResult Forbidden(string detail) =>
         Problem(StatusCodes.Status403Forbidden, "Forbidden", detail, "forbidden");

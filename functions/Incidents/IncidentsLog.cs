@@ -12,15 +12,18 @@ internal static partial class IncidentsLog
     [LoggerMessage(1003, LogLevel.Warning, "Incident {IncidentId} from force {ForceCode} was refused: its reference is taken by a different incident")]
     public static partial void ReferenceConflict(ILogger logger, string incidentId, string forceCode);
 
-    [LoggerMessage(1004, LogLevel.Warning, "Incident {IncidentId} is stored but could not be queued; the sweep will queue it")]
+    [LoggerMessage(1004, LogLevel.Warning, "Incident {IncidentId} is stored but could not be queued; reconciliation will queue it")]
     public static partial void EnqueueFailed(ILogger logger, Exception exception, string incidentId);
 
     [LoggerMessage(1005, LogLevel.Information, "Refused a malformed or invalid incident from force {ForceCode}")]
     public static partial void Refused(ILogger logger, string? forceCode);
 
-    [LoggerMessage(1010, LogLevel.Warning, "Sweep re-queued incident {IncidentId} of force {ForceCode}: it was stored but never queued")]
-    public static partial void Requeued(ILogger logger, string incidentId, string forceCode);
+    [LoggerMessage(1010, LogLevel.Warning, "Incident {IncidentId} of force {ForceCode} was overdue for routing and is queued again (re-queue {Requeue} of {MaxRequeues})")]
+    public static partial void Requeued(ILogger logger, string incidentId, string forceCode, int requeue, int maxRequeues);
 
-    [LoggerMessage(1011, LogLevel.Information, "Sweep finished: {ForceCount} forces checked, {RequeuedCount} incidents re-queued")]
-    public static partial void SweepFinished(ILogger logger, int forceCount, int requeuedCount);
+    [LoggerMessage(1011, LogLevel.Information, "Reconciliation finished: {ForceCount} forces checked, {RequeuedCount} incidents queued again, {StuckCount} given up on")]
+    public static partial void ReconcileFinished(ILogger logger, int forceCount, int requeuedCount, int stuckCount);
+
+    [LoggerMessage(1012, LogLevel.Error, "Incident {IncidentId} of force {ForceCode} is stuck: still not routed after being queued {Times} times; an operator must retry it")]
+    public static partial void GaveUp(ILogger logger, string incidentId, string forceCode, int times);
 }

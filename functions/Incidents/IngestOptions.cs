@@ -16,9 +16,5 @@ public sealed class IngestOptions
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>An incident stored this long ago and still not known to be queued is re-sent by the sweep.</summary>
-    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
-    public TimeSpan SweepAfter { get; set; } = TimeSpan.FromMinutes(2);
-
     public IncidentRules Rules => new() { ClockSkew = ClockSkew };
 }

@@ -54,7 +54,7 @@ public sealed class IngestIncident(IncidentStore store, IOptions<IngestOptions> 
                 }
                 catch (Exception e) when (e is Azure.RequestFailedException or HttpRequestException or OperationCanceledException)
                 {
-                    // Stored is safe: the outbox row stays and SweepUnqueuedIncidents queues it.
+                    // Stored is safe: its pending row stays, and ReconcileIncidents queues it.
                     IncidentsLog.EnqueueFailed(logger, e, outcome.IncidentId);
                 }
                 break;

@@ -14,7 +14,7 @@ public sealed record StoredOrganisation(Organisation Organisation, ETag ETag, Ta
     public string? Source => Entity.GetString(OrganisationEntity.Source);
 }
 
-public enum SaveStatus { Saved, NotFound, PreconditionFailed, AlreadyExists }
+public enum SaveStatus { Saved, NotFound, PreconditionFailed, AlreadyExists, ForceCodeTaken, ForceCodeLocked }
 
 public sealed record SaveResult(SaveStatus Status, StoredOrganisation? Stored = null);
 
@@ -36,6 +36,9 @@ public sealed record OrganisationPage(IReadOnlyList<StoredOrganisation> Items, s
 public sealed class DirectoryStore(TableServiceClient tables, TimeProvider time)
 {
     private const int IndexConcurrency = 16;
+
+    /// <summary>Which organisation holds each police force code (unique), and the list of every force.</summary>
+    public ForceRegistry Forces { get; } = new(tables);
 
     private TableClient Organisations => tables.GetTableClient(StorageNames.OrganisationsTable);
     private TableClient Index => tables.GetTableClient(StorageNames.DirectoryIndexTable);
@@ -60,9 +63,13 @@ public sealed class DirectoryStore(TableServiceClient tables, TimeProvider time)
     public async Task<SaveResult> CreateAsync(Organisation organisation, string source, CancellationToken cancellationToken)
     {
         if (await FindAsync(organisation.Id, cancellationToken) is not null) return new(SaveStatus.AlreadyExists);
+        if (organisation.ForceCode is { } code && !await Forces.ClaimAsync(code, organisation.Id, cancellationToken))
+            return new(SaveStatus.ForceCodeTaken);
         var entity = OrganisationEntity.ToEntity(organisation, existing: null, time.GetUtcNow());
         entity[OrganisationEntity.Source] = source;
-        return await SaveAsync(before: null, organisation, entity, cancellationToken);
+        var result = await SaveAsync(before: null, organisation, entity, cancellationToken);
+        if (result.Status != SaveStatus.Saved && organisation.ForceCode is { } claimed) await Forces.ReleaseAsync(claimed, organisation.Id, cancellationToken);
+        return result;
     }
 
     /// <summary>
@@ -78,9 +85,34 @@ public sealed class DirectoryStore(TableServiceClient tables, TimeProvider time)
         if (current is null) return new(SaveStatus.NotFound);
         if (ifMatch is { } expected && expected != ETag.All && expected != current.ETag) return new(SaveStatus.PreconditionFailed, current);
         var after = change(current) with { Id = id };
+        var (oldCode, newCode) = (current.Organisation.ForceCode, after.ForceCode);
+        if (oldCode != newCode)
+        {
+            // A force's code partitions its incidents and is on its keys: it cannot move once either exists.
+            if (oldCode is not null && await ForceInUseAsync(id, oldCode, cancellationToken)) return new(SaveStatus.ForceCodeLocked, current);
+            if (newCode is not null && !await Forces.ClaimAsync(newCode, id, cancellationToken)) return new(SaveStatus.ForceCodeTaken, current);
+        }
         var entity = OrganisationEntity.ToEntity(after, current.Entity, time.GetUtcNow());
         bookkeeping?.Invoke(entity);
-        return await SaveAsync(current.Organisation, after, entity, cancellationToken);
+        var result = await SaveAsync(current.Organisation, after, entity, cancellationToken);
+        if (oldCode != newCode)
+        {
+            var release = result.Status == SaveStatus.Saved ? oldCode : newCode;
+            if (release is not null) await Forces.ReleaseAsync(release, id, cancellationToken);
+        }
+        return result;
+    }
+
+    /// <summary>Whether force <paramref name="forceCode"/> of organisation <paramref name="id"/> has any API key or any incident.</summary>
+    private async Task<bool> ForceInUseAsync(string id, string forceCode, CancellationToken cancellationToken)
+    {
+        var keys = tables.GetTableClient(StorageNames.ApiKeysTable)
+            .QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"OrganisationId eq {id}"), maxPerPage: 1, select: ["RowKey"], cancellationToken: cancellationToken);
+        await foreach (var _ in keys) return true;
+        var incidents = tables.GetTableClient(StorageNames.IncidentsTable)
+            .QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {forceCode}"), maxPerPage: 1, select: ["RowKey"], cancellationToken: cancellationToken);
+        await foreach (var _ in incidents) return true;
+        return false;
     }
 
     /// <summary>

@@ -43,11 +43,17 @@ public static class OrganisationApi
         return TypedResults.Created(Location(stored.Organisation.Id), OrganisationResource.Of(stored.Organisation));
     }
 
+    public static IResult ForceCodeTaken() =>
+        Problems.FieldConflict("forceCode", "is already held by another organisation: each police force code belongs to one organisation");
+
     /// <summary>The answer to an update: the organisation, or 404 / 412 as problem+json.</summary>
     public static IResult Answer(HttpContext context, string id, SaveResult result) => result.Status switch
     {
         SaveStatus.Saved => Ok(context, result.Stored!),
         SaveStatus.NotFound => Problems.NotFound($"There is no organisation with id {id}."),
+        SaveStatus.ForceCodeTaken => ForceCodeTaken(),
+        SaveStatus.ForceCodeLocked => Problems.FieldConflict("forceCode",
+            $"cannot change: force {result.Stored!.Organisation.ForceCode} already has API keys or incidents, which are kept under its code"),
         _ => Problems.PreconditionFailed(
             $"Organisation {id} has changed since you read it (If-Match does not match its current ETag). Read it again and re-apply your change."),
     };

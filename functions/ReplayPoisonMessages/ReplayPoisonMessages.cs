@@ -8,14 +8,19 @@ using NotifyHub.Storage;
 namespace NotifyHub.Functions;
 
 /// <summary>
-/// <c>POST /api/admin/queues/{queue}/replay</c> (admin): once the cause of a failure is fixed, moves
-/// every message the host gave up on (<c>{queue}-poison</c>) back onto <c>{queue}</c>, bodies
-/// unchanged. Each is sent before it is deleted, so a crash here can only replay a message twice —
+/// <c>POST /api/admin/queues/{queue}/replay</c> (admin): once the cause of a failure is fixed, moves the
+/// messages the host gave up on (<c>{queue}-poison</c>) back onto <c>{queue}</c>, bodies unchanged. Each
+/// call replays each message at most once: only messages that were already poisoned when the call began
+/// are replayed, so one that fails again and returns to the poison queue waits for the next call instead
+/// of looping. Each is sent before it is deleted, so a crash here can only replay a message twice —
 /// which the idempotent consumers absorb — never lose one.
 /// </summary>
-public sealed class ReplayPoisonMessages(QueueServiceClient queues)
+public sealed class ReplayPoisonMessages(QueueServiceClient queues, TimeProvider time)
 {
-    public sealed record Replayed(string Queue, int Count);
+    /// <summary>How long a message being replayed is hidden from other readers of the poison queue.</summary>
+    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(1);
+
+    public sealed record Replayed(string Queue, int Count, int LeftForNextCall, IReadOnlyList<string> MessageIds);
 
     [Function(nameof(ReplayPoisonMessages))]
     [RequiresRole(Roles.Admin)]
@@ -27,25 +32,29 @@ public sealed class ReplayPoisonMessages(QueueServiceClient queues)
         var ct = request.HttpContext.RequestAborted;
         var target = queues.GetQueueClient(queue);
         var poison = queues.GetQueueClient(queue + "-poison");
-        var count = 0;
+        var began = time.GetUtcNow();
+        var replayed = new List<string>();
+        var left = 0;
         try
         {
             while (true)
             {
-                var batch = (await poison.ReceiveMessagesAsync(32, TimeSpan.FromMinutes(1), ct)).Value;
-                if (batch.Length == 0) break;
-                foreach (var message in batch)
+                var batch = (await poison.ReceiveMessagesAsync(32, Lease, ct)).Value;
+                var older = batch.Where(m => m.InsertedOn is not { } at || at <= began).ToList();
+                left += batch.Length - older.Count; // poisoned during this call: hidden for the lease, replayed next time
+                if (older.Count == 0) break;
+                foreach (var message in older)
                 {
-                    await target.SendMessageAsync(message.Body, cancellationToken: ct);
+                    await target.SendAsync(message.Body, ct);
                     await poison.DeleteMessageAsync(message.MessageId, message.PopReceipt, ct);
-                    count++;
+                    replayed.Add(message.MessageId);
                 }
             }
         }
-        catch (RequestFailedException e) when (e.Status == 404 && count == 0)
+        catch (RequestFailedException e) when (e.Status == 404 && replayed.Count == 0)
         {
             // No poison queue: nothing was ever given up on.
         }
-        return TypedResults.Ok(new Replayed(queue, count));
+        return TypedResults.Ok(new Replayed(queue, replayed.Count, left, replayed));
     }
 }

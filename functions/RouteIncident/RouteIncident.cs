@@ -10,15 +10,20 @@ using NotifyHub.Storage;
 namespace NotifyHub.Functions;
 
 /// <summary>
-/// Queue <c>incidents</c>: decides who receives an incident and records it — one delivery per
-/// recipient (with its projected content and the children's cumulative-risk count), the shares that
-/// could not be routed and why — then queues one message per delivery and marks the incident routed.
-/// Safe to run twice on the same message; any storage failure throws, so the host retries and
-/// finally poisons the message.
+/// Queue <c>incidents</c>: decides who receives an incident and records it — one delivery per recipient
+/// (with its projected content and the children's cumulative-risk count), the shares that could not be
+/// routed and why — then queues one message per delivery and marks the incident routed.
+/// <para>
+/// It first claims the incident (ETag-conditional, with the decision recorded on it), so two messages for
+/// one incident never route it at once. A retried routing reuses the recorded decision: every delivery it
+/// names is written if missing and queued again, so a retry converges on one decision whatever changed in
+/// the directory meanwhile. Any storage failure throws, so the host retries and finally poisons the
+/// message; the incident's pending row stays, and <c>ReconcileIncidents</c> takes it from there.
+/// </para>
 /// </summary>
 public sealed class RouteIncident(
     IncidentStore incidents, DirectoryStore directory, ChildHistoryStore history, DeliveryStore deliveries,
-    IOptions<RoutingOptions> options, ILogger<RouteIncident> logger)
+    IOptions<RoutingOptions> options, TimeProvider time, ILogger<RouteIncident> logger)
 {
     [Function(nameof(RouteIncident))]
     public async Task RunAsync([QueueTrigger(StorageNames.IncidentsQueue)] string message, long dequeueCount, CancellationToken ct)
@@ -40,18 +45,44 @@ public sealed class RouteIncident(
             RoutingLog.AlreadyRouted(logger, stored.IncidentId);
             return;
         }
+        if (stored.ClaimedUntil is { } until && until > time.GetUtcNow())
+        {
+            // Another attempt is routing it now; if that attempt dies, the claim lapses and reconciliation re-queues it.
+            RoutingLog.ClaimedElsewhere(logger, stored.IncidentId, until);
+            return;
+        }
 
         var incident = stored.Incident;
-        var snapshot = await directory.LoadAsync(RoutingLookups.KeysFor(incident), ct);
-        var decision = Router.Route(incident, snapshot);
-        var prior = await history.RecordAndCountAsync(stored.IncidentId, incident, options.Value.ChildIdentityKeyBytes, ct);
-        var planned = decision.Deliveries
-            .Select(d => (d, Projection.Build(incident, d, prior)))
-            .ToList();
+        var decision = stored.Decision is { } recorded
+            ? RoutingDecisionJson.Deserialize(recorded)
+            : Router.Route(incident, await directory.LoadAsync(RoutingLookups.KeysFor(incident), ct));
+        var claim = await incidents.ClaimAsync(stored, time.GetUtcNow() + options.Value.ClaimFor, RoutingDecisionJson.Serialize(decision), ct);
+        if (claim is not { } etag)
+        {
+            RoutingLog.ClaimLost(logger, stored.IncidentId);
+            return;
+        }
 
-        await deliveries.WriteAsync(stored.IncidentId, decision, planned, ct);
-        await deliveries.EnqueueAsync(stored.IncidentId, decision.Deliveries, ct);
-        await incidents.MarkRoutedAsync(incident.ForceCode, incident.IncidentReference, decision.Deliveries.Count, decision.Unrouted.Count, ct);
+        bool routed;
+        try
+        {
+            var prior = await history.RecordAndCountAsync(stored.IncidentId, incident, options.Value.ChildIdentityKeyBytes, ct);
+            var planned = decision.Deliveries.Select(d => (d, Projection.Build(incident, d, prior))).ToList();
+            await deliveries.WriteAsync(stored.IncidentId, decision, planned, ct);
+            await deliveries.EnqueueAsync(stored.IncidentId, decision.Deliveries, ct);
+            routed = await incidents.MarkRoutedAsync(stored, etag, decision.Deliveries.Count, decision.Unrouted.Count, ct);
+        }
+        catch
+        {
+            // The host retries this message: let the retry claim the incident now rather than when this claim lapses.
+            await incidents.ReleaseClaimAsync(stored, etag);
+            throw;
+        }
+        if (!routed)
+        {
+            RoutingLog.ClaimLost(logger, stored.IncidentId);
+            return;
+        }
         RoutingLog.Routed(logger, stored.IncidentId, decision.Deliveries.Count, decision.Unrouted.Count);
     }
 

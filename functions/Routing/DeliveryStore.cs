@@ -78,8 +78,7 @@ public sealed class DeliveryStore(TableServiceClient tables, QueueServiceClient 
     {
         foreach (var delivery in deliveries)
         {
-            await Queue.SendMessageAsync(BinaryData.FromObjectAsJson(new DeliveryQueued(incidentId, delivery.Recipient.Id), QueueJson.Options),
-                cancellationToken: cancellationToken);
+            await Queue.SendAsync(new DeliveryQueued(incidentId, delivery.Recipient.Id), cancellationToken);
         }
     }
 

@@ -14,4 +14,10 @@ internal static partial class RoutingLog
 
     [LoggerMessage(2004, LogLevel.Error, "Discarded an unreadable message on the incidents queue (dequeue count {DequeueCount})")]
     public static partial void Unreadable(ILogger logger, long dequeueCount);
+
+    [LoggerMessage(2005, LogLevel.Information, "Incident {IncidentId} is being routed by another attempt (claimed until {ClaimedUntil}); this message is not needed")]
+    public static partial void ClaimedElsewhere(ILogger logger, string incidentId, DateTimeOffset claimedUntil);
+
+    [LoggerMessage(2006, LogLevel.Warning, "Incident {IncidentId} changed while this attempt was claiming or routing it; the other attempt carries on")]
+    public static partial void ClaimLost(ILogger logger, string incidentId);
 }

@@ -17,6 +17,13 @@ public sealed class RoutingOptions : IValidatableObject
 
     public byte[] ChildIdentityKeyBytes => Convert.FromBase64String(ChildIdentityKey);
 
+    /// <summary>
+    /// How long one routing attempt holds its claim on an incident: longer than functionTimeout, so a claim
+    /// only lapses when its attempt has certainly ended.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan ClaimFor { get; set; } = TimeSpan.FromMinutes(10);
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (string.IsNullOrEmpty(ChildIdentityKey)) yield break;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Azure.Storage.Queues;
 
 namespace NotifyHub.Storage;
 
@@ -6,4 +7,20 @@ namespace NotifyHub.Storage;
 internal static class QueueJson
 {
     public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
+}
+
+/// <summary>
+/// The one way the hub sends a queue message. Messages never expire — a storage queue's default is
+/// 7 days, after which an unprocessed message vanishes without trace — and a delay is always explicit.
+/// </summary>
+internal static class QueueSend
+{
+    /// <summary>Time-to-live −1: the message stays until it is processed or deleted.</summary>
+    public static readonly TimeSpan NeverExpires = TimeSpan.FromSeconds(-1);
+
+    public static Task SendAsync<T>(this QueueClient queue, T message, CancellationToken cancellationToken, TimeSpan? delay = null) =>
+        queue.SendAsync(BinaryData.FromObjectAsJson(message, QueueJson.Options), cancellationToken, delay);
+
+    public static async Task SendAsync(this QueueClient queue, BinaryData message, CancellationToken cancellationToken, TimeSpan? delay = null) =>
+        await queue.SendMessageAsync(message, visibilityTimeout: delay, timeToLive: NeverExpires, cancellationToken: cancellationToken);
 }

@@ -23,6 +23,8 @@ public static class StorageNames
     public const string RecipientDeliveriesTable = "RecipientDeliveries";
     public const string UnroutedSharesTable = "UnroutedShares";
     public const string ChildHistoryTable = "ChildHistory";
+    public const string StuckIncidentsTable = "StuckIncidents";
+    public const string ForcesTable = "Forces";
 
     public const string IncidentsQueue = "incidents";
     public const string DeliveriesQueue = "deliveries";
@@ -30,7 +32,7 @@ public static class StorageNames
     public static readonly string[] Tables =
     [
         IncidentsTable, ApiKeysTable, OrganisationsTable, DirectoryIndexTable,
-        DeliveriesTable, RecipientDeliveriesTable, UnroutedSharesTable, ChildHistoryTable,
+        DeliveriesTable, RecipientDeliveriesTable, UnroutedSharesTable, ChildHistoryTable, StuckIncidentsTable, ForcesTable,
     ];
     public static readonly string[] Queues = [IncidentsQueue, DeliveriesQueue];
 

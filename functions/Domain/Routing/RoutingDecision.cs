@@ -39,3 +39,17 @@ public sealed record UnroutedShare(string Rule, string RecipientType, int? Child
 {
     public string Description => UnroutedReasons.Describe(Reason);
 }
+
+/// <summary>
+/// A routing decision as recorded on the incident when routing claims it: once recorded, a retried
+/// routing reuses it, so the decision that stands is the first one even if the directory changed since.
+/// </summary>
+public static class RoutingDecisionJson
+{
+    private static readonly System.Text.Json.JsonSerializerOptions Options = new(System.Text.Json.JsonSerializerDefaults.Web);
+
+    public static byte[] Serialize(RoutingDecision decision) => System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(decision, Options);
+
+    public static RoutingDecision Deserialize(byte[] json) =>
+        System.Text.Json.JsonSerializer.Deserialize<RoutingDecision>(json, Options) ?? throw new InvalidDataException("A recorded routing decision is empty.");
+}

@@ -54,11 +54,11 @@ public class PublishLayoutTests
                 HttpPort = 0,
                 StorageConnectionString = await TestStorage.ConnectionStringAsync(),
                 HostId = TestStorage.UniqueName("published"),
-                Functions = ["GetHealth", "SweepUnqueuedIncidents"],
+                Functions = ["GetHealth", "ReconcileIncidents"],
                 AppSettings = new Dictionary<string, string?>
                 {
                     ["Routing__ChildIdentityKey"] = TestKeys.ChildIdentityKey,
-                    ["SweepUnqueuedIncidentsSchedule"] = "0 0 0 1 1 *",
+                    ["ReconcileIncidentsSchedule"] = "0 0 0 1 1 *",
                 },
             });
             using var client = new HttpClient { BaseAddress = host.BaseAddress };

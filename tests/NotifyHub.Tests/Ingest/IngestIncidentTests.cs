@@ -17,7 +17,7 @@ public sealed class IngestHubFixture : HubFixture
 {
     protected override IReadOnlyList<string>? Functions =>
     [
-        "IngestIncident", "GetIncidentStatus", "GetHealth", "ReplayPoisonMessages", "CreateOrganisation", "GetOrganisation", "IssueApiKey", "RevokeApiKey", "SweepUnqueuedIncidents",
+        "IngestIncident", "GetIncidentStatus", "GetHealth", "ReplayPoisonMessages", "CreateOrganisation", "GetOrganisation", "IssueApiKey", "RevokeApiKey", "ReconcileIncidents",
     ];
 }
 
@@ -50,15 +50,9 @@ public class IngestIncidentTests(IngestHubFixture hub) : IClassFixture<IngestHub
         return problem;
     }
 
-    private async Task<List<IncidentQueued>> QueuedAsync(string incidentId)
-    {
-        var queue = hub.Queues.GetQueueClient(StorageNames.IncidentsQueue);
-        var peeked = await queue.PeekMessagesAsync(32);
-        return peeked.Value
-            .Select(m => JsonSerializer.Deserialize<IncidentQueued>(m.Body.ToString(), JsonSerializerOptions.Web)!)
-            .Where(m => m.IncidentId == incidentId)
-            .ToList();
-    }
+    private async Task<List<IncidentQueued>> QueuedAsync(string incidentId) =>
+        (await QueueScan.MessagesAsync<IncidentQueued>(hub.Queues.GetQueueClient(StorageNames.IncidentsQueue)))
+            .Where(m => m.IncidentId == incidentId).ToList();
 
     private async Task<int> StoredRowsAsync(string force, string reference)
     {
@@ -247,7 +241,7 @@ public class IngestIncidentTests(IngestHubFixture hub) : IClassFixture<IngestHub
     }
 
     [Fact]
-    public async Task An_incident_stored_when_the_process_died_before_enqueueing_is_queued_by_the_sweep()
+    public async Task An_incident_stored_when_the_process_died_before_enqueueing_is_queued_by_reconciliation_once()
     {
         var (force, _) = await hub.NewForceAsync();
         var reference = "CRASH-" + Guid.NewGuid().ToString("N")[..10];
@@ -259,21 +253,20 @@ public class IngestIncidentTests(IngestHubFixture hub) : IClassFixture<IngestHub
         var tenMinutesAgo = new FixedTime(DateTimeOffset.UtcNow.AddMinutes(-10));
         var store = new IncidentStore(hub.Tables, hub.Queues, tenMinutesAgo);
         var stored = await store.StoreAsync(incident, "key_test", default);
-        Assert.Equal("received", (await store.GetStatusAsync(force, reference, default))!.Status);
+        Assert.Equal("queued", (await store.GetStatusAsync(force, reference, default))!.Status);
         Assert.Empty(await QueuedAsync(stored.IncidentId));
 
-        await hub.RunFunctionAsync("SweepUnqueuedIncidents");
+        await hub.RunFunctionAsync("ReconcileIncidents");
 
         Assert.Equal(new IncidentQueued(stored.IncidentId, force, reference), Assert.Single(await QueuedAsync(stored.IncidentId)));
-        Assert.Equal("queued", (await store.GetStatusAsync(force, reference, default))!.Status);
 
-        // A second sweep finds nothing left to do.
-        await hub.RunFunctionAsync("SweepUnqueuedIncidents");
+        // Queued again just now: the next run leaves it alone.
+        await hub.RunFunctionAsync("ReconcileIncidents");
         Assert.Single(await QueuedAsync(stored.IncidentId));
     }
 
     [Fact]
-    public async Task The_sweep_leaves_alone_an_incident_stored_moments_ago_whose_enqueue_may_still_be_in_flight()
+    public async Task Reconciliation_leaves_alone_an_incident_queued_moments_ago()
     {
         var (force, _) = await hub.NewForceAsync();
         var reference = "FRESH-" + Guid.NewGuid().ToString("N")[..10];
@@ -282,9 +275,9 @@ public class IngestIncidentTests(IngestHubFixture hub) : IClassFixture<IngestHub
         var store = new IncidentStore(hub.Tables, hub.Queues, TimeProvider.System);
         var stored = await store.StoreAsync(incident, "key_test", default);
 
-        await hub.RunFunctionAsync("SweepUnqueuedIncidents");
+        await hub.RunFunctionAsync("ReconcileIncidents");
 
         Assert.Empty(await QueuedAsync(stored.IncidentId));
-        Assert.Equal("received", (await store.GetStatusAsync(force, reference, default))!.Status);
+        Assert.Equal("queued", (await store.GetStatusAsync(force, reference, default))!.Status);
     }
 }

@@ -56,8 +56,6 @@ public class RouteIncidentTests(RoutingHubFixture hub) : IClassFixture<RoutingHu
     [Fact]
     public async Task The_example_incident_is_routed_to_every_recipient_the_routing_table_names_and_the_status_says_why()
     {
-        // Nothing consumes the deliveries queue yet; start it empty so that a peek sees this incident's messages.
-        await hub.Queues.GetQueueClient(StorageNames.DeliveriesQueue).ClearMessagesAsync();
         var (force, key, reference, incidentId) = await SubmitAsync(hub);
 
         var status = await RoutedAsync(hub, force, key, reference);
@@ -77,8 +75,25 @@ public class RouteIncidentTests(RoutingHubFixture hub) : IClassFixture<RoutingHu
         Assert.Equal([0], school.GetProperty("children").EnumerateArray().Select(c => c.GetInt32()));
 
         // One message per delivery on the deliveries queue, carrying ids only.
-        var queued = await Eventually.UntilAsync(async () => await DeliveryMessagesAsync(incidentId), m => m.Count == 6, "six delivery messages");
+        var queued = await Eventually.UntilAsync(async () => await DeliveryMessagesAsync(hub, incidentId), m => m.Count == 6, "six delivery messages");
         Assert.Equal(6, queued.Select(m => m.RecipientId).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task Several_messages_for_one_incident_at_once_route_it_once()
+    {
+        var (force, key, reference, incidentId) = await SubmitAsync(hub);
+        var message = JsonSerializer.Serialize(new IncidentQueued(incidentId, force, reference), JsonSerializerOptions.Web);
+
+        // The queue's own message and two more, all at the same moment.
+        await Task.WhenAll(hub.RunFunctionAsync("RouteIncident", message), hub.RunFunctionAsync("RouteIncident", message));
+        await RoutedAsync(hub, force, key, reference);
+        await Eventually.UntilAsync(async () => (await hub.Queues.GetQueueClient(StorageNames.IncidentsQueue).GetPropertiesAsync()).Value.ApproximateMessagesCount,
+            n => n == 0, "the queue's own message to be processed");
+
+        var messages = await DeliveryMessagesAsync(hub, incidentId);
+        Assert.Equal(6, messages.Count);
+        Assert.Equal(6, messages.Select(m => m.RecipientId).Distinct().Count());
     }
 
     [Fact]
@@ -167,15 +182,7 @@ public class RouteIncidentTests(RoutingHubFixture hub) : IClassFixture<RoutingHu
         }
     }
 
-    private async Task<List<DeliveryQueued>> DeliveryMessagesAsync(string incidentId)
-    {
-        var queue = hub.Queues.GetQueueClient(StorageNames.DeliveriesQueue);
-        var found = new List<DeliveryQueued>();
-        foreach (var m in (await queue.PeekMessagesAsync(32)).Value)
-        {
-            var message = JsonSerializer.Deserialize<DeliveryQueued>(m.Body.ToString(), JsonSerializerOptions.Web)!;
-            if (message.IncidentId == incidentId) found.Add(message);
-        }
-        return found;
-    }
+    internal static async Task<List<DeliveryQueued>> DeliveryMessagesAsync(HubFixture hub, string incidentId) =>
+        (await QueueScan.MessagesAsync<DeliveryQueued>(hub.Queues.GetQueueClient(StorageNames.DeliveriesQueue)))
+            .Where(m => m.IncidentId == incidentId).ToList();
 }

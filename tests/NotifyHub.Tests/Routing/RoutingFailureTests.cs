@@ -7,10 +7,20 @@ using NotifyHub.Tests.Infrastructure;
 
 namespace NotifyHub.Tests.Routing;
 
-/// <summary>A hub that gives up on a message after two attempts, with no delay between them.</summary>
+/// <summary>
+/// A hub that gives up on a message after two attempts, with no delay between them, and whose reconciliation
+/// (run by the tests, not by its timer) re-queues an incident once, one second after it was last queued.
+/// </summary>
 public sealed class FailingRoutingHubFixture : HubFixture
 {
     public const int MaxDequeueCount = 2;
+
+    protected override IReadOnlyDictionary<string, string?> AppSettings => new Dictionary<string, string?>
+    {
+        ["Reconcile__After"] = "00:00:01",
+        ["Reconcile__MaxRequeues"] = "1",
+        ["ReconcileIncidentsSchedule"] = "0 0 0 1 1 *",
+    };
 
     protected override Action<System.Text.Json.Nodes.JsonObject>? ChangeHostJson => host =>
     {
@@ -75,6 +85,110 @@ public class RoutingFailureTests(FailingRoutingHubFixture hub) : IClassFixture<F
         Assert.Contains("Nothing consumes this queue", deliveries.GetProperty("note").GetString(), StringComparison.Ordinal);
         var incidents = healthy.GetProperty("queues").EnumerateArray().Single(q => q.GetProperty("name").GetString() == StorageNames.IncidentsQueue);
         Assert.Equal("RouteIncident", incidents.GetProperty("consumer").GetString());
+    }
+
+    private async Task<JsonElement> GetAsync(string path)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Add("X-Api-Key", hub.AdminKey);
+        var response = await hub.Http.SendAsync(request);
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    private async Task<System.Net.HttpStatusCode> PostAsync(string path)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path);
+        request.Headers.Add("X-Api-Key", hub.AdminKey);
+        return (await hub.Http.SendAsync(request)).StatusCode;
+    }
+
+    private async Task PoisonedThenDeletedAsync()
+    {
+        var poison = hub.Queues.GetQueueClient(StorageNames.IncidentsQueue + "-poison");
+        await Eventually.UntilAsync(async () => await poison.ExistsAsync() ? (await poison.PeekMessagesAsync(32)).Value.Length : 0,
+            n => n > 0, "the incident's message in the poison queue");
+        // Lost outright, as an expired or deleted message would be: only the stored state is left.
+        await poison.ClearMessagesAsync();
+        await hub.Queues.GetQueueClient(StorageNames.IncidentsQueue).ClearMessagesAsync();
+    }
+
+    [Fact]
+    public async Task An_incident_whose_messages_are_lost_outright_is_queued_again_from_stored_state_then_marked_stuck_and_can_be_retried()
+    {
+        await hub.SeedDemoDirectoryAsync();
+        var history = hub.Tables.GetTableClient(StorageNames.ChildHistoryTable);
+        await history.DeleteAsync();
+        try
+        {
+            var (force, key, reference, incidentId) = await RouteIncidentTests.SubmitAsync(hub);
+            await PoisonedThenDeletedAsync();
+
+            // Reconciliation queues it again from its pending row; routing still fails and the message is lost again.
+            await Task.Delay(TimeSpan.FromSeconds(1.2));
+            await hub.RunFunctionAsync("ReconcileIncidents");
+            await PoisonedThenDeletedAsync();
+            Assert.Equal("queued", (await RouteIncidentTests.StatusAsync(hub, force, key, reference)).GetProperty("status").GetString());
+
+            // Its one re-queue used, it is given up on: stuck, with the reason, counted and listed — not dropped.
+            await Task.Delay(TimeSpan.FromSeconds(1.2));
+            await hub.RunFunctionAsync("ReconcileIncidents");
+            var stuck = await RouteIncidentTests.StatusAsync(hub, force, key, reference);
+            Assert.Equal("stuck", stuck.GetProperty("status").GetString());
+            Assert.Contains("queued 2 times", stuck.GetProperty("stuckReason").GetString(), StringComparison.Ordinal);
+            var health = await GetAsync("/api/admin/health");
+            Assert.Equal("degraded", health.GetProperty("status").GetString());
+            Assert.Equal(1, health.GetProperty("stuckIncidents").GetInt32());
+            var listed = Assert.Single((await GetAsync("/api/admin/incidents/stuck")).GetProperty("items").EnumerateArray());
+            Assert.Equal(incidentId, listed.GetProperty("incidentId").GetString());
+            Assert.Equal(reference, listed.GetProperty("incidentReference").GetString());
+
+            // The cause fixed, an operator retries it: routed, and no longer stuck.
+            await history.CreateIfNotExistsAsync();
+            Assert.Equal(System.Net.HttpStatusCode.Accepted, await PostAsync($"/api/admin/incidents/{force}/{reference}/retry"));
+            var routed = await RouteIncidentTests.RoutedAsync(hub, force, key, reference);
+            Assert.Equal(6, routed.GetProperty("deliveries").GetArrayLength());
+            Assert.Empty((await GetAsync("/api/admin/incidents/stuck")).GetProperty("items").EnumerateArray());
+            Assert.Equal(System.Net.HttpStatusCode.Conflict, await PostAsync($"/api/admin/incidents/{force}/{reference}/retry"));
+        }
+        finally
+        {
+            await history.CreateIfNotExistsAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_retried_routing_keeps_the_decision_it_first_recorded_and_queues_a_message_for_every_delivery_it_stored()
+    {
+        await hub.SeedDemoDirectoryAsync();
+        var history = hub.Tables.GetTableClient(StorageNames.ChildHistoryTable);
+        var directory = new NotifyHub.Organisations.DirectoryStore(hub.Tables, TimeProvider.System);
+        await history.DeleteAsync();
+        try
+        {
+            // The first attempts claim the incident and record the decision, then fail.
+            var (force, key, reference, incidentId) = await RouteIncidentTests.SubmitAsync(hub);
+            var poison = hub.Queues.GetQueueClient(StorageNames.IncidentsQueue + "-poison");
+            await Eventually.UntilAsync(async () => await poison.ExistsAsync() ? (await poison.PeekMessagesAsync(32)).Value.Length : 0,
+                n => n > 0, "the incident's message in the poison queue");
+
+            // The directory changes before the retry: the probation SPOC the decision named is deactivated.
+            await directory.UpdateAsync("demo-840-nps-spoc", null, s => s.Organisation with { Active = false }, default);
+            await history.CreateIfNotExistsAsync();
+            await PostAsync($"/api/admin/queues/{StorageNames.IncidentsQueue}/replay");
+
+            var routed = await RouteIncidentTests.RoutedAsync(hub, force, key, reference);
+            var recipients = routed.GetProperty("deliveries").EnumerateArray().Select(d => d.GetProperty("recipientId").GetString()).ToList();
+            Assert.Contains("demo-840-nps-spoc", recipients);
+            Assert.Equal(6, recipients.Count);
+            var messages = await RouteIncidentTests.DeliveryMessagesAsync(hub, incidentId);
+            Assert.Equal(recipients.Order(), messages.Select(m => m.RecipientId).Distinct().Order());
+        }
+        finally
+        {
+            await history.CreateIfNotExistsAsync();
+            await directory.UpdateAsync("demo-840-nps-spoc", null, s => s.Organisation with { Active = true }, default);
+        }
     }
 
     [Fact]

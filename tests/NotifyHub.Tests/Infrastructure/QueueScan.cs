@@ -1,0 +1,25 @@
+using System.Text.Json;
+using Azure.Storage.Queues;
+
+namespace NotifyHub.Tests.Infrastructure;
+
+/// <summary>
+/// Every message on a queue, however many (a peek shows at most 32): each is received, read and made visible
+/// again. For queues nothing consumes in the test at hand.
+/// </summary>
+public static class QueueScan
+{
+    public static async Task<IReadOnlyList<T>> MessagesAsync<T>(QueueClient queue)
+    {
+        if (!await queue.ExistsAsync()) return [];
+        var received = new List<Azure.Storage.Queues.Models.QueueMessage>();
+        while (true)
+        {
+            var batch = (await queue.ReceiveMessagesAsync(32, TimeSpan.FromSeconds(30))).Value;
+            if (batch.Length == 0) break;
+            received.AddRange(batch);
+        }
+        foreach (var message in received) await queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: TimeSpan.Zero);
+        return received.Select(m => JsonSerializer.Deserialize<T>(m.Body.ToString(), JsonSerializerOptions.Web)!).ToList();
+    }
+}
