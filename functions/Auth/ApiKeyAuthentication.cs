@@ -1,15 +1,21 @@
 using Microsoft.Extensions.Caching.Memory;
+using NotifyHub.Organisations;
 
 namespace NotifyHub.Auth;
 
 /// <summary>
-/// Who presents an <c>X-Api-Key</c>. Lookups are cached briefly so that a busy force does not pay a
-/// table read per incident; a revoked key therefore stops working within <see cref="CacheFor"/>.
+/// Who presents an <c>X-Api-Key</c>: a key that exists, is not revoked, and belongs to an organisation that is
+/// still active. Lookups are cached briefly so that a busy force does not pay two table reads per incident; a
+/// revoked key, or a key of an organisation just deactivated, therefore stops working within <see cref="CacheFor"/>.
+/// The cache is keyed by the key's hash, never the key, and holds at most <see cref="CacheEntries"/> callers.
 /// </summary>
-public sealed class ApiKeyAuthentication(ApiKeyStore keys, IMemoryCache cache)
+public sealed class ApiKeyAuthentication(ApiKeyStore keys, DirectoryStore directory)
 {
     public const string Header = "X-Api-Key";
     public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(30);
+    public const int CacheEntries = 10_000;
+
+    private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = CacheEntries });
 
     /// <summary>The caller, or null when the header is missing, repeated, empty, unknown or revoked.</summary>
     public async Task<Caller?> AuthenticateAsync(HttpRequest request, CancellationToken cancellationToken)
@@ -19,10 +25,13 @@ public sealed class ApiKeyAuthentication(ApiKeyStore keys, IMemoryCache cache)
             return null;
         }
         var presented = values[0]!.Trim();
-        return await cache.GetOrCreateAsync("apikey:" + presented, async entry =>
+        return await _cache.GetOrCreateAsync(ApiKeyStore.Hash(presented), async entry =>
         {
             var found = await keys.FindAsync(presented, cancellationToken);
+            // Administrators' keys belong to the hub's operators, not to an organisation in the directory.
+            if (found is { Role: not Roles.Admin } && await directory.GetAsync(found.OrganisationId, cancellationToken) is not { Active: true }) found = null;
             entry.AbsoluteExpirationRelativeToNow = found is null ? TimeSpan.FromSeconds(1) : CacheFor;
+            entry.Size = 1;
             return found;
         });
     }
@@ -32,7 +41,6 @@ public static class AuthRegistration
 {
     public static IServiceCollection AddHubAuth(this IServiceCollection services)
     {
-        services.AddMemoryCache();
         services.AddSingleton<ApiKeyStore>();
         services.AddSingleton<ApiKeyAuthentication>();
         return services;

@@ -69,7 +69,8 @@ public sealed class ApiKeyStore(TableServiceClient tables, TimeProvider time)
         return false;
     }
 
-    private static string Hash(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
+    /// <summary>The SHA-256 of a key, as stored: what the hub keeps and what it caches by, never the key itself.</summary>
+    public static string Hash(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
 
     private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

@@ -25,7 +25,7 @@ public sealed class GetIncidentStatus(IncidentStore incidents, DeliveryStore del
         var caller = request.HttpContext.Caller();
         if (!string.Equals(force, caller.ForceCode, StringComparison.Ordinal))
         {
-            return Problems.Forbidden($"This API key belongs to force {caller.ForceCode} and can only read its incidents.");
+            return Problems.ForbiddenField("force", $"is {force} in the path, but this API key belongs to force {caller.ForceCode} and can only read its incidents");
         }
         var ct = request.HttpContext.RequestAborted;
         var status = await incidents.GetStatusAsync(force, reference, ct);

@@ -34,6 +34,17 @@ public static class Problems
             Extensions = { ["errors"] = new Dictionary<string, string[]> { [field] = [reason] } },
         });
 
+    /// <summary>403 naming the field whose value this caller may not use (in <c>errors</c>).</summary>
+    public static ProblemHttpResult ForbiddenField(string field, string reason) =>
+        TypedResults.Problem(new ProblemDetails
+        {
+            Status = StatusCodes.Status403Forbidden,
+            Title = "Forbidden",
+            Detail = $"{field} {reason}.",
+            Type = "https://notifyhub.example/problems/forbidden",
+            Extensions = { ["errors"] = new Dictionary<string, string[]> { [field] = [reason] } },
+        });
+
     public static ProblemHttpResult Forbidden(string detail) =>
         Problem(StatusCodes.Status403Forbidden, "Forbidden", detail, "forbidden");
 

@@ -32,7 +32,7 @@ public sealed class IngestIncident(IncidentStore store, IOptions<IngestOptions> 
         }
         if (incident!.ForceCode != caller.ForceCode)
         {
-            return Problems.Forbidden($"This API key submits incidents for force {caller.ForceCode}, not {incident.ForceCode}.");
+            return Problems.ForbiddenField("forceCode", $"is {incident.ForceCode}, but this API key submits incidents for force {caller.ForceCode} only");
         }
 
         var outcome = await store.StoreAsync(incident, caller.KeyId, ct);

@@ -129,6 +129,50 @@ public class AdminApiTests(AdminApiTests.Hub hub) : IClassFixture<AdminApiTests.
         Assert.Null(await hub.Running.Store.GetAsync(id, default));
     }
 
+    private static JsonObject Force(string id, string code) => new()
+    {
+        ["id"] = id, ["type"] = "police-force", ["name"] = "Synthetic force " + code, ["forceCode"] = code,
+    };
+
+    private static string NewForceCode() => "F" + Guid.NewGuid().ToString("N")[..7].ToUpperInvariant();
+
+    [Fact]
+    public async Task A_force_code_belongs_to_one_organisation_and_a_second_claim_is_a_409_naming_forceCode()
+    {
+        var code = NewForceCode();
+        Assert.Equal(HttpStatusCode.Created, (await Admin.PostAsJsonAsync("/api/admin/organisations", Force(NewId("force"), code))).StatusCode);
+
+        var second = await Admin.PostAsJsonAsync("/api/admin/organisations", Force(NewId("force"), code));
+        Assert.Equal(HttpStatusCode.Conflict, second.StatusCode);
+        Assert.True((await BodyAsync(second))["errors"]!.AsObject().ContainsKey("forceCode"));
+
+        // Nor can another force be re-pointed at it.
+        var other = NewId("force");
+        Assert.Equal(HttpStatusCode.Created, (await Admin.PostAsJsonAsync("/api/admin/organisations", Force(other, NewForceCode()))).StatusCode);
+        var repointed = await Admin.PutAsJsonAsync($"/api/admin/organisations/{other}", Force(other, code));
+        Assert.Equal(HttpStatusCode.Conflict, repointed.StatusCode);
+        Assert.True((await BodyAsync(repointed))["errors"]!.AsObject().ContainsKey("forceCode"));
+    }
+
+    [Fact]
+    public async Task A_force_code_can_change_until_the_force_has_a_key_and_then_it_is_locked()
+    {
+        var id = NewId("force");
+        var (first, second, third) = (NewForceCode(), NewForceCode(), NewForceCode());
+        Assert.Equal(HttpStatusCode.Created, (await Admin.PostAsJsonAsync("/api/admin/organisations", Force(id, first))).StatusCode);
+
+        // No key, no incident yet: the code may still be corrected, and the old one is free again.
+        Assert.Equal(HttpStatusCode.OK, (await Admin.PutAsJsonAsync($"/api/admin/organisations/{id}", Force(id, second))).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await Admin.PostAsJsonAsync("/api/admin/organisations", Force(NewId("force"), first))).StatusCode);
+
+        Assert.Equal(HttpStatusCode.Created, (await Admin.PostAsync($"/api/admin/organisations/{id}/keys", null)).StatusCode);
+        var locked = await Admin.PutAsJsonAsync($"/api/admin/organisations/{id}", Force(id, third));
+        Assert.Equal(HttpStatusCode.Conflict, locked.StatusCode);
+        Assert.True((await BodyAsync(locked))["errors"]!.AsObject().ContainsKey("forceCode"));
+        Assert.Equal(second, (await hub.Running.Store.GetAsync(id, default))!.ForceCode);
+        Assert.Equal(id, await hub.Running.Store.Forces.OwnerAsync(second, default));
+    }
+
     [Fact]
     public async Task Creating_an_organisation_twice_is_a_conflict()
     {

@@ -77,10 +77,14 @@ public sealed class DirectoryHub : IAsyncDisposable
         return client;
     }
 
-    /// <summary>A client with a police key (authenticated, but not an administrator).</summary>
+    /// <summary>A client with the key of a real police force (authenticated, but not an administrator).</summary>
     public async Task<HttpClient> PoliceClientAsync()
     {
-        var key = await new ApiKeyStore(Tables, TimeProvider.System).IssueAsync("test-police", Roles.Police, "TST", CancellationToken.None);
+        var code = "T" + Guid.NewGuid().ToString("N")[..6].ToUpperInvariant();
+        var force = new NotifyHub.Domain.Directory.Organisation("force-" + code.ToLowerInvariant(), NotifyHub.Domain.Directory.OrganisationTypes.PoliceForce,
+            "Synthetic force " + code, Active: true, ForceCode: code);
+        await Store.CreateAsync(force, OrganisationEntity.SourceAdmin, CancellationToken.None);
+        var key = await new ApiKeyStore(Tables, TimeProvider.System).IssueAsync(force.Id, Roles.Police, code, CancellationToken.None);
         return Client(key.Secret);
     }
 

@@ -33,7 +33,7 @@ public class HubFixture : IAsyncLifetime
     /// <summary>Changes to host.json for this hub (e.g. fewer retries); the script root is then copied to a temp folder.</summary>
     protected virtual Action<System.Text.Json.Nodes.JsonObject>? ChangeHostJson => null;
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         _folder = Path.Combine(Path.GetTempPath(), "notifyhub-hub-" + Guid.NewGuid().ToString("N")[..8]);
         _azurite = await Azurite.StartAsync(Azurite.FindExecutable(RepoPaths.Root)!, _folder);

@@ -203,11 +203,13 @@ public class IngestIncidentTests(IngestHubFixture hub) : IClassFixture<IngestHub
         var (_, keyB) = await hub.NewForceAsync();
         var incident = NewIncident(forceA);
 
-        await ProblemOf(await hub.Http.SendAsync(Post(keyB, incident.ToJsonString())), HttpStatusCode.Forbidden);
+        var submitted = await ProblemOf(await hub.Http.SendAsync(Post(keyB, incident.ToJsonString())), HttpStatusCode.Forbidden);
+        Assert.True(submitted.GetProperty("errors").TryGetProperty("forceCode", out _), "the 403 names the field that is wrong");
 
         var accepted = await hub.Http.SendAsync(Post(keyA, incident.ToJsonString()));
         Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
-        await ProblemOf(await hub.Http.SendAsync(Get(keyB, accepted.Headers.Location!.ToString())), HttpStatusCode.Forbidden);
+        var read = await ProblemOf(await hub.Http.SendAsync(Get(keyB, accepted.Headers.Location!.ToString())), HttpStatusCode.Forbidden);
+        Assert.True(read.GetProperty("errors").TryGetProperty("force", out _), "the 403 names the path parameter that is wrong");
     }
 
     [Fact]

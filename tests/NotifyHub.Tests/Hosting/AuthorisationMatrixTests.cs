@@ -1,0 +1,133 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using NotifyHub.Tests.Infrastructure;
+
+namespace NotifyHub.Tests.Hosting;
+
+/// <summary>The callers of the matrix: their keys, made once for the class.</summary>
+public sealed class AuthorisationMatrixFixture : HubFixture
+{
+    public string ForceA { get; private set; } = "";
+    public string OrganisationA => "force-" + ForceA.ToLowerInvariant();
+    public string KeyA { get; private set; } = "";
+    public string KeyB { get; private set; } = "";
+    public string RevokedKey { get; private set; } = "";
+    public string DeactivatedKey { get; private set; } = "";
+    public string ReferenceA { get; private set; } = "";
+
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        (ForceA, KeyA) = await NewForceAsync();
+        (_, KeyB) = await NewForceAsync();
+
+        // A second key of force A, revoked before it is ever used.
+        var second = await SendAsync(HttpMethod.Post, $"/api/admin/organisations/{OrganisationA}/keys", AdminKey);
+        var issued = await second.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+        RevokedKey = issued.GetProperty("apiKey").GetString()!;
+        (await SendAsync(HttpMethod.Delete, $"/api/admin/organisations/{OrganisationA}/keys/{issued.GetProperty("keyId").GetString()}", AdminKey)).EnsureSuccessStatusCode();
+
+        // A force whose organisation is deactivated after its key was issued, before the key is ever used.
+        var (forceC, keyC) = await NewForceAsync();
+        (await SendAsync(HttpMethod.Post, $"/api/admin/organisations/force-{forceC.ToLowerInvariant()}/deactivate", AdminKey)).EnsureSuccessStatusCode();
+        DeactivatedKey = keyC;
+
+        ReferenceA = "MATRIX-" + Guid.NewGuid().ToString("N")[..8];
+        var incident = ExampleIncident.For(ForceA, ReferenceA, DateTimeOffset.UtcNow).WithUniqueChildren();
+        (await SendAsync(HttpMethod.Post, "/api/incidents", KeyA, incident.ToJsonString())).EnsureSuccessStatusCode();
+    }
+
+    public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? key, string? json = null, string contentType = "application/json")
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (json is not null) request.Content = new StringContent(json, Encoding.UTF8, contentType);
+        if (key is not null) request.Headers.Add("X-Api-Key", key);
+        return await Http.SendAsync(request);
+    }
+}
+
+/// <summary>
+/// Every HTTP function against every kind of caller, with the status each must get: nobody reaches a function
+/// without a valid key of an active organisation, police keys reach only their own force's incidents, and only
+/// administrators reach the admin API. A function missing from the matrix fails the test.
+/// </summary>
+public class AuthorisationMatrixTests(AuthorisationMatrixFixture hub) : IClassFixture<AuthorisationMatrixFixture>
+{
+    private enum Caller { NoKey, UnknownKey, RevokedKey, DeactivatedOrganisation, PoliceA, PoliceB, Admin }
+
+    private sealed record Cell(string Function, HttpMethod Method, string Path, string? Body, int Admin, int PoliceA, int PoliceB, string ContentType = "application/json");
+
+    private IReadOnlyList<Cell> Matrix()
+    {
+        var a = hub.ForceA;
+        var org = hub.OrganisationA;
+        var incident = ExampleIncident.For(a, "MATRIX-" + Guid.NewGuid().ToString("N")[..8], DateTimeOffset.UtcNow).WithUniqueChildren().ToJsonString();
+        const int forbidden = 403;
+        return
+        [
+            new("IngestIncident", HttpMethod.Post, "/api/incidents", incident, Admin: forbidden, PoliceA: 202, PoliceB: forbidden),
+            new("GetIncidentStatus", HttpMethod.Get, $"/api/incidents/{a}/{hub.ReferenceA}", null, Admin: forbidden, PoliceA: 200, PoliceB: forbidden),
+            new("CreateOrganisation", HttpMethod.Post, "/api/admin/organisations", "{}", Admin: 400, PoliceA: forbidden, PoliceB: forbidden),
+            new("ListOrganisations", HttpMethod.Get, "/api/admin/organisations", null, Admin: 200, PoliceA: forbidden, PoliceB: forbidden),
+            new("GetOrganisation", HttpMethod.Get, $"/api/admin/organisations/{org}", null, Admin: 200, PoliceA: forbidden, PoliceB: forbidden),
+            new("UpdateOrganisation", HttpMethod.Put, $"/api/admin/organisations/{org}", "{}", Admin: 400, PoliceA: forbidden, PoliceB: forbidden),
+            new("DeactivateOrganisation", HttpMethod.Post, "/api/admin/organisations/no-such-org/deactivate", null, Admin: 404, PoliceA: forbidden, PoliceB: forbidden),
+            new("SetOrganisationCoverage", HttpMethod.Put, $"/api/admin/organisations/{org}/coverage", """{"gpPracticeOdsCodes":[],"postcodeDistricts":[]}""", Admin: 400, PoliceA: forbidden, PoliceB: forbidden),
+            new("IssueApiKey", HttpMethod.Post, "/api/admin/organisations/no-such-org/keys", null, Admin: 404, PoliceA: forbidden, PoliceB: forbidden),
+            new("RevokeApiKey", HttpMethod.Delete, $"/api/admin/organisations/{org}/keys/key_nope", null, Admin: 404, PoliceA: forbidden, PoliceB: forbidden),
+            new("ImportGiasDirectory", HttpMethod.Post, "/api/admin/directory/gias", "{}", Admin: 415, PoliceA: forbidden, PoliceB: forbidden),
+            new("SeedDemoDirectory", HttpMethod.Post, "/api/admin/directory/demo", null, Admin: 200, PoliceA: forbidden, PoliceB: forbidden),
+            new("GetHealth", HttpMethod.Get, "/api/admin/health", null, Admin: 200, PoliceA: forbidden, PoliceB: forbidden),
+            new("ReplayPoisonMessages", HttpMethod.Post, "/api/admin/queues/not-ours/replay", null, Admin: 404, PoliceA: forbidden, PoliceB: forbidden),
+            new("ListStuckIncidents", HttpMethod.Get, "/api/admin/incidents/stuck", null, Admin: 200, PoliceA: forbidden, PoliceB: forbidden),
+            new("RetryStuckIncident", HttpMethod.Post, $"/api/admin/incidents/{a}/no-such-reference/retry", null, Admin: 404, PoliceA: forbidden, PoliceB: forbidden),
+        ];
+    }
+
+    private string? KeyOf(Caller caller) => caller switch
+    {
+        Caller.NoKey => null,
+        Caller.UnknownKey => "nh_" + Convert.ToBase64String(Guid.NewGuid().ToByteArray()).TrimEnd('='),
+        Caller.RevokedKey => hub.RevokedKey,
+        Caller.DeactivatedOrganisation => hub.DeactivatedKey,
+        Caller.PoliceA => hub.KeyA,
+        Caller.PoliceB => hub.KeyB,
+        _ => hub.AdminKey,
+    };
+
+    [Fact]
+    public void The_matrix_covers_every_HTTP_function_the_app_declares()
+    {
+        var declared = JsonNode.Parse(File.ReadAllText(Path.Combine(RepoPaths.FunctionsScriptRoot, "functions.metadata")))!.AsArray()
+            .Where(f => f!["bindings"]!.AsArray().Any(b => b!["type"]!.GetValue<string>() == "httpTrigger"))
+            .Select(f => f!["name"]!.GetValue<string>()).Order(StringComparer.Ordinal);
+        Assert.Equal(declared, Matrix().Select(c => c.Function).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Every_function_answers_every_kind_of_caller_with_the_status_its_cell_expects()
+    {
+        var failures = new List<string>();
+        foreach (var cell in Matrix())
+        {
+            foreach (var caller in Enum.GetValues<Caller>())
+            {
+                var expected = caller switch
+                {
+                    Caller.Admin => cell.Admin,
+                    Caller.PoliceA => cell.PoliceA,
+                    Caller.PoliceB => cell.PoliceB,
+                    _ => 401,
+                };
+                using var response = await hub.SendAsync(cell.Method, cell.Path, KeyOf(caller), cell.Body, cell.ContentType);
+                if ((int)response.StatusCode != expected)
+                    failures.Add($"{cell.Function} as {caller}: {(int)response.StatusCode}, expected {expected}: {await response.Content.ReadAsStringAsync()}");
+                else if (expected >= 400)
+                    Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            }
+        }
+        Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
+    }
+}
