@@ -18,9 +18,20 @@ public static class JsonBody
         if (problem is not null) return (null, problem);
         using (document)
         {
-            var validated = validate(document!.RootElement);
+            var text = new Domain.Validation.FieldErrors();
+            Domain.Validation.JsonText.Check(document!.RootElement, text);
+            if (text.Any) return (null, Problems.Invalid(text));
+            var validated = validate(document.RootElement);
             return validated.IsValid ? (validated.Value, null) : (null, Problems.Invalid(validated.Errors));
         }
+    }
+
+    /// <summary>The parser's reason, without its advice about .NET types.</summary>
+    private static string Reason(JsonException e)
+    {
+        var message = e.Message;
+        var cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
+        return (cut > 0 ? message[..cut] : message).TrimEnd('.', ' ');
     }
 
     private static async Task<(JsonDocument? Document, IResult? Problem)> ReadAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
@@ -48,7 +59,7 @@ public static class JsonBody
         }
         catch (JsonException e)
         {
-            return (null, Problems.Invalid("$", $"the body is not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1})"));
+            return (null, Problems.Invalid("$", $"the body is not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}): {Reason(e)}"));
         }
     }
 }

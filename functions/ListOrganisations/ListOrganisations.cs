@@ -36,5 +36,5 @@ public sealed partial class ListOrganisations(DirectoryStore store)
         return TypedResults.Ok(new OrganisationList(page.Items.Select(s => OrganisationResource.Of(s.Organisation)).ToList(), page.ContinuationToken));
     }
 
-    [GeneratedRegex(@"^\d{3}$")] private static partial Regex LaCodePattern();
+    [GeneratedRegex(@"^[0-9]{3}$")] private static partial Regex LaCodePattern();
 }

@@ -139,9 +139,9 @@ public static class DevHostApp
         builder.WebHost.UseKestrelCore().ConfigureKestrel(k =>
         {
             k.Listen(IPAddress.Loopback, options.HttpPort);
-            // The Functions host accepts request bodies up to 100 MB (a GIAS extract is ~60 MB);
-            // Kestrel's own default of 30 MB would refuse them before they reach the worker.
-            k.Limits.MaxRequestBodySize = 100L * 1024 * 1024;
+            // The Functions host accepts request bodies up to 100 MB (a GIAS extract is ~60 MB); the rest of the
+            // limits are checked by RequestLimits so that refusals are problem+json.
+            RequestLimits.Configure(k.Limits);
         });
         builder.Services.AddRouting();
         builder.Services.AddHttpForwarder();
@@ -156,6 +156,7 @@ public static class DevHostApp
             UseCookies = false,
             ActivityHeadersPropagator = null,
         }, logger));
+        app.Use(RequestLimits.RefuseOversizedAsync);
         // The host's own API comes first: no function route can be under /admin.
         app.Use((context, next) => context.Request.Path.StartsWithSegments("/admin", StringComparison.OrdinalIgnoreCase) ? admin.HandleAsync(context) : next(context));
         new FrontDoor(supervisor, invoker, app.Services.GetRequiredService<IHttpForwarder>(), workerClient, logger).Map(app, functions);

@@ -193,13 +193,13 @@ public static partial class OrganisationValidator
 
     [GeneratedRegex("^[a-z0-9][a-z0-9-]{1,63}$")] private static partial Regex IdPattern();
     [GeneratedRegex("^[A-Z0-9]{2,10}$")] private static partial Regex ForceCodePattern();
-    [GeneratedRegex(@"^\d{3}$")] private static partial Regex LaCodePattern();
-    [GeneratedRegex(@"^\d{6}$")] private static partial Regex SchoolUrnPattern();
-    [GeneratedRegex(@"^(EY)?\d{6}$", RegexOptions.IgnoreCase)] private static partial Regex EarlyYearsUrnPattern();
+    [GeneratedRegex(@"^[0-9]{3}$")] private static partial Regex LaCodePattern();
+    [GeneratedRegex(@"^[0-9]{6}$")] private static partial Regex SchoolUrnPattern();
+    [GeneratedRegex(@"^(EY)?[0-9]{6}$", RegexOptions.IgnoreCase)] private static partial Regex EarlyYearsUrnPattern();
     [GeneratedRegex("^[A-Z0-9]{3,8}$")] private static partial Regex OdsCodePattern();
-    [GeneratedRegex(@"^[A-Z]\d{5}$")] private static partial Regex GpPracticePattern();
-    [GeneratedRegex(@"^[A-Z]{1,2}\d[A-Z\d]?$")] private static partial Regex PostcodeDistrictPattern();
-    [GeneratedRegex(@"^[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}$")] private static partial Regex PostcodePattern();
+    [GeneratedRegex(@"^[A-Z][0-9]{5}$")] private static partial Regex GpPracticePattern();
+    [GeneratedRegex(@"^[A-Z]{1,2}[0-9][A-Z0-9]?$")] private static partial Regex PostcodeDistrictPattern();
+    [GeneratedRegex(@"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$")] private static partial Regex PostcodePattern();
     [GeneratedRegex(@"^[^@\s]+@[^@\s]+\.[^@\s]+$")] private static partial Regex EmailPattern();
-    [GeneratedRegex(@"^\+?[\d\s()-]{6,30}$")] private static partial Regex PhonePattern();
+    [GeneratedRegex(@"^\+?[0-9\x20()-]{6,30}$")] private static partial Regex PhonePattern();
 }

@@ -172,10 +172,10 @@ public static partial class IncidentValidator
 
     [GeneratedRegex("^[A-Z0-9]{2,10}$")] private static partial Regex ForceCodePattern();
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")] private static partial Regex ReferencePattern();
-    [GeneratedRegex(@"^\d{3}$")] private static partial Regex LaCodePattern();
+    [GeneratedRegex(@"^[0-9]{3}$")] private static partial Regex LaCodePattern();
     [GeneratedRegex("^[A-Za-z]{1,2}[0-9][A-Za-z0-9]?$")] private static partial Regex PostcodeDistrictPattern();
-    [GeneratedRegex(@"^[1-9]\d{5}$")] private static partial Regex UrnPattern();
-    [GeneratedRegex(@"^(EY)?\d{6}$")] private static partial Regex EarlyYearsUrnPattern();
+    [GeneratedRegex(@"^[1-9][0-9]{5}$")] private static partial Regex UrnPattern();
+    [GeneratedRegex(@"^(EY)?[0-9]{6}$")] private static partial Regex EarlyYearsUrnPattern();
     [GeneratedRegex("^[A-Za-z][0-9]{5}$")] private static partial Regex GpOdsPattern();
     [GeneratedRegex(@"^\+?[0-9 ()-]{6,30}$")] private static partial Regex PhonePattern();
     [GeneratedRegex(@"^[^@\s]+@[^@\s]+\.[^@\s]+$")] private static partial Regex EmailPattern();

@@ -98,30 +98,44 @@ public sealed partial class JsonFields
         return null;
     }
 
+    /// <summary>The earliest and latest dates any field accepts: far wider than any real incident or person, far inside what date arithmetic can reach.</summary>
+    public static readonly DateOnly Earliest = new(1900, 1, 1);
+    public static readonly DateOnly Latest = new(2199, 12, 31);
+
     /// <summary>An instant with an explicit UTC offset (ISO 8601); a local time without offset is ambiguous and refused.</summary>
     public DateTimeOffset? Instant(string name, bool required)
     {
         var text = String(name, 40, required);
         if (text is null) return null;
-        if (OffsetPattern().IsMatch(text) &&
-            DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var value))
+        if (!OffsetPattern().IsMatch(text) ||
+            !DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var value))
         {
-            return value;
+            _errors.Add(PathOf(name), "must be an ISO 8601 date and time with a UTC offset, e.g. 2026-11-24T21:40:00Z");
+            return null;
         }
-        _errors.Add(PathOf(name), "must be an ISO 8601 date and time with a UTC offset, e.g. 2026-11-24T21:40:00Z");
-        return null;
+        if (DateOnly.FromDateTime(value.UtcDateTime) is var day && (day < Earliest || day > Latest))
+        {
+            _errors.Add(PathOf(name), $"must be between {Earliest:yyyy-MM-dd} and {Latest:yyyy-MM-dd}");
+            return null;
+        }
+        return value;
     }
 
     public DateOnly? Date(string name, bool required)
     {
         var text = String(name, 10, required);
         if (text is null) return null;
-        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var value))
+        if (!DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var value))
         {
-            return value;
+            _errors.Add(PathOf(name), "must be a date in the form yyyy-MM-dd");
+            return null;
         }
-        _errors.Add(PathOf(name), "must be a date in the form yyyy-MM-dd");
-        return null;
+        if (value < Earliest || value > Latest)
+        {
+            _errors.Add(PathOf(name), $"must be between {Earliest:yyyy-MM-dd} and {Latest:yyyy-MM-dd}");
+            return null;
+        }
+        return value;
     }
 
     /// <summary>An array of objects, each read by <paramref name="readItem"/>; items that fail to read are left out.</summary>
@@ -230,6 +244,6 @@ public sealed partial class JsonFields
         return null;
     }
 
-    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+-]\d{2}:\d{2})$")]
+    [GeneratedRegex(@"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,7})?)?(Z|[+-][0-9]{2}:[0-9]{2})$")]
     private static partial Regex OffsetPattern();
 }

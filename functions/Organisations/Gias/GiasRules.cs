@@ -152,6 +152,6 @@ public static partial class GiasRules
 
     private static string Truncate(string text, int length) => text.Length <= length ? text : text[..length];
 
-    [GeneratedRegex(@"^\d{6}$")] private static partial Regex UrnPattern();
-    [GeneratedRegex(@"^\d{3}$")] private static partial Regex LaPattern();
+    [GeneratedRegex(@"^[0-9]{6}$")] private static partial Regex UrnPattern();
+    [GeneratedRegex(@"^[0-9]{3}$")] private static partial Regex LaPattern();
 }

@@ -127,6 +127,30 @@ public partial class HttpRoutingTests
     }
 
     [Fact]
+    public async Task Requests_the_host_refuses_before_any_function_are_answered_with_problem_json()
+    {
+        await using var hub = await TestWorkerHost.StartAsync(["Echo", "Upload"]);
+
+        using var longTarget = await hub.Http.GetAsync("api/echo/x/1?q=" + new string('a', 9000));
+        Assert.Equal(HttpStatusCode.RequestUriTooLong, longTarget.StatusCode);
+        Assert.Equal("application/problem+json", longTarget.Content.Headers.ContentType?.MediaType);
+
+        using var manyHeaders = new HttpRequestMessage(HttpMethod.Get, "api/echo/x/1");
+        for (var i = 0; i < 150; i++) manyHeaders.Headers.Add("X-Extra-" + i, "v");
+        using var tooManyHeaders = await hub.Http.SendAsync(manyHeaders);
+        Assert.Equal(HttpStatusCode.RequestHeaderFieldsTooLarge, tooManyHeaders.StatusCode);
+        Assert.Equal("application/problem+json", tooManyHeaders.Content.Headers.ContentType?.MediaType);
+
+        // A body declared larger than 100 MB is refused before a byte of it is read.
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(hub.Host.BaseAddress.Host, hub.Host.BaseAddress.Port);
+        var stream = tcp.GetStream();
+        await stream.WriteAsync(Encoding.ASCII.GetBytes("POST /api/upload HTTP/1.1\r\nHost: localhost\r\nContent-Length: 209715200\r\n\r\n"));
+        var answer = await new StreamReader(stream, Encoding.ASCII).ReadLineAsync();
+        Assert.StartsWith("HTTP/1.1 413", answer, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_body_larger_than_kestrels_default_limit_reaches_the_worker_as_it_would_through_the_functions_host()
     {
         await using var hub = await TestWorkerHost.StartAsync(["Upload"]);
