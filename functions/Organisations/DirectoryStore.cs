@@ -25,13 +25,16 @@ public sealed record OrganisationPage(IReadOnlyList<StoredOrganisation> Items, s
 /// <list type="bullet">
 /// <item><c>Organisations</c>: PK = organisation id, RK = <c>profile</c>; the organisation (see <see cref="OrganisationEntity"/>).</item>
 /// <item><c>DirectoryIndex</c>: PK = <c>{type}|{kind}|{value}</c>, RK = organisation id, no other columns;
-/// one row per key of <see cref="DirectoryIndexKeys.Of"/>.</item>
+/// one row per key of <see cref="DirectoryIndexKeys.Of"/>. Partition <c>repair</c> holds one marker per write in progress.</item>
 /// </list>
-/// The organisation row is the truth and the index a hint: every write first removes the index rows the
-/// organisation loses, then writes the rows it has, then the organisation row; <see cref="LoadAsync"/>
-/// keeps only organisations whose current keys include the key asked for. So a crash at any point
-/// leaves at worst a missing index row, which re-running the same write repairs, and a stale index row
-/// can never route anything to the wrong place.
+/// The organisation row is the truth and the index a hint: <see cref="LoadAsync"/> keeps only organisations whose
+/// current keys include the key asked for, so a stale index row can never route anything to the wrong place. A
+/// write therefore only ever adds before it commits: it leaves a repair marker (when it will remove rows), adds the index rows of the new
+/// version, writes the organisation row (ETag-conditional), then removes the rows the organisation lost, adds the
+/// rows of whatever version is current by then (undoing a concurrent writer's late delete), and clears its marker.
+/// A writer that loses the race, or dies at any point, leaves at worst extra rows and a marker, and
+/// <see cref="RepairIndexAsync"/> (timer <c>RepairDirectoryIndex</c>) re-adds the current rows of every organisation
+/// whose marker is left behind.
 /// </summary>
 public sealed class DirectoryStore(TableServiceClient tables, TimeProvider time)
 {
@@ -117,13 +120,20 @@ public sealed class DirectoryStore(TableServiceClient tables, TimeProvider time)
 
     /// <summary>
     /// Writes <paramref name="entity"/> (the row of <paramref name="after"/>): insert when <paramref name="before"/>
-    /// is null, else a Replace conditioned on the entity's ETag. The index is brought in line first.
+    /// is null, else a Replace conditioned on the entity's ETag, with the index kept in line around it (see the class).
     /// </summary>
     internal async Task<SaveResult> SaveAsync(Organisation? before, Organisation after, TableEntity entity, CancellationToken cancellationToken)
     {
-        var keys = DirectoryIndexKeys.Of(after).Where(DirectoryIndexKeys.IsIndexed).ToArray();
-        var stale = before is null ? [] : DirectoryIndexKeys.Of(before).Where(DirectoryIndexKeys.IsIndexed).Except(keys).ToArray();
-        await ForEachAsync(stale, (key, ct) => DeleteIndexRowAsync(key, after.Id, ct), cancellationToken);
+        var keys = IndexedKeys(after);
+        var stale = before is null ? [] : IndexedKeys(before).Except(keys).ToArray();
+        // Only a write that removes rows can leave a key missing (by removing it after a later writer added it back),
+        // so only such a write leaves a marker and re-adds the current rows after its removals.
+        string? marker = null;
+        if (stale.Length > 0)
+        {
+            marker = $"{after.Id}|{Guid.NewGuid():N}";
+            await Index.UpsertEntityAsync(new TableEntity(RepairPartition, marker) { ["OrganisationId"] = after.Id, ["At"] = time.GetUtcNow() }, TableUpdateMode.Replace, cancellationToken);
+        }
         await ForEachAsync(keys, (key, ct) => UpsertIndexRowAsync(key, after.Id, ct), cancellationToken);
         try
         {
@@ -131,18 +141,55 @@ public sealed class DirectoryStore(TableServiceClient tables, TimeProvider time)
                 ? await Organisations.AddEntityAsync(entity, cancellationToken)
                 : await Organisations.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, cancellationToken);
             entity.ETag = response.Headers.ETag ?? entity.ETag;
-            return new(SaveStatus.Saved, Stored(entity));
         }
         catch (RequestFailedException e) when (e.Status is 409 or 412)
         {
-            // Someone else wrote the row since we read it: our index changes may have removed keys it
-            // still has. Put back the index rows of whatever is stored now, then report the conflict.
-            var now = await FindAsync(after.Id, cancellationToken);
-            if (now is not null)
-                await ForEachAsync(DirectoryIndexKeys.Of(now.Organisation).Where(DirectoryIndexKeys.IsIndexed).ToArray(), (key, ct) => UpsertIndexRowAsync(key, now.Organisation.Id, ct), cancellationToken);
-            return new(e.Status == 409 ? SaveStatus.AlreadyExists : SaveStatus.PreconditionFailed, now);
+            // Someone else wrote the row since we read it. Our additions are harmless extras; nothing was removed.
+            if (marker is not null) await ClearMarkerAsync(marker, cancellationToken);
+            return new(e.Status == 409 ? SaveStatus.AlreadyExists : SaveStatus.PreconditionFailed, await FindAsync(after.Id, cancellationToken));
         }
+
+        if (marker is not null)
+        {
+            await ForEachAsync(stale, (key, ct) => DeleteIndexRowAsync(key, after.Id, ct), cancellationToken);
+            await ReindexAsync(after.Id, cancellationToken);
+            await ClearMarkerAsync(marker, cancellationToken);
+        }
+        return new(SaveStatus.Saved, Stored(entity));
     }
+
+    /// <summary>
+    /// Re-adds the index rows of every organisation whose write left its repair marker more than
+    /// <paramref name="olderThan"/> ago (a writer that died part-way), then clears the marker. Answers how many it repaired.
+    /// </summary>
+    public async Task<int> RepairIndexAsync(TimeSpan olderThan, CancellationToken cancellationToken)
+    {
+        var before = time.GetUtcNow() - olderThan;
+        var repaired = 0;
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {RepairPartition} and At lt {before}");
+        await foreach (var row in Index.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            await ReindexAsync(row.GetString("OrganisationId"), cancellationToken);
+            await ClearMarkerAsync(row.RowKey, cancellationToken);
+            repaired++;
+        }
+        return repaired;
+    }
+
+    /// <summary>Adds the index rows of the organisation as it is stored now.</summary>
+    private async Task ReindexAsync(string id, CancellationToken cancellationToken)
+    {
+        if (await FindAsync(id, cancellationToken) is { } current)
+            await ForEachAsync(IndexedKeys(current.Organisation), (key, ct) => UpsertIndexRowAsync(key, id, ct), cancellationToken);
+    }
+
+    private Task ClearMarkerAsync(string marker, CancellationToken cancellationToken) =>
+        Index.DeleteEntityAsync(RepairPartition, marker, ETag.All, cancellationToken); // 404 is not an error for Delete
+
+    private static DirectoryKey[] IndexedKeys(Organisation organisation) =>
+        DirectoryIndexKeys.Of(organisation).Where(DirectoryIndexKeys.IsIndexed).ToArray();
+
+    private const string RepairPartition = "repair";
 
     /// <summary>Organisations, optionally of one type and/or local authority, a page at a time.</summary>
     public async Task<OrganisationPage> ListAsync(string? type, string? laCode, string? continuationToken, int pageSize, CancellationToken cancellationToken)

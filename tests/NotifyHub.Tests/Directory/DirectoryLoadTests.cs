@@ -85,6 +85,82 @@ public class DirectoryLoadTests
     }
 
     [Fact]
+    public async Task A_write_that_died_after_removing_index_rows_is_repaired_by_the_RepairDirectoryIndex_timer()
+    {
+        await using var hub = await DirectoryHub.StartAsync();
+        var index = hub.Tables.GetTableClient(NotifyHub.Storage.StorageNames.DirectoryIndexTable);
+        await hub.Store.CreateAsync(new Organisation("hv-1", "health-visiting-team", "Synthetic HV", true, Coverage: new Coverage(["A99001"], ["DH1"])), "test", default);
+        DirectoryKey gp = new("health-visiting-team", "gp", "A99001");
+
+        // What a writer that died between removing rows and re-adding the current ones leaves: its marker, and a
+        // row missing that the stored organisation still has.
+        await index.AddEntityAsync(new TableEntity("repair", "hv-1|dead-writer") { ["OrganisationId"] = "hv-1", ["At"] = DateTimeOffset.UtcNow.AddMinutes(-10) });
+        await index.DeleteEntityAsync(DirectoryStore.IndexPartition(gp), "hv-1");
+        Assert.Empty((await hub.Store.LoadAsync([gp], default)).Find(gp));
+
+        using var run = await hub.Admin.PostAsync("/admin/functions/RepairDirectoryIndex?wait=true", new StringContent("{}"));
+        Assert.Equal(HttpStatusCode.OK, run.StatusCode);
+
+        Assert.Equal("hv-1", Assert.Single((await hub.Store.LoadAsync([gp], default)).Find(gp)).Id);
+        Assert.Empty(await index.QueryAsync<TableEntity>(e => e.PartitionKey == "repair").ToListAsync());
+    }
+
+    [Fact]
+    public async Task A_marker_younger_than_a_minute_belongs_to_a_live_write_and_is_left_alone()
+    {
+        await using var hub = await DirectoryHub.StartAsync();
+        var index = hub.Tables.GetTableClient(NotifyHub.Storage.StorageNames.DirectoryIndexTable);
+        await index.AddEntityAsync(new TableEntity("repair", "hv-9|live-writer") { ["OrganisationId"] = "hv-9", ["At"] = DateTimeOffset.UtcNow });
+
+        Assert.Equal(0, await hub.Store.RepairIndexAsync(TimeSpan.FromMinutes(1), default));
+        Assert.Single(await index.QueryAsync<TableEntity>(e => e.PartitionKey == "repair").ToListAsync());
+    }
+
+    [Fact]
+    public async Task Concurrent_updates_that_add_and_remove_keys_leave_every_current_key_indexed_and_no_marker()
+    {
+        await using var hub = await DirectoryHub.StartAsync();
+        var store = hub.Store;
+        await store.CreateAsync(new Organisation("hv-1", "health-visiting-team", "Synthetic HV", true, Coverage: new Coverage(["A99001"], ["DH1"])), "test", default);
+        string[][] practiceSets = [["A99001"], ["A99002"], ["A99001", "A99002"], ["A99003"], ["A99001", "A99003"]];
+
+        // Eight writers, each reading and writing with the ETag it read, retrying until its write lands.
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(writer => Task.Run(async () =>
+        {
+            for (var round = 0; round < 4; round++)
+            {
+                var practices = practiceSets[(writer + round) % practiceSets.Length];
+                while ((await store.UpdateAsync("hv-1", null, s => s.Organisation with { Coverage = new Coverage(practices, ["DH1"]) }, default)).Status != SaveStatus.Saved) { }
+            }
+        })));
+
+        var final = (await store.GetAsync("hv-1", default))!;
+        var keys = DirectoryIndexKeys.Of(final).Where(DirectoryIndexKeys.IsIndexed).ToArray();
+        var snapshot = await store.LoadAsync(keys, default);
+        Assert.All(keys, key => Assert.Equal("hv-1", Assert.Single(snapshot.Find(key)).Id));
+        var index = hub.Tables.GetTableClient(NotifyHub.Storage.StorageNames.DirectoryIndexTable);
+        Assert.Empty(await index.QueryAsync<TableEntity>(e => e.PartitionKey == "repair").ToListAsync());
+    }
+
+    [Fact]
+    public async Task A_writer_that_loses_the_race_removes_no_index_row()
+    {
+        await using var hub = await DirectoryHub.StartAsync();
+        var store = hub.Store;
+        await store.CreateAsync(new Organisation("hv-1", "health-visiting-team", "Synthetic HV", true, Coverage: new Coverage(["A99001"], ["DH1"])), "test", default);
+        var read = (await store.FindAsync("hv-1", default))!;
+        await store.UpdateAsync("hv-1", null, s => s.Organisation with { Name = "Synthetic HV renamed" }, default);
+
+        var late = await store.UpdateAsync("hv-1", read.ETag, s => s.Organisation with { Coverage = new Coverage(["B11111"], []) }, default);
+
+        Assert.Equal(SaveStatus.PreconditionFailed, late.Status);
+        var index = hub.Tables.GetTableClient(NotifyHub.Storage.StorageNames.DirectoryIndexTable);
+        var rows = await index.QueryAsync<TableEntity>(e => e.RowKey == "hv-1").Select(e => e.PartitionKey).ToListAsync();
+        Assert.Contains(DirectoryStore.IndexPartition(new DirectoryKey("health-visiting-team", "gp", "A99001")), rows);
+        Assert.Contains(DirectoryStore.IndexPartition(new DirectoryKey("health-visiting-team", "postcode-district", "DH1")), rows);
+    }
+
+    [Fact]
     public async Task The_demo_seed_needs_an_administrator()
     {
         await using var hub = await DirectoryHub.StartAsync();
