@@ -2,86 +2,69 @@ using NotifyHub.Domain.Directory;
 
 namespace NotifyHub.Organisations;
 
-public sealed record DemoSeedReport(IReadOnlyList<string> Created, IReadOnlyList<string> Updated, IReadOnlyList<string> Unchanged);
+/// <summary>
+/// What the demo seed did: which demo organisations it created, which were already there (left as they are), and
+/// which it could not create (a demo force code held by another organisation from before the demo space existed).
+/// </summary>
+public sealed record DemoSeedReport(IReadOnlyList<string> Created, IReadOnlyList<string> AlreadyPresent, IReadOnlyList<string> Refused);
 
 /// <summary>
-/// A small synthetic directory for demos and end-to-end tests: LA 840 (County Durham's DfE code) with three
-/// schools (URN 100001 is the example incident's), an early-years setting, one team of every other recipient
-/// type covering GP practice A99001 and postcode district DH1, and Durham police (force DUR). All names,
+/// A small synthetic directory for demos and end-to-end tests, wholly inside the <see cref="DemoSpace"/> so that it
+/// can never meet a real organisation or a real incident: LA 999 with three schools (URN 999001 is the example
+/// incident's), an early-years setting, one team of every other recipient type covering GP practice Q99001 and
+/// postcode district QQ9, and a demo police force (force code DEMO, organisation demo-police). All names,
 /// addresses and contacts are invented; mail goes to <c>example.invalid</c>.
 /// </summary>
 public static class DemoDirectory
 {
-    public const string La = "840";
-    public const string GpPractice = "A99001";
-    public const string PostcodeDistrict = "DH1";
+    public const string PoliceId = "demo-police";
 
     private static readonly TimeOnly SchoolDay = new(8, 30);
 
     public static IReadOnlyList<Organisation> Organisations { get; } =
     [
-        School("100001", "Synthetic Demo Primary School", "Primary", 4, 11, "DH1 9ZZ"),
-        School("100002", "Synthetic Demo Secondary School", "Secondary", 11, 18, "DH1 8ZZ"),
-        School("100003", "Synthetic Demo Special School", "Not applicable", 3, 19, "DH1 7ZZ"),
-        new("early-years-ey900001", OrganisationTypes.EarlyYearsSetting, "Synthetic Demo Nursery", true, Urn: "EY900001", LaCode: La,
-            Postcode: "DH1 6ZZ", Contacts: [Contact("Nursery Manager")], Channel: Inbox(), SchoolDayStart: new TimeOnly(8, 0)),
-        new("durham-police", OrganisationTypes.PoliceForce, "Durham Constabulary (demo)", true, ForceCode: "DUR", LaCode: La,
+        School(DemoSpace.Urn(1), "Synthetic Demo Primary School", "Primary", 4, 11, "QQ9 9ZZ"),
+        School(DemoSpace.Urn(2), "Synthetic Demo Secondary School", "Secondary", 11, 18, "QQ9 8ZZ"),
+        School(DemoSpace.Urn(3), "Synthetic Demo Special School", "Not applicable", 3, 19, "QQ9 7ZZ"),
+        new("early-years-ey" + DemoSpace.Urn(1), OrganisationTypes.EarlyYearsSetting, "Synthetic Demo Nursery", true, Urn: "EY" + DemoSpace.Urn(1),
+            LaCode: DemoSpace.La, Postcode: "QQ9 6ZZ", Contacts: [Contact("Nursery Manager")], Channel: Inbox(), SchoolDayStart: new TimeOnly(8, 0)),
+        new(PoliceId, OrganisationTypes.PoliceForce, "Synthetic Demo Constabulary", true, ForceCode: DemoSpace.ForceCode, LaCode: DemoSpace.La,
             Contacts: [Contact("Operation Encompass Desk")], Channel: Inbox()),
-        Team(OrganisationTypes.HealthVisitingTeam, "Synthetic 0-19 Health Visiting Team DH1", covered: true),
-        Team(OrganisationTypes.SchoolNursingTeam, "Synthetic 0-19 School Nursing Team DH1", covered: true),
-        Team(OrganisationTypes.MidwiferyTeam, "Synthetic Community Midwifery Team DH1", covered: true),
-        Team(OrganisationTypes.NpsSpoc, "Synthetic NPS SPOC County Durham"),
-        Team(OrganisationTypes.CrcSpoc, "Synthetic CRC SPOC County Durham"),
-        Team(OrganisationTypes.YosTeam, "Synthetic Youth Offending Service County Durham"),
-        Team(OrganisationTypes.Mash, "Synthetic MASH County Durham"),
-        Team(OrganisationTypes.MaracCoordinator, "Synthetic MARAC Coordinator County Durham"),
-        Team(OrganisationTypes.LaEducationSafeguardingTeam, "Synthetic Education Safeguarding Team County Durham"),
-        Team(OrganisationTypes.PartnershipLead, "Synthetic Safeguarding Partnership Lead County Durham"),
+        Team(OrganisationTypes.HealthVisitingTeam, "Synthetic 0-19 Health Visiting Team QQ9", covered: true),
+        Team(OrganisationTypes.SchoolNursingTeam, "Synthetic 0-19 School Nursing Team QQ9", covered: true),
+        Team(OrganisationTypes.MidwiferyTeam, "Synthetic Community Midwifery Team QQ9", covered: true),
+        Team(OrganisationTypes.NpsSpoc, "Synthetic Demo NPS SPOC"),
+        Team(OrganisationTypes.CrcSpoc, "Synthetic Demo CRC SPOC"),
+        Team(OrganisationTypes.YosTeam, "Synthetic Demo Youth Offending Service"),
+        Team(OrganisationTypes.Mash, "Synthetic Demo MASH"),
+        Team(OrganisationTypes.MaracCoordinator, "Synthetic Demo MARAC Coordinator"),
+        Team(OrganisationTypes.LaEducationSafeguardingTeam, "Synthetic Demo Education Safeguarding Team"),
+        Team(OrganisationTypes.PartnershipLead, "Synthetic Demo Safeguarding Partnership Lead"),
     ];
 
+    /// <summary>
+    /// Creates each demo organisation that is absent. Never overwrites: one that exists (an earlier seed, perhaps
+    /// changed or deactivated since by an administrator) is left exactly as it is.
+    /// </summary>
     public static async Task<DemoSeedReport> SeedAsync(DirectoryStore store, CancellationToken cancellationToken)
     {
-        List<string> created = [], updated = [], unchanged = [];
+        List<string> created = [], present = [], refused = [];
         foreach (var organisation in Organisations)
         {
-            var current = await store.FindAsync(organisation.Id, cancellationToken);
-            if (current is null)
-            {
-                await store.CreateAsync(organisation, OrganisationEntity.SourceDemo, cancellationToken);
-                created.Add(organisation.Id);
-            }
-            else if (Same(current.Organisation, organisation))
-            {
-                unchanged.Add(organisation.Id);
-            }
-            else
-            {
-                // Unconditional: the demo definition wins over whatever was there.
-                await store.UpdateAsync(organisation.Id, ifMatch: null, _ => organisation, cancellationToken,
-                    entity => entity.Remove(OrganisationEntity.DeactivatedBy));
-                updated.Add(organisation.Id);
-            }
+            var result = await store.CreateAsync(organisation, OrganisationEntity.SourceDemo, cancellationToken);
+            (result.Status switch { SaveStatus.Saved => created, SaveStatus.AlreadyExists => present, _ => refused }).Add(organisation.Id);
         }
-        return new DemoSeedReport(created, updated, unchanged);
-    }
-
-    /// <summary>Compares through the stored form, so lists compare by content.</summary>
-    private static bool Same(Organisation a, Organisation b)
-    {
-        var now = DateTimeOffset.UnixEpoch;
-        var x = OrganisationEntity.ToEntity(a, null, now);
-        var y = OrganisationEntity.ToEntity(b, null, now);
-        return x.Count == y.Count && x.All(p => y.TryGetValue(p.Key, out var v) && Equals(p.Value, v));
+        return new DemoSeedReport(created, present, refused);
     }
 
     private static Organisation School(string urn, string name, string phase, int low, int high, string postcode) =>
-        new("school-" + urn, OrganisationTypes.School, name, true, Urn: urn, LaCode: La, Phase: phase,
+        new("school-" + urn, OrganisationTypes.School, name, true, Urn: urn, LaCode: DemoSpace.La, Phase: phase,
             StatutoryLowAge: low, StatutoryHighAge: high, Postcode: postcode,
             Contacts: [Contact("Designated Safeguarding Lead")], Channel: Inbox(), SchoolDayStart: SchoolDay);
 
     private static Organisation Team(string type, string name, bool covered = false) =>
-        new("demo-840-" + type, type, name, true, LaCode: La, Contacts: [Contact("Duty Officer")], Channel: Inbox(),
-            Coverage: covered ? new Coverage([GpPractice], [PostcodeDistrict]) : null);
+        new(DemoSpace.IdPrefix + type, type, name, true, LaCode: DemoSpace.La, Contacts: [Contact("Duty Officer")], Channel: Inbox(),
+            Coverage: covered ? new Coverage([DemoSpace.GpPractice], [DemoSpace.PostcodeDistrict]) : null);
 
     private static Contact Contact(string role) =>
         new("Synthetic " + role, role, role.ToLowerInvariant().Replace(' ', '.').Replace("-", "") + "@example.invalid", null);

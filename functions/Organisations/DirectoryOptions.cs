@@ -16,4 +16,9 @@ public sealed class DirectoryOptions
     [Range(1024, 1L << 31)]
     public long MaxImportBytes { get; set; } = 200L * 1024 * 1024;
 
+    /// <summary>
+    /// Demo mode (<c>Directory__DemoMode=true</c>): the demo seed endpoint may create the synthetic demo directory.
+    /// Off by default, and never to be on in production: <c>local.settings.json</c> turns it on for local runs.
+    /// </summary>
+    public bool DemoMode { get; set; }
 }

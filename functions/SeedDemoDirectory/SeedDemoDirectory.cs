@@ -1,19 +1,26 @@
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Options;
 using NotifyHub.Auth;
+using NotifyHub.Hosting;
 using NotifyHub.Organisations;
 
 namespace NotifyHub.Functions;
 
 /// <summary>
-/// <c>POST /api/admin/directory/demo</c> (admin, no body): seeds the synthetic demo directory of LA 840 (see
-/// <see cref="DemoDirectory"/>) so that <c>docs/examples/incident.json</c> routes to real recipients. Idempotent:
-/// it sets each demo organisation to its demo definition and reports which were created, updated or unchanged.
+/// <c>POST /api/admin/directory/demo</c> (admin, no body): in demo mode only (<c>Directory__DemoMode=true</c>), creates
+/// the synthetic demo directory (see <see cref="DemoDirectory"/>) so that <c>docs/examples/incident.json</c> routes
+/// to recipients. Creates what is absent and never overwrites; reports what it created and what was already there.
+/// With demo mode off it answers 404 and writes nothing.
 /// </summary>
-public sealed class SeedDemoDirectory(DirectoryStore store)
+public sealed class SeedDemoDirectory(DirectoryStore store, IOptions<DirectoryOptions> options)
 {
     [Function(nameof(SeedDemoDirectory))]
     [RequiresRole(Roles.Admin)]
     public async Task<IResult> RunAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "admin/directory/demo")] HttpRequest request) =>
-        TypedResults.Ok(await DemoDirectory.SeedAsync(store, request.HttpContext.RequestAborted));
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "admin/directory/demo")] HttpRequest request)
+    {
+        if (!options.Value.DemoMode)
+            return Problems.NotFound("Demo mode is off: the demo directory exists only where Directory__DemoMode is true (never in production).");
+        return TypedResults.Ok(await DemoDirectory.SeedAsync(store, request.HttpContext.RequestAborted));
+    }
 }

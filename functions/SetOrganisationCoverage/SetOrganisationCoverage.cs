@@ -1,6 +1,7 @@
 using Microsoft.Azure.Functions.Worker;
 using NotifyHub.Auth;
 using NotifyHub.Domain.Directory;
+using NotifyHub.Domain.Validation;
 using NotifyHub.Hosting;
 using NotifyHub.Organisations;
 
@@ -28,6 +29,11 @@ public sealed class SetOrganisationCoverage(DirectoryStore store)
         if (current is null) return Problems.NotFound($"There is no organisation with id {id}.");
         if (!OrganisationValidator.TakesCoverage(current.Organisation.Type))
             return Problems.Invalid("$", $"organisation {id} is a {current.Organisation.Type}: coverage is only for health visiting, school nursing and midwifery teams");
+
+        var demoSpace = new FieldErrors();
+        foreach (var (field, reason) in DemoSpace.Violations(current.Organisation with { Coverage = coverage }))
+            if (field.StartsWith("coverage.", StringComparison.Ordinal)) demoSpace.Add(field["coverage.".Length..], reason);
+        if (demoSpace.Any) return Problems.Invalid(demoSpace);
 
         var result = await store.UpdateAsync(id, OrganisationApi.IfMatch(request),
             stored => stored.Organisation with { Coverage = coverage }, ct);

@@ -114,12 +114,20 @@ public static partial class OrganisationValidator
         }
         if (type == OrganisationTypes.School) schoolDayStart ??= DefaultSchoolDayStart;
 
+        if (routeId is null && id is not null && !f.Failed("id") && DemoSpace.IsDemoId(id))
+        {
+            // A demo id is either demo-… or the id of a demo URN: name the field the administrator chose.
+            if (id.StartsWith(DemoSpace.IdPrefix, StringComparison.Ordinal)) f.Fail("id", "is reserved for the demo directory, which only demo mode creates");
+            else if (!f.Failed("urn")) f.Fail("urn", "is reserved for demo organisations");
+        }
         if (errors.Any) return new(null, errors);
-        return new(new Organisation(id!, type!, name!, Active: active ?? true,
+        var organisation = new Organisation(id!, type!, name!, Active: active ?? true,
             Urn: urn?.ToUpperInvariant(), OdsCode: odsCode, LaCode: laCode, ForceCode: forceCode, Phase: phase,
             StatutoryLowAge: lowAge, StatutoryHighAge: highAge, Postcode: postcode, Contacts: contacts ?? [],
             Channel: channel, SchoolDayStart: schoolDayStart, CalendarOverride: calendarOverride,
-            Coverage: TakesCoverage(type!) ? coverage ?? Coverage.None : null), errors);
+            Coverage: TakesCoverage(type!) ? coverage ?? Coverage.None : null);
+        foreach (var (field, reason) in DemoSpace.Violations(organisation)) f.Fail(field, reason);
+        return errors.Any ? new(null, errors) : new(organisation, errors);
     }
 
     private static void CheckUrn(JsonFields f, string type, string? urn)

@@ -79,6 +79,7 @@ public static partial class GiasRules
     {
         var urn = row[GiasColumns.Urn];
         if (urn is null || !UrnPattern().IsMatch(urn)) return new GiasDecision.Error(row.Row, GiasColumns.Urn, "must be a six-digit URN");
+        if (DemoSpace.IsDemoUrn(urn)) return new GiasDecision.Error(row.Row, GiasColumns.Urn, "is in the range reserved for demo organisations (999000-999999)");
 
         var status = row[GiasColumns.Status];
         bool open;
@@ -108,6 +109,7 @@ public static partial class GiasRules
         if (name.Length > 200) return new GiasDecision.Error(row.Row, GiasColumns.Name, "must be at most 200 characters");
         var la = row[GiasColumns.LaCode];
         if (la is null || !LaPattern().IsMatch(la)) return new GiasDecision.Error(row.Row, GiasColumns.LaCode, "must be a three-digit LA code");
+        if (DemoSpace.IsDemoLa(la)) return new GiasDecision.Error(row.Row, GiasColumns.LaCode, "is reserved for demo organisations");
         if (!TryAge(row[GiasColumns.LowAge], out var low)) return new GiasDecision.Error(row.Row, GiasColumns.LowAge, "must be a whole number from 0 to 99");
         if (!TryAge(row[GiasColumns.HighAge], out var high)) return new GiasDecision.Error(row.Row, GiasColumns.HighAge, "must be a whole number from 0 to 99");
         var postcode = row[GiasColumns.Postcode]?.ToUpperInvariant();

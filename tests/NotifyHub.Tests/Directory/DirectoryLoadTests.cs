@@ -9,35 +9,83 @@ namespace NotifyHub.Tests.RecipientDirectory;
 /// <summary>What routing gets from <see cref="DirectoryStore.LoadAsync"/>, and how the index heals.</summary>
 public class DirectoryLoadTests
 {
+    /// <summary>Every key the example incident (docs/examples/incident.json) is routed by.</summary>
     private static readonly DirectoryKey[] IncidentKeys =
     [
-        new("school", "urn", "100001"),
-        new("health-visiting-team", "gp", "A99001"),
-        new("health-visiting-team", "postcode-district", "DH1"),
-        new("school-nursing-team", "gp", "A99001"),
-        new("midwifery-team", "gp", "A99001"),
-        new("midwifery-team", "la", "840"),
-        new("nps-spoc", "la", "840"),
-        new("crc-spoc", "la", "840"),
-        new("yos-team", "la", "840"),
-        new("mash", "la", "840"),
-        new("marac-coordinator", "la", "840"),
-        new("la-education-safeguarding-team", "la", "840"),
+        new("school", "urn", "999001"),
+        new("health-visiting-team", "gp", "Q99001"),
+        new("health-visiting-team", "postcode-district", "QQ9"),
+        new("school-nursing-team", "gp", "Q99001"),
+        new("midwifery-team", "gp", "Q99001"),
+        new("midwifery-team", "la", "999"),
+        new("nps-spoc", "la", "999"),
+        new("crc-spoc", "la", "999"),
+        new("yos-team", "la", "999"),
+        new("mash", "la", "999"),
+        new("marac-coordinator", "la", "999"),
+        new("la-education-safeguarding-team", "la", "999"),
     ];
 
     [Fact]
-    public async Task The_demo_seed_makes_every_recipient_of_the_example_incident_findable_and_is_idempotent()
+    public async Task The_demo_seed_makes_every_recipient_of_the_example_incident_findable_and_a_second_seed_creates_nothing()
     {
         await using var hub = await DirectoryHub.StartAsync();
         var first = JsonNode.Parse(await (await hub.Admin.PostAsync("/api/admin/directory/demo", null)).Content.ReadAsStringAsync())!;
         var second = JsonNode.Parse(await (await hub.Admin.PostAsync("/api/admin/directory/demo", null)).Content.ReadAsStringAsync())!;
         Assert.Equal(DemoDirectory.Organisations.Count, first["created"]!.AsArray().Count);
-        Assert.Equal(DemoDirectory.Organisations.Count, second["unchanged"]!.AsArray().Count);
+        Assert.Empty(second["created"]!.AsArray());
+        Assert.Equal(DemoDirectory.Organisations.Count, second["alreadyPresent"]!.AsArray().Count);
 
         var snapshot = await hub.Store.LoadAsync(IncidentKeys, default);
-        Assert.Equal("school-100001", Assert.Single(snapshot.Find(IncidentKeys[0])).Id);
-        foreach (var key in IncidentKeys.Skip(1)) Assert.Equal($"demo-840-{key.Type}", Assert.Single(snapshot.Find(key)).Id);
-        Assert.Equal("DUR", (await hub.Store.GetAsync("durham-police", default))!.ForceCode);
+        Assert.Equal("school-999001", Assert.Single(snapshot.Find(IncidentKeys[0])).Id);
+        foreach (var key in IncidentKeys.Skip(1)) Assert.Equal($"demo-{key.Type}", Assert.Single(snapshot.Find(key)).Id);
+        Assert.Equal("DEMO", (await hub.Store.GetAsync("demo-police", default))!.ForceCode);
+    }
+
+    [Fact]
+    public async Task With_demo_mode_off_the_demo_seed_answers_404_and_writes_nothing()
+    {
+        await using var hub = await DirectoryHub.StartAsync(new Dictionary<string, string?> { ["Directory__DemoMode"] = "false" });
+
+        using var response = await hub.Admin.PostAsync("/api/admin/directory/demo", null);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("Directory__DemoMode", await response.Content.ReadAsStringAsync());
+        foreach (var organisation in DemoDirectory.Organisations) Assert.Null(await hub.Store.GetAsync(organisation.Id, default));
+    }
+
+    [Fact]
+    public async Task The_demo_seed_leaves_real_organisations_alone_and_its_teams_never_route_a_real_incident()
+    {
+        await using var hub = await DirectoryHub.StartAsync();
+        var school = new JsonObject { ["id"] = "school-100001", ["type"] = "school", ["name"] = "Synthetic Real-Space Primary", ["urn"] = "100001", ["laCode"] = "840" };
+        var mash = new JsonObject { ["id"] = "mash-840", ["type"] = "mash", ["name"] = "Synthetic Real-Space MASH", ["laCode"] = "840" };
+        foreach (var body in new[] { school, mash })
+            Assert.Equal(HttpStatusCode.Created, (await hub.Admin.PostAsync("/api/admin/organisations", new StringContent(body.ToJsonString(), System.Text.Encoding.UTF8, "application/json"))).StatusCode);
+        var before = (await hub.Store.FindAsync("school-100001", default))!;
+
+        Assert.Equal(HttpStatusCode.OK, (await hub.Admin.PostAsync("/api/admin/directory/demo", null)).StatusCode);
+
+        var after = (await hub.Store.FindAsync("school-100001", default))!;
+        Assert.Equal(before.ETag, after.ETag);
+        DirectoryKey realMash = new("mash", "la", "840"), realSchool = new("school", "urn", "100001");
+        var snapshot = await hub.Store.LoadAsync([realMash, realSchool], default);
+        Assert.Equal(["mash-840"], snapshot.Find(realMash).Select(o => o.Id));
+        Assert.Equal(["school-100001"], snapshot.Find(realSchool).Select(o => o.Id));
+    }
+
+    [Fact]
+    public async Task The_demo_seed_never_overwrites_a_demo_organisation_an_administrator_has_changed()
+    {
+        await using var hub = await DirectoryHub.StartAsync();
+        await hub.Admin.PostAsync("/api/admin/directory/demo", null);
+        Assert.Equal(HttpStatusCode.OK, (await hub.Admin.PostAsync("/api/admin/organisations/demo-mash/deactivate", null)).StatusCode);
+
+        var report = JsonNode.Parse(await (await hub.Admin.PostAsync("/api/admin/directory/demo", null)).Content.ReadAsStringAsync())!;
+
+        Assert.Contains("demo-mash", report["alreadyPresent"]!.AsArray().Select(n => n!.GetValue<string>()));
+        Assert.False((await hub.Store.GetAsync("demo-mash", default))!.Active);
     }
 
     [Fact]

@@ -75,6 +75,16 @@ public class GiasRulesTests
         Assert.Equal((7, column), (error.Row, error.Field));
     }
 
+    [Theory]
+    [InlineData(GiasColumns.Urn, "999001")]
+    [InlineData(GiasColumns.LaCode, "999")]
+    public void A_row_in_the_demo_space_is_an_error_so_that_no_import_can_overwrite_or_join_the_demo_directory(string column, string value)
+    {
+        var error = Assert.IsType<GiasDecision.Error>(GiasRules.Decide(Row((column, value)), Today));
+        Assert.Equal(column, error.Field);
+        Assert.Contains("reserved for demo", error.Reason);
+    }
+
     [Fact]
     public void Reapplying_gias_changes_only_gias_fields_and_keeps_what_administrators_set()
     {

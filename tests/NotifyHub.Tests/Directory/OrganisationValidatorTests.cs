@@ -71,6 +71,47 @@ public class OrganisationValidatorTests
     public void A_bad_field_of_a_school_is_named(string field, string value) =>
         Assert.Contains(field, Errors(With(School(), field, value)).Keys);
 
+    [Theory]
+    [InlineData("school", "urn", "999001")]
+    [InlineData("school", "laCode", "999")]
+    [InlineData("mash", "laCode", "999")]
+    [InlineData("police-force", "forceCode", "DEMO")]
+    [InlineData("health-visiting-team", "coverage.gpPracticeOdsCodes[1]", "Q99001")]
+    [InlineData("health-visiting-team", "coverage.postcodeDistricts[1]", "QQ9")]
+    public void A_real_organisation_cannot_use_an_identifier_reserved_for_the_demo_directory(string type, string field, string value)
+    {
+        var body = type switch
+        {
+            "school" => School(),
+            "police-force" => new JsonObject { ["id"] = "force-x", ["type"] = type, ["name"] = "Synthetic force", ["forceCode"] = "TX" },
+            _ => OrganisationValidator.TakesCoverage(type) ? Team(type) : With(Team(type), "coverage", null),
+        };
+        if (field.StartsWith("coverage.", StringComparison.Ordinal))
+        {
+            var list = field.Contains("gp") ? "gpPracticeOdsCodes" : "postcodeDistricts";
+            body["coverage"]![list]!.AsArray().Add(value);
+        }
+        else body[field] = value;
+        if (field == "urn") body["id"] = "school-" + value;
+
+        var errors = Errors(body);
+
+        Assert.Equal([field], errors.Keys);
+        Assert.Contains("reserved for demo", errors[field].Single());
+    }
+
+    [Fact]
+    public void Only_demo_mode_creates_an_organisation_with_a_demo_id() =>
+        Assert.Contains("id", Errors(With(Team("mash"), "id", "demo-mash")).Keys);
+
+    [Fact]
+    public void A_demo_organisation_cannot_be_moved_into_the_real_directory()
+    {
+        var body = With(With(Team("mash"), "id", null), "coverage", null);
+        var validated = OrganisationValidator.ValidateReplacement(JsonDocument.Parse(body.ToJsonString()).RootElement, "demo-mash");
+        Assert.Equal(["laCode"], validated.Errors.ToDictionary().Keys);
+    }
+
     [Fact]
     public void A_school_needs_a_urn_and_a_local_authority()
     {
@@ -185,7 +226,7 @@ public class OrganisationValidatorTests
     {
         var withoutId = With(School(), "id", null);
         Assert.True(OrganisationValidator.ValidateReplacement(JsonDocument.Parse(withoutId.ToJsonString()).RootElement, "school-100001").IsValid);
-        var otherId = OrganisationValidator.ValidateReplacement(JsonDocument.Parse(School().ToJsonString()).RootElement, "school-999999");
+        var otherId = OrganisationValidator.ValidateReplacement(JsonDocument.Parse(School().ToJsonString()).RootElement, "school-100002");
         Assert.Contains("id", otherId.Errors.ToDictionary().Keys);
     }
 }

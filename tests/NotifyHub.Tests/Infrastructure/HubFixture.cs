@@ -67,7 +67,7 @@ public class HubFixture : IAsyncLifetime
     private string ScriptRoot() =>
         ChangeHostJson is null ? RepoPaths.FunctionsScriptRoot : AppCopy.Make(RepoPaths.FunctionsScriptRoot, Path.Combine(_folder!, "app"), ChangeHostJson);
 
-    /// <summary>Seeds the synthetic demo directory (LA 840) through the admin API.</summary>
+    /// <summary>Seeds the synthetic demo directory (LA 999; demo mode is on in local.settings.json) through the admin API.</summary>
     public async Task SeedDemoDirectoryAsync()
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/admin/directory/demo");

@@ -28,11 +28,11 @@ public class IncidentValidatorTests
     public void The_documented_example_incident_is_valid_and_read_in_full()
     {
         var incident = Valid(ExampleIncident.Load());
-        Assert.Equal("DUR", incident.ForceCode);
+        Assert.Equal("DEMO", incident.ForceCode);
         Assert.Equal(RiskLevel.Medium, incident.RiskLevel);
         Assert.Equal(2, incident.Children.Count);
         Assert.Equal("9434765919", incident.Children[0].NhsNumber);
-        Assert.Equal("100001", incident.Children[0].SchoolUrn);
+        Assert.Equal("999001", incident.Children[0].SchoolUrn);
         Assert.Equal(ProbationProvider.Nps, incident.Adults[1].Probation!.Provider);
         Assert.True(incident.Adults[0].Pregnant);
     }

@@ -138,7 +138,7 @@ public class ProjectionTests
         foreach (var forbidden in new[]
                  {
                      "Jordan", "Casey", "Sample", "1992-05-10", "1990-01-20", "victim", "perpetrator", "NPS", "North East", "Synthetic Office",
-                     "probation", "pregnant", "Sam", "2023-07-15", "P-SYN-0002", "9434765919", "P-SYN-0001", "pushed", "A99001", "medium",
+                     "probation", "pregnant", "Sam", "2023-07-15", "P-SYN-0002", "9434765919", "P-SYN-0001", "pushed", "Q99001", "medium",
                  })
         {
             Assert.DoesNotContain(forbidden, json, StringComparison.OrdinalIgnoreCase);
@@ -157,12 +157,12 @@ public class ProjectionTests
         Assert.Equal(1, content.ChildrenPresentCount);
         Assert.Equal(2, content.AdultCount);
         Assert.Equal(RiskLevel.Medium, content.RiskLevel);
-        Assert.Equal("840", content.LaCode);
+        Assert.Equal("999", content.LaCode);
         Assert.Equal(4, content.PriorIncidentsLast12Months);
         foreach (var forbidden in new[]
                  {
                      "Alex", "Sam", "Example", "Jordan", "Casey", "Sample", "2016-03-02", "2023-07-15", "1992-05-10", "1990-01-20",
-                     "9434765919", "943 476 5919", "P-SYN", "hid upstairs", "tearful", "100001", "A99001", "DH1", "pushed", "Test Officer",
+                     "9434765919", "943 476 5919", "P-SYN", "hid upstairs", "tearful", "999001", "Q99001", "QQ9", "pushed", "Test Officer",
                  })
         {
             Assert.DoesNotContain(forbidden, json, StringComparison.OrdinalIgnoreCase);

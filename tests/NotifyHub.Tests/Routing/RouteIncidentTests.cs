@@ -12,7 +12,7 @@ using NotifyHub.Tests.Infrastructure;
 
 namespace NotifyHub.Tests.Routing;
 
-/// <summary>The whole hub with the synthetic demo directory of LA 840.</summary>
+/// <summary>The whole hub with the synthetic demo directory of LA 999.</summary>
 public sealed class RoutingHubFixture : HubFixture;
 
 public class RouteIncidentTests(RoutingHubFixture hub) : IClassFixture<RoutingHubFixture>, IAsyncLifetime
@@ -62,16 +62,16 @@ public class RouteIncidentTests(RoutingHubFixture hub) : IClassFixture<RoutingHu
 
         Assert.Equal(
         [
-            "demo-840-health-visiting-team health-visiting",
-            "demo-840-mash mash",
-            "demo-840-midwifery-team midwifery",
-            "demo-840-nps-spoc probation-nps",
-            "demo-840-school-nursing-team school-nursing",
-            "school-100001 operation-encompass",
+            "demo-health-visiting-team health-visiting",
+            "demo-mash mash",
+            "demo-midwifery-team midwifery",
+            "demo-nps-spoc probation-nps",
+            "demo-school-nursing-team school-nursing",
+            "school-999001 operation-encompass",
         ], Deliveries(status));
         Assert.Empty(status.GetProperty("unrouted").EnumerateArray());
         Assert.All(status.GetProperty("deliveries").EnumerateArray(), d => Assert.Equal("pending", d.GetProperty("status").GetString()));
-        var school = status.GetProperty("deliveries").EnumerateArray().Single(d => d.GetProperty("recipientId").GetString() == "school-100001");
+        var school = status.GetProperty("deliveries").EnumerateArray().Single(d => d.GetProperty("recipientId").GetString() == "school-999001");
         Assert.Equal([0], school.GetProperty("children").EnumerateArray().Select(c => c.GetInt32()));
 
         // One message per delivery on the deliveries queue, carrying ids only.
@@ -106,7 +106,7 @@ public class RouteIncidentTests(RoutingHubFixture hub) : IClassFixture<RoutingHu
         var (_, _, reference, incidentId) = await SubmitAsync(hub, incident, force, key);
         await RoutedAsync(hub, force, key, reference);
 
-        var content = (await new DeliveryStore(hub.Tables, hub.Queues, TimeProvider.System).ContentAsync(incidentId, "school-100001", default))!.ToString();
+        var content = (await new DeliveryStore(hub.Tables, hub.Queues, TimeProvider.System).ContentAsync(incidentId, "school-999001", default))!.ToString();
 
         Assert.Contains(pupil, content, StringComparison.Ordinal);
         foreach (var absent in new[] { sibling, "Jordan", "Casey", "Sample", "NPS", "North East", "P-SYN-0004" })
@@ -128,7 +128,7 @@ public class RouteIncidentTests(RoutingHubFixture hub) : IClassFixture<RoutingHu
         var reasons = status.GetProperty("unrouted").EnumerateArray()
             .Select(u => $"{u.GetProperty("child").GetInt32()} {u.GetProperty("reason").GetString()}").Order().ToArray();
         Assert.Equal(["0 no-urn", "1 urn-not-in-directory"], reasons);
-        Assert.Contains(Deliveries(status), d => d.StartsWith("demo-840-la-education-safeguarding-team ", StringComparison.Ordinal));
+        Assert.Contains(Deliveries(status), d => d.StartsWith("demo-la-education-safeguarding-team ", StringComparison.Ordinal));
         Assert.DoesNotContain(Deliveries(status), d => d.StartsWith("school-", StringComparison.Ordinal));
     }
 
@@ -143,7 +143,7 @@ public class RouteIncidentTests(RoutingHubFixture hub) : IClassFixture<RoutingHu
         var incidents = hub.Tables.GetTableClient(StorageNames.IncidentsTable);
         await incidents.UpdateEntityAsync(new TableEntity(force, "i:" + reference) { ["Status"] = "received" }, ETag.All, TableUpdateMode.Merge);
         var deliveries = hub.Tables.GetTableClient(StorageNames.DeliveriesTable);
-        await deliveries.UpdateEntityAsync(new TableEntity(incidentId, "school-100001") { ["Status"] = "sent" }, ETag.All, TableUpdateMode.Merge);
+        await deliveries.UpdateEntityAsync(new TableEntity(incidentId, "school-999001") { ["Status"] = "sent" }, ETag.All, TableUpdateMode.Merge);
 
         var message = JsonSerializer.Serialize(new IncidentQueued(incidentId, force, reference), JsonSerializerOptions.Web);
         await hub.RunFunctionAsync("RouteIncident", message);
@@ -151,7 +151,7 @@ public class RouteIncidentTests(RoutingHubFixture hub) : IClassFixture<RoutingHu
         var after = await StatusAsync(hub, force, key, reference);
         Assert.Equal("routed", after.GetProperty("status").GetString());
         Assert.Equal(before, Deliveries(after));
-        var school = after.GetProperty("deliveries").EnumerateArray().Single(d => d.GetProperty("recipientId").GetString() == "school-100001");
+        var school = after.GetProperty("deliveries").EnumerateArray().Single(d => d.GetProperty("recipientId").GetString() == "school-999001");
         Assert.Equal("sent", school.GetProperty("status").GetString());
         Assert.All(after.GetProperty("deliveries").EnumerateArray(), d => Assert.Equal(0, d.GetProperty("priorIncidentsLast12Months").GetInt32()));
     }
@@ -170,7 +170,7 @@ public class RouteIncidentTests(RoutingHubFixture hub) : IClassFixture<RoutingHu
         var (_, _, secondRef, _) = await SubmitAsync(hub, second, force, key);
         var status = await RoutedAsync(hub, force, key, secondRef);
 
-        var school = status.GetProperty("deliveries").EnumerateArray().Single(d => d.GetProperty("recipientId").GetString() == "school-100001");
+        var school = status.GetProperty("deliveries").EnumerateArray().Single(d => d.GetProperty("recipientId").GetString() == "school-999001");
         Assert.Equal(1, school.GetProperty("priorIncidentsLast12Months").GetInt32());
 
         var history = hub.Tables.GetTableClient(StorageNames.ChildHistoryTable);

@@ -29,12 +29,12 @@ public class RouterTests
 
         Assert.Equal(
         [
-            "school-100001 school operation-encompass c[0] a[]",
-            "hv-gp-a99001 health-visiting-team health-visiting c[1] a[]",
-            "sn-gp-a99001 school-nursing-team school-nursing c[0] a[]",
-            "mw-840 midwifery-team midwifery c[] a[0]",
-            "nps-840 nps-spoc probation-nps c[0,1] a[1]",
-            "mash-840 mash mash c[0,1] a[0,1]",
+            "school-999001 school operation-encompass c[0] a[]",
+            "hv-gp-q99001 health-visiting-team health-visiting c[1] a[]",
+            "sn-gp-q99001 school-nursing-team school-nursing c[0] a[]",
+            "mw-999 midwifery-team midwifery c[] a[0]",
+            "nps-999 nps-spoc probation-nps c[0,1] a[1]",
+            "mash-999 mash mash c[0,1] a[0,1]",
         ], deliveries);
         Assert.Empty(unrouted);
     }
@@ -48,9 +48,9 @@ public class RouterTests
     {
         var (deliveries, _) = Route(Example() with { RiskLevel = risk });
 
-        Assert.Contains("school-100001 school operation-encompass c[0] a[]", deliveries);
-        Assert.Equal(mash, deliveries.Contains("mash-840 mash mash c[0,1] a[0,1]"));
-        Assert.Equal(marac, deliveries.Contains("marac-840 marac-coordinator marac c[0,1] a[0,1]"));
+        Assert.Contains("school-999001 school operation-encompass c[0] a[]", deliveries);
+        Assert.Equal(mash, deliveries.Contains("mash-999 mash mash c[0,1] a[0,1]"));
+        Assert.Equal(marac, deliveries.Contains("marac-999 marac-coordinator marac c[0,1] a[0,1]"));
     }
 
     [Fact]
@@ -61,7 +61,7 @@ public class RouterTests
 
         var decision = Router.Route(incident, TestDirectory.Full().Snapshot());
 
-        var school = Assert.Single(decision.Deliveries, d => d.Recipient.Id == "school-100001");
+        var school = Assert.Single(decision.Deliveries, d => d.Recipient.Id == "school-999001");
         Assert.Equal([0, 1], school.ChildIndexes);
         Assert.Empty(school.AdultIndexes);
         Assert.Equal(R.OperationEncompass, school.Rule);
@@ -73,7 +73,7 @@ public class RouterTests
     {
         var (deliveries, unrouted) = Route(Example().With(ChildAged(7)));
 
-        Assert.Contains("laed-840 la-education-safeguarding-team school-age-no-school c[0] a[]", deliveries);
+        Assert.Contains("laed-999 la-education-safeguarding-team school-age-no-school c[0] a[]", deliveries);
         Assert.Equal(["operation-encompass school c0 a no-urn"], unrouted);
     }
 
@@ -82,8 +82,8 @@ public class RouterTests
     {
         var (deliveries, unrouted) = Route(Example().With(ChildAged(9) with { ElectivelyHomeEducated = true }));
 
-        Assert.Contains("laed-840 la-education-safeguarding-team school-age-no-school c[0] a[]", deliveries);
-        Assert.Contains("sn-dh1 school-nursing-team school-nursing c[0] a[]", deliveries);
+        Assert.Contains("laed-999 la-education-safeguarding-team school-age-no-school c[0] a[]", deliveries);
+        Assert.Contains("sn-qq9 school-nursing-team school-nursing c[0] a[]", deliveries);
         Assert.Equal(["operation-encompass school c0 a elective-home-education"], unrouted);
     }
 
@@ -93,7 +93,7 @@ public class RouterTests
         var (deliveries, unrouted) = Route(Example(), TestDirectory.Full().Remove(T.School, DirectoryKey.Urn, Urn));
 
         Assert.DoesNotContain(deliveries, d => d.StartsWith("school-", StringComparison.Ordinal));
-        Assert.Contains("laed-840 la-education-safeguarding-team school-not-in-directory c[0] a[]", deliveries);
+        Assert.Contains("laed-999 la-education-safeguarding-team school-not-in-directory c[0] a[]", deliveries);
         Assert.Equal(["operation-encompass school c0 a urn-not-in-directory"], unrouted);
     }
 
@@ -101,7 +101,7 @@ public class RouterTests
     public void An_inactive_school_counts_as_not_in_the_directory()
     {
         var directory = TestDirectory.Full().Remove(T.School, DirectoryKey.Urn, Urn)
-            .Add(Org("school-100001", T.School, active: false), DirectoryKey.Urn, Urn);
+            .Add(Org("school-999001", T.School, active: false), DirectoryKey.Urn, Urn);
 
         var (_, unrouted) = Route(Example(), directory);
 
@@ -129,10 +129,10 @@ public class RouterTests
         var withoutGp = Route(Example().With(ChildAged(2)));
         var gpNotCovered = Route(Example().With(ChildAged(2) with { GpPracticeOdsCode = "B12345" }));
 
-        Assert.Contains("hv-gp-a99001 health-visiting-team health-visiting c[0] a[]", withGp.Deliveries);
-        Assert.DoesNotContain(withGp.Deliveries, d => d.StartsWith("hv-dh1", StringComparison.Ordinal));
-        Assert.Contains("hv-dh1 health-visiting-team health-visiting c[0] a[]", withoutGp.Deliveries);
-        Assert.Contains("hv-dh1 health-visiting-team health-visiting c[0] a[]", gpNotCovered.Deliveries);
+        Assert.Contains("hv-gp-q99001 health-visiting-team health-visiting c[0] a[]", withGp.Deliveries);
+        Assert.DoesNotContain(withGp.Deliveries, d => d.StartsWith("hv-qq9", StringComparison.Ordinal));
+        Assert.Contains("hv-qq9 health-visiting-team health-visiting c[0] a[]", withoutGp.Deliveries);
+        Assert.Contains("hv-qq9 health-visiting-team health-visiting c[0] a[]", gpNotCovered.Deliveries);
     }
 
     [Fact]
@@ -158,9 +158,9 @@ public class RouterTests
 
         Assert.Equal(
         [
-            "school-100001 school operation-encompass c[0] a[]",
-            "sn-dh1 school-nursing-team school-nursing c[0] a[]",
-            "mash-840 mash mash c[0] a[]",
+            "school-999001 school operation-encompass c[0] a[]",
+            "sn-qq9 school-nursing-team school-nursing c[0] a[]",
+            "mash-999 mash mash c[0] a[]",
         ], deliveries);
         Assert.Empty(unrouted);
     }
@@ -170,7 +170,7 @@ public class RouterTests
     {
         var (deliveries, unrouted) = Route(Example().With(ChildAged(4, days: 300)).WithAdults());
 
-        Assert.Equal(["hv-dh1 health-visiting-team health-visiting c[0] a[]", "mash-840 mash mash c[0] a[]"], deliveries);
+        Assert.Equal(["hv-qq9 health-visiting-team health-visiting c[0] a[]", "mash-999 mash mash c[0] a[]"], deliveries);
         Assert.Empty(unrouted);
     }
 
@@ -180,10 +180,10 @@ public class RouterTests
         var dayBefore = Route(Example().With(ChildAged(5, days: -1)).WithAdults());
         var onTheDay = Route(Example().With(ChildAged(5)).WithAdults());
 
-        Assert.Contains("hv-dh1 health-visiting-team health-visiting c[0] a[]", dayBefore.Deliveries);
+        Assert.Contains("hv-qq9 health-visiting-team health-visiting c[0] a[]", dayBefore.Deliveries);
         Assert.Empty(dayBefore.Unrouted);
-        Assert.Contains("sn-dh1 school-nursing-team school-nursing c[0] a[]", onTheDay.Deliveries);
-        Assert.Contains("laed-840 la-education-safeguarding-team school-age-no-school c[0] a[]", onTheDay.Deliveries);
+        Assert.Contains("sn-qq9 school-nursing-team school-nursing c[0] a[]", onTheDay.Deliveries);
+        Assert.Contains("laed-999 la-education-safeguarding-team school-age-no-school c[0] a[]", onTheDay.Deliveries);
         Assert.Equal(["operation-encompass school c0 a no-urn"], onTheDay.Unrouted);
     }
 
@@ -193,10 +193,10 @@ public class RouterTests
         var dayBefore = Route(Example().With(ChildAged(4, days: -1) with { SchoolUrn = Urn }).WithAdults());
         var onTheDay = Route(Example().With(ChildAged(4) with { SchoolUrn = Urn }).WithAdults());
 
-        Assert.Contains("school-100001 school nursery-class c[0] a[]", dayBefore.Deliveries);
-        Assert.Contains("hv-dh1 health-visiting-team health-visiting c[0] a[]", dayBefore.Deliveries);
-        Assert.Contains("school-100001 school operation-encompass c[0] a[]", onTheDay.Deliveries);
-        Assert.Contains("sn-dh1 school-nursing-team school-nursing c[0] a[]", onTheDay.Deliveries);
+        Assert.Contains("school-999001 school nursery-class c[0] a[]", dayBefore.Deliveries);
+        Assert.Contains("hv-qq9 health-visiting-team health-visiting c[0] a[]", dayBefore.Deliveries);
+        Assert.Contains("school-999001 school operation-encompass c[0] a[]", onTheDay.Deliveries);
+        Assert.Contains("sn-qq9 school-nursing-team school-nursing c[0] a[]", onTheDay.Deliveries);
     }
 
     [Fact]
@@ -209,7 +209,7 @@ public class RouterTests
         var (deliveries, _) = Route(incident.With(child));
 
         Assert.Equal(new DateOnly(2026, 7, 15), ChildAge.IncidentDate(incident.OccurredAt));
-        Assert.Contains("school-100001 school operation-encompass c[0] a[]", deliveries);
+        Assert.Contains("school-999001 school operation-encompass c[0] a[]", deliveries);
     }
 
     [Theory]
@@ -232,7 +232,7 @@ public class RouterTests
         var unknown = Route(Example().With(ChildAged(2) with { EarlyYearsSettingUrn = "EY654321" }), directory);
 
         Assert.Contains("ey-EY123456 early-years-setting early-years-setting c[0] a[]", known.Deliveries);
-        Assert.Contains("hv-dh1 health-visiting-team health-visiting c[0] a[]", known.Deliveries);
+        Assert.Contains("hv-qq9 health-visiting-team health-visiting c[0] a[]", known.Deliveries);
         Assert.Equal(["early-years-setting early-years-setting c0 a urn-not-in-directory"], unknown.Unrouted);
     }
 
@@ -241,7 +241,7 @@ public class RouterTests
     {
         var (deliveries, unrouted) = Route(Example().With(Unborn()).WithAdults());
 
-        Assert.Equal(["mw-840 midwifery-team midwifery c[0] a[]", "mash-840 mash mash c[0] a[]"], deliveries);
+        Assert.Equal(["mw-999 midwifery-team midwifery c[0] a[]", "mash-999 mash mash c[0] a[]"], deliveries);
         Assert.Empty(unrouted);
     }
 
@@ -249,15 +249,15 @@ public class RouterTests
     public void A_pregnant_victim_and_an_unborn_child_share_one_midwifery_delivery_found_by_the_unborn_childs_GP_first()
     {
         var directory = TestDirectory.Full()
-            .Add(Org("mw-gp-a99001", T.MidwiferyTeam), DirectoryKey.Gp, Gp)
-            .Add(Org("mw-dh1", T.MidwiferyTeam), DirectoryKey.PostcodeDistrict, District);
+            .Add(Org("mw-gp-q99001", T.MidwiferyTeam), DirectoryKey.Gp, Gp)
+            .Add(Org("mw-qq9", T.MidwiferyTeam), DirectoryKey.PostcodeDistrict, District);
         var incident = Example().With(Unborn() with { GpPracticeOdsCode = Gp }).WithAdults(AdultOf(AdultRole.Victim, pregnant: true));
 
         var (deliveries, _) = Route(incident, directory);
         var (byPostcode, _) = Route(incident.With(Unborn()), directory);
 
-        Assert.Equal(["mw-gp-a99001 midwifery-team midwifery c[0] a[0]", "mash-840 mash mash c[0] a[0]"], deliveries);
-        Assert.Contains("mw-dh1 midwifery-team midwifery c[0] a[0]", byPostcode);
+        Assert.Equal(["mw-gp-q99001 midwifery-team midwifery c[0] a[0]", "mash-999 mash mash c[0] a[0]"], deliveries);
+        Assert.Contains("mw-qq9 midwifery-team midwifery c[0] a[0]", byPostcode);
     }
 
     [Fact]
@@ -291,8 +291,8 @@ public class RouterTests
 
         var (deliveries, _) = Route(incident);
 
-        Assert.Contains("nps-840 nps-spoc probation-nps c[0,1] a[1]", deliveries);
-        Assert.Contains("crc-840 crc-spoc probation-crc c[0,1] a[2]", deliveries);
+        Assert.Contains("nps-999 nps-spoc probation-nps c[0,1] a[1]", deliveries);
+        Assert.Contains("crc-999 crc-spoc probation-crc c[0,1] a[2]", deliveries);
     }
 
     [Fact]
@@ -314,8 +314,8 @@ public class RouterTests
         var childKnown = Route(example.With(example.Children[0] with { KnownToYos = true }, example.Children[1]));
         var adultKnown = Route(example.WithAdults(example.Adults[0], AdultOf(AdultRole.Perpetrator, yos: true)));
 
-        Assert.Contains("yos-840 yos-team yos c[0,1] a[]", childKnown.Deliveries);
-        Assert.Contains("yos-840 yos-team yos c[0,1] a[1]", adultKnown.Deliveries);
+        Assert.Contains("yos-999 yos-team yos c[0,1] a[]", childKnown.Deliveries);
+        Assert.Contains("yos-999 yos-team yos c[0,1] a[1]", adultKnown.Deliveries);
         Assert.DoesNotContain(Route(example).Deliveries, d => d.StartsWith("yos-", StringComparison.Ordinal));
     }
 
@@ -347,14 +347,14 @@ public class RouterTests
     public void An_organisation_chosen_by_two_rules_gets_one_delivery_listing_everyone_and_both_rules_in_table_order()
     {
         // A single 0–19 team registered as both the health visiting and the school nursing team for a practice.
-        var team = Org("zero-19-a99001", T.HealthVisitingTeam);
+        var team = Org("zero-19-q99001", T.HealthVisitingTeam);
         var directory = TestDirectory.Full()
             .Remove(T.HealthVisitingTeam, DirectoryKey.Gp, Gp).Remove(T.SchoolNursingTeam, DirectoryKey.Gp, Gp)
             .Add(team, new DirectoryKey(T.HealthVisitingTeam, DirectoryKey.Gp, Gp), new DirectoryKey(T.SchoolNursingTeam, DirectoryKey.Gp, Gp));
 
         var decision = Router.Route(Example(), directory.Snapshot());
 
-        var delivery = Assert.Single(decision.Deliveries, d => d.Recipient.Id == "zero-19-a99001");
+        var delivery = Assert.Single(decision.Deliveries, d => d.Recipient.Id == "zero-19-q99001");
         Assert.Equal("health-visiting+school-nursing", delivery.Rule);
         Assert.Equal([R.HealthVisiting, R.SchoolNursing], delivery.Rules);
         Assert.Equal(T.HealthVisitingTeam, delivery.RecipientType);
@@ -366,7 +366,7 @@ public class RouterTests
     {
         var (deliveries, _) = Route(Example().With(ChildAged(8) with { SchoolUrn = Urn }, ChildAged(3) with { SchoolUrn = Urn }));
 
-        Assert.Contains("school-100001 school operation-encompass+nursery-class c[0,1] a[]", deliveries);
+        Assert.Contains("school-999001 school operation-encompass+nursery-class c[0,1] a[]", deliveries);
     }
 
     [Fact]

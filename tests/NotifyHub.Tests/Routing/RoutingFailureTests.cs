@@ -173,13 +173,13 @@ public class RoutingFailureTests(FailingRoutingHubFixture hub) : IClassFixture<F
                 n => n > 0, "the incident's message in the poison queue");
 
             // The directory changes before the retry: the probation SPOC the decision named is deactivated.
-            await directory.UpdateAsync("demo-840-nps-spoc", null, s => s.Organisation with { Active = false }, default);
+            await directory.UpdateAsync("demo-nps-spoc", null, s => s.Organisation with { Active = false }, default);
             await history.CreateIfNotExistsAsync();
             await PostAsync($"/api/admin/queues/{StorageNames.IncidentsQueue}/replay");
 
             var routed = await RouteIncidentTests.RoutedAsync(hub, force, key, reference);
             var recipients = routed.GetProperty("deliveries").EnumerateArray().Select(d => d.GetProperty("recipientId").GetString()).ToList();
-            Assert.Contains("demo-840-nps-spoc", recipients);
+            Assert.Contains("demo-nps-spoc", recipients);
             Assert.Equal(6, recipients.Count);
             var messages = await RouteIncidentTests.DeliveryMessagesAsync(hub, incidentId);
             Assert.Equal(recipients.Order(), messages.Select(m => m.RecipientId).Distinct().Order());
@@ -187,7 +187,7 @@ public class RoutingFailureTests(FailingRoutingHubFixture hub) : IClassFixture<F
         finally
         {
             await history.CreateIfNotExistsAsync();
-            await directory.UpdateAsync("demo-840-nps-spoc", null, s => s.Organisation with { Active = true }, default);
+            await directory.UpdateAsync("demo-nps-spoc", null, s => s.Organisation with { Active = true }, default);
         }
     }
 

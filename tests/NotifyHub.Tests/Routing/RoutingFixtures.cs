@@ -16,12 +16,12 @@ internal static class RoutingFixtures
     /// <summary>The example's incident date (Europe/London): 2026-11-24, 21:40 GMT.</summary>
     public static readonly DateOnly IncidentDate = new(2026, 11, 24);
 
-    public const string La = "840";
-    public const string District = "DH1";
-    public const string Gp = "A99001";
-    public const string Urn = "100001";
+    public const string La = "999";
+    public const string District = "QQ9";
+    public const string Gp = "Q99001";
+    public const string Urn = "999001";
 
-    /// <summary>docs/examples/incident.json, validated: Alex (10, school 100001), Sam (3, no school), a pregnant victim, an NPS-supervised perpetrator, medium risk.</summary>
+    /// <summary>docs/examples/incident.json, validated: Alex (10, school 999001), Sam (3, no school), a pregnant victim, an NPS-supervised perpetrator, medium risk.</summary>
     public static Incident Example() => Validated(ExampleIncident.Load());
 
     public static Incident Validated(JsonObject json)
@@ -90,18 +90,18 @@ internal sealed class TestDirectory
     public DirectorySnapshot Snapshot() =>
         new(entries.ToDictionary(e => e.Key, e => (IReadOnlyList<Organisation>)[.. e.Value]));
 
-    /// <summary>Every recipient the example incident can need, for LA 840 / DH1 / GP A99001 / school 100001.</summary>
+    /// <summary>Every recipient the example incident can need, for LA 999 / QQ9 / GP Q99001 / school 999001.</summary>
     public static TestDirectory Full() => new TestDirectory()
-        .Add(RoutingFixtures.Org("school-100001", T.School), DirectoryKey.Urn, RoutingFixtures.Urn)
-        .Add(RoutingFixtures.Org("hv-gp-a99001", T.HealthVisitingTeam), DirectoryKey.Gp, RoutingFixtures.Gp)
-        .Add(RoutingFixtures.Org("hv-dh1", T.HealthVisitingTeam), DirectoryKey.PostcodeDistrict, RoutingFixtures.District)
-        .Add(RoutingFixtures.Org("sn-gp-a99001", T.SchoolNursingTeam), DirectoryKey.Gp, RoutingFixtures.Gp)
-        .Add(RoutingFixtures.Org("sn-dh1", T.SchoolNursingTeam), DirectoryKey.PostcodeDistrict, RoutingFixtures.District)
-        .Add(RoutingFixtures.Org("mw-840", T.MidwiferyTeam), DirectoryKey.La, RoutingFixtures.La)
-        .Add(RoutingFixtures.Org("nps-840", T.NpsSpoc), DirectoryKey.La, RoutingFixtures.La)
-        .Add(RoutingFixtures.Org("crc-840", T.CrcSpoc), DirectoryKey.La, RoutingFixtures.La)
-        .Add(RoutingFixtures.Org("yos-840", T.YosTeam), DirectoryKey.La, RoutingFixtures.La)
-        .Add(RoutingFixtures.Org("mash-840", T.Mash), DirectoryKey.La, RoutingFixtures.La)
-        .Add(RoutingFixtures.Org("marac-840", T.MaracCoordinator), DirectoryKey.La, RoutingFixtures.La)
-        .Add(RoutingFixtures.Org("laed-840", T.LaEducationSafeguardingTeam), DirectoryKey.La, RoutingFixtures.La);
+        .Add(RoutingFixtures.Org("school-999001", T.School), DirectoryKey.Urn, RoutingFixtures.Urn)
+        .Add(RoutingFixtures.Org("hv-gp-q99001", T.HealthVisitingTeam), DirectoryKey.Gp, RoutingFixtures.Gp)
+        .Add(RoutingFixtures.Org("hv-qq9", T.HealthVisitingTeam), DirectoryKey.PostcodeDistrict, RoutingFixtures.District)
+        .Add(RoutingFixtures.Org("sn-gp-q99001", T.SchoolNursingTeam), DirectoryKey.Gp, RoutingFixtures.Gp)
+        .Add(RoutingFixtures.Org("sn-qq9", T.SchoolNursingTeam), DirectoryKey.PostcodeDistrict, RoutingFixtures.District)
+        .Add(RoutingFixtures.Org("mw-999", T.MidwiferyTeam), DirectoryKey.La, RoutingFixtures.La)
+        .Add(RoutingFixtures.Org("nps-999", T.NpsSpoc), DirectoryKey.La, RoutingFixtures.La)
+        .Add(RoutingFixtures.Org("crc-999", T.CrcSpoc), DirectoryKey.La, RoutingFixtures.La)
+        .Add(RoutingFixtures.Org("yos-999", T.YosTeam), DirectoryKey.La, RoutingFixtures.La)
+        .Add(RoutingFixtures.Org("mash-999", T.Mash), DirectoryKey.La, RoutingFixtures.La)
+        .Add(RoutingFixtures.Org("marac-999", T.MaracCoordinator), DirectoryKey.La, RoutingFixtures.La)
+        .Add(RoutingFixtures.Org("laed-999", T.LaEducationSafeguardingTeam), DirectoryKey.La, RoutingFixtures.La);
 }

@@ -32,7 +32,7 @@ public class MalformedInputFuzzTests
 
     public static JsonObject ValidSchool() => new()
     {
-        ["id"] = "school-999999", ["type"] = "school", ["name"] = "Synthetic Primary", ["urn"] = "999999", ["laCode"] = "840",
+        ["id"] = "school-100999", ["type"] = "school", ["name"] = "Synthetic Primary", ["urn"] = "100999", ["laCode"] = "840",
         ["phase"] = "Primary", ["statutoryLowAge"] = 4, ["statutoryHighAge"] = 11, ["postcode"] = "DH1 1AA", ["schoolDayStart"] = "08:45",
         ["channel"] = new JsonObject { ["kind"] = "webhook", ["url"] = "https://school.example.invalid/hook" },
     };
@@ -61,7 +61,7 @@ public class MalformedInputFuzzTests
     {
         Fuzz(ValidHealthTeam(), seed, iterations, OrganisationValidator.ValidateNew);
         Fuzz(ValidSchool(), seed + 100, iterations, OrganisationValidator.ValidateNew);
-        Fuzz(ValidSchool(), seed + 200, iterations / 2, body => OrganisationValidator.ValidateReplacement(body, "school-999999"));
+        Fuzz(ValidSchool(), seed + 200, iterations / 2, body => OrganisationValidator.ValidateReplacement(body, "school-100999"));
     }
 
     [Fact]
