@@ -1,3 +1,4 @@
+using NotifyHub.Audit;
 using Microsoft.Azure.Functions.Worker;
 using NotifyHub.Auth;
 using NotifyHub.Domain.Directory;
@@ -11,7 +12,7 @@ namespace NotifyHub.Functions;
 /// identifiers, contacts, channel, school day start, calendar and (health teams) coverage, and makes it
 /// findable by routing. Answers 201 with the organisation and its ETag.
 /// </summary>
-public sealed class CreateOrganisation(DirectoryStore store)
+public sealed class CreateOrganisation(DirectoryStore store, AuditTrail audit)
 {
     private const int MaxBodyBytes = 64 * 1024;
 
@@ -24,6 +25,7 @@ public sealed class CreateOrganisation(DirectoryStore store)
         if (problem is not null) return problem;
 
         var result = await store.CreateAsync(organisation!, OrganisationEntity.SourceAdmin, request.HttpContext.RequestAborted);
+        await OrganisationApi.AuditAsync(audit, request, AuditActions.OrganisationCreated, organisation!.Id, result);
         return result.Status switch
         {
             SaveStatus.Saved => OrganisationApi.Created(request.HttpContext, result.Stored!),

@@ -1,3 +1,4 @@
+using NotifyHub.Audit;
 using Microsoft.Azure.Functions.Worker;
 using NotifyHub.Auth;
 using NotifyHub.Organisations;
@@ -8,7 +9,7 @@ namespace NotifyHub.Functions;
 /// <c>POST /api/admin/organisations/{id}/deactivate</c> (admin, no body; <c>If-Match</c> honoured): the organisation
 /// stays in the directory, marked inactive, and routing no longer finds it. A GIAS re-import does not reactivate it.
 /// </summary>
-public sealed class DeactivateOrganisation(DirectoryStore store)
+public sealed class DeactivateOrganisation(DirectoryStore store, AuditTrail audit)
 {
     [Function(nameof(DeactivateOrganisation))]
     [RequiresRole(Roles.Admin)]
@@ -19,6 +20,7 @@ public sealed class DeactivateOrganisation(DirectoryStore store)
             current => current.Organisation with { Active = false },
             request.HttpContext.RequestAborted,
             entity => entity[OrganisationEntity.DeactivatedBy] = OrganisationEntity.SourceAdmin);
+        await OrganisationApi.AuditAsync(audit, request, AuditActions.OrganisationDeactivated, id, result);
         return OrganisationApi.Answer(request.HttpContext, id, result);
     }
 }

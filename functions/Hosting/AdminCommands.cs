@@ -1,3 +1,4 @@
+using NotifyHub.Audit;
 using Azure.Data.Tables;
 using NotifyHub.Auth;
 using NotifyHub.Storage;
@@ -25,7 +26,10 @@ public static class AdminCommands
         var administrator = args.Length > 0 ? args[0] : "hub-administrators";
         var tables = new TableServiceClient(connection);
         await tables.CreateTableIfNotExistsAsync(StorageNames.ApiKeysTable);
+        await tables.CreateTableIfNotExistsAsync(StorageNames.AuditTable);
         var issued = await new ApiKeyStore(tables, TimeProvider.System).IssueAsync(administrator, Roles.Admin, null, CancellationToken.None);
+        await new AuditTrail(tables, TimeProvider.System).RecordAsync(AuditActor.CommandLine, AuditActions.ApiKeyIssued, [administrator, issued.KeyId],
+            new { role = Roles.Admin }, CancellationToken.None);
         await Console.Error.WriteLineAsync($"Issued administrator key {issued.KeyId} for '{administrator}'. It is shown once; the hub keeps only its hash.");
         Console.WriteLine(issued.Secret);
         return 0;

@@ -1,3 +1,4 @@
+using NotifyHub.Audit;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Azure.Functions.Worker.Builder;
 using NotifyHub.Auth;
@@ -36,6 +37,7 @@ public static class HubApp
         services.AddProblemDetails();
         services.AddHubStorage(configuration, appRoot);
         services.AddHubAuth();
+        services.AddSingleton<AuditTrail>();
         services.AddIncidents(configuration);
         services.AddDirectory(configuration);
         services.AddIncidentRouting(configuration);

@@ -1,3 +1,4 @@
+using NotifyHub.Audit;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
@@ -16,7 +17,7 @@ namespace NotifyHub.Functions;
 /// marks closed ones inactive (unless they have deliveries), never deletes. Answers the import report.
 /// Re-running it is safe: unchanged schools are not written at all.
 /// </summary>
-public sealed class ImportGiasDirectory(GiasImporter importer, IOptions<DirectoryOptions> options)
+public sealed class ImportGiasDirectory(GiasImporter importer, IOptions<DirectoryOptions> options, AuditTrail audit)
 {
     [Function(nameof(ImportGiasDirectory))]
     [RequiresRole(Roles.Admin)]
@@ -44,6 +45,10 @@ public sealed class ImportGiasDirectory(GiasImporter importer, IOptions<Director
             foreach (var column in result.MissingColumns) errors.Add(column, "is a required column and is missing from the header row");
             return Problems.Invalid(errors);
         }
-        return TypedResults.Ok(result.Report);
+        var report = result.Report!;
+        await audit.RecordAsync(AuditActor.Of(request.HttpContext.Caller()), AuditActions.GiasImported, [],
+            new { report.Rows, report.Added, report.Updated, report.Unchanged, report.Deactivated, Skipped = report.Skipped.Values.Sum(), Errors = report.ErrorCount },
+            request.HttpContext.RequestAborted);
+        return TypedResults.Ok(report);
     }
 }

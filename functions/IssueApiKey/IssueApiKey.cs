@@ -1,3 +1,4 @@
+using NotifyHub.Audit;
 using Microsoft.Azure.Functions.Worker;
 using NotifyHub.Auth;
 using NotifyHub.Domain.Directory;
@@ -10,7 +11,7 @@ namespace NotifyHub.Functions;
 /// <c>POST /api/admin/organisations/{id}/keys</c> (admin): issues an API key for an organisation.
 /// The key is in this answer only; the hub keeps just its hash.
 /// </summary>
-public sealed class IssueApiKey(DirectoryStore organisations, ApiKeyStore keys)
+public sealed class IssueApiKey(DirectoryStore organisations, ApiKeyStore keys, AuditTrail audit)
 {
     public sealed record Issued(string KeyId, string ApiKey, string OrganisationId, string Role, DateTimeOffset CreatedAt);
 
@@ -27,6 +28,8 @@ public sealed class IssueApiKey(DirectoryStore organisations, ApiKeyStore keys)
             return Problems.Conflict($"Organisation {id} is a {organisation.Type}; keys are issued to police forces for now.");
 
         var issued = await keys.IssueAsync(organisation.Id, Roles.Police, organisation.ForceCode, ct);
+        await audit.RecordAsync(AuditActor.Of(request.HttpContext.Caller()), AuditActions.ApiKeyIssued, [organisation.Id, issued.KeyId],
+            new { role = issued.Caller.Role }, ct);
         return TypedResults.Created($"/api/admin/organisations/{id}/keys/{issued.KeyId}",
             new Issued(issued.KeyId, issued.Secret, organisation.Id, issued.Caller.Role, issued.CreatedAt));
     }

@@ -5,6 +5,7 @@ using NotifyHub.Domain.Directory;
 using NotifyHub.Domain.Validation;
 using NotifyHub.Hosting;
 using NotifyHub.Organisations;
+using NotifyHub.Storage;
 
 namespace NotifyHub.Functions;
 
@@ -29,7 +30,7 @@ public sealed partial class ListOrganisations(DirectoryStore store)
         if (laCode is not null && !LaCodePattern().IsMatch(laCode)) errors.Add("laCode", "must be a three-digit DfE local authority code");
         var size = 100;
         if (pageSize is not null && (!int.TryParse(pageSize, out size) || size is < 1 or > 1000)) errors.Add("pageSize", "must be a whole number from 1 to 1000");
-        if (continuationToken is not null && !DirectoryStore.IsContinuationToken(continuationToken)) errors.Add("continuationToken", "is not a token this API gave out");
+        if (continuationToken is not null && !ContinuationToken.TryDecode(continuationToken, out _)) errors.Add("continuationToken", "is not a token this API gave out");
         if (errors.Any) return Problems.Invalid(errors);
 
         var page = await store.ListAsync(type, laCode, continuationToken, size, request.HttpContext.RequestAborted);

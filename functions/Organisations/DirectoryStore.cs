@@ -202,11 +202,12 @@ public sealed class DirectoryStore(TableServiceClient tables, TimeProvider time)
             (null, not null) => TableClient.CreateQueryFilter($"RowKey eq {profile} and LaCode eq {laCode}"),
             _ => TableClient.CreateQueryFilter($"RowKey eq {profile} and Type eq {type} and LaCode eq {laCode}"),
         };
-        var token = continuationToken is null ? null : Encoding.UTF8.GetString(Base64UrlDecode(continuationToken));
+        string? token = null;
+        if (continuationToken is not null && !ContinuationToken.TryDecode(continuationToken, out token))
+            throw new ArgumentException("Not a continuation token this API gave out.", nameof(continuationToken));
         await foreach (var page in Organisations.QueryAsync<TableEntity>(filter, pageSize, cancellationToken: cancellationToken).AsPages(token, pageSize))
         {
-            var next = page.ContinuationToken is { } t ? Base64UrlEncode(Encoding.UTF8.GetBytes(t)) : null;
-            return new OrganisationPage(page.Values.Select(Stored).ToList(), next);
+            return new OrganisationPage(page.Values.Select(Stored).ToList(), ContinuationToken.Encode(page.ContinuationToken));
         }
         return new OrganisationPage([], null);
     }
@@ -306,25 +307,4 @@ public sealed class DirectoryStore(TableServiceClient tables, TimeProvider time)
             _ => Parallel.ForEachAsync(items, new ParallelOptions { MaxDegreeOfParallelism = IndexConcurrency, CancellationToken = cancellationToken },
                 async (item, ct) => await body(item, ct)),
         };
-
-    private static string Base64UrlEncode(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-
-    /// <summary>Whether <paramref name="token"/> is a continuation token as <see cref="ListAsync"/> gives them out.</summary>
-    public static bool IsContinuationToken(string token)
-    {
-        try
-        {
-            return token.Length <= 2000 && Base64UrlDecode(token).Length > 0;
-        }
-        catch (FormatException)
-        {
-            return false;
-        }
-    }
-
-    private static byte[] Base64UrlDecode(string text)
-    {
-        var s = text.Replace('-', '+').Replace('_', '/');
-        return Convert.FromBase64String(s.PadRight(s.Length + (4 - s.Length % 4) % 4, '='));
-    }
 }

@@ -1,3 +1,5 @@
+using NotifyHub.Audit;
+using NotifyHub.Auth;
 using System.Globalization;
 using Azure;
 using NotifyHub.Domain.Directory;
@@ -45,6 +47,13 @@ public static class OrganisationApi
 
     public static IResult ForceCodeTaken() =>
         Problems.FieldConflict("forceCode", "is already held by another organisation: each police force code belongs to one organisation");
+
+    /// <summary>Records <paramref name="action"/> on organisation <paramref name="id"/> by the caller, when the write was saved.</summary>
+    public static async Task AuditAsync(AuditTrail audit, HttpRequest request, string action, string id, SaveResult result)
+    {
+        if (result.Status == SaveStatus.Saved)
+            await audit.RecordAsync(AuditActor.Of(request.HttpContext.Caller()), action, [id], null, request.HttpContext.RequestAborted);
+    }
 
     /// <summary>The answer to an update: the organisation, or 404 / 412 as problem+json.</summary>
     public static IResult Answer(HttpContext context, string id, SaveResult result) => result.Status switch

@@ -1,3 +1,4 @@
+using NotifyHub.Audit;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
 using NotifyHub.Incidents;
@@ -13,8 +14,8 @@ namespace NotifyHub.Functions;
 /// and listed by <c>GET /api/admin/incidents/stuck</c> until an operator retries it. Nothing is dropped silently.
 /// Forces come from the force registry, not from API keys, so a force whose keys are gone is still reconciled.
 /// </summary>
-public sealed class ReconcileIncidents(IncidentStore store, DirectoryStore directory, IOptions<ReconcileOptions> options, TimeProvider time,
-    ILogger<ReconcileIncidents> logger)
+public sealed class ReconcileIncidents(IncidentStore store, DirectoryStore directory, AuditTrail audit, IOptions<ReconcileOptions> options,
+    TimeProvider time, ILogger<ReconcileIncidents> logger)
 {
     public const string ScheduleSetting = "ReconcileIncidentsSchedule";
 
@@ -41,6 +42,8 @@ public sealed class ReconcileIncidents(IncidentStore store, DirectoryStore direc
                                  "the RouteIncident failures in the logs and the incidents-poison queue say why";
                     if (!await store.MarkStuckAsync(pending, reason, ct)) continue;
                     IncidentsLog.GaveUp(logger, pending.IncidentId, force, pending.Requeues + 1);
+                    await audit.RecordAsync(AuditActor.Hub(nameof(ReconcileIncidents)), AuditActions.IncidentGivenUp, [pending.IncidentId],
+                        new { forceCode = force, queued = pending.Requeues + 1 }, ct);
                     stuck++;
                 }
             }

@@ -1,3 +1,4 @@
+using NotifyHub.Audit;
 using Azure;
 using Azure.Storage.Queues;
 using Microsoft.Azure.Functions.Worker;
@@ -15,7 +16,7 @@ namespace NotifyHub.Functions;
 /// of looping. Each is sent before it is deleted, so a crash here can only replay a message twice —
 /// which the idempotent consumers absorb — never lose one.
 /// </summary>
-public sealed class ReplayPoisonMessages(QueueServiceClient queues, TimeProvider time)
+public sealed class ReplayPoisonMessages(QueueServiceClient queues, TimeProvider time, AuditTrail audit)
 {
     /// <summary>How long a message being replayed is hidden from other readers of the poison queue.</summary>
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(1);
@@ -55,6 +56,8 @@ public sealed class ReplayPoisonMessages(QueueServiceClient queues, TimeProvider
         {
             // No poison queue: nothing was ever given up on.
         }
+        await audit.RecordAsync(AuditActor.Of(request.HttpContext.Caller()), AuditActions.PoisonReplayed, replayed,
+            new { queue, replayed = replayed.Count, leftForNextCall = left }, ct);
         return TypedResults.Ok(new Replayed(queue, replayed.Count, left, replayed));
     }
 }

@@ -1,3 +1,4 @@
+using NotifyHub.Audit;
 using Microsoft.Azure.Functions.Worker;
 using NotifyHub.Auth;
 using NotifyHub.Hosting;
@@ -10,7 +11,7 @@ namespace NotifyHub.Functions;
 /// stuck incident back to routing, with a fresh allowance of re-queues. 202; 404 when there is no such incident;
 /// 409 when it is not stuck.
 /// </summary>
-public sealed class RetryStuckIncident(IncidentStore incidents)
+public sealed class RetryStuckIncident(IncidentStore incidents, AuditTrail audit)
 {
     public sealed record Retried(string ForceCode, string IncidentReference, string Status);
 
@@ -24,6 +25,7 @@ public sealed class RetryStuckIncident(IncidentStore incidents)
         if (status is null) return Problems.NotFound($"Force {force} has no incident with reference {reference}.");
         if (status.Status != IncidentStatuses.Stuck || !await incidents.RetryAsync(force, reference, ct))
             return Problems.Conflict($"Incident {reference} of force {force} is {status.Status}, not stuck: there is nothing to retry.");
+        await audit.RecordAsync(AuditActor.Of(request.HttpContext.Caller()), AuditActions.IncidentRetried, [status.IncidentId], new { forceCode = force }, ct);
         return TypedResults.Accepted($"/api/incidents/{Uri.EscapeDataString(force)}/{Uri.EscapeDataString(reference)}",
             new Retried(force, reference, IncidentStatuses.Queued));
     }

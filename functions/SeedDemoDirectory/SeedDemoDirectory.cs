@@ -1,3 +1,4 @@
+using NotifyHub.Audit;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
 using NotifyHub.Auth;
@@ -12,7 +13,7 @@ namespace NotifyHub.Functions;
 /// to recipients. Creates what is absent and never overwrites; reports what it created and what was already there.
 /// With demo mode off it answers 404 and writes nothing.
 /// </summary>
-public sealed class SeedDemoDirectory(DirectoryStore store, IOptions<DirectoryOptions> options)
+public sealed class SeedDemoDirectory(DirectoryStore store, IOptions<DirectoryOptions> options, AuditTrail audit)
 {
     [Function(nameof(SeedDemoDirectory))]
     [RequiresRole(Roles.Admin)]
@@ -21,6 +22,9 @@ public sealed class SeedDemoDirectory(DirectoryStore store, IOptions<DirectoryOp
     {
         if (!options.Value.DemoMode)
             return Problems.NotFound("Demo mode is off: the demo directory exists only where Directory__DemoMode is true (never in production).");
-        return TypedResults.Ok(await DemoDirectory.SeedAsync(store, request.HttpContext.RequestAborted));
+        var report = await DemoDirectory.SeedAsync(store, request.HttpContext.RequestAborted);
+        await audit.RecordAsync(AuditActor.Of(request.HttpContext.Caller()), AuditActions.DemoSeeded, report.Created,
+            new { created = report.Created.Count, alreadyPresent = report.AlreadyPresent.Count, refused = report.Refused.Count }, request.HttpContext.RequestAborted);
+        return TypedResults.Ok(report);
     }
 }

@@ -1,3 +1,4 @@
+using NotifyHub.Audit;
 using Microsoft.Azure.Functions.Worker;
 using NotifyHub.Auth;
 using NotifyHub.Domain.Directory;
@@ -12,7 +13,7 @@ namespace NotifyHub.Functions;
 /// midwifery team works — <c>{"gpPracticeOdsCodes":["A99001"],"postcodeDistricts":["DH1"]}</c> — and re-indexes it.
 /// <c>If-Match</c> honoured.
 /// </summary>
-public sealed class SetOrganisationCoverage(DirectoryStore store)
+public sealed class SetOrganisationCoverage(DirectoryStore store, AuditTrail audit)
 {
     private const int MaxBodyBytes = 64 * 1024;
 
@@ -37,6 +38,7 @@ public sealed class SetOrganisationCoverage(DirectoryStore store)
 
         var result = await store.UpdateAsync(id, OrganisationApi.IfMatch(request),
             stored => stored.Organisation with { Coverage = coverage }, ct);
+        await OrganisationApi.AuditAsync(audit, request, AuditActions.OrganisationCoverageChanged, id, result);
         return OrganisationApi.Answer(request.HttpContext, id, result);
     }
 }

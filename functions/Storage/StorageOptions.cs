@@ -25,6 +25,8 @@ public static class StorageNames
     public const string ChildHistoryTable = "ChildHistory";
     public const string StuckIncidentsTable = "StuckIncidents";
     public const string ForcesTable = "Forces";
+    public const string AuditTable = "Audit";
+    public const string RetentionTable = "Retention";
 
     public const string IncidentsQueue = "incidents";
     public const string DeliveriesQueue = "deliveries";
@@ -33,6 +35,7 @@ public static class StorageNames
     [
         IncidentsTable, ApiKeysTable, OrganisationsTable, DirectoryIndexTable,
         DeliveriesTable, RecipientDeliveriesTable, UnroutedSharesTable, ChildHistoryTable, StuckIncidentsTable, ForcesTable,
+        AuditTable, RetentionTable,
     ];
     public static readonly string[] Queues = [IncidentsQueue, DeliveriesQueue];
 

@@ -1,3 +1,4 @@
+using NotifyHub.Audit;
 using Microsoft.Azure.Functions.Worker;
 using NotifyHub.Auth;
 using NotifyHub.Domain.Directory;
@@ -11,7 +12,7 @@ namespace NotifyHub.Functions;
 /// create; <c>active</c> optional, kept when left out). With <c>If-Match</c>, 412 when the organisation changed
 /// since that ETag was read. The directory index follows the new keys.
 /// </summary>
-public sealed class UpdateOrganisation(DirectoryStore store)
+public sealed class UpdateOrganisation(DirectoryStore store, AuditTrail audit)
 {
     private const int MaxBodyBytes = 64 * 1024;
 
@@ -33,6 +34,7 @@ public sealed class UpdateOrganisation(DirectoryStore store)
                 if (entity.GetBoolean("Active") == true) entity.Remove(OrganisationEntity.DeactivatedBy);
                 else entity.TryAdd(OrganisationEntity.DeactivatedBy, OrganisationEntity.SourceAdmin);
             });
+        await OrganisationApi.AuditAsync(audit, request, AuditActions.OrganisationChanged, id, result);
         return OrganisationApi.Answer(request.HttpContext, id, result);
     }
 }

@@ -82,6 +82,7 @@ public class AuthorisationMatrixTests(AuthorisationMatrixFixture hub) : IClassFi
             new("GetHealth", HttpMethod.Get, "/api/admin/health", null, Admin: 200, PoliceA: forbidden, PoliceB: forbidden),
             new("ReplayPoisonMessages", HttpMethod.Post, "/api/admin/queues/not-ours/replay", null, Admin: 404, PoliceA: forbidden, PoliceB: forbidden),
             new("ListStuckIncidents", HttpMethod.Get, "/api/admin/incidents/stuck", null, Admin: 200, PoliceA: forbidden, PoliceB: forbidden),
+            new("ListAuditEntries", HttpMethod.Get, "/api/admin/audit", null, Admin: 200, PoliceA: forbidden, PoliceB: forbidden),
             new("RetryStuckIncident", HttpMethod.Post, $"/api/admin/incidents/{a}/no-such-reference/retry", null, Admin: 404, PoliceA: forbidden, PoliceB: forbidden),
         ];
     }

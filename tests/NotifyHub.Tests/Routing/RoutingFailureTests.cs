@@ -142,10 +142,16 @@ public class RoutingFailureTests(FailingRoutingHubFixture hub) : IClassFixture<F
             var listed = Assert.Single((await GetAsync("/api/admin/incidents/stuck")).GetProperty("items").EnumerateArray());
             Assert.Equal(incidentId, listed.GetProperty("incidentId").GetString());
             Assert.Equal(reference, listed.GetProperty("incidentReference").GetString());
+            // The give-up is on record, as the hub's own act, naming the incident by id only.
+            var gaveUp = Assert.Single((await GetAsync("/api/admin/audit?action=incident.marked-stuck&actor=function:ReconcileIncidents")).GetProperty("items").EnumerateArray(),
+                e => e.GetProperty("targets")[0].GetString() == incidentId);
+            Assert.Equal("notifyhub", gaveUp.GetProperty("actor").GetProperty("organisationId").GetString());
 
             // The cause fixed, an operator retries it: routed, and no longer stuck.
             await history.CreateIfNotExistsAsync();
             Assert.Equal(System.Net.HttpStatusCode.Accepted, await PostAsync($"/api/admin/incidents/{force}/{reference}/retry"));
+            Assert.Single((await GetAsync("/api/admin/audit?action=incident.retried&actor=hub-administrators")).GetProperty("items").EnumerateArray(),
+                e => e.GetProperty("targets")[0].GetString() == incidentId);
             var routed = await RouteIncidentTests.RoutedAsync(hub, force, key, reference);
             Assert.Equal(6, routed.GetProperty("deliveries").GetArrayLength());
             Assert.Empty((await GetAsync("/api/admin/incidents/stuck")).GetProperty("items").EnumerateArray());

@@ -1,0 +1,105 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Azure.Data.Tables;
+using NotifyHub.Auth;
+using NotifyHub.Storage;
+
+namespace NotifyHub.Audit;
+
+/// <summary>The privileged acts the audit trail records. Names are <c>subject.verb</c>, past tense.</summary>
+public static class AuditActions
+{
+    public const string ApiKeyIssued = "api-key.issued";
+    public const string ApiKeyRevoked = "api-key.revoked";
+    public const string OrganisationCreated = "organisation.created";
+    public const string OrganisationChanged = "organisation.changed";
+    public const string OrganisationCoverageChanged = "organisation.coverage-changed";
+    public const string OrganisationDeactivated = "organisation.deactivated";
+    public const string GiasImported = "directory.gias-imported";
+    public const string DemoSeeded = "directory.demo-seeded";
+    public const string PoisonReplayed = "queue.poison-replayed";
+    public const string IncidentGivenUp = "incident.marked-stuck";
+    public const string IncidentRetried = "incident.retried";
+    public const string PersonalDataPurged = "retention.personal-data-purged";
+
+    public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
+    {
+        ApiKeyIssued, ApiKeyRevoked, OrganisationCreated, OrganisationChanged, OrganisationCoverageChanged, OrganisationDeactivated,
+        GiasImported, DemoSeeded, PoisonReplayed, IncidentGivenUp, IncidentRetried, PersonalDataPurged,
+    };
+}
+
+/// <summary>Who acted: an API key and its organisation, or the hub itself (a timer function) or the command line.</summary>
+public sealed record AuditActor(string KeyId, string OrganisationId)
+{
+    public static AuditActor Of(Caller caller) => new(caller.KeyId, caller.OrganisationId);
+
+    /// <summary>The hub acting on its own, in function <paramref name="function"/>.</summary>
+    public static AuditActor Hub(string function) => new("function:" + function, "notifyhub");
+
+    /// <summary>An operator at the command line (the bootstrap of the first administrator key).</summary>
+    public static readonly AuditActor CommandLine = new("command-line", "notifyhub");
+}
+
+/// <summary>One audit record as the API answers it. <see cref="Details"/> holds counts and ids only, never personal data.</summary>
+public sealed record AuditEntry(string Id, DateTimeOffset At, string Action, AuditActor Actor, IReadOnlyList<string> Targets,
+    IReadOnlyDictionary<string, JsonElement> Details);
+
+public sealed record AuditPage(IReadOnlyList<AuditEntry> Items, string? ContinuationToken);
+
+/// <summary>What to read: a time window (from inclusive, to exclusive), an actor (key id or organisation id) and an action, each optional.</summary>
+public sealed record AuditQuery(DateTimeOffset? From, DateTimeOffset? To, string? Actor, string? Action);
+
+/// <summary>
+/// The append-only audit trail: table <c>Audit</c>, partition = the UTC day counted down (<c>99999999 - yyyyMMdd</c>),
+/// row = the instant counted down plus a random suffix, so a plain scan reads newest first. Records are only ever
+/// added (an add fails rather than overwrite); nothing in the hub updates or deletes them, and retention leaves them.
+/// </summary>
+public sealed class AuditTrail(TableServiceClient tables, TimeProvider time)
+{
+    private TableClient Table => tables.GetTableClient(StorageNames.AuditTable);
+
+    public async Task RecordAsync(AuditActor actor, string action, IEnumerable<string> targets, object? details, CancellationToken cancellationToken)
+    {
+        if (!AuditActions.All.Contains(action)) throw new ArgumentException($"Unknown audit action {action}.", nameof(action));
+        var at = time.GetUtcNow();
+        var entity = new TableEntity(Partition(at), Row(at))
+        {
+            ["At"] = at,
+            ["Action"] = action,
+            ["ActorKeyId"] = actor.KeyId,
+            ["ActorOrganisation"] = actor.OrganisationId,
+            ["Targets"] = JsonSerializer.Serialize(targets.ToArray()),
+            ["Details"] = JsonSerializer.Serialize(details ?? new { }, JsonSerializerOptions.Web),
+        };
+        await Table.AddEntityAsync(entity, cancellationToken);
+    }
+
+    public async Task<AuditPage> QueryAsync(AuditQuery query, string? tableToken, int pageSize, CancellationToken cancellationToken)
+    {
+        var clauses = new List<string>();
+        if (query.To is { } to) clauses.Add(TableClient.CreateQueryFilter($"PartitionKey ge {Partition(to)} and At lt {to}"));
+        if (query.From is { } from) clauses.Add(TableClient.CreateQueryFilter($"PartitionKey le {Partition(from)} and At ge {from}"));
+        if (query.Action is { } action) clauses.Add(TableClient.CreateQueryFilter($"Action eq {action}"));
+        if (query.Actor is { } actor) clauses.Add(TableClient.CreateQueryFilter($"(ActorKeyId eq {actor} or ActorOrganisation eq {actor})"));
+        var filter = clauses.Count == 0 ? null : string.Join(" and ", clauses);
+        await foreach (var page in Table.QueryAsync<TableEntity>(filter, pageSize, cancellationToken: cancellationToken).AsPages(tableToken, pageSize))
+            return new AuditPage(page.Values.Select(Entry).ToList(), ContinuationToken.Encode(page.ContinuationToken));
+        return new AuditPage([], null);
+    }
+
+    private static AuditEntry Entry(TableEntity e) => new(
+        e.PartitionKey + "." + e.RowKey,
+        e.GetDateTimeOffset("At")!.Value,
+        e.GetString("Action"),
+        new AuditActor(e.GetString("ActorKeyId"), e.GetString("ActorOrganisation")),
+        JsonSerializer.Deserialize<string[]>(e.GetString("Targets") ?? "[]") ?? [],
+        JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(e.GetString("Details") ?? "{}") ?? []);
+
+    private static string Partition(DateTimeOffset at) =>
+        (99999999 - int.Parse(at.UtcDateTime.ToString("yyyyMMdd", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture)).ToString("D8", CultureInfo.InvariantCulture);
+
+    private static string Row(DateTimeOffset at) =>
+        (DateTime.MaxValue.Ticks - at.UtcTicks).ToString("D19", CultureInfo.InvariantCulture) + "-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
+}

@@ -1,0 +1,69 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Microsoft.Azure.Functions.Worker;
+using NotifyHub.Audit;
+using NotifyHub.Auth;
+using NotifyHub.Domain.Validation;
+using NotifyHub.Hosting;
+using NotifyHub.Storage;
+
+namespace NotifyHub.Functions;
+
+/// <summary>
+/// <c>GET /api/admin/audit?from=&amp;to=&amp;actor=&amp;action=&amp;pageSize=&amp;continuationToken=</c> (admin): the audit
+/// trail, newest first, a page at a time (default 100, at most 1000). <c>from</c> (inclusive) and <c>to</c>
+/// (exclusive) are ISO 8601 instants with an offset; <c>actor</c> is a key id or an organisation id; <c>action</c>
+/// one of <see cref="AuditActions.All"/>. Pass the answer's <c>continuationToken</c> back, with the same filters,
+/// for the next page; a page may hold fewer items than asked for while a token still follows.
+/// </summary>
+public sealed partial class ListAuditEntries(AuditTrail audit)
+{
+    [Function(nameof(ListAuditEntries))]
+    [RequiresRole(Roles.Admin)]
+    public async Task<IResult> RunAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "admin/audit")] HttpRequest request)
+    {
+        var errors = new FieldErrors();
+        var query = request.Query;
+        string? Single(string name)
+        {
+            if (!query.TryGetValue(name, out var values)) return null;
+            if (values.Count > 1) errors.Add(name, "must be given once");
+            return values[0];
+        }
+
+        DateTimeOffset? Instant(string name)
+        {
+            var text = Single(name);
+            if (text is null) return null;
+            if (DateTimeOffset.TryParseExact(text, ["yyyy-MM-dd'T'HH:mm:ssK", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK"], CultureInfo.InvariantCulture,
+                    DateTimeStyles.None, out var at)
+                && at.UtcDateTime.Year is >= 2000 and <= 9998)
+                return at;
+            errors.Add(name, "must be an ISO 8601 instant with an offset, e.g. 2026-11-26T09:00:00Z");
+            return null;
+        }
+
+        var from = Instant("from");
+        var to = Instant("to");
+        var actor = Single("actor");
+        var action = Single("action");
+        var pageSizeText = Single("pageSize");
+        var continuationToken = Single("continuationToken");
+
+        if (from is not null && to is not null && from >= to) errors.Add("to", "must be later than from");
+        if (actor is not null && !ActorPattern().IsMatch(actor)) errors.Add("actor", "must be a key id or an organisation id");
+        if (action is not null && !AuditActions.All.Contains(action)) errors.Add("action", "must be one of: " + string.Join(", ", AuditActions.All.Order()));
+        var size = 100;
+        if (pageSizeText is not null && (!int.TryParse(pageSizeText, NumberStyles.None, CultureInfo.InvariantCulture, out size) || size is < 1 or > 1000))
+            errors.Add("pageSize", "must be a whole number from 1 to 1000");
+        string? tableToken = null;
+        if (continuationToken is not null && !ContinuationToken.TryDecode(continuationToken, out tableToken))
+            errors.Add("continuationToken", "is not a token this API gave out");
+        if (errors.Any) return Problems.Invalid(errors);
+
+        return TypedResults.Ok(await audit.QueryAsync(new AuditQuery(from, to, actor, action), tableToken, size, request.HttpContext.RequestAborted));
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9_:-]{2,80}$")] private static partial Regex ActorPattern();
+}
