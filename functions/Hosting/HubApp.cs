@@ -4,6 +4,7 @@ using Microsoft.Azure.Functions.Worker.Builder;
 using NotifyHub.Auth;
 using NotifyHub.Incidents;
 using NotifyHub.Organisations;
+using NotifyHub.Retention;
 using NotifyHub.Routing;
 using NotifyHub.Storage;
 
@@ -41,6 +42,7 @@ public static class HubApp
         services.AddIncidents(configuration);
         services.AddDirectory(configuration);
         services.AddIncidentRouting(configuration);
+        services.AddRetention(configuration);
         return services;
     }
 }

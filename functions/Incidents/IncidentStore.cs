@@ -22,9 +22,12 @@ public sealed record IncidentStatus(
     string IncidentId, string ForceCode, string IncidentReference, string Status,
     DateTimeOffset ReceivedAt, DateTimeOffset? RoutedAt, string RiskLevel, int ChildCount, string? StuckReason);
 
-/// <summary>A stored incident as routing reads it: its row's ETag, its state, and any routing decision already recorded.</summary>
+/// <summary>
+/// A stored incident as routing reads it: its row's ETag, its state, and any routing decision already recorded.
+/// <see cref="Incident"/> is null only once a routed incident's personal data has been purged.
+/// </summary>
 public sealed record StoredIncident(
-    string IncidentId, string State, Incident Incident, ETag ETag, DateTimeOffset? ClaimedUntil, byte[]? Decision)
+    string IncidentId, string ForceCode, string IncidentReference, string State, Incident? Incident, ETag ETag, DateTimeOffset? ClaimedUntil, byte[]? Decision)
 {
     public bool IsRouted => State == IncidentStatuses.Routed;
     public bool IsStuck => State == IncidentStatuses.Stuck;
@@ -37,6 +40,9 @@ public sealed record PendingIncident(string IncidentId, string ForceCode, string
     public IncidentQueued Message => new(IncidentId, ForceCode, IncidentReference);
 }
 
+/// <summary>A routed incident whose personal data is still held: its row on the retention list.</summary>
+public sealed record RetainedIncident(string IncidentId, string ForceCode, string IncidentReference, string RetentionRow);
+
 /// <summary>The message on the <c>incidents</c> queue: keys only, never personal data.</summary>
 public sealed record IncidentQueued(string IncidentId, string ForceCode, string IncidentReference);
 
@@ -44,7 +50,8 @@ public sealed record IncidentQueued(string IncidentId, string ForceCode, string 
 /// Incidents in Table Storage. Partition = force code; in it, row <c>i:{reference}</c> is the incident and
 /// row <c>p:{reference}</c> says "accepted, not yet routed". Both are written in one transaction before the
 /// incident is acknowledged; the pending row goes only in the transaction that records the incident routed
-/// (or stuck). So the stored state is the truth: whatever happens to queue messages — lost, poisoned,
+/// (or stuck). Routing also adds row <c>r:{routedAt}:{reference}</c>, the retention list the personal-data purge
+/// works through. So the stored state is the truth: whatever happens to queue messages — lost, poisoned,
 /// expired, deleted — <c>ReconcileIncidents</c> finds every pending row, re-queues it a bounded number of
 /// times, and then marks the incident stuck for an operator, never silently dropping it.
 /// </summary>
@@ -109,8 +116,10 @@ public sealed class IncidentStore(TableServiceClient tables, QueueServiceClient 
         var row = await Table.GetEntityIfExistsAsync<TableEntity>(forceCode, IncidentRow(reference), cancellationToken: cancellationToken);
         if (!row.HasValue) return null;
         var e = row.Value!;
-        var payload = LargeBinary.Read(e, "Payload") ?? throw new InvalidDataException("A stored incident has no payload.");
-        return new StoredIncident(e.GetString("IncidentId"), e.GetString("Status"), IncidentJson.Deserialize(payload), e.ETag,
+        var status = e.GetString("Status");
+        var payload = LargeBinary.Read(e, "Payload");
+        if (payload is null && status != IncidentStatuses.Routed) throw new InvalidDataException("A stored incident that is not routed has no payload.");
+        return new StoredIncident(e.GetString("IncidentId"), forceCode, reference, status, payload is null ? null : IncidentJson.Deserialize(payload), e.ETag,
             e.GetDateTimeOffset("ClaimedUntil"), LargeBinary.Read(e, "Decision"));
     }
 
@@ -121,7 +130,7 @@ public sealed class IncidentStore(TableServiceClient tables, QueueServiceClient 
     /// </summary>
     public async Task<ETag?> ClaimAsync(StoredIncident stored, DateTimeOffset until, byte[] decision, CancellationToken cancellationToken)
     {
-        var update = new TableEntity(stored.Incident.ForceCode, IncidentRow(stored.Incident.IncidentReference)) { ["ClaimedUntil"] = until };
+        var update = new TableEntity(stored.ForceCode, IncidentRow(stored.IncidentReference)) { ["ClaimedUntil"] = until };
         if (stored.Decision is null) LargeBinary.Write(update, "Decision", decision);
         try
         {
@@ -143,7 +152,7 @@ public sealed class IncidentStore(TableServiceClient tables, QueueServiceClient 
         try
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            await Table.UpdateEntityAsync(new TableEntity(stored.Incident.ForceCode, IncidentRow(stored.Incident.IncidentReference))
+            await Table.UpdateEntityAsync(new TableEntity(stored.ForceCode, IncidentRow(stored.IncidentReference))
             {
                 ["ClaimedUntil"] = time.GetUtcNow(),
             }, claim, TableUpdateMode.Merge, timeout.Token);
@@ -161,7 +170,7 @@ public sealed class IncidentStore(TableServiceClient tables, QueueServiceClient 
     /// </summary>
     public async Task<bool> MarkRoutedAsync(StoredIncident stored, ETag claim, int deliveries, int unrouted, CancellationToken cancellationToken)
     {
-        var (force, reference) = (stored.Incident.ForceCode, stored.Incident.IncidentReference);
+        var (force, reference) = (stored.ForceCode, stored.IncidentReference);
         var routed = new TableEntity(force, IncidentRow(reference))
         {
             ["Status"] = IncidentStatuses.Routed,
@@ -170,21 +179,28 @@ public sealed class IncidentStore(TableServiceClient tables, QueueServiceClient 
             ["UnroutedCount"] = unrouted,
             ["ClaimedUntil"] = time.GetUtcNow(), // the claim ends with the attempt (a null would not be written)
         };
+        // On the retention list in the same transaction, so that no routed incident can escape the purge.
+        var retention = new TableEntity(force, RetentionRow(time.GetUtcNow(), reference)) { ["IncidentId"] = stored.IncidentId };
         try
         {
             await Table.SubmitTransactionAsync(
             [
                 new TableTransactionAction(TableTransactionActionType.UpdateMerge, routed, claim),
                 new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(force, PendingRow(reference)), ETag.All),
+                new TableTransactionAction(TableTransactionActionType.UpsertReplace, retention),
             ], cancellationToken);
         }
         catch (TableTransactionFailedException e) when (e.Status == 404)
         {
             try
             {
-                await Table.UpdateEntityAsync(routed, claim, TableUpdateMode.Merge, cancellationToken);
+                await Table.SubmitTransactionAsync(
+                [
+                    new TableTransactionAction(TableTransactionActionType.UpdateMerge, routed, claim),
+                    new TableTransactionAction(TableTransactionActionType.UpsertReplace, retention),
+                ], cancellationToken);
             }
-            catch (RequestFailedException lost) when (lost.Status == 412)
+            catch (TableTransactionFailedException lost) when (lost.Status == 412)
             {
                 return false;
             }
@@ -195,6 +211,41 @@ public sealed class IncidentStore(TableServiceClient tables, QueueServiceClient 
         }
         if (stored.IsStuck) await StuckTable.DeleteEntityAsync(StuckPartition, stored.IncidentId, ETag.All, cancellationToken);
         return true;
+    }
+
+    /// <summary>Routed incidents of one force whose personal data is still held, routed before <paramref name="routedBefore"/>: a range query on the partition.</summary>
+    public async IAsyncEnumerable<RetainedIncident> RetainedAsync(string forceCode, DateTimeOffset routedBefore,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var upper = RetentionRow(routedBefore, "");
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {forceCode} and RowKey ge {RetentionPrefix} and RowKey lt {upper}");
+        await foreach (var row in Table.QueryAsync<TableEntity>(filter, select: ["RowKey", "IncidentId"], cancellationToken: cancellationToken))
+        {
+            var reference = row.RowKey[(RetentionPrefix.Length + 22)..];
+            yield return new RetainedIncident(row.GetString("IncidentId"), forceCode, reference, row.RowKey);
+        }
+    }
+
+    /// <summary>
+    /// Removes the incident's personal data — the incident as submitted and its fingerprint — keeping the facts
+    /// timeliness needs (ids, times, status, risk level, counts, the routing decision), then takes it off the
+    /// retention list. Safe to repeat.
+    /// </summary>
+    public async Task PurgePersonalDataAsync(RetainedIncident retained, CancellationToken cancellationToken)
+    {
+        var row = await Table.GetEntityIfExistsAsync<TableEntity>(retained.ForceCode, IncidentRow(retained.IncidentReference), cancellationToken: cancellationToken);
+        if (row.HasValue)
+        {
+            var entity = row.Value!;
+            var personal = entity.Keys.Where(k => k == "Fingerprint" || k.StartsWith("Payload", StringComparison.Ordinal)).ToList();
+            if (personal.Count > 0)
+            {
+                foreach (var key in personal) entity.Remove(key);
+                entity["PersonalDataPurgedAt"] = time.GetUtcNow();
+                await Table.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, cancellationToken);
+            }
+        }
+        await Table.DeleteEntityAsync(retained.ForceCode, retained.RetentionRow, ETag.All, cancellationToken);
     }
 
     /// <summary>Pending incidents of one force last queued before <paramref name="olderThan"/>: a range query on the partition.</summary>
@@ -327,6 +378,11 @@ public sealed class IncidentStore(TableServiceClient tables, QueueServiceClient 
     private const string StuckPartition = "incident";
     private static string IncidentRow(string reference) => "i:" + reference;
     private static string PendingRow(string reference) => "p:" + reference;
+    private const string RetentionPrefix = "r:";
+
+    /// <summary>A retention row sorts by when the incident was routed: <c>r:{yyyyMMddHHmmssfffffff}:{reference}</c>.</summary>
+    private static string RetentionRow(DateTimeOffset routedAt, string reference) =>
+        RetentionPrefix + routedAt.UtcDateTime.ToString("yyyyMMddHHmmssfffffff", System.Globalization.CultureInfo.InvariantCulture) + ":" + reference;
 }
 
 /// <summary>An incident the hub gave up on routing, with why; listed for operators until it is routed.</summary>

@@ -52,7 +52,7 @@ public sealed class RouteIncident(
             return;
         }
 
-        var incident = stored.Incident;
+        var incident = stored.Incident!; // only a routed incident's personal data is ever purged
         var decision = stored.Decision is { } recorded
             ? RoutingDecisionJson.Deserialize(recorded)
             : Router.Route(incident, await directory.LoadAsync(RoutingLookups.KeysFor(incident), ct));

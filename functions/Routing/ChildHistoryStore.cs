@@ -37,4 +37,17 @@ public sealed class ChildHistoryStore(TableServiceClient tables)
         }
         return counts;
     }
+
+    /// <summary>Removes every record of an incident that occurred before <paramref name="cutoff"/>. Answers how many.</summary>
+    public async Task<int> PurgeOlderThanAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
+    {
+        var removed = 0;
+        await foreach (var row in Table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"OccurredAt lt {cutoff}"),
+            select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
+        {
+            await Table.DeleteEntityAsync(row.PartitionKey, row.RowKey, Azure.ETag.All, cancellationToken);
+            removed++;
+        }
+        return removed;
+    }
 }

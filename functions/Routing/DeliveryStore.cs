@@ -113,6 +113,25 @@ public sealed class DeliveryStore(TableServiceClient tables, QueueServiceClient 
         return row.HasValue && LargeBinary.Read(row.Value!, "Content") is { } content ? new BinaryData(content) : null;
     }
 
+    /// <summary>
+    /// Removes the projected content (the personal data) of every delivery of the incident, keeping recipient,
+    /// rule, status and times. Answers how many deliveries it purged; safe to repeat.
+    /// </summary>
+    public async Task<int> PurgeContentAsync(string incidentId, CancellationToken cancellationToken)
+    {
+        var purged = 0;
+        await foreach (var row in Deliveries.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {incidentId}"), cancellationToken: cancellationToken))
+        {
+            var content = row.Keys.Where(k => k.StartsWith("Content", StringComparison.Ordinal)).ToList();
+            if (content.Count == 0) continue;
+            foreach (var key in content) row.Remove(key);
+            row["ContentPurgedAt"] = time.GetUtcNow();
+            await Deliveries.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace, cancellationToken);
+            purged++;
+        }
+        return purged;
+    }
+
     private static IReadOnlyList<int> Indexes(string? list) =>
         string.IsNullOrEmpty(list) ? [] : list.Split(',').Select(int.Parse).ToArray();
 

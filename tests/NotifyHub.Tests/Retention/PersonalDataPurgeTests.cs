@@ -1,0 +1,152 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Azure.Data.Tables;
+using Microsoft.Extensions.Options;
+using NotifyHub.Domain.Directory;
+using NotifyHub.Domain.Incidents;
+using NotifyHub.Incidents;
+using NotifyHub.Organisations;
+using NotifyHub.Retention;
+using NotifyHub.Routing;
+using NotifyHub.Storage;
+using NotifyHub.Tests.Infrastructure;
+using NotifyHub.Tests.Routing;
+
+namespace NotifyHub.Tests.Retention;
+
+public sealed class RetentionHubFixture : HubFixture;
+
+/// <summary>
+/// The purge run in-process against the hub's own storage, with an injected clock, after the hub (DevHost, real
+/// routing) has stored and routed a real incident.
+/// </summary>
+public class PersonalDataPurgeTests(RetentionHubFixture hub) : IClassFixture<RetentionHubFixture>
+{
+    private static readonly TimeSpan Period = TimeSpan.FromDays(30);
+
+    private PersonalDataPurge PurgeAt(DateTimeOffset now)
+    {
+        var clock = new FixedTime(now);
+        return new PersonalDataPurge(new IncidentStore(hub.Tables, hub.Queues, clock), new DeliveryStore(hub.Tables, hub.Queues, clock),
+            new ChildHistoryStore(hub.Tables), new DirectoryStore(hub.Tables, clock),
+            Options.Create(new RetentionOptions { PersonalDataAfter = Period }), clock);
+    }
+
+    private async Task<TableEntity> IncidentRowAsync(string force, string reference) =>
+        (await hub.Tables.GetTableClient(StorageNames.IncidentsTable).GetEntityAsync<TableEntity>(force, "i:" + reference)).Value;
+
+    private async Task<int> HistoryRowsAsync(string incidentId) =>
+        await hub.Tables.GetTableClient(StorageNames.ChildHistoryTable).QueryAsync<TableEntity>(e => e.RowKey == incidentId).CountAsync();
+
+    [Fact]
+    public async Task Personal_data_is_kept_until_the_period_has_passed_then_purged_keeping_the_facts_timeliness_needs()
+    {
+        await hub.SeedDemoDirectoryAsync();
+        var (force, key, reference, incidentId) = await RouteIncidentTests.SubmitAsync(hub);
+        var routed = await RouteIncidentTests.RoutedAsync(hub, force, key, reference);
+        var recipients = routed.GetProperty("deliveries").EnumerateArray().Select(d => d.GetProperty("recipientId").GetString()!).ToList();
+        var content = new DeliveryStore(hub.Tables, hub.Queues, TimeProvider.System);
+        var routedAt = DateTimeOffset.UtcNow;
+
+        await PurgeAt(routedAt + Period - TimeSpan.FromDays(1)).RunAsync(default);
+
+        Assert.NotNull(LargeBinary.Read(await IncidentRowAsync(force, reference), "Payload"));
+        foreach (var recipient in recipients) Assert.NotNull(await content.ContentAsync(incidentId, recipient, default));
+
+        var report = await PurgeAt(routedAt + Period + TimeSpan.FromDays(1)).RunAsync(default);
+
+        Assert.True(report.Incidents >= 1 && report.Deliveries >= recipients.Count, $"{report}");
+        var row = await IncidentRowAsync(force, reference);
+        Assert.DoesNotContain(row.Keys, k => k.StartsWith("Payload", StringComparison.Ordinal) || k == "Fingerprint");
+        Assert.NotNull(row.GetDateTimeOffset("PersonalDataPurgedAt"));
+        foreach (var recipient in recipients) Assert.Null(await content.ContentAsync(incidentId, recipient, default));
+
+        // What timeliness needs is still there, through the same API as before.
+        var after = await RouteIncidentTests.StatusAsync(hub, force, key, reference);
+        Assert.Equal("routed", after.GetProperty("status").GetString());
+        Assert.Equal("medium", after.GetProperty("riskLevel").GetString());
+        Assert.Equal(recipients.Order(), after.GetProperty("deliveries").EnumerateArray().Select(d => d.GetProperty("recipientId").GetString()!).Order());
+        // Cumulative risk still counts it for a year; a second run purges nothing more of it.
+        Assert.True(await HistoryRowsAsync(incidentId) > 0);
+        await PurgeAt(routedAt + Period + TimeSpan.FromDays(2)).RunAsync(default);
+        Assert.Equal("routed", (await RouteIncidentTests.StatusAsync(hub, force, key, reference)).GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task Child_history_is_kept_for_the_twelve_months_cumulative_risk_counts_then_removed()
+    {
+        await hub.SeedDemoDirectoryAsync();
+        var (force, key, reference, incidentId) = await RouteIncidentTests.SubmitAsync(hub);
+        await RouteIncidentTests.RoutedAsync(hub, force, key, reference);
+        var occurredAt = DateTimeOffset.Parse((await IncidentOccurredAtAsync(force, reference))!);
+        Assert.True(await HistoryRowsAsync(incidentId) > 0);
+
+        await PurgeAt(occurredAt + TimeSpan.FromDays(365)).RunAsync(default);
+        Assert.True(await HistoryRowsAsync(incidentId) > 0);
+
+        await PurgeAt(occurredAt + RetentionOptions.ChildHistoryAtLeast + TimeSpan.FromDays(1)).RunAsync(default);
+        Assert.Equal(0, await HistoryRowsAsync(incidentId));
+    }
+
+    private async Task<string?> IncidentOccurredAtAsync(string force, string reference)
+    {
+        var payload = LargeBinary.Read(await IncidentRowAsync(force, reference), "Payload")!;
+        return JsonDocument.Parse(payload).RootElement.GetProperty("occurredAt").GetString();
+    }
+}
+
+/// <summary>The purge never touches an incident that is not routed yet: that would lose a share.</summary>
+public class PersonalDataPurgeOfUnroutedIncidentsTests
+{
+    [Fact]
+    public async Task An_incident_not_yet_routed_keeps_its_personal_data_however_old_it_is()
+    {
+        var tables = new TableServiceClient(await TestStorage.ConnectionStringAsync());
+        var queues = new Azure.Storage.Queues.QueueServiceClient(await TestStorage.ConnectionStringAsync());
+        foreach (var table in StorageNames.Tables) await tables.CreateTableIfNotExistsAsync(table);
+        var code = "R" + Guid.NewGuid().ToString("N")[..6].ToUpperInvariant();
+        var clock = new FixedTime(ExampleIncident.Now);
+        var directory = new DirectoryStore(tables, clock);
+        await directory.CreateAsync(new Organisation("force-" + code.ToLowerInvariant(), OrganisationTypes.PoliceForce, "Synthetic force", true, ForceCode: code), "test", default);
+        var incident = RoutingFixtures.Validated(ExampleIncident.For(code, "OLD-1", ExampleIncident.Now));
+        var store = new IncidentStore(tables, queues, clock);
+        Assert.Equal(StoreResult.Created, (await store.StoreAsync(incident, "test", default)).Result);
+
+        var late = new FixedTime(ExampleIncident.Now.AddYears(5));
+        await new PersonalDataPurge(new IncidentStore(tables, queues, late), new DeliveryStore(tables, queues, late), new ChildHistoryStore(tables),
+            new DirectoryStore(tables, late), Options.Create(new RetentionOptions { PersonalDataAfter = TimeSpan.FromDays(1) }), late).RunAsync(default);
+
+        var stored = await store.LoadAsync(code, "OLD-1", default);
+        Assert.NotNull(stored!.Incident);
+        Assert.Equal("P-SYN-0001", stored.Incident.Children[0].PolicePersonReference);
+    }
+}
+
+/// <summary>The timer function, run by the DevHost with a one-second period, purges and puts what it did on the audit trail.</summary>
+public sealed class ShortRetentionHubFixture : HubFixture
+{
+    protected override IReadOnlyDictionary<string, string?> AppSettings => new Dictionary<string, string?> { ["Retention__PersonalDataAfter"] = "00:00:01" };
+}
+
+public class PurgePersonalDataFunctionTests(ShortRetentionHubFixture hub) : IClassFixture<ShortRetentionHubFixture>
+{
+    [Fact]
+    public async Task The_PurgePersonalData_timer_purges_what_is_past_the_configured_period_and_audits_the_counts()
+    {
+        await hub.SeedDemoDirectoryAsync();
+        var (force, key, reference, incidentId) = await RouteIncidentTests.SubmitAsync(hub);
+        await RouteIncidentTests.RoutedAsync(hub, force, key, reference);
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+
+        await hub.RunFunctionAsync("PurgePersonalData");
+
+        var row = (await hub.Tables.GetTableClient(StorageNames.IncidentsTable).GetEntityAsync<TableEntity>(force, "i:" + reference)).Value;
+        Assert.DoesNotContain(row.Keys, k => k.StartsWith("Payload", StringComparison.Ordinal));
+        Assert.Null(await new DeliveryStore(hub.Tables, hub.Queues, TimeProvider.System).ContentAsync(incidentId, "school-999001", default));
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/admin/audit?action=retention.personal-data-purged&actor=function:PurgePersonalData");
+        request.Headers.Add("X-Api-Key", hub.AdminKey);
+        var audit = await (await hub.Http.SendAsync(request)).Content.ReadFromJsonAsync<JsonElement>();
+        var entry = Assert.Single(audit.GetProperty("items").EnumerateArray());
+        Assert.True(entry.GetProperty("details").GetProperty("incidents").GetInt32() >= 1);
+    }
+}
