@@ -24,6 +24,29 @@ public sealed class RoutingOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan ClaimFor { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// SHA-256 of the key committed in <c>functions/local.settings.json</c> for local runs. Anyone can read that key,
+    /// so start-up refuses it anywhere but the Development environment.
+    /// </summary>
+    private const string CommittedDevelopmentKeySha256 = "dc22d63f562ebbfb6ed3a665ff4b1d17b605cf1d1ae2ae71f661c5083a5bebd9";
+
+    /// <summary>Whether <paramref name="base64Key"/> is the development key committed to the repository.</summary>
+    public static bool IsCommittedDevelopmentKey(string base64Key)
+    {
+        try
+        {
+            return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Convert.FromBase64String(base64Key))) == CommittedDevelopmentKeySha256;
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The Functions environment: <c>AZURE_FUNCTIONS_ENVIRONMENT</c>, which the Functions host sets (Production in Azure) and the DevHost sets to Development.</summary>
+    public static bool IsDevelopment(IConfiguration configuration) =>
+        string.Equals(configuration["AZURE_FUNCTIONS_ENVIRONMENT"], "Development", StringComparison.OrdinalIgnoreCase);
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (string.IsNullOrEmpty(ChildIdentityKey)) yield break;
