@@ -88,7 +88,15 @@ internal sealed class TimerListener(
         var now = time.GetUtcNow();
         var useMonitor = TimerSchedule.UseMonitor(function.Schedule, function.UseMonitor, now);
         var stored = await ReadAsync(held);
-        var decision = TimerSchedule.OnStartup(stored.Status, now, useMonitor, function.RunOnStartup);
+        var current = stored.Status;
+        if (useMonitor)
+        {
+            // As the host's schedule monitor: record an initial status, or correct one the schedule no longer gives.
+            var (atStart, changed) = TimerSchedule.AtStart(function.Schedule, stored.Status, now);
+            if (changed && await status.TryWriteAsync(atStart, stored.ETag, held)) current = atStart;
+            else if (changed) current = (await ReadAsync(held)).Status;
+        }
+        var decision = TimerSchedule.OnStartup(current, now, useMonitor, function.RunOnStartup);
         switch (decision.Action)
         {
             case StartupAction.RunPastDue:
@@ -96,9 +104,14 @@ internal sealed class TimerListener(
                 await FireAsync(decision.PastDueOccurrence.Value, isPastDue: true, useMonitor, abort);
                 break;
             case StartupAction.RunOnStartup:
-                // As the host: a start-up run is not a scheduled occurrence, so the status is left as it is.
-                var data = TriggerData.Timer(function, useMonitor ? stored.Status : null, isPastDue: false, now);
+                var data = TriggerData.Timer(function, useMonitor ? current : null, isPastDue: false, now);
                 await invoker.InvokeAsync(function, data, "Timer fired on startup (runOnStartup).", abort);
+                if (useMonitor)
+                {
+                    // As the host, a start-up run is recorded as the last run (it is not a claimed occurrence).
+                    var afterStartup = await ReadAsync(abort);
+                    await status.TryWriteAsync(TimerSchedule.AfterRun(function.Schedule, now, now), afterStartup.ETag, abort);
+                }
                 break;
         }
 
@@ -113,8 +126,8 @@ internal sealed class TimerListener(
             }
             await FireAsync(next, isPastDue: false, useMonitor, abort);
             // A run that outlasts later occurrences skips them, as the host does.
-            var current = time.GetUtcNow();
-            after = current > next ? current : next;
+            var ended = time.GetUtcNow();
+            after = ended > next ? ended : next;
         }
     }
 

@@ -27,14 +27,36 @@ internal static class TimerSchedule
         return NextOccurrence(schedule, first) - first >= TimeSpan.FromMinutes(1);
     }
 
+    /// <summary>The host's "never" (ScheduleMonitor.DefaultDateTime, in UTC): a Last or LastUpdated not yet recorded.</summary>
+    public static readonly DateTimeOffset Never = DateTimeOffset.MinValue;
+
+    /// <summary>Values within a year of <see cref="Never"/> count as unset, as the host reads them.</summary>
+    private static bool IsSet(DateTimeOffset value) => value > Never.AddYears(1);
+
     /// <summary>
-    /// On start (TimerListener.StartAsync): a monitored timer whose stored Next has passed runs now
-    /// as past due; otherwise runOnStartup runs it; otherwise it waits for its next occurrence.
+    /// The status a monitored timer holds when its listener starts (ScheduleMonitor.CheckPastDueAsync), and whether it
+    /// must be written back: none yet gives an initial status for the next occurrence; a recorded Next that the
+    /// schedule no longer gives (from Last, else LastUpdated) means the schedule changed, so Next is recomputed — from
+    /// now if the recomputed one has already passed, so a schedule change alone never makes a timer past due.
     /// </summary>
-    public static StartupDecision OnStartup(ScheduleStatus? stored, DateTimeOffset now, bool useMonitor, bool runOnStartup)
+    public static (ScheduleStatus Status, bool Changed) AtStart(CrontabSchedule schedule, ScheduleStatus? stored, DateTimeOffset now)
     {
-        if (useMonitor && stored is not null && stored.Next < now)
-            return new StartupDecision(StartupAction.RunPastDue, stored.Next);
+        if (stored is null) return (new ScheduleStatus(Never, NextOccurrence(schedule, now), now), true);
+        var from = IsSet(stored.Last) ? stored.Last : IsSet(stored.LastUpdated) ? stored.LastUpdated : now;
+        var expected = NextOccurrence(schedule, from);
+        if (stored.Next == expected) return (stored, false);
+        if (now > expected) (expected, from) = (NextOccurrence(schedule, now), now);
+        return (new ScheduleStatus(Never, expected, from), true);
+    }
+
+    /// <summary>
+    /// On start (TimerListener.StartAsync): a monitored timer whose Next (after <see cref="AtStart"/>) has passed runs
+    /// now as past due; otherwise runOnStartup runs it; otherwise it waits for its next occurrence.
+    /// </summary>
+    public static StartupDecision OnStartup(ScheduleStatus? status, DateTimeOffset now, bool useMonitor, bool runOnStartup)
+    {
+        if (useMonitor && status is not null && now > status.Next)
+            return new StartupDecision(StartupAction.RunPastDue, status.Next);
         return runOnStartup ? new StartupDecision(StartupAction.RunOnStartup) : new StartupDecision(StartupAction.None);
     }
 
@@ -43,14 +65,15 @@ internal static class TimerSchedule
         stored is null || stored.Last < occurrence;
 
     /// <summary>
-    /// The status recorded when <paramref name="occurrence"/> runs at <paramref name="now"/>: Last is the
-    /// occurrence, Next the first occurrence after now — so a past-due run catches up once, not once per
-    /// missed occurrence (TimerListener.InvokeJobFunction).
+    /// The status recorded when a run for <paramref name="occurrence"/> starts at <paramref name="now"/>
+    /// (TimerListener.InvokeJobFunction): Last and LastUpdated are the invocation time — moved forward to the
+    /// occurrence if the timer woke a little early — and Next the first occurrence after that, so a past-due run
+    /// catches up once, not once per missed occurrence. A run on start-up passes now as its occurrence.
     /// </summary>
     public static ScheduleStatus AfterRun(CrontabSchedule schedule, DateTimeOffset occurrence, DateTimeOffset now)
     {
-        var from = now > occurrence ? now : occurrence;
-        return new(occurrence, NextOccurrence(schedule, from), now);
+        var at = now > occurrence ? now : occurrence;
+        return new(at, NextOccurrence(schedule, at), at);
     }
 
     /// <summary>How long to sleep before checking again for <paramref name="next"/>: never past it, never more than <see cref="MaxWait"/>.</summary>

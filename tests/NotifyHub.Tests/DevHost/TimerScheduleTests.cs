@@ -65,10 +65,17 @@ public class TimerScheduleTests
     }
 
     [Fact]
-    public void After_a_run_the_status_records_the_occurrence_and_the_one_after_it()
+    public void After_a_run_the_status_records_when_it_ran_and_the_occurrence_after_that()
     {
         var ranAt = Noon.AddMilliseconds(40);
-        Assert.Equal(new ScheduleStatus(Noon, Noon.AddMinutes(5), ranAt), TimerSchedule.AfterRun(Parse("0 */5 * * * *"), Noon, ranAt));
+        Assert.Equal(new ScheduleStatus(ranAt, Noon.AddMinutes(5), ranAt), TimerSchedule.AfterRun(Parse("0 */5 * * * *"), Noon, ranAt));
+    }
+
+    [Fact]
+    public void A_run_that_woke_a_little_early_is_recorded_at_its_occurrence_so_the_occurrence_is_not_run_twice()
+    {
+        var wokeAt = Noon.AddMilliseconds(-30);
+        Assert.Equal(new ScheduleStatus(Noon, Noon.AddMinutes(5), Noon), TimerSchedule.AfterRun(Parse("0 */5 * * * *"), Noon, wokeAt));
     }
 
     [Fact]
@@ -77,10 +84,52 @@ public class TimerScheduleTests
         var missed = Noon.AddDays(-3);
         var status = TimerSchedule.AfterRun(Parse("0 0 * * * *"), missed, Noon.AddMinutes(10));
 
-        Assert.Equal(missed, status.Last);
+        Assert.Equal(Noon.AddMinutes(10), status.Last);
         Assert.Equal(Noon.AddHours(1), status.Next);
         // So a restart now does not find the timer past due again.
-        Assert.Equal(StartupAction.None, TimerSchedule.OnStartup(status, Noon.AddMinutes(11), useMonitor: true, runOnStartup: false).Action);
+        var (atStart, changed) = TimerSchedule.AtStart(Parse("0 0 * * * *"), status, Noon.AddMinutes(11));
+        Assert.False(changed);
+        Assert.Equal(StartupAction.None, TimerSchedule.OnStartup(atStart, Noon.AddMinutes(11), useMonitor: true, runOnStartup: false).Action);
+    }
+
+    [Fact]
+    public void A_timer_with_no_status_starts_with_an_initial_one_for_its_next_occurrence_and_no_last_run()
+    {
+        Assert.Equal((new ScheduleStatus(TimerSchedule.Never, Noon.AddHours(1), Noon), true), TimerSchedule.AtStart(Parse("0 0 * * * *"), null, Noon));
+    }
+
+    [Fact]
+    public void A_status_the_schedule_still_gives_is_kept_and_a_missed_occurrence_is_past_due()
+    {
+        var stored = new ScheduleStatus(Noon.AddHours(-3), Noon.AddHours(-2), Noon.AddHours(-3));
+        var (atStart, changed) = TimerSchedule.AtStart(Parse("0 0 * * * *"), stored, Noon);
+        Assert.Equal((stored, false), (atStart, changed));
+        Assert.Equal(new StartupDecision(StartupAction.RunPastDue, Noon.AddHours(-2)), TimerSchedule.OnStartup(atStart, Noon, useMonitor: true, runOnStartup: false));
+    }
+
+    [Fact]
+    public void A_changed_schedule_recomputes_Next_from_the_last_run_and_is_past_due_only_if_that_has_passed()
+    {
+        // Hourly before, every five minutes now: from the last run (11:50) the schedule gives 11:55, already passed,
+        // so Next is taken from now instead — a schedule change alone never makes a timer past due.
+        var stored = new ScheduleStatus(Noon.AddMinutes(-10), Noon.AddMinutes(50), Noon.AddMinutes(-10));
+        var (atStart, changed) = TimerSchedule.AtStart(Parse("0 */5 * * * *"), stored, Noon);
+        Assert.True(changed);
+        Assert.Equal(new ScheduleStatus(TimerSchedule.Never, Noon.AddMinutes(5), Noon), atStart);
+        Assert.Equal(StartupAction.None, TimerSchedule.OnStartup(atStart, Noon, useMonitor: true, runOnStartup: false).Action);
+
+        // Daily at 13:00 now: from the last run the schedule gives 13:00 today, still ahead.
+        var (daily, _) = TimerSchedule.AtStart(Parse("0 0 13 * * *"), stored, Noon);
+        Assert.Equal(new ScheduleStatus(TimerSchedule.Never, Noon.AddHours(1), Noon.AddMinutes(-10)), daily);
+    }
+
+    [Fact]
+    public void A_timer_that_never_ran_computes_its_expected_Next_from_when_the_status_was_last_updated()
+    {
+        var initial = new ScheduleStatus(TimerSchedule.Never, Noon.AddHours(-1), Noon.AddHours(-1).AddMinutes(-30));
+        var (atStart, changed) = TimerSchedule.AtStart(Parse("0 0 * * * *"), initial, Noon);
+        Assert.False(changed);
+        Assert.Equal(StartupAction.RunPastDue, TimerSchedule.OnStartup(atStart, Noon, useMonitor: true, runOnStartup: false).Action);
     }
 
     [Theory]

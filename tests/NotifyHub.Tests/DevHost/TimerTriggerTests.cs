@@ -9,6 +9,8 @@ namespace NotifyHub.Tests.DevHost;
 public class TimerTriggerTests
 {
     private static readonly Dictionary<string, string?> EverySecond = new() { ["TickSchedule"] = "* * * * * *" };
+    private static readonly NCrontab.CrontabSchedule Hourly = NCrontab.CrontabSchedule.Parse("0 0 * * * *", new() { IncludingSeconds = true });
+    private static readonly NCrontab.CrontabSchedule Yearly = NCrontab.CrontabSchedule.Parse("0 0 0 1 1 *", new() { IncludingSeconds = true });
 
     private static async Task<BlobClient> StatusBlobAsync(string hostId, string function)
     {
@@ -34,41 +36,62 @@ public class TimerTriggerTests
         // Each invocation carries the status recorded by the run before it: its Next is the occurrence being fired.
         var runs = hubA.Recorded("Tick").Concat(hubB.Recorded("Tick")).ToList();
         var occurrences = runs.Where(r => r["next"] is not null).Select(r => r["next"]!.GetValue<DateTimeOffset>()).ToList();
-        Assert.True(occurrences.Count >= 4, $"expected several occurrences, got {occurrences.Count}");
+        Assert.True(occurrences.Count >= 6, $"expected several occurrences, got {occurrences.Count}");
         Assert.Equal(occurrences.Count, occurrences.Distinct().Count());
-        Assert.Single(runs, r => r["next"] is null); // only the very first run had no status
+        // As the host's schedule monitor, an initial status is recorded at start: even the very first run has one,
+        // with no Last yet.
+        Assert.All(runs, r => Assert.NotNull(r["next"]));
+        Assert.Single(runs, r => r["last"]!.GetValue<DateTimeOffset>() == DateTimeOffset.MinValue);
     }
 
     [Fact]
-    public async Task A_timer_with_runOnStartup_receives_a_TimerInfo_when_the_host_starts_and_leaves_the_schedule_status_alone()
+    public async Task A_timer_with_runOnStartup_runs_when_the_host_starts_with_the_initial_status_and_records_the_run()
     {
         var hostId = TestStorage.UniqueName("startup");
+        var before = DateTimeOffset.UtcNow;
         await using var hub = await TestWorkerHost.StartAsync(["StartupTick"], hostId: hostId);
 
         var run = (await Eventually.UntilAsync(() => hub.Recorded("StartupTick"), r => r.Count > 0, "the start-up run"))[0];
 
         Assert.False(run["isPastDue"]!.GetValue<bool>());
-        Assert.False(await (await StatusBlobAsync(hostId, "StartupTick")).ExistsAsync());
+        Assert.True(run["hasStatus"]!.GetValue<bool>()); // monitored (a yearly schedule): the status recorded at start
+        var blob = await StatusBlobAsync(hostId, "StartupTick");
+        var recorded = await Eventually.UntilAsync(async () => await blob.ExistsAsync() ? JsonNode.Parse((await blob.DownloadContentAsync()).Value.Content.ToString()) : null,
+            s => s is not null && s["Last"]!.GetValue<DateTimeOffset>() >= before, "the start-up run to be recorded");
+        var last = recorded!["Last"]!.GetValue<DateTimeOffset>();
+        Assert.Equal(TimerSchedule.NextOccurrence(Yearly, last), recorded["Next"]!.GetValue<DateTimeOffset>());
     }
 
     [Fact]
-    public async Task A_timer_whose_stored_Next_has_passed_fires_at_start_as_past_due_and_its_next_occurrence_is_computed_from_now()
+    public async Task A_timer_whose_recorded_Next_has_passed_fires_at_start_as_past_due_then_records_the_run_at_the_invocation_time()
     {
+        // Recorded relative to now, so the test takes the same path whatever the date: last ran three hours ago,
+        // its next occurrence two hours ago was missed.
         var hostId = TestStorage.UniqueName("pastdue");
         var statusBlob = await StatusBlobAsync(hostId, "Tick");
+        var now = DateTimeOffset.UtcNow;
+        var lastRun = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, 0, 0, TimeSpan.Zero).AddHours(-3);
+        var missed = lastRun.AddHours(1);
         await statusBlob.UploadAsync(BinaryData.FromString(
-            """{"Last":"2020-01-01T00:00:00+00:00","Next":"2021-01-01T00:00:00+00:00","LastUpdated":"2020-01-01T00:00:05+00:00"}"""));
+            $$"""{"Last":"{{lastRun:O}}","Next":"{{missed:O}}","LastUpdated":"{{lastRun:O}}"}"""));
 
-        await using var hub = await TestWorkerHost.StartAsync(["Tick"], hostId: hostId); // yearly: 0 0 0 1 1 *
+        var before = DateTimeOffset.UtcNow;
+        await using var hub = await TestWorkerHost.StartAsync(["Tick"], settings: new Dictionary<string, string?> { ["TickSchedule"] = "0 0 * * * *" }, hostId: hostId);
 
         var run = (await Eventually.UntilAsync(() => hub.Recorded("Tick"), r => r.Count > 0, "the past-due run"))[0];
         Assert.True(run["isPastDue"]!.GetValue<bool>());
-        Assert.Equal(new DateTimeOffset(2021, 1, 1, 0, 0, 0, TimeSpan.Zero), run["next"]!.GetValue<DateTimeOffset>());
+        Assert.Equal(missed, run["next"]!.GetValue<DateTimeOffset>()); // the status as it stood before the run
+        Assert.Equal(lastRun, run["last"]!.GetValue<DateTimeOffset>());
 
+        // Recorded as the host does: Last and LastUpdated are when it ran, Next the first occurrence after that —
+        // one catch-up run, not one per missed occurrence.
         var recorded = await Eventually.UntilAsync(async () => JsonNode.Parse((await statusBlob.DownloadContentAsync()).Value.Content.ToString())!,
-            s => s["Last"]!.GetValue<DateTimeOffset>().Year == 2021, "the run to be recorded");
-        var now = DateTimeOffset.UtcNow;
-        Assert.Equal(new DateTimeOffset(now.Year + 1, 1, 1, 0, 0, 0, TimeSpan.Zero), recorded["Next"]!.GetValue<DateTimeOffset>());
+            s => s["Last"]!.GetValue<DateTimeOffset>() >= before, "the run to be recorded");
+        var last = recorded["Last"]!.GetValue<DateTimeOffset>();
+        Assert.InRange(last, before, DateTimeOffset.UtcNow);
+        Assert.Equal(last, recorded["LastUpdated"]!.GetValue<DateTimeOffset>());
+        Assert.Equal(TimerSchedule.NextOccurrence(Hourly, last), recorded["Next"]!.GetValue<DateTimeOffset>());
+        Assert.Single(hub.Recorded("Tick"));
     }
 
     [Fact]
