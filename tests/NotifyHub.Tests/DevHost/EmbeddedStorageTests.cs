@@ -31,7 +31,16 @@ public class EmbeddedStorageTests
 
         Assert.NotEmpty(Directory.EnumerateFileSystemEntries(folder));
         var afterStop = new QueueClient(connection, "embedded-work", new QueueClientOptions { Retry = { MaxRetries = 0 } });
-        await Assert.ThrowsAnyAsync<Exception>(() => afterStop.ExistsAsync());
+        // Nothing listens on its port any more: the connection is refused (not some other failure).
+        var refused = await Assert.ThrowsAsync<Azure.RequestFailedException>(() => afterStop.ExistsAsync());
+        var socket = Assert.IsType<System.Net.Sockets.SocketException>(Innermost(refused));
+        Assert.Equal(System.Net.Sockets.SocketError.ConnectionRefused, socket.SocketErrorCode);
         Directory.Delete(folder, recursive: true);
+    }
+
+    private static Exception Innermost(Exception e)
+    {
+        while (e.InnerException is { } inner) e = inner;
+        return e;
     }
 }

@@ -100,13 +100,13 @@ public class DirectoryLoadTests
         await store.CreateAsync(new Organisation("yos-a", "yos-team", "Synthetic YOS", true, LaCode: "840"), "test", default);
         await store.UpdateAsync("mash-b", null, s => s.Organisation with { Active = false }, default);
 
-        DirectoryKey mash840 = new("mash", "la", "840"), mash841 = new("mash", "la", "841"), nobody = new("mash", "la", "999");
-        var snapshot = await store.LoadAsync([mash840, mash841, nobody], default);
+        DirectoryKey mash840 = new("mash", "la", "840"), mash841 = new("mash", "la", "841"), nobody = new("mash", "la", "842"), yos840 = new("yos-team", "la", "840");
+        var snapshot = await store.LoadAsync([mash840, mash841, nobody, yos840], default);
 
         Assert.Equal(["mash-a"], snapshot.Find(mash840).Select(o => o.Id));
         Assert.Equal(["mash-c"], snapshot.Find(mash841).Select(o => o.Id));
         Assert.Empty(snapshot.Find(nobody));
-        Assert.Empty(snapshot.Find(new DirectoryKey("yos-team", "la", "840")));
+        Assert.Equal(["yos-a"], snapshot.Find(yos840).Select(o => o.Id)); // the same LA, another type: found by its own key only
     }
 
     [Fact]

@@ -9,7 +9,11 @@ namespace NotifyHub.Tests.Infrastructure;
 /// </summary>
 public static class QueueScan
 {
-    public static async Task<IReadOnlyList<T>> MessagesAsync<T>(QueueClient queue)
+    public static async Task<IReadOnlyList<T>> MessagesAsync<T>(QueueClient queue) =>
+        (await TextsAsync(queue)).Select(text => JsonSerializer.Deserialize<T>(text, JsonSerializerOptions.Web)!).ToList();
+
+    /// <summary>The body of every message as the client reads it (undecoded when the client does no decoding).</summary>
+    public static async Task<IReadOnlyList<string>> TextsAsync(QueueClient queue)
     {
         if (!await queue.ExistsAsync()) return [];
         var received = new List<Azure.Storage.Queues.Models.QueueMessage>();
@@ -20,6 +24,6 @@ public static class QueueScan
             received.AddRange(batch);
         }
         foreach (var message in received) await queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: TimeSpan.Zero);
-        return received.Select(m => JsonSerializer.Deserialize<T>(m.Body.ToString(), JsonSerializerOptions.Web)!).ToList();
+        return received.Select(m => m.Body.ToString()).ToList();
     }
 }

@@ -99,7 +99,7 @@ public class IngestIncidentTests(IngestHubFixture hub) : IClassFixture<IngestHub
         var host = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(RepoPaths.Root, "host.json")))!;
         Assert.Equal("base64", host["extensions"]!["queues"]!["messageEncoding"]!.GetValue<string>());
         var raw = new Azure.Storage.Queues.QueueClient(hub.Storage, StorageNames.IncidentsQueue); // no decoding: the text as stored
-        var texts = (await raw.PeekMessagesAsync(32)).Value.Select(m => m.Body.ToString()).ToList();
+        var texts = await QueueScan.TextsAsync(raw);
         var decoded = texts.Select(t => Encoding.UTF8.GetString(Convert.FromBase64String(t))).ToList();
         Assert.Contains(decoded, d => d.Contains(incidentId, StringComparison.Ordinal));
     }

@@ -53,14 +53,16 @@ public class ChildIdentityTests
     }
 
     [Fact]
-    public void The_key_is_64_lower_case_hex_characters_with_no_identifier_in_clear()
+    public void Each_key_is_the_HMAC_SHA256_of_its_documented_text_so_only_the_holder_of_the_HMAC_key_can_link_it_to_a_child()
     {
-        foreach (var key in ChildIdentity.Keys(Alex, "DUR", HmacKey))
-        {
-            Assert.Matches("^[0-9a-f]{64}$", key);
-            foreach (var clear in new[] { "9434765919", "943 476 5919", "P-SYN-0001", "alex", "example", "2016" })
-                Assert.DoesNotContain(clear, key, StringComparison.OrdinalIgnoreCase);
-        }
+        // Computed here independently of ChildIdentity, from the documented texts: a change of format would start
+        // every child's history afresh, and a key that was not keyed by the secret would be a hash anyone can invert
+        // by trying every NHS number.
+        static string Hmac(string text) => Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData(HmacKey, Encoding.UTF8.GetBytes(text)));
+        string[] expected = [Hmac("nhs:9434765919"), Hmac("ppr:DUR:P-SYN-0001"), Hmac("nd:alex|example|2016-03-02")];
+
+        Assert.Equal(expected, ChildIdentity.Keys(Alex, "DUR", HmacKey));
+        Assert.All(expected, key => Assert.NotEqual(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes("nhs:9434765919"))), key));
     }
 
     [Fact]

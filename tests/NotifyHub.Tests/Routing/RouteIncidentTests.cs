@@ -1,3 +1,4 @@
+using NotifyHub.Domain.Routing;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -173,13 +174,17 @@ public class RouteIncidentTests(RoutingHubFixture hub) : IClassFixture<RoutingHu
         var school = status.GetProperty("deliveries").EnumerateArray().Single(d => d.GetProperty("recipientId").GetString() == "school-999001");
         Assert.Equal(1, school.GetProperty("priorIncidentsLast12Months").GetInt32());
 
+        // The history rows of the first incident are keyed by exactly the HMACs of its children's identifiers under
+        // the hub's secret key (local.settings.json's, in Development) — never by an identifier in clear.
+        var hubKey = Convert.FromBase64String(System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, "functions", "local.settings.json")))!
+            ["Values"]!["Routing__ChildIdentityKey"]!.GetValue<string>());
+        var firstIncident = NotifyHub.Domain.Incidents.IncidentValidator.Validate(JsonDocument.Parse(first.ToJsonString()).RootElement, DateTimeOffset.UtcNow,
+            new NotifyHub.Domain.Incidents.IncidentRules()).Value!;
+        var expected = firstIncident.Children.SelectMany(c => ChildIdentity.Keys(c, force, hubKey)).Order(StringComparer.Ordinal);
+        var firstId = (await StatusAsync(hub, force, key, firstRef)).GetProperty("incidentId").GetString()!;
         var history = hub.Tables.GetTableClient(StorageNames.ChildHistoryTable);
-        await foreach (var row in history.QueryAsync<TableEntity>(select: ["PartitionKey"]))
-        {
-            Assert.DoesNotContain(nhs, row.PartitionKey, StringComparison.Ordinal);
-            Assert.DoesNotContain("P-SYN", row.PartitionKey, StringComparison.Ordinal);
-            Assert.Matches("^[0-9a-f]{64}$", row.PartitionKey);
-        }
+        var stored = await history.QueryAsync<TableEntity>(e => e.RowKey == firstId, select: ["PartitionKey"]).Select(e => e.PartitionKey).ToListAsync();
+        Assert.Equal(expected, stored.Order(StringComparer.Ordinal));
     }
 
     internal static async Task<List<DeliveryQueued>> DeliveryMessagesAsync(HubFixture hub, string incidentId) =>
