@@ -3,9 +3,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Azure.Functions.Worker;
 using NotifyHub.Audit;
 using NotifyHub.Auth;
-using NotifyHub.Domain.Validation;
 using NotifyHub.Hosting;
-using NotifyHub.Storage;
 
 namespace NotifyHub.Functions;
 
@@ -23,18 +21,11 @@ public sealed partial class ListAuditEntries(AuditTrail audit)
     public async Task<IResult> RunAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "admin/audit")] HttpRequest request)
     {
-        var errors = new FieldErrors();
-        var query = request.Query;
-        string? Single(string name)
-        {
-            if (!query.TryGetValue(name, out var values)) return null;
-            if (values.Count > 1) errors.Add(name, "must be given once");
-            return values[0];
-        }
-
+        var query = new QueryParameters(request.Query);
+        var errors = query.Errors;
         DateTimeOffset? Instant(string name)
         {
-            var text = Single(name);
+            var text = query.Single(name);
             if (text is null) return null;
             if (DateTimeOffset.TryParseExact(text, ["yyyy-MM-dd'T'HH:mm:ssK", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK"], CultureInfo.InvariantCulture,
                     DateTimeStyles.None, out var at)
@@ -46,20 +37,13 @@ public sealed partial class ListAuditEntries(AuditTrail audit)
 
         var from = Instant("from");
         var to = Instant("to");
-        var actor = Single("actor");
-        var action = Single("action");
-        var pageSizeText = Single("pageSize");
-        var continuationToken = Single("continuationToken");
+        var actor = query.Single("actor");
+        var action = query.Single("action");
+        var (size, tableToken) = (query.PageSize(), query.TableToken());
 
         if (from is not null && to is not null && from >= to) errors.Add("to", "must be later than from");
         if (actor is not null && !ActorPattern().IsMatch(actor)) errors.Add("actor", "must be a key id or an organisation id");
         if (action is not null && !AuditActions.All.Contains(action)) errors.Add("action", "must be one of: " + string.Join(", ", AuditActions.All.Order()));
-        var size = 100;
-        if (pageSizeText is not null && (!int.TryParse(pageSizeText, NumberStyles.None, CultureInfo.InvariantCulture, out size) || size is < 1 or > 1000))
-            errors.Add("pageSize", "must be a whole number from 1 to 1000");
-        string? tableToken = null;
-        if (continuationToken is not null && !ContinuationToken.TryDecode(continuationToken, out tableToken))
-            errors.Add("continuationToken", "is not a token this API gave out");
         if (errors.Any) return Problems.Invalid(errors);
 
         return TypedResults.Ok(await audit.QueryAsync(new AuditQuery(from, to, actor, action), tableToken, size, request.HttpContext.RequestAborted));

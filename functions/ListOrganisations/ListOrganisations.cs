@@ -2,10 +2,8 @@ using System.Text.RegularExpressions;
 using Microsoft.Azure.Functions.Worker;
 using NotifyHub.Auth;
 using NotifyHub.Domain.Directory;
-using NotifyHub.Domain.Validation;
 using NotifyHub.Hosting;
 using NotifyHub.Organisations;
-using NotifyHub.Storage;
 
 namespace NotifyHub.Functions;
 
@@ -21,19 +19,15 @@ public sealed partial class ListOrganisations(DirectoryStore store)
     public async Task<IResult> RunAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "admin/organisations")] HttpRequest request)
     {
-        var query = request.Query;
-        string? Single(string name) => query.TryGetValue(name, out var values) ? values.ToString() : null;
-        var (type, laCode, pageSize, continuationToken) = (Single("type"), Single("laCode"), Single("pageSize"), Single("continuationToken"));
-
-        var errors = new FieldErrors();
+        var query = new QueryParameters(request.Query);
+        var (type, laCode) = (query.Single("type"), query.Single("laCode"));
+        var (size, tableToken) = (query.PageSize(), query.TableToken());
+        var errors = query.Errors;
         if (type is not null && !OrganisationTypes.All.Contains(type)) errors.Add("type", "must be one of: " + string.Join(", ", OrganisationTypes.All));
         if (laCode is not null && !LaCodePattern().IsMatch(laCode)) errors.Add("laCode", "must be a three-digit DfE local authority code");
-        var size = 100;
-        if (pageSize is not null && (!int.TryParse(pageSize, out size) || size is < 1 or > 1000)) errors.Add("pageSize", "must be a whole number from 1 to 1000");
-        if (continuationToken is not null && !ContinuationToken.TryDecode(continuationToken, out _)) errors.Add("continuationToken", "is not a token this API gave out");
         if (errors.Any) return Problems.Invalid(errors);
 
-        var page = await store.ListAsync(type, laCode, continuationToken, size, request.HttpContext.RequestAborted);
+        var page = await store.ListAsync(type, laCode, tableToken, size, request.HttpContext.RequestAborted);
         return TypedResults.Ok(new OrganisationList(page.Items.Select(s => OrganisationResource.Of(s.Organisation)).ToList(), page.ContinuationToken));
     }
 

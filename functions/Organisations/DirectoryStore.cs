@@ -192,7 +192,7 @@ public sealed class DirectoryStore(TableServiceClient tables, TimeProvider time)
     private const string RepairPartition = "repair";
 
     /// <summary>Organisations, optionally of one type and/or local authority, a page at a time.</summary>
-    public async Task<OrganisationPage> ListAsync(string? type, string? laCode, string? continuationToken, int pageSize, CancellationToken cancellationToken)
+    public async Task<OrganisationPage> ListAsync(string? type, string? laCode, string? tableToken, int pageSize, CancellationToken cancellationToken)
     {
         var profile = OrganisationEntity.ProfileRow;
         var filter = (type, laCode) switch
@@ -202,10 +202,7 @@ public sealed class DirectoryStore(TableServiceClient tables, TimeProvider time)
             (null, not null) => TableClient.CreateQueryFilter($"RowKey eq {profile} and LaCode eq {laCode}"),
             _ => TableClient.CreateQueryFilter($"RowKey eq {profile} and Type eq {type} and LaCode eq {laCode}"),
         };
-        string? token = null;
-        if (continuationToken is not null && !ContinuationToken.TryDecode(continuationToken, out token))
-            throw new ArgumentException("Not a continuation token this API gave out.", nameof(continuationToken));
-        await foreach (var page in Organisations.QueryAsync<TableEntity>(filter, pageSize, cancellationToken: cancellationToken).AsPages(token, pageSize))
+        await foreach (var page in Organisations.QueryAsync<TableEntity>(filter, pageSize, cancellationToken: cancellationToken).AsPages(tableToken, pageSize))
         {
             return new OrganisationPage(page.Values.Select(Stored).ToList(), ContinuationToken.Encode(page.ContinuationToken));
         }

@@ -1,0 +1,45 @@
+using System.Globalization;
+using NotifyHub.Domain.Validation;
+using NotifyHub.Storage;
+
+namespace NotifyHub.Hosting;
+
+/// <summary>
+/// Reads a list endpoint's query string: each parameter at most once, and the paging pair every list shares —
+/// <c>pageSize</c> (1–1000, default 100) and <c>continuationToken</c> (as <see cref="ContinuationToken"/> gives them
+/// out). Every bad parameter is added to <see cref="Errors"/>, named.
+/// </summary>
+public sealed class QueryParameters(IQueryCollection query)
+{
+    public const int DefaultPageSize = 100;
+    public const int MaxPageSize = 1000;
+
+    public FieldErrors Errors { get; } = new();
+
+    /// <summary>The parameter's value, or null when absent; given more than once is an error.</summary>
+    public string? Single(string name)
+    {
+        if (!query.TryGetValue(name, out var values)) return null;
+        if (values.Count > 1) Errors.Add(name, "must be given once");
+        return values[0];
+    }
+
+    public int PageSize()
+    {
+        var text = Single("pageSize");
+        if (text is null) return DefaultPageSize;
+        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var size) && size is >= 1 and <= MaxPageSize) return size;
+        Errors.Add("pageSize", $"must be a whole number from 1 to {MaxPageSize}");
+        return DefaultPageSize;
+    }
+
+    /// <summary>The table token inside <c>continuationToken</c>, or null for the first page.</summary>
+    public string? TableToken()
+    {
+        var text = Single("continuationToken");
+        if (text is null) return null;
+        if (ContinuationToken.TryDecode(text, out var token)) return token;
+        Errors.Add("continuationToken", "is not a token this API gave out");
+        return null;
+    }
+}
