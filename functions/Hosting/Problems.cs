@@ -25,23 +25,19 @@ public static class Problems
 
     /// <summary>409 naming the field whose value clashes with what is stored (in <c>errors</c>, as validation problems do).</summary>
     public static ProblemHttpResult FieldConflict(string field, string reason) =>
-        TypedResults.Problem(new ProblemDetails
-        {
-            Status = StatusCodes.Status409Conflict,
-            Title = "Conflict",
-            Detail = $"{field} {reason}.",
-            Type = "https://notifyhub.example/problems/conflict",
-            Extensions = { ["errors"] = new Dictionary<string, string[]> { [field] = [reason] } },
-        });
+        FieldProblem(StatusCodes.Status409Conflict, "Conflict", "conflict", field, reason);
 
     /// <summary>403 naming the field whose value this caller may not use (in <c>errors</c>).</summary>
     public static ProblemHttpResult ForbiddenField(string field, string reason) =>
+        FieldProblem(StatusCodes.Status403Forbidden, "Forbidden", "forbidden", field, reason);
+
+    private static ProblemHttpResult FieldProblem(int status, string title, string type, string field, string reason) =>
         TypedResults.Problem(new ProblemDetails
         {
-            Status = StatusCodes.Status403Forbidden,
-            Title = "Forbidden",
+            Status = status,
+            Title = title,
             Detail = $"{field} {reason}.",
-            Type = "https://notifyhub.example/problems/forbidden",
+            Type = "https://notifyhub.example/problems/" + type,
             Extensions = { ["errors"] = new Dictionary<string, string[]> { [field] = [reason] } },
         });
 

@@ -57,8 +57,6 @@ public sealed record IncidentQueued(string IncidentId, string ForceCode, string 
 /// </summary>
 public sealed class IncidentStore(TableServiceClient tables, QueueServiceClient queues, TimeProvider time)
 {
-    private const string Received = "received";
-
     private TableClient Table => tables.GetTableClient(StorageNames.IncidentsTable);
     private TableClient StuckTable => tables.GetTableClient(StorageNames.StuckIncidentsTable);
     private QueueClient Queue => queues.GetQueueClient(StorageNames.IncidentsQueue);
@@ -78,7 +76,7 @@ public sealed class IncidentStore(TableServiceClient tables, QueueServiceClient 
             ["SubmittedBy"] = submittedBy,
             ["RiskLevel"] = incident.RiskLevel.ToString().ToLowerInvariant(),
             ["ChildCount"] = incident.Children.Count,
-            ["Status"] = Received,
+            ["Status"] = IncidentStatuses.Queued,
         };
         LargeBinary.Write(row, "Payload", canonical);
 
