@@ -22,11 +22,16 @@ public static class AuditActions
     public const string IncidentGivenUp = "incident.marked-stuck";
     public const string IncidentRetried = "incident.retried";
     public const string PersonalDataPurged = "retention.personal-data-purged";
+    public const string WebhookSecretRotated = "webhook.secret-rotated";
+    public const string NotificationRead = "notification.read";
+    public const string NotificationAcknowledged = "notification.acknowledged";
+    public const string NotificationLinksRevoked = "notification.links-revoked";
 
     public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
     {
         ApiKeyIssued, ApiKeyRevoked, OrganisationCreated, OrganisationChanged, OrganisationCoverageChanged, OrganisationDeactivated,
         GiasImported, DemoSeeded, PoisonReplayed, IncidentGivenUp, IncidentRetried, PersonalDataPurged,
+        WebhookSecretRotated, NotificationRead, NotificationAcknowledged, NotificationLinksRevoked,
     };
 }
 
@@ -37,6 +42,9 @@ public sealed record AuditActor(string KeyId, string OrganisationId)
 
     /// <summary>The hub acting on its own, in function <paramref name="function"/>.</summary>
     public static AuditActor Hub(string function) => new("function:" + function, "notifyhub");
+
+    /// <summary>Whoever holds the email link of a notification sent to <paramref name="recipientId"/>.</summary>
+    public static AuditActor Link(string recipientId) => new("email-link", recipientId);
 
     /// <summary>An operator at the command line (the bootstrap of the first administrator key).</summary>
     public static readonly AuditActor CommandLine = new("command-line", "notifyhub");

@@ -2,6 +2,9 @@ using System.Collections.Concurrent;
 using System.Reflection;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Middleware;
+using Microsoft.Extensions.Options;
+using NotifyHub.Delivery;
+using NotifyHub.Domain.Delivery;
 using NotifyHub.Hosting;
 
 namespace NotifyHub.Auth;
@@ -12,8 +15,10 @@ namespace NotifyHub.Auth;
 /// says whether that caller's role may run it (403 otherwise). The function itself then reads the
 /// caller with <c>HttpContext.Caller()</c> and applies the rules about its own organisation.
 /// </summary>
-public sealed class ApiKeyMiddleware(ApiKeyAuthentication authentication) : IFunctionsWorkerMiddleware
+public sealed class ApiKeyMiddleware(ApiKeyAuthentication authentication, IOptions<DeliveryOptions> delivery, TimeProvider time) : IFunctionsWorkerMiddleware
 {
+    private static readonly ConcurrentDictionary<string, bool> LinkByEntryPoint = new();
+
     private static readonly ConcurrentDictionary<string, IReadOnlyList<string>> RolesByEntryPoint = new();
 
     public async Task Invoke(FunctionContext context, FunctionExecutionDelegate next)
@@ -24,6 +29,18 @@ public sealed class ApiKeyMiddleware(ApiKeyAuthentication authentication) : IFun
             return;
         }
         var http = context.GetHttpContext() ?? throw new InvalidOperationException("An HTTP function has no HttpContext.");
+        if (TakesLink(context.FunctionDefinition.EntryPoint))
+        {
+            var token = context.BindingContext.BindingData.TryGetValue("token", out var value) ? value?.ToString() : null;
+            if (LinkToken.Verify(delivery.Value.LinkSigningKeyBytes, token, time.GetUtcNow()) is not { } grant)
+            {
+                context.GetInvocationResult().Value = Problems.NotFound(LinkNotValid);
+                return;
+            }
+            http.Features.Set(grant);
+            await next(context);
+            return;
+        }
         var caller = await authentication.AuthenticateAsync(http.Request, http.RequestAborted);
         if (caller is null)
         {
@@ -39,6 +56,18 @@ public sealed class ApiKeyMiddleware(ApiKeyAuthentication authentication) : IFun
         http.Features.Set(caller);
         await next(context);
     }
+
+    /// <summary>What a link that does not open says, whatever the reason: forged, expired or revoked look the same.</summary>
+    public const string LinkNotValid = "This link is not valid: it may have expired or been revoked. Ask the hub's administrators for a new one.";
+
+    /// <summary>Whether a function is opened by an email link (<see cref="RequiresLinkAttribute"/>).</summary>
+    public static bool TakesLink(string entryPoint) =>
+        LinkByEntryPoint.GetOrAdd(entryPoint, static name =>
+        {
+            var dot = name.LastIndexOf('.');
+            var method = dot > 0 ? typeof(ApiKeyMiddleware).Assembly.GetType(name[..dot])?.GetMethod(name[(dot + 1)..]) : null;
+            return method?.GetCustomAttribute<RequiresLinkAttribute>() is not null;
+        });
 
     /// <summary>The roles a function's <c>[Function]</c> method admits (none when it declares none), from its entry point <c>Namespace.Type.Method</c>.</summary>
     public static IReadOnlyList<string> RolesOf(string entryPoint) =>

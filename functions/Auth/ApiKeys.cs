@@ -11,6 +11,8 @@ public static class Roles
 {
     public const string Admin = "admin";
     public const string Police = "police";
+    /// <summary>A recipient organisation of any type (school, health team, SPOC, MASH...): reads and acknowledges its own notifications.</summary>
+    public const string Recipient = "recipient";
 }
 
 /// <summary>An authenticated caller: the organisation a key belongs to and what it may do.</summary>

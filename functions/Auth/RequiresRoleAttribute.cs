@@ -9,3 +9,11 @@ public sealed class RequiresRoleAttribute(params string[] roles) : Attribute
 {
     public IReadOnlyList<string> Roles { get; } = roles;
 }
+
+/// <summary>
+/// A page opened from an email link: the signed, expiring token in the route (<c>{token}</c>) is the credential, not
+/// an API key. <see cref="ApiKeyMiddleware"/> checks its signature and expiry and hands the function the
+/// <see cref="Domain.Delivery.LinkGrant"/>; the function checks it has not been revoked.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = false)]
+public sealed class RequiresLinkAttribute : Attribute;

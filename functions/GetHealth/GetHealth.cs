@@ -3,6 +3,7 @@ using Azure.Storage.Queues;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
 using NotifyHub.Auth;
+using NotifyHub.Delivery;
 using NotifyHub.Incidents;
 using NotifyHub.Organisations;
 using NotifyHub.Storage;
@@ -12,14 +13,19 @@ namespace NotifyHub.Functions;
 /// <summary>
 /// <c>GET /api/admin/health</c> (admin): whether storage answers, how much work waits on each queue and who
 /// consumes it, how many messages were given up on (poison), how many incidents are overdue for routing and
-/// how many are stuck. "degraded" whenever anything is poisoned, overdue or stuck: a lost share is never
-/// silent. Until delivery exists nothing consumes <c>deliveries</c>, and the answer says so.
+/// how many are stuck; how many deliveries are overdue (a lost message reconciliation will re-queue) and how many
+/// failed on every channel (missing shares). "degraded" whenever anything is poisoned, overdue, stuck or failed:
+/// a lost share is never silent. Counts stop at 1000.
 /// </summary>
-public sealed class GetHealth(QueueServiceClient queues, IncidentStore incidents, DirectoryStore directory, IOptions<ReconcileOptions> reconcile, TimeProvider time)
+public sealed class GetHealth(QueueServiceClient queues, IncidentStore incidents, DirectoryStore directory, ReceiptStore receipts,
+    IOptions<ReconcileOptions> reconcile, IOptions<DeliveryOptions> delivery, TimeProvider time)
 {
-    public sealed record QueueHealth(string Name, int Waiting, int Poisoned, string? Consumer, string? Note);
+    private const int CountLimit = 1000;
 
-    public sealed record Answer(string Status, IReadOnlyList<QueueHealth> Queues, int OverdueIncidents, int StuckIncidents, string? Problem);
+    public sealed record QueueHealth(string Name, int Waiting, int Poisoned, string? Consumer);
+
+    public sealed record Answer(string Status, IReadOnlyList<QueueHealth> Queues, int OverdueIncidents, int StuckIncidents, int OverdueDeliveries,
+        int FailedDeliveries, string? Problem);
 
     [Function(nameof(GetHealth))]
     [RequiresRole(Roles.Admin)]
@@ -32,10 +38,8 @@ public sealed class GetHealth(QueueServiceClient queues, IncidentStore incidents
             var queueHealth = new List<QueueHealth>();
             foreach (var name in StorageNames.Queues)
             {
-                var consumer = StorageNames.ConsumerOf(name);
                 queueHealth.Add(new QueueHealth(name, await LengthAsync(queues.GetQueueClient(name), ct),
-                    await LengthAsync(queues.GetQueueClient(name + "-poison"), ct), consumer,
-                    consumer is null ? "Nothing consumes this queue yet (delivery is not built): its messages wait here by design." : null));
+                    await LengthAsync(queues.GetQueueClient(name + "-poison"), ct), StorageNames.ConsumerOf(name)));
             }
             var olderThan = time.GetUtcNow() - reconcile.Value.After;
             var overdue = 0;
@@ -45,12 +49,14 @@ public sealed class GetHealth(QueueServiceClient queues, IncidentStore incidents
             }
             var stuck = 0;
             await foreach (var _ in incidents.StuckAsync(ct)) stuck++;
-            var degraded = overdue > 0 || stuck > 0 || queueHealth.Any(q => q.Poisoned > 0);
-            return TypedResults.Ok(new Answer(degraded ? "degraded" : "ok", queueHealth, overdue, stuck, null));
+            var overdueDeliveries = await receipts.OverdueCountAsync(time.GetUtcNow() - delivery.Value.RequeueAfter, CountLimit, ct);
+            var failedDeliveries = await receipts.FailedCountAsync(CountLimit, ct);
+            var degraded = overdue > 0 || stuck > 0 || overdueDeliveries > 0 || failedDeliveries > 0 || queueHealth.Any(q => q.Poisoned > 0);
+            return TypedResults.Ok(new Answer(degraded ? "degraded" : "ok", queueHealth, overdue, stuck, overdueDeliveries, failedDeliveries, null));
         }
         catch (RequestFailedException e)
         {
-            return TypedResults.Json(new Answer("unavailable", [], 0, 0, $"Storage did not answer: {e.Status} {e.ErrorCode}"),
+            return TypedResults.Json(new Answer("unavailable", [], 0, 0, 0, 0, $"Storage did not answer: {e.Status} {e.ErrorCode}"),
                 statusCode: StatusCodes.Status503ServiceUnavailable);
         }
     }

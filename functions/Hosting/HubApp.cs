@@ -2,6 +2,7 @@ using NotifyHub.Audit;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Azure.Functions.Worker.Builder;
 using NotifyHub.Auth;
+using NotifyHub.Delivery;
 using NotifyHub.Incidents;
 using NotifyHub.Organisations;
 using NotifyHub.Retention;
@@ -22,6 +23,8 @@ public static class HubApp
         var appRoot = builder.Configuration["FUNCTIONS_APPLICATION_DIRECTORY"] is { Length: > 0 } directory ? directory : AppContext.BaseDirectory;
         // Per-request framework chatter would drown the hub's own events (the host logs every invocation).
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
+        builder.Logging.AddFilter("Polly", LogLevel.Warning);
         builder.Services.Configure<KestrelServerOptions>(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
 
         builder.Services.AddHubServices(builder.Configuration, appRoot);
@@ -43,6 +46,7 @@ public static class HubApp
         services.AddDirectory(configuration);
         services.AddIncidentRouting(configuration);
         services.AddRetention(configuration);
+        services.AddDelivery(configuration);
         return services;
     }
 }

@@ -24,6 +24,19 @@ public sealed class QueryParameters(IQueryCollection query)
         return values[0];
     }
 
+    /// <summary>An ISO 8601 instant with an offset (e.g. <c>2026-11-26T09:00:00Z</c>), or null when absent.</summary>
+    public DateTimeOffset? Instant(string name)
+    {
+        var text = Single(name);
+        if (text is null) return null;
+        if (DateTimeOffset.TryParseExact(text, ["yyyy-MM-dd'T'HH:mm:ssK", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK"], CultureInfo.InvariantCulture,
+                DateTimeStyles.None, out var at)
+            && at.UtcDateTime.Year is >= 2000 and <= 9998)
+            return at;
+        Errors.Add(name, "must be an ISO 8601 instant with an offset, e.g. 2026-11-26T09:00:00Z");
+        return null;
+    }
+
     public int PageSize()
     {
         var text = Single("pageSize");

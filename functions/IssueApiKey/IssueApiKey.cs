@@ -8,8 +8,9 @@ using NotifyHub.Organisations;
 namespace NotifyHub.Functions;
 
 /// <summary>
-/// <c>POST /api/admin/organisations/{id}/keys</c> (admin): issues an API key for an organisation.
-/// The key is in this answer only; the hub keeps just its hash.
+/// <c>POST /api/admin/organisations/{id}/keys</c> (admin): issues an API key for an organisation — role
+/// <c>police</c> for a police force (submits incidents), <c>recipient</c> for every organisation that receives
+/// notifications (reads its inbox, acknowledges). The key is in this answer only; the hub keeps just its hash.
 /// </summary>
 public sealed class IssueApiKey(DirectoryStore organisations, ApiKeyStore keys, AuditTrail audit)
 {
@@ -24,10 +25,11 @@ public sealed class IssueApiKey(DirectoryStore organisations, ApiKeyStore keys, 
         var organisation = await organisations.GetAsync(id, ct);
         if (organisation is null) return Problems.NotFound($"There is no organisation with id {id}.");
         if (!organisation.Active) return Problems.Conflict($"Organisation {id} is deactivated.");
-        if (organisation.Type != OrganisationTypes.PoliceForce)
-            return Problems.Conflict($"Organisation {id} is a {organisation.Type}; keys are issued to police forces for now.");
+        if (organisation.Type == OrganisationTypes.PartnershipLead)
+            return Problems.Conflict($"Organisation {id} is a {organisation.Type}; partnership leads get keys when their reports exist.");
 
-        var issued = await keys.IssueAsync(organisation.Id, Roles.Police, organisation.ForceCode, ct);
+        var role = organisation.Type == OrganisationTypes.PoliceForce ? Roles.Police : Roles.Recipient;
+        var issued = await keys.IssueAsync(organisation.Id, role, role == Roles.Police ? organisation.ForceCode : null, ct);
         await audit.RecordAsync(AuditActor.Of(request.HttpContext.Caller()), AuditActions.ApiKeyIssued, [organisation.Id, issued.KeyId],
             new { role = issued.Caller.Role }, ct);
         return TypedResults.Created($"/api/admin/organisations/{id}/keys/{issued.KeyId}",

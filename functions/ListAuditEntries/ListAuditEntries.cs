@@ -23,20 +23,8 @@ public sealed partial class ListAuditEntries(AuditTrail audit)
     {
         var query = new QueryParameters(request.Query);
         var errors = query.Errors;
-        DateTimeOffset? Instant(string name)
-        {
-            var text = query.Single(name);
-            if (text is null) return null;
-            if (DateTimeOffset.TryParseExact(text, ["yyyy-MM-dd'T'HH:mm:ssK", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK"], CultureInfo.InvariantCulture,
-                    DateTimeStyles.None, out var at)
-                && at.UtcDateTime.Year is >= 2000 and <= 9998)
-                return at;
-            errors.Add(name, "must be an ISO 8601 instant with an offset, e.g. 2026-11-26T09:00:00Z");
-            return null;
-        }
-
-        var from = Instant("from");
-        var to = Instant("to");
+        var from = query.Instant("from");
+        var to = query.Instant("to");
         var actor = query.Single("actor");
         var action = query.Single("action");
         var (size, tableToken) = (query.PageSize(), query.TableToken());

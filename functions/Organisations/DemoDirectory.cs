@@ -13,24 +13,32 @@ public sealed record DemoSeedReport(IReadOnlyList<string> Created, IReadOnlyList
 /// can never meet a real organisation or a real incident: LA 999 with three schools (URN 999001 is the example
 /// incident's), an early-years setting, one team of every other recipient type covering GP practice Q99001 and
 /// postcode district QQ9, and a demo police force (force code DEMO, organisation demo-police). All names,
-/// addresses and contacts are invented; mail goes to <c>example.invalid</c>.
+/// addresses and contacts are invented; mail goes to <c>example.invalid</c>. For the delivery demo the primary school
+/// (999001) takes signed webhooks at the local demo receiver, the health visiting team secure email links, and every
+/// other recipient its inbox.
 /// </summary>
 public static class DemoDirectory
 {
     public const string PoliceId = "demo-police";
 
+    /// <summary>Where the demo school's webhooks go: the demo receiver <c>scripts/run-local</c> starts.</summary>
+    public const string WebhookUrl = "http://127.0.0.1:7072/demo-school";
+
+    /// <summary>The demo health visiting team's secure-email address (the local maildev catches it).</summary>
+    public const string HealthVisitingEmail = "health.visiting.qq9@example.invalid";
+
     private static readonly TimeOnly SchoolDay = new(8, 30);
 
     public static IReadOnlyList<Organisation> Organisations { get; } =
     [
-        School(DemoSpace.Urn(1), "Synthetic Demo Primary School", "Primary", 4, 11, "QQ9 9ZZ"),
+        School(DemoSpace.Urn(1), "Synthetic Demo Primary School", "Primary", 4, 11, "QQ9 9ZZ") with { Channel = new("webhook", WebhookUrl, null) },
         School(DemoSpace.Urn(2), "Synthetic Demo Secondary School", "Secondary", 11, 18, "QQ9 8ZZ"),
         School(DemoSpace.Urn(3), "Synthetic Demo Special School", "Not applicable", 3, 19, "QQ9 7ZZ"),
         new("early-years-ey" + DemoSpace.Urn(1), OrganisationTypes.EarlyYearsSetting, "Synthetic Demo Nursery", true, Urn: "EY" + DemoSpace.Urn(1),
             LaCode: DemoSpace.La, Postcode: "QQ9 6ZZ", Contacts: [Contact("Nursery Manager")], Channel: Inbox(), SchoolDayStart: new TimeOnly(8, 0)),
         new(PoliceId, OrganisationTypes.PoliceForce, "Synthetic Demo Constabulary", true, ForceCode: DemoSpace.ForceCode, LaCode: DemoSpace.La,
             Contacts: [Contact("Operation Encompass Desk")], Channel: Inbox()),
-        Team(OrganisationTypes.HealthVisitingTeam, "Synthetic 0-19 Health Visiting Team QQ9", covered: true),
+        Team(OrganisationTypes.HealthVisitingTeam, "Synthetic 0-19 Health Visiting Team QQ9", covered: true) with { Channel = new("email", null, HealthVisitingEmail) },
         Team(OrganisationTypes.SchoolNursingTeam, "Synthetic 0-19 School Nursing Team QQ9", covered: true),
         Team(OrganisationTypes.MidwiferyTeam, "Synthetic Community Midwifery Team QQ9", covered: true),
         Team(OrganisationTypes.NpsSpoc, "Synthetic Demo NPS SPOC"),

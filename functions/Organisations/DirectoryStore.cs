@@ -209,6 +209,17 @@ public sealed class DirectoryStore(TableServiceClient tables, TimeProvider time)
         return new OrganisationPage([], null);
     }
 
+    /// <summary>Active organisations whose channel is a webhook: a scan of every profile, for the daily liveness check and its admin list.</summary>
+    public async IAsyncEnumerable<Organisation> WebhookRecipientsAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var filter = TableClient.CreateQueryFilter($"RowKey eq {OrganisationEntity.ProfileRow}");
+        await foreach (var row in Organisations.QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: cancellationToken))
+        {
+            var organisation = Stored(row).Organisation;
+            if (organisation is { Active: true, Channel.Kind: "webhook" }) yield return organisation;
+        }
+    }
+
     /// <summary>Every organisation whose id starts with <paramref name="idPrefix"/> (a partition range query).</summary>
     public async IAsyncEnumerable<StoredOrganisation> ScanAsync(string idPrefix, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {

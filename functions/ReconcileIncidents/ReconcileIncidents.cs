@@ -1,6 +1,8 @@
 using NotifyHub.Audit;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
+using NotifyHub.Delivery;
+using NotifyHub.Domain.Delivery;
 using NotifyHub.Incidents;
 using NotifyHub.Organisations;
 
@@ -13,9 +15,14 @@ namespace NotifyHub.Functions;
 /// <c>Reconcile:MaxRequeues</c> times; after that it is marked <c>stuck</c> with the reason, counted by health
 /// and listed by <c>GET /api/admin/incidents/stuck</c> until an operator retries it. Nothing is dropped silently.
 /// Forces come from the force registry, not from API keys, so a force whose keys are gone is still reconciled.
+/// <para>
+/// Deliveries too: every delivery still open (listed in <c>OpenDeliveries</c>) whose next attempt is
+/// <c>Delivery:RequeueAfter</c> overdue and not claimed by a live attempt has lost its message — it is queued again
+/// with its current sequence number. One found final, or waiting in the inbox, leaves the open list.
+/// </para>
 /// </summary>
-public sealed class ReconcileIncidents(IncidentStore store, DirectoryStore directory, AuditTrail audit, IOptions<ReconcileOptions> options,
-    TimeProvider time, ILogger<ReconcileIncidents> logger)
+public sealed class ReconcileIncidents(IncidentStore store, DirectoryStore directory, ReceiptStore receipts, AuditTrail audit,
+    IOptions<ReconcileOptions> options, IOptions<DeliveryOptions> delivery, TimeProvider time, ILogger<ReconcileIncidents> logger)
 {
     public const string ScheduleSetting = "ReconcileIncidentsSchedule";
 
@@ -49,6 +56,25 @@ public sealed class ReconcileIncidents(IncidentStore store, DirectoryStore direc
             }
         }
         IncidentsLog.ReconcileFinished(logger, forces.Count, requeued, stuck);
+        await ReconcileDeliveriesAsync(now, ct);
+    }
+
+    private async Task ReconcileDeliveriesAsync(DateTimeOffset now, CancellationToken ct)
+    {
+        await foreach (var (incidentId, recipientId) in receipts.OpenDeliveriesAsync(ct))
+        {
+            var record = await receipts.LoadAsync(incidentId, recipientId, ct);
+            if (record is null) continue;
+            if (DeliveryStatus.IsFinal(record.Receipt.Status) || record.Receipt.NextAttemptAt is null)
+            {
+                await receipts.ForgetAsync(record, ct);
+                continue;
+            }
+            var overdue = now - record.Receipt.NextAttemptAt.Value;
+            if (overdue < delivery.Value.RequeueAfter || record.ClaimedUntil > now) continue;
+            await receipts.EnqueueAsync(record, TimeSpan.Zero, ct);
+            DeliveryLog.Requeued(logger, record.NotificationId, overdue);
+        }
     }
 
     private static string Describe(TimeSpan age) =>

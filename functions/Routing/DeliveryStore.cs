@@ -1,29 +1,33 @@
 using Azure;
 using Azure.Data.Tables;
 using Azure.Storage.Queues;
+using NotifyHub.Delivery;
+using NotifyHub.Domain.Delivery;
 using NotifyHub.Domain.Routing;
 using NotifyHub.Storage;
 
 namespace NotifyHub.Routing;
 
-/// <summary>One delivery as the incident's status shows it.</summary>
-public sealed record DeliverySummary(string RecipientId, string RecipientType, string RecipientName, string Rule, string Status,
-    IReadOnlyList<int> Children, int PriorIncidentsLast12Months);
+/// <summary>
+/// One delivery as the incident's status shows it: who, why, and its receipt — status, channel, attempts, when it was
+/// delivered and acknowledged and the acknowledging role (never the person's name), or why it failed.
+/// </summary>
+public sealed record DeliverySummary(string NotificationId, string RecipientId, string RecipientType, string RecipientName, string Rule, string Status,
+    IReadOnlyList<int> Children, int PriorIncidentsLast12Months, string? Channel, int Attempts, DateTimeOffset? NextAttemptAt,
+    DateTimeOffset? DeliveredAt, DateTimeOffset? AcknowledgedAt, string? AcknowledgedByRole, string? FailureReason);
 
 /// <summary>One share that could not be routed, and why.</summary>
 public sealed record UnroutedSummary(string Rule, string RecipientType, int? Child, int? Adult, string Reason, string Description);
 
-/// <summary>The message on the <c>deliveries</c> queue: keys only.</summary>
-public sealed record DeliveryQueued(string IncidentId, string RecipientId);
-
 /// <summary>
 /// Deliveries and unrouted shares. Table <c>Deliveries</c>: partition = incident id, row = recipient
 /// id (one delivery per recipient per incident), holding the recipient's projected content.
-/// Table <c>RecipientDeliveries</c>: partition = recipient id, row = incident id — the recipient's
-/// side of the same fact. Table <c>UnroutedShares</c>: partition = incident id. Rows are added,
+/// Table <c>RecipientDeliveries</c>: partition = recipient id, row = <see cref="InboxKeys.RowKey"/> of the incident id
+/// (newest first) — the recipient's side of the same fact, its inbox. Each delivery is listed in <c>OpenDeliveries</c>
+/// before its first message is queued, so a lost message is found by reconciliation. Table <c>UnroutedShares</c>: partition = incident id. Rows are added,
 /// never replaced, so re-routing the same incident neither duplicates a delivery nor resets its progress.
 /// </summary>
-public sealed class DeliveryStore(TableServiceClient tables, QueueServiceClient queues, TimeProvider time)
+public sealed class DeliveryStore(TableServiceClient tables, QueueServiceClient queues, ReceiptStore receipts, TimeProvider time)
 {
     private TableClient Deliveries => tables.GetTableClient(StorageNames.DeliveriesTable);
     private TableClient ByRecipient => tables.GetTableClient(StorageNames.RecipientDeliveriesTable);
@@ -37,11 +41,12 @@ public sealed class DeliveryStore(TableServiceClient tables, QueueServiceClient 
         foreach (var (delivery, content) in planned)
         {
             var recipient = delivery.Recipient;
-            await AddIfAbsentAsync(ByRecipient, new TableEntity(recipient.Id, incidentId)
+            await AddIfAbsentAsync(ByRecipient, new TableEntity(recipient.Id, InboxKeys.RowKey(incidentId))
             {
                 ["RecipientType"] = delivery.RecipientType,
                 ["Rule"] = delivery.Rule,
                 ["CreatedAt"] = now,
+                ["Status"] = DeliveryStatus.Pending,
             }, cancellationToken);
             var row = new TableEntity(incidentId, recipient.Id)
             {
@@ -51,8 +56,12 @@ public sealed class DeliveryStore(TableServiceClient tables, QueueServiceClient 
                 ["Children"] = string.Join(',', delivery.ChildIndexes),
                 ["Adults"] = string.Join(',', delivery.AdultIndexes),
                 ["PriorIncidents"] = content.PriorIncidentsLast12Months ?? 0,
-                ["Status"] = "pending",
+                ["ForceCode"] = content.ForceCode,
+                ["IncidentReference"] = content.IncidentReference,
+                ["Status"] = DeliveryStatus.Pending,
                 ["CreatedAt"] = now,
+                ["NextAttemptAt"] = now,
+                ["Sequence"] = 0,
             };
             LargeBinary.Write(row, "Content", content.ToJson());
             await AddIfAbsentAsync(Deliveries, row, cancellationToken);
@@ -73,12 +82,16 @@ public sealed class DeliveryStore(TableServiceClient tables, QueueServiceClient 
         }
     }
 
-    /// <summary>One message per delivery. Sending again after a crash is harmless: delivery checks the receipt first.</summary>
+    /// <summary>
+    /// Lists each delivery as open, then sends one message per delivery. Sending again after a crash is harmless:
+    /// delivery checks the receipt and its sequence number first.
+    /// </summary>
     public async Task EnqueueAsync(string incidentId, IEnumerable<PlannedDelivery> deliveries, CancellationToken cancellationToken)
     {
         foreach (var delivery in deliveries)
         {
-            await Queue.SendAsync(new DeliveryQueued(incidentId, delivery.Recipient.Id), cancellationToken);
+            await receipts.OpenAsync(incidentId, delivery.Recipient.Id, cancellationToken);
+            await Queue.SendAsync(new DeliveryMessage(incidentId, delivery.Recipient.Id), cancellationToken);
         }
     }
 
@@ -86,10 +99,13 @@ public sealed class DeliveryStore(TableServiceClient tables, QueueServiceClient 
     {
         var list = new List<DeliverySummary>();
         await foreach (var row in Deliveries.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {incidentId}"),
-            select: ["RowKey", "RecipientType", "RecipientName", "Rule", "Status", "Children", "PriorIncidents"], cancellationToken: cancellationToken))
+            cancellationToken: cancellationToken))
         {
-            list.Add(new DeliverySummary(row.RowKey, row.GetString("RecipientType"), row.GetString("RecipientName"), row.GetString("Rule"),
-                row.GetString("Status"), Indexes(row.GetString("Children")), row.GetInt32("PriorIncidents") ?? 0));
+            var receipt = ReceiptStore.Read(row).Receipt;
+            list.Add(new DeliverySummary(NotificationId.Format(incidentId, row.RowKey), row.RowKey, row.GetString("RecipientType"), row.GetString("RecipientName"),
+                row.GetString("Rule"), receipt.Status, Indexes(row.GetString("Children")), row.GetInt32("PriorIncidents") ?? 0,
+                receipt.Channels.Count > 0 ? receipt.Channel : null, receipt.Attempts, receipt.NextAttemptAt, receipt.DeliveredAt, receipt.Acknowledged?.At,
+                receipt.Acknowledged?.Role, receipt.FailureReason));
         }
         return list;
     }

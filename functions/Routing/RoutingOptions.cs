@@ -25,17 +25,21 @@ public sealed class RoutingOptions : IValidatableObject
     public TimeSpan ClaimFor { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>
-    /// SHA-256 of the key committed in <c>functions/local.settings.json</c> for local runs. Anyone can read that key,
-    /// so start-up refuses it anywhere but the Development environment.
+    /// SHA-256 of the keys committed in <c>functions/local.settings.json</c> for local runs (the child identity key and
+    /// the email-link signing key). Anyone can read them, so start-up refuses them anywhere but the Development environment.
     /// </summary>
-    private const string CommittedDevelopmentKeySha256 = "dc22d63f562ebbfb6ed3a665ff4b1d17b605cf1d1ae2ae71f661c5083a5bebd9";
+    private static readonly string[] CommittedDevelopmentKeySha256 =
+    [
+        "dc22d63f562ebbfb6ed3a665ff4b1d17b605cf1d1ae2ae71f661c5083a5bebd9",
+        "1483ca4ed3c7bbc6d76293e1708d676068e776c43c511052a83ea67f4e693e16",
+    ];
 
-    /// <summary>Whether <paramref name="base64Key"/> is the development key committed to the repository.</summary>
+    /// <summary>Whether <paramref name="base64Key"/> is a development key committed to the repository.</summary>
     public static bool IsCommittedDevelopmentKey(string base64Key)
     {
         try
         {
-            return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Convert.FromBase64String(base64Key))) == CommittedDevelopmentKeySha256;
+            return CommittedDevelopmentKeySha256.Contains(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Convert.FromBase64String(base64Key))));
         }
         catch (FormatException)
         {

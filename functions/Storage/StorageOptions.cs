@@ -27,6 +27,9 @@ public static class StorageNames
     public const string ForcesTable = "Forces";
     public const string AuditTable = "Audit";
     public const string RetentionTable = "Retention";
+    public const string DeliveryAttemptsTable = "DeliveryAttempts";
+    public const string OpenDeliveriesTable = "OpenDeliveries";
+    public const string WebhookEndpointsTable = "WebhookEndpoints";
 
     public const string IncidentsQueue = "incidents";
     public const string DeliveriesQueue = "deliveries";
@@ -35,14 +38,15 @@ public static class StorageNames
     [
         IncidentsTable, ApiKeysTable, OrganisationsTable, DirectoryIndexTable,
         DeliveriesTable, RecipientDeliveriesTable, UnroutedSharesTable, ChildHistoryTable, StuckIncidentsTable, ForcesTable,
-        AuditTable, RetentionTable,
+        AuditTable, RetentionTable, DeliveryAttemptsTable, OpenDeliveriesTable, WebhookEndpointsTable,
     ];
     public static readonly string[] Queues = [IncidentsQueue, DeliveriesQueue];
 
-    /// <summary>The function that consumes a queue; null while nothing does (deliveries, until delivery is built).</summary>
+    /// <summary>The function that consumes a queue.</summary>
     public static string? ConsumerOf(string queue) => queue switch
     {
         IncidentsQueue => "RouteIncident",
+        DeliveriesQueue => "DeliverNotification",
         _ => null,
     };
 }

@@ -16,6 +16,10 @@ public sealed class AuthorisationMatrixFixture : HubFixture
     public string RevokedKey { get; private set; } = "";
     public string DeactivatedKey { get; private set; } = "";
     public string ReferenceA { get; private set; } = "";
+    public string SchoolXKey { get; private set; } = "";
+    public string SchoolYKey { get; private set; } = "";
+    /// <summary>School X's notification of force A's incident.</summary>
+    public string NotificationX { get; private set; } = "";
 
     public override async Task InitializeAsync()
     {
@@ -34,9 +38,21 @@ public sealed class AuthorisationMatrixFixture : HubFixture
         (await SendAsync(HttpMethod.Post, $"/api/admin/organisations/force-{forceC.ToLowerInvariant()}/deactivate", AdminKey)).EnsureSuccessStatusCode();
         DeactivatedKey = keyC;
 
+        // Two recipient schools with inbox keys; force A's incident is routed to school X.
+        var (schoolX, urnX) = await Delivery.DeliveryApi.NewSchoolAsync(this, new { kind = "inbox" });
+        var (schoolY, _) = await Delivery.DeliveryApi.NewSchoolAsync(this, new { kind = "inbox" });
+        SchoolXKey = await Delivery.DeliveryApi.IssueKeyAsync(this, schoolX);
+        SchoolYKey = await Delivery.DeliveryApi.IssueKeyAsync(this, schoolY);
+
         ReferenceA = "MATRIX-" + Guid.NewGuid().ToString("N")[..8];
-        var incident = ExampleIncident.For(ForceA, ReferenceA, DateTimeOffset.UtcNow).WithUniqueChildren();
-        (await SendAsync(HttpMethod.Post, "/api/incidents", KeyA, incident.ToJsonString())).EnsureSuccessStatusCode();
+        var incident = ExampleIncident.For(ForceA, ReferenceA, DateTimeOffset.UtcNow).WithUniqueChildren()
+            .With("location.laCode", "840").With("children[0].schoolUrn", urnX);
+        var accepted = await SendAsync(HttpMethod.Post, "/api/incidents", KeyA, incident.ToJsonString());
+        accepted.EnsureSuccessStatusCode();
+        var incidentId = (await accepted.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("incidentId").GetString();
+        NotificationX = $"{incidentId}.{schoolX}";
+        await Eventually.UntilAsync(async () => (await SendAsync(HttpMethod.Get, $"/api/notifications/{NotificationX}", SchoolXKey)).StatusCode,
+            s => s == HttpStatusCode.OK, "school X's notification");
     }
 
     public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? key, string? json = null, string contentType = "application/json")
@@ -55,9 +71,14 @@ public sealed class AuthorisationMatrixFixture : HubFixture
 /// </summary>
 public class AuthorisationMatrixTests(AuthorisationMatrixFixture hub) : IClassFixture<AuthorisationMatrixFixture>
 {
-    private enum Caller { NoKey, UnknownKey, RevokedKey, DeactivatedOrganisation, PoliceA, PoliceB, Admin }
+    private enum Caller { NoKey, UnknownKey, RevokedKey, DeactivatedOrganisation, PoliceA, PoliceB, Admin, RecipientX, RecipientY }
 
-    private sealed record Cell(string Function, HttpMethod Method, string Path, string? Body, int Admin, int PoliceA, int PoliceB, string ContentType = "application/json");
+    /// <summary>
+    /// What each caller gets. Recipients (schools X and Y) get 403 unless a cell says otherwise. A function opened by an
+    /// email link (<paramref name="ByLink"/>) takes no key at all: every caller, key or none, gets what its token earns.
+    /// </summary>
+    private sealed record Cell(string Function, HttpMethod Method, string Path, string? Body, int Admin, int PoliceA, int PoliceB,
+        string ContentType = "application/json", int RecipientX = 403, int RecipientY = 403, bool ByLink = false);
 
     private IReadOnlyList<Cell> Matrix()
     {
@@ -84,6 +105,19 @@ public class AuthorisationMatrixTests(AuthorisationMatrixFixture hub) : IClassFi
             new("ListStuckIncidents", HttpMethod.Get, "/api/admin/incidents/stuck", null, Admin: 200, PoliceA: forbidden, PoliceB: forbidden),
             new("ListAuditEntries", HttpMethod.Get, "/api/admin/audit", null, Admin: 200, PoliceA: forbidden, PoliceB: forbidden),
             new("RetryStuckIncident", HttpMethod.Post, $"/api/admin/incidents/{a}/no-such-reference/retry", null, Admin: 404, PoliceA: forbidden, PoliceB: forbidden),
+            new("RotateWebhookSecret", HttpMethod.Post, "/api/admin/organisations/no-such-org/webhook-secrets", null, Admin: 404, PoliceA: forbidden, PoliceB: forbidden),
+            new("RevokeNotificationLinks", HttpMethod.Post, "/api/admin/notifications/no-such-notification/revoke-links", null, Admin: 404, PoliceA: forbidden, PoliceB: forbidden),
+            new("ListSilentWebhooks", HttpMethod.Get, "/api/admin/webhooks/silent", null, Admin: 200, PoliceA: forbidden, PoliceB: forbidden),
+            new("GetOpenApi", HttpMethod.Get, "/api/openapi.json", null, Admin: 200, PoliceA: 200, PoliceB: 200, RecipientX: 200, RecipientY: 200),
+            new("ListInbox", HttpMethod.Get, "/api/inbox", null, Admin: forbidden, PoliceA: forbidden, PoliceB: forbidden, RecipientX: 200, RecipientY: 200),
+            new("GetNotification", HttpMethod.Get, $"/api/notifications/{hub.NotificationX}", null, Admin: forbidden, PoliceA: forbidden, PoliceB: forbidden,
+                RecipientX: 200, RecipientY: 404),
+            // An empty body: school X gets as far as validation (and acknowledges nothing); school Y never learns the notification exists.
+            new("AcknowledgeNotification", HttpMethod.Post, $"/api/notifications/{hub.NotificationX}/ack", "{}", Admin: forbidden, PoliceA: forbidden,
+                PoliceB: forbidden, RecipientX: 400, RecipientY: 404),
+            new("OpenNotificationLink", HttpMethod.Get, "/api/links/not-a-token", null, Admin: 404, PoliceA: 404, PoliceB: 404, RecipientX: 404, RecipientY: 404, ByLink: true),
+            new("AcknowledgeByLink", HttpMethod.Post, "/api/links/not-a-token", "name=A&role=B", Admin: 404, PoliceA: 404, PoliceB: 404,
+                ContentType: "application/x-www-form-urlencoded", RecipientX: 404, RecipientY: 404, ByLink: true),
         ];
     }
 
@@ -95,6 +129,8 @@ public class AuthorisationMatrixTests(AuthorisationMatrixFixture hub) : IClassFi
         Caller.DeactivatedOrganisation => hub.DeactivatedKey,
         Caller.PoliceA => hub.KeyA,
         Caller.PoliceB => hub.KeyB,
+        Caller.RecipientX => hub.SchoolXKey,
+        Caller.RecipientY => hub.SchoolYKey,
         _ => hub.AdminKey,
     };
 
@@ -117,9 +153,12 @@ public class AuthorisationMatrixTests(AuthorisationMatrixFixture hub) : IClassFi
             {
                 var expected = caller switch
                 {
+                    _ when cell.ByLink => 404,
                     Caller.Admin => cell.Admin,
                     Caller.PoliceA => cell.PoliceA,
                     Caller.PoliceB => cell.PoliceB,
+                    Caller.RecipientX => cell.RecipientX,
+                    Caller.RecipientY => cell.RecipientY,
                     _ => 401,
                 };
                 using var response = await hub.SendAsync(cell.Method, cell.Path, KeyOf(caller), cell.Body, cell.ContentType);

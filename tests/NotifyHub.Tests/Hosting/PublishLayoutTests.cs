@@ -58,6 +58,8 @@ public class PublishLayoutTests
                 AppSettings = new Dictionary<string, string?>
                 {
                     ["Routing__ChildIdentityKey"] = TestKeys.ChildIdentityKey,
+                    ["Delivery__LinkSigningKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
+                    ["Delivery__PublicBaseUrl"] = "https://notifyhub.example.org",
                     ["ReconcileIncidentsSchedule"] = "0 0 0 1 1 *",
                 },
             });

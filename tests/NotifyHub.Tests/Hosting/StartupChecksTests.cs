@@ -11,18 +11,23 @@ namespace NotifyHub.Tests.Hosting;
 /// <summary>The hub's own services, started as the worker starts them, with the settings under test.</summary>
 public class StartupChecksTests
 {
-    private static readonly string CommittedKey =
-        JsonNode.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, "functions", "local.settings.json")))!["Values"]!["Routing__ChildIdentityKey"]!.GetValue<string>();
+    private static readonly string CommittedKey = LocalSettings.Value("Routing__ChildIdentityKey");
+    private static readonly string CommittedLinkKey = LocalSettings.Value("Delivery__LinkSigningKey");
+    private static readonly string OwnLinkKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
 
-    private static async Task StartAsync(string? environment, string key)
+    private static async Task StartAsync(string? environment, string key, string? linkKey = null, IReadOnlyDictionary<string, string?>? more = null)
     {
         var builder = Host.CreateApplicationBuilder();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>
         {
             ["AZURE_FUNCTIONS_ENVIRONMENT"] = environment,
             ["AzureWebJobsStorage"] = await TestStorage.ConnectionStringAsync(),
             ["Routing:ChildIdentityKey"] = key,
-        });
+            ["Delivery:LinkSigningKey"] = linkKey ?? OwnLinkKey,
+            ["Delivery:PublicBaseUrl"] = "https://notifyhub.example.org",
+        };
+        foreach (var (name, value) in more ?? new Dictionary<string, string?>()) settings[name] = value;
+        builder.Configuration.AddInMemoryCollection(settings);
         builder.Services.AddHubServices(builder.Configuration, RepoPaths.FunctionsScriptRoot);
         using var host = builder.Build();
         await host.StartAsync();
@@ -42,7 +47,31 @@ public class StartupChecksTests
     [Fact]
     public async Task Start_up_accepts_the_committed_key_in_Development_and_a_key_of_your_own_anywhere()
     {
-        await StartAsync("Development", CommittedKey);
+        await StartAsync("Development", CommittedKey, CommittedLinkKey);
         await StartAsync("Production", TestKeys.ChildIdentityKey);
+    }
+
+    [Fact]
+    public async Task Start_up_refuses_the_committed_email_link_key_and_plain_http_webhooks_outside_Development()
+    {
+        var link = await Assert.ThrowsAsync<OptionsValidationException>(() => StartAsync("Production", TestKeys.ChildIdentityKey, CommittedLinkKey));
+        Assert.Contains("Delivery:LinkSigningKey is the development key", link.Message, StringComparison.Ordinal);
+        var http = await Assert.ThrowsAsync<OptionsValidationException>(() => StartAsync("Production", TestKeys.ChildIdentityKey,
+            more: new Dictionary<string, string?> { ["Delivery:AllowHttpToLoopback"] = "true" }));
+        Assert.Contains("AllowHttpToLoopback is for local development only", http.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Delivery:LinkSigningKey", "c2hvcnQ=", "LinkSigningKey must be base64 of at least 32 bytes")]
+    [InlineData("Delivery:PublicBaseUrl", "notifyhub.example.org", "PublicBaseUrl must be an absolute")]
+    [InlineData("Delivery:AllowedNetworks", "10.0.0.0/8,intranet", "'intranet' is not a network")]
+    [InlineData("Delivery:RetryDelays", "00:00:10,soon", "RetryDelays must be")]
+    [InlineData("Delivery:AttemptsPerChannel", "0", "AttemptsPerChannel")]
+    [InlineData("Email:From", "not an address", "From")]
+    public async Task Start_up_refuses_a_bad_delivery_setting_and_names_it(string setting, string value, string expected)
+    {
+        var refused = await Assert.ThrowsAsync<OptionsValidationException>(() => StartAsync("Development", CommittedKey, CommittedLinkKey,
+            new Dictionary<string, string?> { [setting] = value }));
+        Assert.Contains(expected, refused.Message, StringComparison.Ordinal);
     }
 }

@@ -30,6 +30,11 @@ public class HubFixture : IAsyncLifetime
 
     protected virtual IReadOnlyDictionary<string, string?> AppSettings => new Dictionary<string, string?>();
 
+    /// <summary>Every function of the built app except <paramref name="names"/> (read from its functions.metadata).</summary>
+    protected static IReadOnlyList<string> AllFunctionsExcept(params string[] names) =>
+        System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(RepoPaths.FunctionsScriptRoot, "functions.metadata")))!.AsArray()
+            .Select(f => f!["name"]!.GetValue<string>()).Where(n => !names.Contains(n)).ToList();
+
     /// <summary>Changes to host.json for this hub (e.g. fewer retries); the script root is then copied to a temp folder.</summary>
     protected virtual Action<System.Text.Json.Nodes.JsonObject>? ChangeHostJson => null;
 
@@ -75,7 +80,7 @@ public class HubFixture : IAsyncLifetime
         (await Http.SendAsync(request)).EnsureSuccessStatusCode();
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         Http.Dispose();
         await Host.DisposeAsync();

@@ -24,7 +24,7 @@ public class ProjectionTests
     }
 
     private static PlannedDelivery DeliveryTo(string type, Incident incident) =>
-        new(Org("org-" + type, type), type, "test", [.. Enumerable.Range(0, incident.Children.Count)], [.. Enumerable.Range(0, incident.Adults.Count)]);
+        new(Organisation("org-" + type, type), type, "test", [.. Enumerable.Range(0, incident.Children.Count)], [.. Enumerable.Range(0, incident.Adults.Count)]);
 
     private static string Json(DeliveryContent content) => Encoding.UTF8.GetString(content.ToJson());
 

@@ -1,3 +1,4 @@
+using NotifyHub.Delivery;
 using NotifyHub.Domain.Routing;
 using System.Net;
 using System.Net.Http.Json;
@@ -14,7 +15,11 @@ using NotifyHub.Tests.Infrastructure;
 namespace NotifyHub.Tests.Routing;
 
 /// <summary>The whole hub with the synthetic demo directory of LA 999.</summary>
-public sealed class RoutingHubFixture : HubFixture;
+/// <summary>The hub without delivery, so that what routing puts on the deliveries queue stays there to be inspected.</summary>
+public sealed class RoutingHubFixture : HubFixture
+{
+    protected override IReadOnlyList<string>? Functions => AllFunctionsExcept("DeliverNotification");
+}
 
 public class RouteIncidentTests(RoutingHubFixture hub) : IClassFixture<RoutingHubFixture>, IAsyncLifetime
 {
@@ -107,7 +112,7 @@ public class RouteIncidentTests(RoutingHubFixture hub) : IClassFixture<RoutingHu
         var (_, _, reference, incidentId) = await SubmitAsync(hub, incident, force, key);
         await RoutedAsync(hub, force, key, reference);
 
-        var content = (await new DeliveryStore(hub.Tables, hub.Queues, TimeProvider.System).ContentAsync(incidentId, "school-999001", default))!.ToString();
+        var content = (await new DeliveryStore(hub.Tables, hub.Queues, new NotifyHub.Delivery.ReceiptStore(hub.Tables, hub.Queues), TimeProvider.System).ContentAsync(incidentId, "school-999001", default))!.ToString();
 
         Assert.Contains(pupil, content, StringComparison.Ordinal);
         foreach (var absent in new[] { sibling, "Jordan", "Casey", "Sample", "NPS", "North East", "P-SYN-0004" })
@@ -187,7 +192,7 @@ public class RouteIncidentTests(RoutingHubFixture hub) : IClassFixture<RoutingHu
         Assert.Equal(expected, stored.Order(StringComparer.Ordinal));
     }
 
-    internal static async Task<List<DeliveryQueued>> DeliveryMessagesAsync(HubFixture hub, string incidentId) =>
-        (await QueueScan.MessagesAsync<DeliveryQueued>(hub.Queues.GetQueueClient(StorageNames.DeliveriesQueue)))
+    internal static async Task<List<DeliveryMessage>> DeliveryMessagesAsync(HubFixture hub, string incidentId) =>
+        (await QueueScan.MessagesAsync<DeliveryMessage>(hub.Queues.GetQueueClient(StorageNames.DeliveriesQueue)))
             .Where(m => m.IncidentId == incidentId).ToList();
 }

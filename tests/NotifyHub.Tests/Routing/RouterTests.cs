@@ -101,7 +101,7 @@ public class RouterTests
     public void An_inactive_school_counts_as_not_in_the_directory()
     {
         var directory = TestDirectory.Full().Remove(T.School, DirectoryKey.Urn, Urn)
-            .Add(Org("school-999001", T.School, active: false), DirectoryKey.Urn, Urn);
+            .Add(Organisation("school-999001", T.School, active: false), DirectoryKey.Urn, Urn);
 
         var (_, unrouted) = Route(Example(), directory);
 
@@ -227,7 +227,7 @@ public class RouterTests
     [Fact]
     public void An_early_years_setting_named_by_police_is_told_and_one_not_in_the_directory_is_unrouted()
     {
-        var directory = TestDirectory.Full().Add(Org("ey-EY123456", T.EarlyYearsSetting), DirectoryKey.Urn, "EY123456");
+        var directory = TestDirectory.Full().Add(Organisation("ey-EY123456", T.EarlyYearsSetting), DirectoryKey.Urn, "EY123456");
         var known = Route(Example().With(ChildAged(2) with { EarlyYearsSettingUrn = "EY123456" }), directory);
         var unknown = Route(Example().With(ChildAged(2) with { EarlyYearsSettingUrn = "EY654321" }), directory);
 
@@ -249,8 +249,8 @@ public class RouterTests
     public void A_pregnant_victim_and_an_unborn_child_share_one_midwifery_delivery_found_by_the_unborn_childs_GP_first()
     {
         var directory = TestDirectory.Full()
-            .Add(Org("mw-gp-q99001", T.MidwiferyTeam), DirectoryKey.Gp, Gp)
-            .Add(Org("mw-qq9", T.MidwiferyTeam), DirectoryKey.PostcodeDistrict, District);
+            .Add(Organisation("mw-gp-q99001", T.MidwiferyTeam), DirectoryKey.Gp, Gp)
+            .Add(Organisation("mw-qq9", T.MidwiferyTeam), DirectoryKey.PostcodeDistrict, District);
         var incident = Example().With(Unborn() with { GpPracticeOdsCode = Gp }).WithAdults(AdultOf(AdultRole.Victim, pregnant: true));
 
         var (deliveries, _) = Route(incident, directory);
@@ -347,7 +347,7 @@ public class RouterTests
     public void An_organisation_chosen_by_two_rules_gets_one_delivery_listing_everyone_and_both_rules_in_table_order()
     {
         // A single 0–19 team registered as both the health visiting and the school nursing team for a practice.
-        var team = Org("zero-19-q99001", T.HealthVisitingTeam);
+        var team = Organisation("zero-19-q99001", T.HealthVisitingTeam);
         var directory = TestDirectory.Full()
             .Remove(T.HealthVisitingTeam, DirectoryKey.Gp, Gp).Remove(T.SchoolNursingTeam, DirectoryKey.Gp, Gp)
             .Add(team, new DirectoryKey(T.HealthVisitingTeam, DirectoryKey.Gp, Gp), new DirectoryKey(T.SchoolNursingTeam, DirectoryKey.Gp, Gp));
@@ -373,7 +373,7 @@ public class RouterTests
     public void Where_several_active_organisations_share_a_key_the_first_by_id_is_chosen()
     {
         var directory = TestDirectory.Full().Remove(T.Mash, DirectoryKey.La, La)
-            .Add(Org("mash-b", T.Mash), DirectoryKey.La, La).Add(Org("mash-a", T.Mash), DirectoryKey.La, La);
+            .Add(Organisation("mash-b", T.Mash), DirectoryKey.La, La).Add(Organisation("mash-a", T.Mash), DirectoryKey.La, La);
 
         var (deliveries, _) = Route(Example(), directory);
 

@@ -60,7 +60,7 @@ internal static class RoutingFixtures
 
     public static Incident WithAdults(this Incident incident, params Adult[] adults) => incident with { Adults = adults };
 
-    public static Organisation Org(string id, string type, bool active = true) => new(id, type, $"Synthetic {id}", active);
+    public static Organisation Organisation(string id, string type, bool active = true) => new(id, type, $"Synthetic {id}", active);
 }
 
 /// <summary>Builds a <see cref="DirectorySnapshot"/>: each organisation under the keys routing finds it by.</summary>
@@ -92,16 +92,16 @@ internal sealed class TestDirectory
 
     /// <summary>Every recipient the example incident can need, for LA 999 / QQ9 / GP Q99001 / school 999001.</summary>
     public static TestDirectory Full() => new TestDirectory()
-        .Add(RoutingFixtures.Org("school-999001", T.School), DirectoryKey.Urn, RoutingFixtures.Urn)
-        .Add(RoutingFixtures.Org("hv-gp-q99001", T.HealthVisitingTeam), DirectoryKey.Gp, RoutingFixtures.Gp)
-        .Add(RoutingFixtures.Org("hv-qq9", T.HealthVisitingTeam), DirectoryKey.PostcodeDistrict, RoutingFixtures.District)
-        .Add(RoutingFixtures.Org("sn-gp-q99001", T.SchoolNursingTeam), DirectoryKey.Gp, RoutingFixtures.Gp)
-        .Add(RoutingFixtures.Org("sn-qq9", T.SchoolNursingTeam), DirectoryKey.PostcodeDistrict, RoutingFixtures.District)
-        .Add(RoutingFixtures.Org("mw-999", T.MidwiferyTeam), DirectoryKey.La, RoutingFixtures.La)
-        .Add(RoutingFixtures.Org("nps-999", T.NpsSpoc), DirectoryKey.La, RoutingFixtures.La)
-        .Add(RoutingFixtures.Org("crc-999", T.CrcSpoc), DirectoryKey.La, RoutingFixtures.La)
-        .Add(RoutingFixtures.Org("yos-999", T.YosTeam), DirectoryKey.La, RoutingFixtures.La)
-        .Add(RoutingFixtures.Org("mash-999", T.Mash), DirectoryKey.La, RoutingFixtures.La)
-        .Add(RoutingFixtures.Org("marac-999", T.MaracCoordinator), DirectoryKey.La, RoutingFixtures.La)
-        .Add(RoutingFixtures.Org("laed-999", T.LaEducationSafeguardingTeam), DirectoryKey.La, RoutingFixtures.La);
+        .Add(RoutingFixtures.Organisation("school-999001", T.School), DirectoryKey.Urn, RoutingFixtures.Urn)
+        .Add(RoutingFixtures.Organisation("hv-gp-q99001", T.HealthVisitingTeam), DirectoryKey.Gp, RoutingFixtures.Gp)
+        .Add(RoutingFixtures.Organisation("hv-qq9", T.HealthVisitingTeam), DirectoryKey.PostcodeDistrict, RoutingFixtures.District)
+        .Add(RoutingFixtures.Organisation("sn-gp-q99001", T.SchoolNursingTeam), DirectoryKey.Gp, RoutingFixtures.Gp)
+        .Add(RoutingFixtures.Organisation("sn-qq9", T.SchoolNursingTeam), DirectoryKey.PostcodeDistrict, RoutingFixtures.District)
+        .Add(RoutingFixtures.Organisation("mw-999", T.MidwiferyTeam), DirectoryKey.La, RoutingFixtures.La)
+        .Add(RoutingFixtures.Organisation("nps-999", T.NpsSpoc), DirectoryKey.La, RoutingFixtures.La)
+        .Add(RoutingFixtures.Organisation("crc-999", T.CrcSpoc), DirectoryKey.La, RoutingFixtures.La)
+        .Add(RoutingFixtures.Organisation("yos-999", T.YosTeam), DirectoryKey.La, RoutingFixtures.La)
+        .Add(RoutingFixtures.Organisation("mash-999", T.Mash), DirectoryKey.La, RoutingFixtures.La)
+        .Add(RoutingFixtures.Organisation("marac-999", T.MaracCoordinator), DirectoryKey.La, RoutingFixtures.La)
+        .Add(RoutingFixtures.Organisation("laed-999", T.LaEducationSafeguardingTeam), DirectoryKey.La, RoutingFixtures.La);
 }

@@ -1,0 +1,29 @@
+namespace NotifyHub.Delivery;
+
+/// <summary>Delivery's structured log events: ids, channels, statuses and error classes only — never content or addresses.</summary>
+internal static partial class DeliveryLog
+{
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Error, Message = "A deliveries message could not be read (dequeue count {DequeueCount}); it is discarded")]
+    public static partial void Unreadable(ILogger logger, long dequeueCount);
+
+    [LoggerMessage(EventId = 4002, Level = LogLevel.Warning, Message = "No delivery of incident {IncidentId} to {RecipientId}; the message is discarded")]
+    public static partial void Unknown(ILogger logger, string incidentId, string recipientId);
+
+    [LoggerMessage(EventId = 4003, Level = LogLevel.Information, Message = "Notification {NotificationId} needs nothing from this message: status {Status}, message {MessageSequence}, current {Sequence}")]
+    public static partial void NothingToDo(ILogger logger, string notificationId, string status, int messageSequence, int sequence);
+
+    [LoggerMessage(EventId = 4004, Level = LogLevel.Information, Message = "Notification {NotificationId} is claimed or not yet due; message re-queued for {Wait}")]
+    public static partial void Deferred(ILogger logger, string notificationId, TimeSpan wait);
+
+    [LoggerMessage(EventId = 4005, Level = LogLevel.Information, Message = "Notification {NotificationId} was claimed by another attempt first")]
+    public static partial void ClaimLost(ILogger logger, string notificationId);
+
+    [LoggerMessage(EventId = 4006, Level = LogLevel.Information, Message = "Notification {NotificationId} attempt {Attempt} on {Channel}: {Outcome} {ErrorClass}; now {Status}")]
+    public static partial void Attempted(ILogger logger, string notificationId, int attempt, string channel, string outcome, string? errorClass, string status);
+
+    [LoggerMessage(EventId = 4007, Level = LogLevel.Warning, Message = "Notification {NotificationId} was overdue by {Overdue}; its message was re-queued")]
+    public static partial void Requeued(ILogger logger, string notificationId, TimeSpan overdue);
+
+    [LoggerMessage(EventId = 4008, Level = LogLevel.Information, Message = "Daily webhook handshake: {Answered} endpoints answered, {Silent} did not")]
+    public static partial void Pinged(ILogger logger, int answered, int silent);
+}

@@ -1,0 +1,32 @@
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
+
+namespace NotifyHub.Delivery;
+
+public static class DeliveryRegistration
+{
+    public static IServiceCollection AddDelivery(this IServiceCollection services, IConfiguration configuration)
+    {
+        var development = Routing.RoutingOptions.IsDevelopment(configuration);
+        services.AddOptions<DeliveryOptions>().Bind(configuration.GetSection(DeliveryOptions.Section)).ValidateDataAnnotations()
+            .Validate(o => development || !Routing.RoutingOptions.IsCommittedDevelopmentKey(o.LinkSigningKey),
+                "Delivery:LinkSigningKey is the development key committed in functions/local.settings.json, which anyone can read: it is refused " +
+                "outside the Development environment (AZURE_FUNCTIONS_ENVIRONMENT). Set a secret key of your own (e.g. `openssl rand -base64 32`).")
+            .Validate(o => development || !o.AllowHttpToLoopback,
+                "Delivery:AllowHttpToLoopback is for local development only: it is refused outside the Development environment.")
+            .ValidateOnStart();
+        services.AddOptions<EmailOptions>().Bind(configuration.GetSection(EmailOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+
+        services.AddHttpClient(WebhookSender.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(sp => WebhookSender.CreateHandler(sp.GetRequiredService<IOptions<DeliveryOptions>>().Value))
+            .AddResilienceHandler("webhook-endpoint", (pipeline, context) =>
+                WebhookSender.ConfigurePipeline(pipeline, context.ServiceProvider.GetRequiredService<IOptions<DeliveryOptions>>().Value))
+            .SelectPipelineByAuthority();
+        services.AddSingleton<ReceiptStore>();
+        services.AddSingleton<WebhookEndpointStore>();
+        services.AddSingleton<WebhookSender>();
+        services.AddSingleton<EmailSender>();
+        services.AddSingleton<RecipientNotifications>();
+        return services;
+    }
+}

@@ -1,0 +1,64 @@
+using System.Net.Sockets;
+using MailKit;
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using Microsoft.Extensions.Options;
+using MimeKit;
+using NotifyHub.Domain.Delivery;
+
+namespace NotifyHub.Delivery;
+
+/// <summary>An email to send: it carries no incident details, only who it is for, the reference and the link.</summary>
+public sealed record LinkEmail(string To, string Subject, string Text, string Html);
+
+/// <summary>
+/// Sends one email over SMTP with MailKit (STARTTLS whenever the server offers it; sign-in when configured).
+/// Delivered means the SMTP server accepted the message. A 5xx reply is permanent for this channel; a 4xx reply,
+/// an unreachable server or a timeout is tried again on the schedule.
+/// </summary>
+public sealed class EmailSender(IOptions<EmailOptions> options)
+{
+    public async Task<SendResult> SendAsync(LinkEmail email, CancellationToken cancellationToken)
+    {
+        var o = options.Value;
+        if (string.IsNullOrEmpty(o.SmtpHost)) return new(AttemptOutcome.Permanent("email-not-configured"));
+
+        var message = new MimeMessage();
+        message.From.Add(MailboxAddress.Parse(o.From));
+        message.To.Add(MailboxAddress.Parse(email.To));
+        message.Subject = email.Subject;
+        message.Body = new BodyBuilder { TextBody = email.Text, HtmlBody = email.Html }.ToMessageBody();
+
+        using var client = new SmtpClient { Timeout = (int)o.Timeout.TotalMilliseconds };
+        try
+        {
+            await client.ConnectAsync(o.SmtpHost, o.SmtpPort, SecureSocketOptions.StartTlsWhenAvailable, cancellationToken);
+            if (o.UserName.Length > 0) await client.AuthenticateAsync(o.UserName, o.Password, cancellationToken);
+            var reply = await client.SendAsync(message, cancellationToken);
+            await client.DisconnectAsync(quit: true, cancellationToken);
+            return new(AttemptOutcome.Delivered, SmtpReply: Trim(reply));
+        }
+        catch (SmtpCommandException e)
+        {
+            var code = (int)e.StatusCode;
+            var outcome = code >= 500 ? AttemptOutcome.Permanent($"smtp-{code}") : AttemptOutcome.Transient($"smtp-{code}");
+            return new(outcome, SmtpReply: Trim($"{code} {e.Message}"));
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is SmtpProtocolException or SocketException or IOException
+            or TimeoutException or OperationCanceledException or AuthenticationException or SslHandshakeException or ServiceNotConnectedException)
+        {
+            var errorClass = e switch
+            {
+                SocketException { SocketErrorCode: SocketError.ConnectionRefused } => "smtp-connection-refused",
+                SocketException or IOException => "smtp-unreachable",
+                TimeoutException or OperationCanceledException => "smtp-timeout",
+                AuthenticationException => "smtp-authentication-failed",
+                SslHandshakeException => "smtp-tls-failure",
+                _ => "smtp-protocol-error",
+            };
+            return new(AttemptOutcome.Transient(errorClass));
+        }
+    }
+
+    private static string? Trim(string? reply) => reply is null ? null : reply.Length <= 200 ? reply : reply[..200];
+}

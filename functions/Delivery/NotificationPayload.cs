@@ -1,0 +1,44 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace NotifyHub.Delivery;
+
+/// <summary>
+/// The webhook body (docs/schemas/notification.v1.json): a versioned document. <c>type</c> is
+/// <c>notification.created</c> for a notification and <c>ping</c> for the daily liveness check; <c>content</c> is the
+/// recipient's projection of the incident, exactly as stored for it at routing.
+/// </summary>
+public sealed record NotificationPayload(
+    string Type, int Version, string? NotificationId, string? IncidentId, PayloadRecipient Recipient, DateTimeOffset? DueAt,
+    PayloadLinks? Links, JsonElement? Content)
+{
+    public const string NotificationType = "notification.created";
+    public const string PingType = "ping";
+    public const int CurrentVersion = 1;
+
+    public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(this, PayloadJson.Default.NotificationPayload);
+
+    public static NotificationPayload For(DeliveryRecord delivery, byte[] content, string publicBaseUrl) => new(
+        NotificationType, CurrentVersion, delivery.NotificationId, delivery.IncidentId,
+        new PayloadRecipient(delivery.RecipientId, delivery.RecipientType), null,
+        PayloadLinks.For(publicBaseUrl, delivery.NotificationId), JsonDocument.Parse(content).RootElement.Clone());
+
+    public static NotificationPayload Ping(string organisationId, string organisationType) =>
+        new(PingType, CurrentVersion, null, null, new PayloadRecipient(organisationId, organisationType), null, null, null);
+}
+
+public sealed record PayloadRecipient(string Id, string Type);
+
+/// <summary>Where the recipient's system reads the notification and acknowledges it (with its API key).</summary>
+public sealed record PayloadLinks(string Notification, string Acknowledge)
+{
+    public static PayloadLinks For(string publicBaseUrl, string notificationId)
+    {
+        var root = publicBaseUrl.TrimEnd('/') + "/api/notifications/" + notificationId;
+        return new PayloadLinks(root, root + "/ack");
+    }
+}
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(NotificationPayload))]
+internal sealed partial class PayloadJson : JsonSerializerContext;

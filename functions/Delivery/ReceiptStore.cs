@@ -1,0 +1,257 @@
+using System.Globalization;
+using Azure;
+using Azure.Data.Tables;
+using Azure.Storage.Queues;
+using NotifyHub.Domain.Delivery;
+using NotifyHub.Routing;
+using NotifyHub.Storage;
+
+namespace NotifyHub.Delivery;
+
+/// <summary>One delivery as stored: who it is for, its receipt, and the bookkeeping that keeps sending safe.</summary>
+/// <param name="Sequence">Which queue message is current: a message carrying another number is stale and is dropped.</param>
+/// <param name="ClaimedUntil">An attempt in progress holds the delivery until then.</param>
+/// <param name="LinkNonce">Binds email links to this delivery; a new nonce revokes every link sent so far.</param>
+public sealed record DeliveryRecord(
+    string IncidentId, string RecipientId, string RecipientType, string RecipientName, string? ForceCode, string? IncidentReference,
+    DateTimeOffset CreatedAt, ReceiptState Receipt, int Sequence, DateTimeOffset? ClaimedUntil, string? LinkNonce, DateTimeOffset? FirstOpenedAt,
+    bool ContentPurged, ETag ETag)
+{
+    public string NotificationId => Delivery.NotificationId.Format(IncidentId, RecipientId);
+
+    /// <summary>The whole row as read (content, routing fields): a save replaces it with these fields changed, so a cleared value is really cleared.</summary>
+    internal TableEntity? Row { get; init; }
+}
+
+/// <summary>One attempt, as appended to the attempt log: never the payload, at most 1 KB of the response.</summary>
+public sealed record AttemptRecord(
+    int Number, string Channel, DateTimeOffset StartedAt, long DurationMs, string Outcome, int? HttpStatus, string? SmtpReply,
+    string? ErrorClass, string? Response);
+
+/// <summary>The message on the <c>deliveries</c> queue: keys and the sequence number only.</summary>
+public sealed record DeliveryMessage(string IncidentId, string RecipientId, int Sequence = 0);
+
+/// <summary>
+/// The receipt side of the <c>Deliveries</c> table (rows written by routing): every change is ETag-conditional, so
+/// two attempts never both move a receipt. <c>DeliveryAttempts</c> (partition = notification id, row = attempt
+/// number) is the append-only attempt log. <c>OpenDeliveries</c> lists the deliveries not yet final, so
+/// reconciliation finds a delivery whose message was lost without scanning every delivery ever made.
+/// <c>RecipientDeliveries</c> mirrors each status for the recipient's inbox list. Partition <c>failed</c> of
+/// <c>OpenDeliveries</c> lists the failed deliveries (missing shares) for health.
+/// </summary>
+public sealed class ReceiptStore(TableServiceClient tables, QueueServiceClient queues)
+{
+    public const int MaxResponseBytes = 1024;
+    private const string OpenPartition = "open";
+    private const string FailedPartition = "failed";
+
+    private TableClient Deliveries => tables.GetTableClient(StorageNames.DeliveriesTable);
+    private TableClient Attempts => tables.GetTableClient(StorageNames.DeliveryAttemptsTable);
+    private TableClient Open => tables.GetTableClient(StorageNames.OpenDeliveriesTable);
+    private TableClient ByRecipient => tables.GetTableClient(StorageNames.RecipientDeliveriesTable);
+    private QueueClient Queue => queues.GetQueueClient(StorageNames.DeliveriesQueue);
+
+    public async Task<DeliveryRecord?> LoadAsync(string incidentId, string recipientId, CancellationToken cancellationToken)
+    {
+        var row = await Deliveries.GetEntityIfExistsAsync<TableEntity>(incidentId, recipientId, cancellationToken: cancellationToken);
+        return row.HasValue ? Read(row.Value!) : null;
+    }
+
+    /// <summary>
+    /// Writes a new receipt (and sequence, claim, link nonce) if the delivery has not changed since it was read.
+    /// False when another attempt or request changed it first: read again and decide again.
+    /// </summary>
+    public async Task<DeliveryRecord?> TrySaveAsync(DeliveryRecord record, CancellationToken cancellationToken)
+    {
+        var entity = new TableEntity(record.Row ?? throw new InvalidOperationException("Only a delivery loaded whole can be saved."));
+        Write(entity, record);
+        try
+        {
+            var response = await Deliveries.UpdateEntityAsync(entity, record.ETag, TableUpdateMode.Replace, cancellationToken);
+            var saved = record with { ETag = response.Headers.ETag ?? default, Row = entity };
+            await MirrorAsync(saved, cancellationToken);
+            return saved;
+        }
+        catch (RequestFailedException e) when (e.Status is 412 or 404)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The recipient's inbox row follows the delivery's status (the delivery row is the truth; this is its copy for listing).</summary>
+    private async Task MirrorAsync(DeliveryRecord record, CancellationToken cancellationToken)
+    {
+        var mirror = new TableEntity(record.RecipientId, InboxKeys.RowKey(record.IncidentId)) { ["Status"] = record.Receipt.Status };
+        await ByRecipient.UpsertEntityAsync(mirror, TableUpdateMode.Merge, cancellationToken);
+        // Nothing more to send (final, or waiting in the inbox for the recipient to fetch it): reconciliation can forget it.
+        if (DeliveryStatus.IsFinal(record.Receipt.Status) || record.Receipt.NextAttemptAt is null) await CloseAsync(record.NotificationId, cancellationToken);
+        // A failed delivery is a missing share: listed until the recipient recovers it (fetches or acknowledges it from the inbox).
+        if (record.Receipt.Status == DeliveryStatus.Failed)
+            await Open.UpsertEntityAsync(new TableEntity(FailedPartition, record.NotificationId) { ["FailureReason"] = record.Receipt.FailureReason },
+                TableUpdateMode.Replace, cancellationToken);
+        else if (record.Receipt.FailedAt is not null)
+            await DeleteIfExistsAsync(FailedPartition, record.NotificationId, cancellationToken);
+    }
+
+    /// <summary>Deliveries that failed on every channel and have not been recovered since (at most <paramref name="limit"/> counted).</summary>
+    public async Task<int> FailedCountAsync(int limit, CancellationToken cancellationToken)
+    {
+        var count = 0;
+        await foreach (var _ in Open.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {FailedPartition}"), select: ["RowKey"],
+            cancellationToken: cancellationToken))
+        {
+            if (++count >= limit) break;
+        }
+        return count;
+    }
+
+    /// <summary>Open deliveries whose next attempt is overdue by more than <paramref name="grace"/> (lost messages awaiting reconciliation).</summary>
+    public async Task<int> OverdueCountAsync(DateTimeOffset olderThan, int limit, CancellationToken cancellationToken)
+    {
+        var count = 0;
+        await foreach (var (incidentId, recipientId) in OpenDeliveriesAsync(cancellationToken))
+        {
+            if (await LoadAsync(incidentId, recipientId, cancellationToken) is { Receipt.NextAttemptAt: { } next } record
+                && !DeliveryStatus.IsFinal(record.Receipt.Status) && next < olderThan && ++count >= limit) break;
+        }
+        return count;
+    }
+
+    /// <summary>Appends one attempt to the log. Attempt numbers come from the claim, so each is written once.</summary>
+    public async Task AppendAttemptAsync(string notificationId, AttemptRecord attempt, CancellationToken cancellationToken)
+    {
+        var row = new TableEntity(notificationId, attempt.Number.ToString("D5", CultureInfo.InvariantCulture))
+        {
+            ["Channel"] = attempt.Channel,
+            ["StartedAt"] = attempt.StartedAt,
+            ["DurationMs"] = attempt.DurationMs,
+            ["Outcome"] = attempt.Outcome,
+            ["HttpStatus"] = attempt.HttpStatus,
+            ["SmtpReply"] = attempt.SmtpReply,
+            ["ErrorClass"] = attempt.ErrorClass,
+            ["Response"] = attempt.Response,
+        };
+        try
+        {
+            await Attempts.AddEntityAsync(row, cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            // Written before a crash that kept the receipt from moving on: the first record stands (append-only).
+        }
+    }
+
+    public async Task<IReadOnlyList<AttemptRecord>> AttemptsAsync(string notificationId, CancellationToken cancellationToken)
+    {
+        var list = new List<AttemptRecord>();
+        await foreach (var row in Attempts.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {notificationId}"),
+            cancellationToken: cancellationToken))
+        {
+            list.Add(new AttemptRecord(int.Parse(row.RowKey, CultureInfo.InvariantCulture), row.GetString("Channel"),
+                row.GetDateTimeOffset("StartedAt") ?? default, row.GetInt64("DurationMs") ?? 0, row.GetString("Outcome"), row.GetInt32("HttpStatus"),
+                row.GetString("SmtpReply"), row.GetString("ErrorClass"), row.GetString("Response")));
+        }
+        return list;
+    }
+
+    /// <summary>Queues the message for the delivery's current sequence number, visible after <paramref name="delay"/>; it never expires.</summary>
+    /// A queue counts visibility in whole seconds, so the delay is rounded up: a message never becomes visible before its time.
+    public Task EnqueueAsync(DeliveryRecord record, TimeSpan delay, CancellationToken cancellationToken) =>
+        Queue.SendAsync(new DeliveryMessage(record.IncidentId, record.RecipientId, record.Sequence), cancellationToken,
+            delay > TimeSpan.Zero ? (delay < MaxQueueDelay ? TimeSpan.FromSeconds(Math.Ceiling(delay.TotalSeconds)) : MaxQueueDelay) : null);
+
+    /// <summary>A storage queue message can be hidden for at most 7 days.</summary>
+    private static readonly TimeSpan MaxQueueDelay = TimeSpan.FromDays(7) - TimeSpan.FromMinutes(1);
+
+    /// <summary>Lists a delivery as open (routing does this before it queues the first message).</summary>
+    public async Task OpenAsync(string incidentId, string recipientId, CancellationToken cancellationToken) =>
+        await Open.UpsertEntityAsync(new TableEntity(OpenPartition, NotificationIdFor(incidentId, recipientId)), TableUpdateMode.Replace, cancellationToken);
+
+    private Task CloseAsync(string notificationId, CancellationToken cancellationToken) => DeleteIfExistsAsync(OpenPartition, notificationId, cancellationToken);
+
+    private async Task DeleteIfExistsAsync(string partition, string notificationId, CancellationToken cancellationToken)
+    {
+        try { await Open.DeleteEntityAsync(partition, notificationId, ETag.All, cancellationToken); }
+        catch (RequestFailedException e) when (e.Status == 404) { }
+    }
+
+    /// <summary>The deliveries still open, for reconciliation.</summary>
+    public async IAsyncEnumerable<(string IncidentId, string RecipientId)> OpenDeliveriesAsync(
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var row in Open.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {OpenPartition}"),
+            select: ["RowKey"], cancellationToken: cancellationToken))
+        {
+            if (Delivery.NotificationId.TryParse(row.RowKey, out var incidentId, out var recipientId)) yield return (incidentId, recipientId);
+        }
+    }
+
+    /// <summary>Removes a delivery from the open list once it is found final (a crash can leave it listed).</summary>
+    public Task ForgetAsync(DeliveryRecord record, CancellationToken cancellationToken) => CloseAsync(record.NotificationId, cancellationToken);
+
+    private static string NotificationIdFor(string incidentId, string recipientId) => Delivery.NotificationId.Format(incidentId, recipientId);
+
+    internal static DeliveryRecord Read(TableEntity e)
+    {
+        var channels = e.GetString("Channels") is { Length: > 0 } list ? list.Split(',') : [];
+        var created = e.GetDateTimeOffset("CreatedAt") ?? default;
+        var status = e.GetString("Status") ?? DeliveryStatus.Pending;
+        var ack = e.GetString("AckName") is { } name ? new Acknowledgement(name, e.GetString("AckRole") ?? "", e.GetDateTimeOffset("AckAt") ?? default) : null;
+        var receipt = new ReceiptState(
+            status, channels, e.GetInt32("ChannelIndex") ?? 0, e.GetInt32("FailuresOnChannel") ?? 0, e.GetInt32("Attempts") ?? 0,
+            e.ContainsKey("Channels") ? e.GetDateTimeOffset("NextAttemptAt") : e.GetDateTimeOffset("NextAttemptAt") ?? created,
+            e.GetDateTimeOffset("DeliveredAt"), ack, e.GetDateTimeOffset("FailedAt"), e.GetString("FailureReason"));
+        return new DeliveryRecord(e.PartitionKey, e.RowKey, e.GetString("RecipientType") ?? "", e.GetString("RecipientName") ?? "",
+            e.GetString("ForceCode"), e.GetString("IncidentReference"), created, receipt, e.GetInt32("Sequence") ?? 0,
+            e.GetDateTimeOffset("ClaimedUntil"), e.GetString("LinkNonce"), e.GetDateTimeOffset("FirstOpenedAt"), e.ContainsKey("ContentPurgedAt"), e.ETag)
+        {
+            Row = e,
+        };
+    }
+
+    private static void Write(TableEntity e, DeliveryRecord record)
+    {
+        var r = record.Receipt;
+        void Set(string key, object? value)
+        {
+            if (value is null) e.Remove(key);
+            else e[key] = value;
+        }
+        Set("Status", r.Status);
+        Set("Channels", string.Join(',', r.Channels));
+        Set("ChannelIndex", r.ChannelIndex);
+        Set("FailuresOnChannel", r.FailuresOnChannel);
+        Set("Attempts", r.Attempts);
+        Set("NextAttemptAt", r.NextAttemptAt);
+        Set("DeliveredAt", r.DeliveredAt);
+        Set("AckName", r.Acknowledged?.Name);
+        Set("AckRole", r.Acknowledged?.Role);
+        Set("AckAt", r.Acknowledged?.At);
+        Set("FailedAt", r.FailedAt);
+        Set("FailureReason", r.FailureReason);
+        Set("Sequence", record.Sequence);
+        Set("ClaimedUntil", record.ClaimedUntil);
+        Set("LinkNonce", record.LinkNonce);
+        Set("FirstOpenedAt", record.FirstOpenedAt);
+    }
+}
+
+/// <summary>Inbox rows (<c>RecipientDeliveries</c>): partition = recipient id, row = the incident id with its hex digits inverted, so newest sorts first.</summary>
+public static class InboxKeys
+{
+    private const string Prefix = "inc_";
+
+    public static string RowKey(string incidentId) => Invert(incidentId.StartsWith(Prefix, StringComparison.Ordinal) ? incidentId[Prefix.Length..] : incidentId);
+
+    public static string IncidentId(string rowKey) => Prefix + Invert(rowKey);
+
+    private static string Invert(string hex) =>
+        string.Create(hex.Length, hex, (span, source) =>
+        {
+            for (var i = 0; i < source.Length; i++)
+            {
+                var c = source[i];
+                span[i] = char.IsAsciiHexDigitLower(c) ? "fedcba9876543210"[Convert.ToInt32(c.ToString(), 16)] : c;
+            }
+        });
+}

@@ -1,0 +1,83 @@
+using System.Security.Cryptography;
+using Azure;
+using Azure.Data.Tables;
+using NotifyHub.Storage;
+
+namespace NotifyHub.Delivery;
+
+/// <summary>The hub's side of one recipient's webhook endpoint: its signing secrets, whether it is disabled, and its liveness.</summary>
+/// <param name="Secrets">The secrets that sign now: the current one, and the previous one until its overlap ends.</param>
+public sealed record WebhookEndpoint(
+    string OrganisationId, IReadOnlyList<string> Secrets, DateTimeOffset? RotatedAt, DateTimeOffset? DisabledAt, string? DisabledReason,
+    DateTimeOffset? LastPingAt, bool? LastPingOk, DateTimeOffset? LastSuccessfulPingAt, string? LastPingError)
+{
+    public bool Disabled => DisabledAt is not null;
+}
+
+/// <summary>
+/// Table <c>WebhookEndpoints</c>: partition = organisation id, row <c>endpoint</c>. Secrets are Standard Webhooks
+/// secrets (<c>whsec_</c> + base64 of 32 random bytes), shown once when issued; after a rotation the previous secret
+/// still signs for <see cref="DeliveryOptions.SecretOverlap"/>, so receivers can switch without losing a message.
+/// </summary>
+public sealed class WebhookEndpointStore(TableServiceClient tables, TimeProvider time)
+{
+    private const string Row = "endpoint";
+    private TableClient Table => tables.GetTableClient(StorageNames.WebhookEndpointsTable);
+
+    public async Task<WebhookEndpoint?> GetAsync(string organisationId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var row = await Table.GetEntityIfExistsAsync<TableEntity>(organisationId, Row, cancellationToken: cancellationToken);
+        return row.HasValue ? Read(row.Value!, now) : null;
+    }
+
+    /// <summary>Issues a new current secret; the old one stays valid until <paramref name="previousValidUntil"/>. Re-enables a disabled endpoint.</summary>
+    public async Task<string> RotateAsync(string organisationId, DateTimeOffset previousValidUntil, CancellationToken cancellationToken)
+    {
+        var secret = "whsec_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        var now = time.GetUtcNow();
+        while (true)
+        {
+            var existing = await Table.GetEntityIfExistsAsync<TableEntity>(organisationId, Row, cancellationToken: cancellationToken);
+            var entity = existing.HasValue ? existing.Value! : new TableEntity(organisationId, Row);
+            entity["PreviousSecret"] = entity.GetString("CurrentSecret");
+            entity["PreviousValidUntil"] = entity.GetString("CurrentSecret") is null ? null : previousValidUntil;
+            entity["CurrentSecret"] = secret;
+            entity["RotatedAt"] = now;
+            entity["DisabledAt"] = null;
+            entity["DisabledReason"] = null;
+            try
+            {
+                if (existing.HasValue) await Table.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, cancellationToken);
+                else await Table.AddEntityAsync(entity, cancellationToken);
+                return secret;
+            }
+            catch (RequestFailedException e) when (e.Status is 409 or 412)
+            {
+                // Rotated or disabled at the same moment: read again and apply this rotation on top.
+            }
+        }
+    }
+
+    /// <summary>Disables the endpoint (its receiver answered 410 Gone): deliveries go to the fallback channel until a rotation re-enables it.</summary>
+    public async Task DisableAsync(string organisationId, string reason, CancellationToken cancellationToken) =>
+        await Table.UpsertEntityAsync(new TableEntity(organisationId, Row) { ["DisabledAt"] = time.GetUtcNow(), ["DisabledReason"] = reason },
+            TableUpdateMode.Merge, cancellationToken);
+
+    /// <summary>Records the result of a liveness ping.</summary>
+    public async Task RecordPingAsync(string organisationId, bool ok, string? error, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var entity = new TableEntity(organisationId, Row) { ["LastPingAt"] = now, ["LastPingOk"] = ok, ["LastPingError"] = ok ? null : error };
+        if (ok) entity["LastSuccessfulPingAt"] = now;
+        await Table.UpsertEntityAsync(entity, TableUpdateMode.Merge, cancellationToken);
+    }
+
+    private static WebhookEndpoint Read(TableEntity e, DateTimeOffset now)
+    {
+        var secrets = new List<string>();
+        if (e.GetString("CurrentSecret") is { } current) secrets.Add(current);
+        if (e.GetString("PreviousSecret") is { } previous && e.GetDateTimeOffset("PreviousValidUntil") is { } until && until > now) secrets.Add(previous);
+        return new WebhookEndpoint(e.PartitionKey, secrets, e.GetDateTimeOffset("RotatedAt"), e.GetDateTimeOffset("DisabledAt"), e.GetString("DisabledReason"),
+            e.GetDateTimeOffset("LastPingAt"), e.GetBoolean("LastPingOk"), e.GetDateTimeOffset("LastSuccessfulPingAt"), e.GetString("LastPingError"));
+    }
+}

@@ -1,0 +1,51 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace NotifyHub.Domain.Delivery;
+
+/// <summary>
+/// Which IP addresses a webhook may connect to. Safeguarding data must not be sent into the hub's own network:
+/// loopback, private, shared (CGNAT), link-local (and so the cloud metadata service), multicast, reserved and
+/// unspecified addresses are refused unless a network in the allow-list holds them. Decided on the address
+/// actually connected to, after DNS, so a name that resolves differently later (DNS rebinding) cannot get round it.
+/// </summary>
+public sealed class OutboundAddressPolicy
+{
+    private static readonly IPNetwork[] Refused =
+    [
+        IPNetwork.Parse("0.0.0.0/8"), IPNetwork.Parse("10.0.0.0/8"), IPNetwork.Parse("100.64.0.0/10"), IPNetwork.Parse("127.0.0.0/8"),
+        IPNetwork.Parse("169.254.0.0/16"), IPNetwork.Parse("172.16.0.0/12"), IPNetwork.Parse("192.0.0.0/24"), IPNetwork.Parse("192.0.2.0/24"),
+        IPNetwork.Parse("192.168.0.0/16"), IPNetwork.Parse("198.18.0.0/15"), IPNetwork.Parse("198.51.100.0/24"), IPNetwork.Parse("203.0.113.0/24"),
+        IPNetwork.Parse("224.0.0.0/4"), IPNetwork.Parse("240.0.0.0/4"),
+        IPNetwork.Parse("::/128"), IPNetwork.Parse("::1/128"), IPNetwork.Parse("64:ff9b::/96"), IPNetwork.Parse("100::/64"),
+        IPNetwork.Parse("2001:db8::/32"), IPNetwork.Parse("fc00::/7"), IPNetwork.Parse("fe80::/10"), IPNetwork.Parse("fec0::/10"),
+        IPNetwork.Parse("ff00::/8"),
+    ];
+
+    private readonly IReadOnlyList<IPNetwork> _allowed;
+
+    public OutboundAddressPolicy(IReadOnlyList<IPNetwork> allowed) => _allowed = allowed;
+
+    /// <summary>Parses a comma-separated list of networks (CIDR, or single addresses); null with the bad entry named when one is not.</summary>
+    public static bool TryParseNetworks(string? list, out IReadOnlyList<IPNetwork> networks, out string? bad)
+    {
+        var parsed = new List<IPNetwork>();
+        bad = null;
+        foreach (var entry in (list ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (IPNetwork.TryParse(entry, out var network)) parsed.Add(network);
+            else if (IPAddress.TryParse(entry, out var address)) parsed.Add(new IPNetwork(address, address.AddressFamily == AddressFamily.InterNetwork ? 32 : 128));
+            else { bad = entry; break; }
+        }
+        networks = parsed;
+        return bad is null;
+    }
+
+    /// <summary>Whether the hub may connect to <paramref name="address"/>.</summary>
+    public bool Permits(IPAddress address)
+    {
+        if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
+        if (_allowed.Any(n => n.Contains(address))) return true;
+        return !Refused.Any(n => n.BaseAddress.AddressFamily == address.AddressFamily && n.Contains(address));
+    }
+}

@@ -1,0 +1,30 @@
+using Microsoft.Azure.Functions.Worker;
+using NotifyHub.Audit;
+using NotifyHub.Auth;
+using NotifyHub.Delivery;
+using NotifyHub.Hosting;
+
+namespace NotifyHub.Functions;
+
+/// <summary>
+/// <c>GET /api/notifications/{id}</c> (recipient): one of the caller's notifications — its receipt and its
+/// projection of the incident. The first fetch is proof of delivery: a notification not yet delivered becomes
+/// delivered (how an inbox recipient's notifications are delivered). Another organisation's notification is a
+/// 404, never its content. Every read is in the audit trail.
+/// </summary>
+public sealed class GetNotification(RecipientNotifications notifications, AuditTrail audit)
+{
+    [Function(nameof(GetNotification))]
+    [RequiresRole(Roles.Recipient)]
+    public async Task<IResult> RunAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "notifications/{id}")] HttpRequest request, string id)
+    {
+        var ct = request.HttpContext.RequestAborted;
+        var caller = request.HttpContext.Caller();
+        var record = await notifications.FindAsync(id, caller.OrganisationId, ct);
+        if (record is null) return Problems.NotFound($"You have no notification with id {id}.");
+        record = await notifications.RetrievedAsync(record, ct);
+        await audit.RecordAsync(AuditActor.Of(caller), AuditActions.NotificationRead, [record.NotificationId], new { channel = "api" }, ct);
+        return TypedResults.Ok(await notifications.ViewAsync(record, ct));
+    }
+}

@@ -1,0 +1,218 @@
+using System.Net;
+using NotifyHub.Delivery;
+using NotifyHub.Domain.Delivery;
+using NotifyHub.Domain.Directory;
+
+namespace NotifyHub.Tests.Delivery;
+
+public class WebhookResponseTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 26, 9, 0, 0, TimeSpan.Zero);
+
+    [Theory]
+    [InlineData(200)]
+    [InlineData(201)]
+    [InlineData(202)]
+    [InlineData(204)]
+    [InlineData(299)]
+    public void Only_2xx_is_delivered(int status) => Assert.Equal(OutcomeKind.Delivered, WebhookResponse.Classify(status, null, Now).Kind);
+
+    [Fact]
+    public void Gone_is_permanent() => Assert.Equal(AttemptOutcome.Permanent("http-410-gone"), WebhookResponse.Classify(410, null, Now));
+
+    [Theory]
+    [InlineData(301)]
+    [InlineData(302)]
+    [InlineData(307)]
+    [InlineData(308)]
+    public void A_redirect_is_a_failure_and_is_not_followed(int status)
+    {
+        var outcome = WebhookResponse.Classify(status, null, Now);
+        Assert.Equal(OutcomeKind.Transient, outcome.Kind);
+        Assert.Contains("redirect", outcome.ErrorClass);
+    }
+
+    [Theory]
+    [InlineData(400)]
+    [InlineData(401)]
+    [InlineData(404)]
+    [InlineData(500)]
+    [InlineData(502)]
+    public void Any_other_status_is_tried_again(int status) => Assert.Equal(AttemptOutcome.Transient($"http-{status}"), WebhookResponse.Classify(status, null, Now));
+
+    [Theory]
+    [InlineData("120", 120)]
+    [InlineData("Thu, 26 Nov 2026 09:05:00 GMT", 300)]
+    public void Retry_after_is_read_as_seconds_or_an_http_date(string header, int seconds)
+    {
+        Assert.Equal(TimeSpan.FromSeconds(seconds), WebhookResponse.Classify(429, header, Now).RetryAfter);
+        Assert.Equal(TimeSpan.FromSeconds(seconds), WebhookResponse.Classify(503, header, Now).RetryAfter);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("soon")]
+    [InlineData("-5")]
+    [InlineData("0")]
+    [InlineData("Thu, 26 Nov 2026 08:00:00 GMT")]
+    public void An_unreadable_or_past_retry_after_is_ignored(string? header) => Assert.Null(WebhookResponse.ParseRetryAfter(header, Now));
+}
+
+public class OutboundAddressPolicyTests
+{
+    private static readonly OutboundAddressPolicy Default = new([]);
+
+    [Theory]
+    [InlineData("127.0.0.1")]
+    [InlineData("127.255.0.9")]
+    [InlineData("::1")]
+    [InlineData("10.1.2.3")]
+    [InlineData("172.16.0.1")]
+    [InlineData("172.31.255.255")]
+    [InlineData("192.168.1.1")]
+    [InlineData("169.254.169.254")]
+    [InlineData("100.64.0.1")]
+    [InlineData("0.0.0.0")]
+    [InlineData("224.0.0.1")]
+    [InlineData("255.255.255.255")]
+    [InlineData("fe80::1")]
+    [InlineData("fc00::1")]
+    [InlineData("fd00:ec2::254")]
+    [InlineData("::ffff:127.0.0.1")]
+    [InlineData("::ffff:10.0.0.1")]
+    [InlineData("::")]
+    public void Private_loopback_link_local_and_metadata_addresses_are_refused(string address) =>
+        Assert.False(Default.Permits(IPAddress.Parse(address)));
+
+    [Theory]
+    [InlineData("8.8.8.8")]
+    [InlineData("51.140.1.1")]
+    [InlineData("172.32.0.1")]
+    [InlineData("2a00:1450:4009:81f::200e")]
+    public void Public_addresses_are_permitted(string address) => Assert.True(Default.Permits(IPAddress.Parse(address)));
+
+    [Fact]
+    public void An_allow_listed_network_is_permitted_and_nothing_beside_it()
+    {
+        Assert.True(OutboundAddressPolicy.TryParseNetworks("10.20.0.0/16, 127.0.0.1", out var networks, out _));
+        var policy = new OutboundAddressPolicy(networks);
+        Assert.True(policy.Permits(IPAddress.Parse("10.20.3.4")));
+        Assert.True(policy.Permits(IPAddress.Parse("127.0.0.1")));
+        Assert.False(policy.Permits(IPAddress.Parse("10.21.0.1")));
+        Assert.False(policy.Permits(IPAddress.Parse("127.0.0.2")));
+    }
+
+    [Fact]
+    public void A_bad_allow_list_entry_is_named()
+    {
+        Assert.False(OutboundAddressPolicy.TryParseNetworks("10.0.0.0/8,example.org", out _, out var bad));
+        Assert.Equal("example.org", bad);
+    }
+}
+
+public class LinkTokenTests
+{
+    private static readonly byte[] Key = Enumerable.Range(0, 32).Select(i => (byte)i).ToArray();
+    private static readonly DateTimeOffset Now = new(2026, 11, 26, 9, 0, 0, TimeSpan.Zero);
+    private static readonly LinkGrant Grant = new("inc_0123456789abcdef0123456789abcdef.school-100001", "nonce123", Now.AddDays(7));
+
+    [Fact]
+    public void A_token_grants_its_notification_until_it_expires()
+    {
+        var token = LinkToken.Create(Key, Grant);
+        Assert.Equal(Grant with { ExpiresAt = DateTimeOffset.FromUnixTimeSeconds(Grant.ExpiresAt.ToUnixTimeSeconds()) }, LinkToken.Verify(Key, token, Now));
+        Assert.Null(LinkToken.Verify(Key, token, Now.AddDays(7)));
+    }
+
+    [Fact]
+    public void A_token_signed_with_another_key_or_altered_grants_nothing()
+    {
+        var token = LinkToken.Create(Key, Grant);
+        Assert.Null(LinkToken.Verify(Key.Reverse().ToArray(), token, Now));
+        var other = LinkToken.Create(Key, Grant with { NotificationId = "inc_0123456789abcdef0123456789abcdef.school-100002" });
+        var spliced = other[..other.IndexOf('.')] + token[token.IndexOf('.')..];
+        Assert.Null(LinkToken.Verify(Key, spliced, Now));
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData(".")]
+    [InlineData("abc")]
+    [InlineData("abc.def")]
+    [InlineData("!!!.???")]
+    [InlineData("a.b.c")]
+    public void Garbage_grants_nothing(string? token) => Assert.Null(LinkToken.Verify(Key, token, Now));
+
+    [Fact]
+    public void The_token_carries_ids_only()
+    {
+        var token = LinkToken.Create(Key, Grant);
+        var payload = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(token[..token.IndexOf('.')].Replace('-', '+').Replace('_', '/').PadRight((token.IndexOf('.') + 3) / 4 * 4, '=')));
+        Assert.StartsWith(Grant.NotificationId + "|nonce123|", payload);
+    }
+}
+
+public class ChannelPlanTests
+{
+    private static Organisation School(ChannelSettings? channel, params Contact[] contacts) =>
+        new("school-100001", OrganisationTypes.School, "Synthetic", true, Channel: channel, Contacts: contacts);
+
+    [Fact]
+    public void A_webhook_recipient_falls_back_to_email_to_its_first_contact_with_an_address()
+    {
+        var school = School(new ChannelSettings("webhook", "https://example.org/hook", null), new Contact("Office", null, null, "0123 456789"),
+            new Contact("DSL", "DSL", "dsl@example.invalid", null));
+        Assert.Equal([DeliveryChannels.Webhook, DeliveryChannels.Email], ChannelPlan.For(school));
+        Assert.Equal("dsl@example.invalid", ChannelPlan.EmailAddress(school));
+    }
+
+    [Fact]
+    public void A_webhook_recipient_without_a_contact_email_has_no_fallback() =>
+        Assert.Equal([DeliveryChannels.Webhook], ChannelPlan.For(School(new ChannelSettings("webhook", "https://example.org/hook", null))));
+
+    [Fact]
+    public void An_email_recipient_is_sent_to_its_channel_address() =>
+        Assert.Equal("team@example.invalid", ChannelPlan.EmailAddress(School(new ChannelSettings("email", null, "team@example.invalid"), new Contact("X", null, "x@example.invalid", null))));
+
+    [Fact]
+    public void A_recipient_with_no_channel_or_an_inbox_channel_pulls_from_its_inbox()
+    {
+        Assert.Equal([DeliveryChannels.Inbox], ChannelPlan.For(School(null)));
+        Assert.Equal([DeliveryChannels.Inbox], ChannelPlan.For(School(new ChannelSettings("inbox", null, null))));
+        Assert.Equal([DeliveryChannels.Inbox], ChannelPlan.For(null));
+    }
+}
+
+public class NotificationIdTests
+{
+    [Fact]
+    public void A_notification_id_names_its_incident_and_recipient()
+    {
+        var id = NotificationId.Format("inc_0123456789abcdef0123456789abcdef", "school-100001");
+        Assert.True(NotificationId.TryParse(id, out var incident, out var recipient));
+        Assert.Equal(("inc_0123456789abcdef0123456789abcdef", "school-100001"), (incident, recipient));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("inc_0123456789abcdef0123456789abcdef")]
+    [InlineData("inc_0123456789abcdef0123456789abcdef.")]
+    [InlineData(".school-1")]
+    [InlineData("inc_0123.school-1")]
+    [InlineData("inc_0123456789ABCDEF0123456789abcdef.school-1")]
+    [InlineData("inc_0123456789abcdef0123456789abcdef.School-1")]
+    [InlineData("inc_0123456789abcdef0123456789abcdef.school/1")]
+    [InlineData("foo.bar")]
+    public void Anything_else_is_not_a_notification_id(string id) => Assert.False(NotificationId.TryParse(id, out _, out _));
+
+    [Fact]
+    public void Inbox_keys_sort_newer_incidents_first_and_give_the_incident_id_back()
+    {
+        var older = "inc_01a2000000000000000000000000000a";
+        var newer = "inc_01a2000000000000000000000000000b";
+        Assert.True(string.CompareOrdinal(InboxKeys.RowKey(newer), InboxKeys.RowKey(older)) < 0);
+        Assert.Equal(older, InboxKeys.IncidentId(InboxKeys.RowKey(older)));
+    }
+}
