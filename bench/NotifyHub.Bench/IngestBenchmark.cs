@@ -140,9 +140,11 @@ public static class IngestBenchmark
     private const int ColdStarts = 5;
 
     /// <summary>What a published app gets from its configuration rather than local.settings.json.</summary>
-    private static readonly Dictionary<string, string?> Settings = new()
+    internal static readonly Dictionary<string, string?> Settings = new()
     {
         ["Routing__ChildIdentityKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
+        ["Delivery__LinkSigningKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
+        ["Delivery__PublicBaseUrl"] = "https://notifyhub.example.org",
     };
 
     /// <summary>Start to first answer: the DevHost starting the worker, the handshake, indexing and loading, then the first 200.</summary>
@@ -217,7 +219,7 @@ public static class IngestBenchmark
         return sb.ToString();
     }
 
-    private static async Task<string> CreateForceAsync(HttpClient http, string adminKey)
+    internal static async Task<string> CreateForceAsync(HttpClient http, string adminKey)
     {
         using var create = new HttpRequestMessage(HttpMethod.Post, "/api/admin/organisations")
         {
@@ -238,7 +240,7 @@ public static class IngestBenchmark
         return i >= 0 && i + 1 < args.Length ? Path.GetFullPath(args[i + 1]) : null;
     }
 
-    private static int IntArg(string[] args, string name, int fallback)
+    internal static int IntArg(string[] args, string name, int fallback)
     {
         var i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var v) ? v : fallback;

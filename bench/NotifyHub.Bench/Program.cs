@@ -6,11 +6,14 @@ switch (command)
 {
     case "ingest":
         return await IngestBenchmark.RunAsync(args[1..]);
+    case "deliver":
+        return await DeliveryBenchmark.RunAsync(args[1..]);
     case "gias":
         return await GiasBenchmark.RunAsync(args[1..]);
     default:
         Console.Error.WriteLine("""
             usage: dotnet run -c Release --project bench/NotifyHub.Bench -- ingest [--requests 2000] [--rounds 8] [--warmup 1000] [--concurrency 8] [--on-disk]
+                   dotnet run -c Release --project bench/NotifyHub.Bench -- deliver [--incidents 300] [--rate 5] [--seconds 30] [--concurrency 8]
                    dotnet run -c Release --project bench/NotifyHub.Bench -- gias [--rows 50000] [--concurrency 32] [--no-write]
             """);
         return 2;

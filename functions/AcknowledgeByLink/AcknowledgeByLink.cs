@@ -10,8 +10,8 @@ namespace NotifyHub.Functions;
 /// <summary>
 /// <c>POST /api/links/{token}</c> (the email link is the credential): the page's <em>Acknowledge</em> form —
 /// <c>name</c> and <c>role</c>, form-encoded. A browser gets the page again (with the acknowledgement, or with what
-/// to correct); any other client gets JSON, and problem+json naming each bad field. A second acknowledgement
-/// leaves the first standing.
+/// to correct); any other client gets JSON — 201 the first time, 200 with the first acknowledgement when it was
+/// already acknowledged — and problem+json naming each bad field.
 /// </summary>
 public sealed class AcknowledgeByLink(ReceiptStore receipts, RecipientNotifications notifications, AuditTrail audit)
 {
@@ -50,8 +50,9 @@ public sealed class AcknowledgeByLink(ReceiptStore receipts, RecipientNotificati
         var (saved, first) = await notifications.AcknowledgeAsync(record, validated.Value!, ct);
         if (first) await audit.RecordAsync(AuditActor.Link(saved.RecipientId), AuditActions.NotificationAcknowledged, [saved.NotificationId], new { channel = "email-link" }, ct);
         if (browser) return LinkedNotification.Page(request.HttpContext, NotificationPage.Render(await notifications.ViewAsync(saved, ct)), StatusCodes.Status200OK);
-        return TypedResults.Ok(new AcknowledgeNotification.Answer(saved.NotificationId, saved.Receipt.Status, saved.Receipt.DeliveredAt,
-            AcknowledgementView.Of(saved.Receipt.Acknowledged)!, !first));
+        var answer = new AcknowledgeNotification.Answer(saved.NotificationId, saved.Receipt.Status, saved.Receipt.DeliveredAt,
+            AcknowledgementView.Of(saved.Receipt.Acknowledged)!, !first);
+        return first ? TypedResults.Created((string?)null, answer) : TypedResults.Ok(answer);
     }
 
     private static string? Single(IFormCollection form, string field) => form.TryGetValue(field, out var values) && values.Count == 1 ? values[0] : null;

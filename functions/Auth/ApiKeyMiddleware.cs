@@ -58,7 +58,7 @@ public sealed class ApiKeyMiddleware(ApiKeyAuthentication authentication, IOptio
     }
 
     /// <summary>What a link that does not open says, whatever the reason: forged, expired or revoked look the same.</summary>
-    public const string LinkNotValid = "This link is not valid: it may have expired or been revoked. Ask the hub's administrators for a new one.";
+    public const string LinkNotValid = "This link is not valid: it may have expired or been revoked. Your organisation can still read and acknowledge the notification through its NotifyHub inbox, or ask the hub's administrators.";
 
     /// <summary>Whether a function is opened by an email link (<see cref="RequiresLinkAttribute"/>).</summary>
     public static bool TakesLink(string entryPoint) =>

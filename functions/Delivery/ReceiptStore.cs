@@ -105,14 +105,15 @@ public sealed class ReceiptStore(TableServiceClient tables, QueueServiceClient q
         return count;
     }
 
-    /// <summary>Open deliveries whose next attempt is overdue by more than <paramref name="grace"/> (lost messages awaiting reconciliation).</summary>
-    public async Task<int> OverdueCountAsync(DateTimeOffset olderThan, int limit, CancellationToken cancellationToken)
+    /// <summary>Open deliveries whose next attempt is overdue by more than <paramref name="grace"/> and not in progress (lost messages awaiting reconciliation).</summary>
+    public async Task<int> OverdueCountAsync(DateTimeOffset now, TimeSpan grace, int limit, CancellationToken cancellationToken)
     {
         var count = 0;
         await foreach (var (incidentId, recipientId) in OpenDeliveriesAsync(cancellationToken))
         {
+            // As reconciliation sees it: overdue, and not held by an attempt in progress.
             if (await LoadAsync(incidentId, recipientId, cancellationToken) is { Receipt.NextAttemptAt: { } next } record
-                && !DeliveryStatus.IsFinal(record.Receipt.Status) && next < olderThan && ++count >= limit) break;
+                && !DeliveryStatus.IsFinal(record.Receipt.Status) && next < now - grace && !(record.ClaimedUntil > now) && ++count >= limit) break;
         }
         return count;
     }

@@ -49,7 +49,7 @@ public sealed class GetHealth(QueueServiceClient queues, IncidentStore incidents
             }
             var stuck = 0;
             await foreach (var _ in incidents.StuckAsync(ct)) stuck++;
-            var overdueDeliveries = await receipts.OverdueCountAsync(time.GetUtcNow() - delivery.Value.RequeueAfter, CountLimit, ct);
+            var overdueDeliveries = await receipts.OverdueCountAsync(time.GetUtcNow(), delivery.Value.RequeueAfter, CountLimit, ct);
             var failedDeliveries = await receipts.FailedCountAsync(CountLimit, ct);
             var degraded = overdue > 0 || stuck > 0 || overdueDeliveries > 0 || failedDeliveries > 0 || queueHealth.Any(q => q.Poisoned > 0);
             return TypedResults.Ok(new Answer(degraded ? "degraded" : "ok", queueHealth, overdue, stuck, overdueDeliveries, failedDeliveries, null));

@@ -1,9 +1,9 @@
 namespace NotifyHub.Domain.Delivery;
 
 /// <summary>
-/// When the hub tries again, published as data (and in docs/delivery.md): attempts at 0, 10 s, 1 min, 5 min,
-/// 15 min and 30 min after the first, then hourly; each retry is a queue message sent with that visibility delay
-/// and no expiry. A channel is given up after <see cref="AttemptsPerChannel"/> failed attempts (or at once on a
+/// When the hub tries again, published as data (and in docs/delivery.md): the first attempt at once, then waits of
+/// 10 s, 1 min, 5 min, 15 min and 30 min, then an hour, each counted from the end of the attempt before; each retry
+/// is a queue message sent with that visibility delay and no expiry. A channel is given up after <see cref="AttemptsPerChannel"/> failed attempts (or at once on a
 /// permanent failure), and the next channel starts from the top of the schedule.
 /// </summary>
 public sealed record RetrySchedule(IReadOnlyList<TimeSpan> Delays, TimeSpan Thereafter, int AttemptsPerChannel, TimeSpan LongestRetryAfter)

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 namespace NotifyHub.Domain.Incidents;
 
 /// <summary>A domestic abuse incident as a police force submits it, after validation.</summary>
@@ -14,12 +15,13 @@ public sealed record Incident(
     IReadOnlyList<Child> Children,
     IReadOnlyList<Adult> Adults);
 
-public enum RiskLevel { Standard, Medium, High }
+/// <summary>Written in JSON in lower case, as the incident API takes and reports it.</summary>
+public enum RiskLevel { [JsonStringEnumMemberName("standard")] Standard, [JsonStringEnumMemberName("medium")] Medium, [JsonStringEnumMemberName("high")] High }
 
-public enum AdultRole { Victim, Perpetrator, Other }
+public enum AdultRole { [JsonStringEnumMemberName("victim")] Victim, [JsonStringEnumMemberName("perpetrator")] Perpetrator, [JsonStringEnumMemberName("other")] Other }
 
 /// <summary>NPS and CRC stay distinct everywhere (action plan 2.12).</summary>
-public enum ProbationProvider { Nps, Crc }
+public enum ProbationProvider { [JsonStringEnumMemberName("NPS")] Nps, [JsonStringEnumMemberName("CRC")] Crc }
 
 /// <param name="LaCode">DfE three-digit local authority code, e.g. 840.</param>
 /// <param name="PostcodeDistrict">Outward code only, e.g. DH1: never the full address.</param>

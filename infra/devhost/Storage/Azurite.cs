@@ -47,7 +47,7 @@ public sealed partial class Azurite : IAsyncDisposable
 
     public static async Task<Azurite> StartAsync(
         string executable, string dataFolder, int blobPort = 0, int queuePort = 0, int tablePort = 0,
-        TimeSpan? startTimeout = null, bool inMemory = false, CancellationToken cancellationToken = default)
+        TimeSpan? startTimeout = null, bool inMemory = false, CancellationToken cancellationToken = default, string? debugLog = null)
     {
         Directory.CreateDirectory(dataFolder);
         var info = new ProcessStartInfo(executable)
@@ -64,7 +64,9 @@ public sealed partial class Azurite : IAsyncDisposable
             // The Azure SDKs may speak a newer service API version than this Azurite release knows.
             "--skipApiVersionCheck",
             "--silent",
-        }.Concat(inMemory ? ["--inMemoryPersistence"] : ["--location", dataFolder]))
+        }.Concat(inMemory ? ["--inMemoryPersistence"] : ["--location", dataFolder])
+         // Every request logged (slow): for counting storage requests in a benchmark, never for timing.
+         .Concat(debugLog is null ? [] : ["--debug", debugLog]))
         {
             info.ArgumentList.Add(arg);
         }

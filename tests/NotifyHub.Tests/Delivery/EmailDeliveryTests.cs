@@ -78,6 +78,31 @@ public partial class EmailDeliveryTests(EmailHubFixture hub) : IClassFixture<Ema
     }
 
     [Fact]
+    public async Task A_person_opens_the_link_in_a_real_browser_reads_the_notification_and_acknowledges_it_with_the_form()
+    {
+        var (school, incident, _, email) = await EmailedAsync();
+        var url = new Uri(hub.Host.BaseAddress, LinkPath(email)).ToString();
+
+        var info = new System.Diagnostics.ProcessStartInfo("node", [Path.Combine(AppContext.BaseDirectory, "Infrastructure", "browser-acknowledge.mjs"), url,
+            "Synthetic Teacher", "Designated Safeguarding Lead"]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        info.Environment["NOTIFYHUB_ROOT"] = RepoPaths.Root;
+        using var browser = System.Diagnostics.Process.Start(info)!;
+        var output = await browser.StandardOutput.ReadToEndAsync();
+        var errors = await browser.StandardError.ReadToEndAsync();
+        await browser.WaitForExitAsync();
+        Assert.True(browser.ExitCode == 0, $"the browser script failed: {errors}");
+
+        var seen = JsonDocument.Parse(output).RootElement;
+        Assert.Equal(200, seen.GetProperty("status").GetInt32());
+        Assert.Contains(incident.Reference, seen.GetProperty("before").GetString());
+        Assert.Equal(1, seen.GetProperty("formCount").GetInt32());
+        Assert.Equal(200, seen.GetProperty("submittedStatus").GetInt32());
+        Assert.Contains("Acknowledged by Synthetic Teacher (Designated Safeguarding Lead)", seen.GetProperty("acknowledged").GetString());
+        var delivery = await DeliveryAsync(hub, incident, school, d => Status(d) == "acknowledged", "the acknowledgement from the browser");
+        Assert.Equal("Designated Safeguarding Lead", delivery.GetProperty("acknowledgedByRole").GetString());
+    }
+
+    [Fact]
     public async Task An_acknowledgement_without_a_name_or_role_names_each_missing_field()
     {
         var (_, _, _, email) = await EmailedAsync();

@@ -1,0 +1,133 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Json.Schema;
+using NotifyHub.Tests.Infrastructure;
+using static NotifyHub.Tests.Delivery.DeliveryApi;
+
+namespace NotifyHub.Tests.Delivery;
+
+public sealed class ContractHubFixture : DeliveryHubFixture;
+
+/// <summary>
+/// The integrators' contract (docs/openapi.json, served at /api/openapi.json, and docs/schemas/notification.v1.json)
+/// against the built function list and against what the hub really answers and really sends.
+/// </summary>
+public class ContractDocumentTests(ContractHubFixture hub) : IClassFixture<ContractHubFixture>
+{
+    private static readonly JsonObject OpenApi = JsonNode.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, "docs", "openapi.json")))!.AsObject();
+
+    /// <summary>docs/schemas/notification.v1.json, loaded once (its $id may be registered once per process).</summary>
+    private static readonly Lazy<JsonSchema> PayloadSchema =
+        new(() => JsonSchema.FromText(File.ReadAllText(Path.Combine(RepoPaths.Root, "docs", "schemas", "notification.v1.json"))));
+
+    /// <summary>A component schema of the OpenAPI document as a JSON Schema (2020-12) that keeps its $refs into the components.</summary>
+    private static JsonSchema Component(string name)
+    {
+        var wrapper = new JsonObject
+        {
+            ["$schema"] = "https://json-schema.org/draft/2020-12/schema",
+            ["$id"] = "https://notifyhub.example/openapi/" + Guid.NewGuid().ToString("N"),
+            ["$ref"] = "#/components/schemas/" + name,
+            ["components"] = OpenApi["components"]!.DeepClone(),
+        };
+        return JsonSchema.FromText(wrapper.ToJsonString());
+    }
+
+    private static JsonNode? ResponseSchema(string path, string method, int status)
+    {
+        var response = OpenApi["paths"]?[path]?[method]?["responses"]?[status.ToString()];
+        if (response?["$ref"]?.GetValue<string>() is { } reference)
+            response = OpenApi["components"]!["responses"]![reference[(reference.LastIndexOf('/') + 1)..]];
+        return response?["content"]?.AsObject().First().Value?["schema"];
+    }
+
+    private static void AssertValid(JsonSchema schema, string json, string what)
+    {
+        using var document = JsonDocument.Parse(json);
+        var result = schema.Evaluate(document.RootElement, new EvaluationOptions { OutputFormat = OutputFormat.List });
+        var errors = (result.Details ?? []).Where(d => d.Errors is not null).SelectMany(d => d.Errors!.Select(e => $"{d.InstanceLocation}: {e.Value}"));
+        Assert.True(result.IsValid, $"{what} does not match its schema: {string.Join("; ", errors)}\n{json}");
+    }
+
+    /// <summary>Checks a real answer against the schema the document gives for that path, method and status.</summary>
+    private static async Task AssertDocumentedAsync(HttpResponseMessage response, string path, string method)
+    {
+        var status = (int)response.StatusCode;
+        var schema = ResponseSchema(path, method, status);
+        Assert.True(schema is not null, $"{method.ToUpperInvariant()} {path} answered {status}, which docs/openapi.json does not document");
+        var reference = schema!["$ref"]?.GetValue<string>();
+        Assert.NotNull(reference);
+        AssertValid(Component(reference![(reference.LastIndexOf('/') + 1)..]), await response.Content.ReadAsStringAsync(), $"{method.ToUpperInvariant()} {path} {status}");
+    }
+
+    [Fact]
+    public void The_document_has_one_operation_per_HTTP_function_with_its_route_method_and_name()
+    {
+        var declared = JsonNode.Parse(File.ReadAllText(Path.Combine(RepoPaths.FunctionsScriptRoot, "functions.metadata")))!.AsArray()
+            .Select(f => (Name: f!["name"]!.GetValue<string>(), Trigger: f["bindings"]!.AsArray().Single(b => b!["type"]!.GetValue<string>().EndsWith("Trigger"))!))
+            .Where(f => f.Trigger["type"]!.GetValue<string>() == "httpTrigger")
+            .SelectMany(f => f.Trigger["methods"]!.AsArray().Select(m => $"{m!.GetValue<string>().ToLowerInvariant()} /api/{f.Trigger["route"]!.GetValue<string>()} {f.Name}"))
+            .Order(StringComparer.Ordinal).ToList();
+        var documented = OpenApi["paths"]!.AsObject()
+            .SelectMany(p => p.Value!.AsObject().Where(o => o.Value is JsonObject op && op.ContainsKey("operationId"))
+                .Select(o => $"{o.Key} {p.Key} {o.Value!["operationId"]!.GetValue<string>()}"))
+            .Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(declared, documented);
+    }
+
+    [Fact]
+    public async Task The_hub_serves_the_document_to_any_key()
+    {
+        var (school, _) = await NewSchoolAsync(hub, new { kind = "inbox" });
+        var response = await SendAsync(hub, HttpMethod.Get, "/api/openapi.json", await IssueKeyAsync(hub, school));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True(JsonNode.DeepEquals(OpenApi, JsonNode.Parse(await response.Content.ReadAsStringAsync())));
+    }
+
+    [Fact]
+    public async Task Real_answers_of_the_force_recipient_and_admin_APIs_match_their_documented_schemas()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var (webhookSchool, webhookUrn) = await NewSchoolAsync(hub, new { kind = "webhook", url = receiver.Url });
+        var secret = await SendAsync(hub, HttpMethod.Post, $"/api/admin/organisations/{webhookSchool}/webhook-secrets", hub.AdminKey);
+        await AssertDocumentedAsync(secret, "/api/admin/organisations/{id}/webhook-secrets", "post");
+
+        var (school, urn) = await NewSchoolAsync(hub, new { kind = "inbox" });
+        var key = await IssueKeyAsync(hub, school);
+        var incident = await SubmitForSchoolAsync(hub, urn);
+        var delivery = await DeliveryAsync(hub, incident, school, d => d.GetProperty("attempts").GetInt32() == 1, "the inbox delivery");
+        var id = delivery.GetProperty("notificationId").GetString()!;
+
+        await AssertDocumentedAsync(await SendAsync(hub, HttpMethod.Get, "/api/inbox", key), "/api/inbox", "get");
+        await AssertDocumentedAsync(await SendAsync(hub, HttpMethod.Get, $"/api/notifications/{id}", key), "/api/notifications/{id}", "get");
+        await AssertDocumentedAsync(await SendAsync(hub, HttpMethod.Post, $"/api/notifications/{id}/ack", key, new { acknowledgedBy = new { name = "A", role = "DSL" } }),
+            "/api/notifications/{id}/ack", "post");
+        await AssertDocumentedAsync(await SendAsync(hub, HttpMethod.Post, $"/api/notifications/{id}/ack", key, new { }), "/api/notifications/{id}/ack", "post");
+        await AssertDocumentedAsync(await SendAsync(hub, HttpMethod.Get, $"/api/notifications/{id}", incident.Key), "/api/notifications/{id}", "get");
+        await AssertDocumentedAsync(await SendAsync(hub, HttpMethod.Get, $"/api/incidents/{incident.Force}/{incident.Reference}", incident.Key),
+            "/api/incidents/{force}/{reference}", "get");
+        await AssertDocumentedAsync(await SendAsync(hub, HttpMethod.Get, "/api/admin/health", hub.AdminKey), "/api/admin/health", "get");
+        await AssertDocumentedAsync(await SendAsync(hub, HttpMethod.Get, "/api/admin/webhooks/silent", hub.AdminKey), "/api/admin/webhooks/silent", "get");
+        await AssertDocumentedAsync(await SendAsync(hub, HttpMethod.Get, $"/api/admin/organisations/{school}", hub.AdminKey), "/api/admin/organisations/{id}", "get");
+        await AssertDocumentedAsync(await SendAsync(hub, HttpMethod.Get, "/api/admin/audit?pageSize=5", hub.AdminKey), "/api/admin/audit", "get");
+        await AssertDocumentedAsync(await SendAsync(hub, HttpMethod.Post, $"/api/admin/notifications/{id}/revoke-links", hub.AdminKey),
+            "/api/admin/notifications/{id}/revoke-links", "post");
+        await AssertDocumentedAsync(await SendAsync(hub, HttpMethod.Post, "/api/admin/organisations", hub.AdminKey, new { id = "x" }), "/api/admin/organisations", "post");
+
+        var webhookIncident = await SubmitForSchoolAsync(hub, webhookUrn);
+        await DeliveryAsync(hub, webhookIncident, webhookSchool, d => Status(d) == "delivered", "the webhook delivery");
+        AssertValid(PayloadSchema.Value, Assert.Single(receiver.Received).Body, "the webhook payload");
+    }
+
+    [Fact]
+    public async Task The_daily_ping_matches_the_payload_schema()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var (school, _) = await NewSchoolAsync(hub, new { kind = "webhook", url = receiver.Url });
+        await RotateSecretAsync(hub, school);
+        await hub.RunFunctionAsync("PingWebhookEndpoints");
+        AssertValid(PayloadSchema.Value, Assert.Single(receiver.Received).Body, "the ping payload");
+    }
+}
