@@ -17,14 +17,14 @@ namespace NotifyHub.Functions;
 /// It does nothing for a delivery already final, or for a message that is not the delivery's current one (each
 /// message carries the delivery's sequence number). It claims the delivery (ETag-conditional, starting attempt
 /// N), so two copies of a message or two instances never send at once; sends on the channel in use; appends
-/// attempt N to the log; moves the receipt (<see cref="Receipt"/>); and, when another attempt is due, saves the
-/// receipt with the next sequence number <em>before</em> queueing that message with its delay and no expiry.
+/// attempt N to the log and moves the receipt (<see cref="Receipt"/>) in one transaction; and, when another attempt
+/// is due, that save carries the next sequence number <em>before</em> the message is queued with its delay and no expiry.
 /// A crash at any point leaves either a message that will find the delivery (its claim lapses and the message is
 /// re-queued until then) or a delivery whose next attempt is overdue, which reconciliation re-queues.
 /// </para>
 /// </summary>
 public sealed class DeliverNotification(
-    ReceiptStore receipts, DeliveryStore deliveries, DirectoryStore directory, WebhookEndpointStore endpoints, WebhookSender webhooks,
+    ReceiptStore receipts, RecipientCache recipients, WebhookEndpointStore endpoints, WebhookSender webhooks,
     EmailSender email, IOptions<DeliveryOptions> options, TimeProvider time, ILogger<DeliverNotification> logger)
 {
     [Function(nameof(DeliverNotification))]
@@ -56,7 +56,7 @@ public sealed class DeliverNotification(
             return;
         }
 
-        var organisation = await directory.GetAsync(record.RecipientId, ct);
+        var organisation = await recipients.GetAsync(record.RecipientId, ct);
         var receipt = record.Receipt.Channels.Count == 0 ? record.Receipt with { Channels = ChannelPlan.For(organisation) } : record.Receipt;
         var started = Receipt.AttemptStarted(receipt);
         if (!started.Changed) return;
@@ -86,14 +86,14 @@ public sealed class DeliverNotification(
             throw;
         }
         clock.Stop();
-        await receipts.AppendAttemptAsync(claimed.NotificationId, new AttemptRecord(claimed.Receipt.Attempts, channel, startedAt, clock.ElapsedMilliseconds,
-            OutcomeName(result.Outcome), result.HttpStatus, result.SmtpReply, result.Outcome.ErrorClass, result.Response), ct);
+        var attempt = new AttemptRecord(claimed.Receipt.Attempts, channel, startedAt, clock.ElapsedMilliseconds, OutcomeName(result.Outcome),
+            result.HttpStatus, result.SmtpReply, result.Outcome.ErrorClass, result.Response);
         if (channel == DeliveryChannels.Webhook && result.HttpStatus == 410)
         {
             await endpoints.DisableAsync(claimed.RecipientId, "the receiver answered 410 Gone", ct);
         }
 
-        var saved = await EndAttemptAsync(claimed, result.Outcome, ct);
+        var saved = await EndAttemptAsync(claimed, result.Outcome, attempt, ct);
         if (saved?.Receipt.NextAttemptAt is { } next)
         {
             await receipts.EnqueueAsync(saved, next - time.GetUtcNow(), ct);
@@ -103,10 +103,11 @@ public sealed class DeliverNotification(
     }
 
     /// <summary>
-    /// Moves the receipt on from the attempt's outcome. If something else changed the delivery meanwhile (an
-    /// acknowledgement, a fetch from the inbox), the outcome is applied to what is stored now.
+    /// Moves the receipt on from the attempt's outcome, writing the attempt's record with it. If something else changed
+    /// the delivery meanwhile (an acknowledgement, a fetch from the inbox), the outcome is applied to what is stored now;
+    /// if that leaves nothing to move (acknowledged meanwhile), the attempt is recorded on its own.
     /// </summary>
-    private async Task<DeliveryRecord?> EndAttemptAsync(DeliveryRecord claimed, AttemptOutcome outcome, CancellationToken ct)
+    private async Task<DeliveryRecord?> EndAttemptAsync(DeliveryRecord claimed, AttemptOutcome outcome, AttemptRecord attempt, CancellationToken ct)
     {
         var current = claimed;
         for (var tries = 0; tries < 10; tries++)
@@ -118,9 +119,14 @@ public sealed class DeliverNotification(
                 ClaimedUntil = null,
                 Sequence = ended.State.NextAttemptAt is null ? current.Sequence : current.Sequence + 1,
             };
-            if (await receipts.TrySaveAsync(next, ct) is { } saved) return saved;
+            if (await receipts.TrySaveAsync(next, ct, attempt) is { } saved) return saved;
             current = await receipts.LoadAsync(claimed.IncidentId, claimed.RecipientId, ct);
-            if (current is null || current.Receipt.Status != DeliveryStatus.Sending) return current;
+            if (current is null) return null;
+            if (current.Receipt.Status != DeliveryStatus.Sending)
+            {
+                // Acknowledged or fetched while this attempt ran: keep the receipt as it is, record the attempt, release the claim.
+                return await receipts.TrySaveAsync(current with { ClaimedUntil = null }, ct, attempt) ?? current;
+            }
         }
         throw new InvalidOperationException($"Delivery {claimed.NotificationId} kept changing while its attempt ended.");
     }
@@ -137,9 +143,8 @@ public sealed class DeliverNotification(
                 var endpoint = await endpoints.GetAsync(organisation.Id, time.GetUtcNow(), ct);
                 if (endpoint is { Disabled: true }) return new(AttemptOutcome.Permanent("endpoint-disabled"));
                 if (organisation.Channel?.Url is not { } url) return new(AttemptOutcome.Permanent("no-webhook-url"));
-                if (await deliveries.ContentAsync(delivery.IncidentId, delivery.RecipientId, ct) is not { } content)
-                    return new(AttemptOutcome.Permanent("content-purged"));
-                var body = NotificationPayload.For(delivery, content.ToArray(), options.Value.PublicBaseUrl).ToJson();
+                if (ReceiptStore.Content(delivery) is not { } content) return new(AttemptOutcome.Permanent("content-purged"));
+                var body = NotificationPayload.For(delivery, content, options.Value.PublicBaseUrl).ToJson();
                 return await webhooks.SendAsync(url, delivery.NotificationId, body, endpoint?.Secrets ?? [], ct);
             }
             case DeliveryChannels.Email:

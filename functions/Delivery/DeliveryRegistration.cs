@@ -27,6 +27,7 @@ public static class DeliveryRegistration
         services.AddSingleton<WebhookSender>();
         services.AddSingleton<EmailSender>();
         services.AddSingleton<RecipientNotifications>();
+        services.AddSingleton<RecipientCache>();
         return services;
     }
 }

@@ -19,8 +19,11 @@ public sealed record DeliveryRecord(
 {
     public string NotificationId => Delivery.NotificationId.Format(IncidentId, RecipientId);
 
-    /// <summary>The whole row as read (content, routing fields): a save replaces it with these fields changed, so a cleared value is really cleared.</summary>
+    /// <summary>The whole row as read: the stored content travels with it, so an attempt needs no second read.</summary>
     internal TableEntity? Row { get; init; }
+
+    /// <summary>The status as stored when this record was read or last saved.</summary>
+    public string StoredStatus { get; init; } = DeliveryStatus.Pending;
 }
 
 /// <summary>One attempt, as appended to the attempt log: never the payload, at most 1 KB of the response.</summary>
@@ -33,8 +36,8 @@ public sealed record DeliveryMessage(string IncidentId, string RecipientId, int 
 
 /// <summary>
 /// The receipt side of the <c>Deliveries</c> table (rows written by routing): every change is ETag-conditional, so
-/// two attempts never both move a receipt. <c>DeliveryAttempts</c> (partition = notification id, row = attempt
-/// number) is the append-only attempt log. <c>OpenDeliveries</c> lists the deliveries not yet final, so
+/// two attempts never both move a receipt. Each attempt's record is a row beside its delivery, written in the same
+/// transaction as the receipt it moves: the append-only attempt log. <c>OpenDeliveries</c> lists the deliveries not yet final, so
 /// reconciliation finds a delivery whose message was lost without scanning every delivery ever made.
 /// <c>RecipientDeliveries</c> mirrors each status for the recipient's inbox list. Partition <c>failed</c> of
 /// <c>OpenDeliveries</c> lists the failed deliveries (missing shares) for health.
@@ -46,7 +49,6 @@ public sealed class ReceiptStore(TableServiceClient tables, QueueServiceClient q
     private const string FailedPartition = "failed";
 
     private TableClient Deliveries => tables.GetTableClient(StorageNames.DeliveriesTable);
-    private TableClient Attempts => tables.GetTableClient(StorageNames.DeliveryAttemptsTable);
     private TableClient Open => tables.GetTableClient(StorageNames.OpenDeliveriesTable);
     private TableClient ByRecipient => tables.GetTableClient(StorageNames.RecipientDeliveriesTable);
     private QueueClient Queue => queues.GetQueueClient(StorageNames.DeliveriesQueue);
@@ -58,18 +60,34 @@ public sealed class ReceiptStore(TableServiceClient tables, QueueServiceClient q
     }
 
     /// <summary>
-    /// Writes a new receipt (and sequence, claim, link nonce) if the delivery has not changed since it was read.
-    /// False when another attempt or request changed it first: read again and decide again.
+    /// Writes a new receipt (and sequence, claim, link nonce) if the delivery has not changed since it was read: a
+    /// merge of those fields only, so the stored content is neither sent again nor touched. Null when another attempt
+    /// or request changed it first: read again and decide again.
     /// </summary>
-    public async Task<DeliveryRecord?> TrySaveAsync(DeliveryRecord record, CancellationToken cancellationToken)
+    public async Task<DeliveryRecord?> TrySaveAsync(DeliveryRecord record, CancellationToken cancellationToken, AttemptRecord? attempt = null)
     {
-        var entity = new TableEntity(record.Row ?? throw new InvalidOperationException("Only a delivery loaded whole can be saved."));
+        var entity = new TableEntity(record.IncidentId, record.RecipientId);
         Write(entity, record);
         try
         {
-            var response = await Deliveries.UpdateEntityAsync(entity, record.ETag, TableUpdateMode.Replace, cancellationToken);
-            var saved = record with { ETag = response.Headers.ETag ?? default, Row = entity };
-            await MirrorAsync(saved, cancellationToken);
+            ETag etag;
+            if (attempt is null)
+            {
+                etag = (await Deliveries.UpdateEntityAsync(entity, record.ETag, TableUpdateMode.Merge, cancellationToken)).Headers.ETag ?? default;
+            }
+            else
+            {
+                // The attempt's record and the receipt it moves are written together, or not at all.
+                var response = await Deliveries.SubmitTransactionAsync(
+                [
+                    new TableTransactionAction(TableTransactionActionType.UpdateMerge, entity, record.ETag),
+                    new TableTransactionAction(TableTransactionActionType.Add, AttemptRow(record, attempt)),
+                ], cancellationToken);
+                etag = response.Value[0].Headers.ETag ?? default;
+            }
+            var saved = record with { ETag = etag, StoredStatus = record.Receipt.Status };
+            // A claim only marks an attempt in progress: the inbox and the open and failed lists follow the state between attempts.
+            if (record.ClaimedUntil is null) await FollowAsync(saved, statusChanged: record.StoredStatus != record.Receipt.Status, cancellationToken);
             return saved;
         }
         catch (RequestFailedException e) when (e.Status is 412 or 404)
@@ -78,14 +96,18 @@ public sealed class ReceiptStore(TableServiceClient tables, QueueServiceClient q
         }
     }
 
-    /// <summary>The recipient's inbox row follows the delivery's status (the delivery row is the truth; this is its copy for listing).</summary>
-    private async Task MirrorAsync(DeliveryRecord record, CancellationToken cancellationToken)
+    /// <summary>
+    /// What follows a saved receipt: the recipient's inbox row takes the new status (the delivery row is the truth; this
+    /// is its copy for listing), a delivery with nothing more to send leaves the open list, and a failed one is listed
+    /// as a missing share until the recipient recovers it (fetches or acknowledges it from the inbox).
+    /// </summary>
+    private async Task FollowAsync(DeliveryRecord record, bool statusChanged, CancellationToken cancellationToken)
     {
+        if (!statusChanged && record.Receipt.NextAttemptAt is not null) return;
         var mirror = new TableEntity(record.RecipientId, InboxKeys.RowKey(record.IncidentId)) { ["Status"] = record.Receipt.Status };
-        await ByRecipient.UpsertEntityAsync(mirror, TableUpdateMode.Merge, cancellationToken);
-        // Nothing more to send (final, or waiting in the inbox for the recipient to fetch it): reconciliation can forget it.
+        if (statusChanged) await ByRecipient.UpsertEntityAsync(mirror, TableUpdateMode.Merge, cancellationToken);
         if (DeliveryStatus.IsFinal(record.Receipt.Status) || record.Receipt.NextAttemptAt is null) await CloseAsync(record.NotificationId, cancellationToken);
-        // A failed delivery is a missing share: listed until the recipient recovers it (fetches or acknowledges it from the inbox).
+        if (!statusChanged) return;
         if (record.Receipt.Status == DeliveryStatus.Failed)
             await Open.UpsertEntityAsync(new TableEntity(FailedPartition, record.NotificationId) { ["FailureReason"] = record.Receipt.FailureReason },
                 TableUpdateMode.Replace, cancellationToken);
@@ -118,10 +140,15 @@ public sealed class ReceiptStore(TableServiceClient tables, QueueServiceClient q
         return count;
     }
 
-    /// <summary>Appends one attempt to the log. Attempt numbers come from the claim, so each is written once.</summary>
-    public async Task AppendAttemptAsync(string notificationId, AttemptRecord attempt, CancellationToken cancellationToken)
-    {
-        var row = new TableEntity(notificationId, attempt.Number.ToString("D5", CultureInfo.InvariantCulture))
+    /// <summary>The recipient's projected content as stored with the delivery (null once purged), from the row already read.</summary>
+    public static byte[]? Content(DeliveryRecord record) => record.Row is { } row ? LargeBinary.Read(row, "Content") : null;
+
+    /// <summary>
+    /// An attempt's record: a row beside its delivery (partition = incident id, row = <c>{recipientId}|attempt|{n:D5}</c>),
+    /// added with the receipt it moves and never changed. Attempt numbers come from the claim, so each is written once.
+    /// </summary>
+    private static TableEntity AttemptRow(DeliveryRecord record, AttemptRecord attempt) =>
+        new(record.IncidentId, AttemptKeyPrefix(record.RecipientId) + attempt.Number.ToString("D5", CultureInfo.InvariantCulture))
         {
             ["Channel"] = attempt.Channel,
             ["StartedAt"] = attempt.StartedAt,
@@ -132,23 +159,20 @@ public sealed class ReceiptStore(TableServiceClient tables, QueueServiceClient q
             ["ErrorClass"] = attempt.ErrorClass,
             ["Response"] = attempt.Response,
         };
-        try
-        {
-            await Attempts.AddEntityAsync(row, cancellationToken);
-        }
-        catch (RequestFailedException e) when (e.Status == 409)
-        {
-            // Written before a crash that kept the receipt from moving on: the first record stands (append-only).
-        }
-    }
 
-    public async Task<IReadOnlyList<AttemptRecord>> AttemptsAsync(string notificationId, CancellationToken cancellationToken)
+    public static string AttemptKeyPrefix(string recipientId) => recipientId + "|attempt|";
+
+    /// <summary>Whether a row of the Deliveries table is an attempt record rather than a delivery.</summary>
+    public static bool IsAttemptRow(string rowKey) => rowKey.Contains('|', StringComparison.Ordinal);
+
+    public async Task<IReadOnlyList<AttemptRecord>> AttemptsAsync(string incidentId, string recipientId, CancellationToken cancellationToken)
     {
+        var prefix = AttemptKeyPrefix(recipientId);
         var list = new List<AttemptRecord>();
-        await foreach (var row in Attempts.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {notificationId}"),
-            cancellationToken: cancellationToken))
+        await foreach (var row in Deliveries.QueryAsync<TableEntity>(
+            TableClient.CreateQueryFilter($"PartitionKey eq {incidentId} and RowKey ge {prefix} and RowKey lt {prefix[..^1] + "}"}"), cancellationToken: cancellationToken))
         {
-            list.Add(new AttemptRecord(int.Parse(row.RowKey, CultureInfo.InvariantCulture), row.GetString("Channel"),
+            list.Add(new AttemptRecord(int.Parse(row.RowKey[prefix.Length..], CultureInfo.InvariantCulture), row.GetString("Channel"),
                 row.GetDateTimeOffset("StartedAt") ?? default, row.GetInt64("DurationMs") ?? 0, row.GetString("Outcome"), row.GetInt32("HttpStatus"),
                 row.GetString("SmtpReply"), row.GetString("ErrorClass"), row.GetString("Response")));
         }
@@ -164,9 +188,16 @@ public sealed class ReceiptStore(TableServiceClient tables, QueueServiceClient q
     /// <summary>A storage queue message can be hidden for at most 7 days.</summary>
     private static readonly TimeSpan MaxQueueDelay = TimeSpan.FromDays(7) - TimeSpan.FromMinutes(1);
 
-    /// <summary>Lists a delivery as open (routing does this before it queues the first message).</summary>
-    public async Task OpenAsync(string incidentId, string recipientId, CancellationToken cancellationToken) =>
-        await Open.UpsertEntityAsync(new TableEntity(OpenPartition, NotificationIdFor(incidentId, recipientId)), TableUpdateMode.Replace, cancellationToken);
+    /// <summary>Lists an incident's deliveries as open, in one transaction (routing does this before it queues the first messages).</summary>
+    public async Task OpenAsync(string incidentId, IReadOnlyList<string> recipientIds, CancellationToken cancellationToken)
+    {
+        foreach (var chunk in recipientIds.Chunk(100))
+        {
+            var rows = chunk.Select(r => new TableEntity(OpenPartition, NotificationIdFor(incidentId, r))).ToList();
+            if (rows.Count == 1) await Open.UpsertEntityAsync(rows[0], TableUpdateMode.Replace, cancellationToken);
+            else await Open.SubmitTransactionAsync(rows.Select(r => new TableTransactionAction(TableTransactionActionType.UpsertReplace, r)), cancellationToken);
+        }
+    }
 
     private Task CloseAsync(string notificationId, CancellationToken cancellationToken) => DeleteIfExistsAsync(OpenPartition, notificationId, cancellationToken);
 
@@ -200,30 +231,38 @@ public sealed class ReceiptStore(TableServiceClient tables, QueueServiceClient q
         var ack = e.GetString("AckName") is { } name ? new Acknowledgement(name, e.GetString("AckRole") ?? "", e.GetDateTimeOffset("AckAt") ?? default) : null;
         var receipt = new ReceiptState(
             status, channels, e.GetInt32("ChannelIndex") ?? 0, e.GetInt32("FailuresOnChannel") ?? 0, e.GetInt32("Attempts") ?? 0,
-            e.ContainsKey("Channels") ? e.GetDateTimeOffset("NextAttemptAt") : e.GetDateTimeOffset("NextAttemptAt") ?? created,
+            e.ContainsKey("Channels") ? OrNone(e, "NextAttemptAt") : OrNone(e, "NextAttemptAt") ?? created,
             e.GetDateTimeOffset("DeliveredAt"), ack, e.GetDateTimeOffset("FailedAt"), e.GetString("FailureReason"));
         return new DeliveryRecord(e.PartitionKey, e.RowKey, e.GetString("RecipientType") ?? "", e.GetString("RecipientName") ?? "",
             e.GetString("ForceCode"), e.GetString("IncidentReference"), created, receipt, e.GetInt32("Sequence") ?? 0,
-            e.GetDateTimeOffset("ClaimedUntil"), e.GetString("LinkNonce"), e.GetDateTimeOffset("FirstOpenedAt"), e.ContainsKey("ContentPurgedAt"), e.ETag)
+            OrNone(e, "ClaimedUntil"), e.GetString("LinkNonce"), e.GetDateTimeOffset("FirstOpenedAt"), e.ContainsKey("ContentPurgedAt"), e.ETag)
         {
             Row = e,
+            StoredStatus = status,
         };
     }
+
+    /// <summary>
+    /// Stands for "none" in the two times that go back to none (the claim and the next attempt): a merge cannot remove a
+    /// property, and every other field, once set, stays set.
+    /// </summary>
+    private static readonly DateTimeOffset None = new(1601, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private static DateTimeOffset? OrNone(TableEntity e, string key) => e.GetDateTimeOffset(key) is { } at && at > None ? at : null;
 
     private static void Write(TableEntity e, DeliveryRecord record)
     {
         var r = record.Receipt;
         void Set(string key, object? value)
         {
-            if (value is null) e.Remove(key);
-            else e[key] = value;
+            if (value is not null) e[key] = value;
         }
         Set("Status", r.Status);
         Set("Channels", string.Join(',', r.Channels));
         Set("ChannelIndex", r.ChannelIndex);
         Set("FailuresOnChannel", r.FailuresOnChannel);
         Set("Attempts", r.Attempts);
-        Set("NextAttemptAt", r.NextAttemptAt);
+        e["NextAttemptAt"] = r.NextAttemptAt ?? None;
         Set("DeliveredAt", r.DeliveredAt);
         Set("AckName", r.Acknowledged?.Name);
         Set("AckRole", r.Acknowledged?.Role);
@@ -231,7 +270,7 @@ public sealed class ReceiptStore(TableServiceClient tables, QueueServiceClient q
         Set("FailedAt", r.FailedAt);
         Set("FailureReason", r.FailureReason);
         Set("Sequence", record.Sequence);
-        Set("ClaimedUntil", record.ClaimedUntil);
+        e["ClaimedUntil"] = record.ClaimedUntil ?? None;
         Set("LinkNonce", record.LinkNonce);
         Set("FirstOpenedAt", record.FirstOpenedAt);
     }

@@ -38,6 +38,7 @@ public sealed class DeliveryStore(TableServiceClient tables, QueueServiceClient 
         CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
+        var rows = new List<TableEntity>();
         foreach (var (delivery, content) in planned)
         {
             var recipient = delivery.Recipient;
@@ -64,8 +65,9 @@ public sealed class DeliveryStore(TableServiceClient tables, QueueServiceClient 
                 ["Sequence"] = 0,
             };
             LargeBinary.Write(row, "Content", content.ToJson());
-            await AddIfAbsentAsync(Deliveries, row, cancellationToken);
+            rows.Add(row);
         }
+        await AddAllIfAbsentAsync(Deliveries, rows, cancellationToken);
         foreach (var share in decision.Unrouted)
         {
             await AddIfAbsentAsync(Unrouted, new TableEntity(incidentId, $"{share.Rule}|{share.RecipientType}|c{share.ChildIndex}|a{share.AdultIndex}")
@@ -88,10 +90,11 @@ public sealed class DeliveryStore(TableServiceClient tables, QueueServiceClient 
     /// </summary>
     public async Task EnqueueAsync(string incidentId, IEnumerable<PlannedDelivery> deliveries, CancellationToken cancellationToken)
     {
-        foreach (var delivery in deliveries)
+        var recipients = deliveries.Select(d => d.Recipient.Id).ToList();
+        await receipts.OpenAsync(incidentId, recipients, cancellationToken);
+        foreach (var recipientId in recipients)
         {
-            await receipts.OpenAsync(incidentId, delivery.Recipient.Id, cancellationToken);
-            await Queue.SendAsync(new DeliveryMessage(incidentId, delivery.Recipient.Id), cancellationToken);
+            await Queue.SendAsync(new DeliveryMessage(incidentId, recipientId), cancellationToken);
         }
     }
 
@@ -101,6 +104,7 @@ public sealed class DeliveryStore(TableServiceClient tables, QueueServiceClient 
         await foreach (var row in Deliveries.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {incidentId}"),
             cancellationToken: cancellationToken))
         {
+            if (ReceiptStore.IsAttemptRow(row.RowKey)) continue;
             var receipt = ReceiptStore.Read(row).Receipt;
             list.Add(new DeliverySummary(NotificationId.Format(incidentId, row.RowKey), row.RowKey, row.GetString("RecipientType"), row.GetString("RecipientName"),
                 row.GetString("Rule"), receipt.Status, Indexes(row.GetString("Children")), row.GetInt32("PriorIncidents") ?? 0,
@@ -138,18 +142,54 @@ public sealed class DeliveryStore(TableServiceClient tables, QueueServiceClient 
         var purged = 0;
         await foreach (var row in Deliveries.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {incidentId}"), cancellationToken: cancellationToken))
         {
-            var content = row.Keys.Where(k => k.StartsWith("Content", StringComparison.Ordinal)).ToList();
-            if (content.Count == 0) continue;
-            foreach (var key in content) row.Remove(key);
-            row["ContentPurgedAt"] = time.GetUtcNow();
-            await Deliveries.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace, cancellationToken);
-            purged++;
+            if (await PurgeRowAsync(row, cancellationToken)) purged++;
         }
         return purged;
     }
 
+    /// <summary>Removes one row's content; a delivery attempt may change the row meanwhile, so a conflict reads it again.</summary>
+    private async Task<bool> PurgeRowAsync(TableEntity row, CancellationToken cancellationToken)
+    {
+        for (var tries = 0; ; tries++)
+        {
+            var content = row.Keys.Where(k => k.StartsWith("Content", StringComparison.Ordinal)).ToList();
+            if (content.Count == 0) return false;
+            foreach (var key in content) row.Remove(key);
+            row["ContentPurgedAt"] = time.GetUtcNow();
+            try
+            {
+                await Deliveries.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace, cancellationToken);
+                return true;
+            }
+            catch (RequestFailedException e) when (e.Status == 412 && tries < 10)
+            {
+                row = (await Deliveries.GetEntityAsync<TableEntity>(row.PartitionKey, row.RowKey, cancellationToken: cancellationToken)).Value;
+            }
+        }
+    }
+
     private static IReadOnlyList<int> Indexes(string? list) =>
         string.IsNullOrEmpty(list) ? [] : list.Split(',').Select(int.Parse).ToArray();
+
+    /// <summary>
+    /// Adds the rows of one partition in one transaction (at most 100); if any is already there — written by an earlier
+    /// attempt at routing this incident — each is added on its own if absent, keeping what exists.
+    /// </summary>
+    private static async Task AddAllIfAbsentAsync(TableClient table, IReadOnlyList<TableEntity> rows, CancellationToken cancellationToken)
+    {
+        foreach (var chunk in rows.Chunk(100))
+        {
+            try
+            {
+                if (chunk.Length == 1) await AddIfAbsentAsync(table, chunk[0], cancellationToken);
+                else await table.SubmitTransactionAsync(chunk.Select(r => new TableTransactionAction(TableTransactionActionType.Add, r)), cancellationToken);
+            }
+            catch (TableTransactionFailedException e) when (e.Status == 409)
+            {
+                foreach (var row in chunk) await AddIfAbsentAsync(table, row, cancellationToken);
+            }
+        }
+    }
 
     private static async Task AddIfAbsentAsync(TableClient table, TableEntity entity, CancellationToken cancellationToken)
     {

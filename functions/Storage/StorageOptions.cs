@@ -27,7 +27,6 @@ public static class StorageNames
     public const string ForcesTable = "Forces";
     public const string AuditTable = "Audit";
     public const string RetentionTable = "Retention";
-    public const string DeliveryAttemptsTable = "DeliveryAttempts";
     public const string OpenDeliveriesTable = "OpenDeliveries";
     public const string WebhookEndpointsTable = "WebhookEndpoints";
 
@@ -38,7 +37,7 @@ public static class StorageNames
     [
         IncidentsTable, ApiKeysTable, OrganisationsTable, DirectoryIndexTable,
         DeliveriesTable, RecipientDeliveriesTable, UnroutedSharesTable, ChildHistoryTable, StuckIncidentsTable, ForcesTable,
-        AuditTable, RetentionTable, DeliveryAttemptsTable, OpenDeliveriesTable, WebhookEndpointsTable,
+        AuditTable, RetentionTable, OpenDeliveriesTable, WebhookEndpointsTable,
     ];
     public static readonly string[] Queues = [IncidentsQueue, DeliveriesQueue];
 

@@ -26,7 +26,7 @@ public static class OrganisationTypes
 
 public sealed record Contact(string Name, string? Role, string? Email, string? Phone);
 
-/// <summary>How a recipient is reached. Stored now; used by delivery (a later issue).</summary>
+/// <summary>How a recipient is reached: a signed webhook to <c>Url</c>, a secure email link to <c>Email</c>, or its inbox (see ChannelPlan).</summary>
 public sealed record ChannelSettings(string Kind, string? Url, string? Email);
 
 /// <summary>Where a health team works: GP practices (ODS codes) and/or postcode districts.</summary>

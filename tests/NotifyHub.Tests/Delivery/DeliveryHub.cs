@@ -102,9 +102,12 @@ public static class DeliveryApi
     /// <summary>The attempt log of a notification, read from its table (the log is append-only; the status API shows counts).</summary>
     public static async Task<IReadOnlyList<Azure.Data.Tables.TableEntity>> AttemptsAsync(HubFixture hub, string notificationId)
     {
-        var table = hub.Tables.GetTableClient(NotifyHub.Storage.StorageNames.DeliveryAttemptsTable);
+        var table = hub.Tables.GetTableClient(NotifyHub.Storage.StorageNames.DeliveriesTable);
+        var dot = notificationId.IndexOf('.');
+        var (incidentId, prefix) = (notificationId[..dot], notificationId[(dot + 1)..] + "|attempt|");
         var list = new List<Azure.Data.Tables.TableEntity>();
-        await foreach (var row in table.QueryAsync<Azure.Data.Tables.TableEntity>(Azure.Data.Tables.TableClient.CreateQueryFilter($"PartitionKey eq {notificationId}")))
+        await foreach (var row in table.QueryAsync<Azure.Data.Tables.TableEntity>(
+            Azure.Data.Tables.TableClient.CreateQueryFilter($"PartitionKey eq {incidentId} and RowKey ge {prefix} and RowKey lt {prefix[..^1] + "}"}")))
             list.Add(row);
         return list;
     }
