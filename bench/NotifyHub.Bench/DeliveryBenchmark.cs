@@ -79,13 +79,7 @@ public static partial class DeliveryBenchmark
     /// <summary>The example incident at LA 840 and URN 100001 (the bench school), without GP codes: it routes to exactly the three bench recipients.</summary>
     private static string Template(string root)
     {
-        var template = JsonNode.Parse(File.ReadAllText(Path.Combine(root, "docs", "examples", "incident.json")))!.AsObject();
-        var now = DateTimeOffset.UtcNow;
-        template["occurredAt"] = now.AddHours(-1).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
-        template["reportedAt"] = now.AddMinutes(-55).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
-        template["attendedAt"] = now.AddMinutes(-20).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
-        template["forceCode"] = "BENCH";
-        template["incidentReference"] = "__REFERENCE__";
+        var template = IngestBenchmark.ExampleTemplate(root);
         template["location"] = new JsonObject { ["laCode"] = "840", ["postcodeDistrict"] = "ZZ1" };
         foreach (var child in template["children"]!.AsArray())
         {

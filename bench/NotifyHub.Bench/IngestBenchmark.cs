@@ -57,13 +57,7 @@ public static class IngestBenchmark
         using var http = new HttpClient { BaseAddress = host.BaseAddress };
         var forceKey = await CreateForceAsync(http, admin.Secret);
 
-        var template = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(root, "docs", "examples", "incident.json")))!.AsObject();
-        var now = DateTimeOffset.UtcNow;
-        template["occurredAt"] = now.AddHours(-1).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
-        template["reportedAt"] = now.AddMinutes(-55).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
-        template["attendedAt"] = now.AddMinutes(-20).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
-        template["forceCode"] = "BENCH";
-        template["incidentReference"] = "__REFERENCE__";
+        var template = ExampleTemplate(root);
         var templateJson = template.ToJsonString();
 
         // Baseline: the storage work of one incident, done directly with the SDK.
@@ -217,6 +211,19 @@ public static class IngestBenchmark
         sb.AppendLine(c, $"| DevHost ready (worker started, handshake, indexing, loads, front door open) | {toReady[toReady.Count / 2]:0} | {toReady[0]:0} | {toReady[^1]:0} |");
         sb.AppendLine(c, $"| first 200 from `GET /api/admin/health` | {toFirst[toFirst.Count / 2]:0} | {toFirst[0]:0} | {toFirst[^1]:0} |");
         return sb.ToString();
+    }
+
+    /// <summary>The README's example incident for force BENCH, with recent timestamps and <c>__REFERENCE__</c> to replace per request.</summary>
+    internal static JsonObject ExampleTemplate(string root)
+    {
+        var template = JsonNode.Parse(File.ReadAllText(Path.Combine(root, "docs", "examples", "incident.json")))!.AsObject();
+        var now = DateTimeOffset.UtcNow;
+        template["occurredAt"] = now.AddHours(-1).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+        template["reportedAt"] = now.AddMinutes(-55).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+        template["attendedAt"] = now.AddMinutes(-20).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+        template["forceCode"] = "BENCH";
+        template["incidentReference"] = "__REFERENCE__";
+        return template;
     }
 
     internal static async Task<string> CreateForceAsync(HttpClient http, string adminKey)

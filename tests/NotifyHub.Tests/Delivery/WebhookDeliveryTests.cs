@@ -329,4 +329,27 @@ public class WebhookDeliveryTests(WebhookHubFixture hub) : IClassFixture<Webhook
         var bad = await SendAsync(hub, HttpMethod.Get, "/api/admin/webhooks/silent?days=0", hub.AdminKey);
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
     }
+
+    [Fact]
+    public async Task An_endpoint_that_keeps_failing_trips_its_circuit_breaker_and_attempts_meanwhile_do_not_reach_it()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync((context, _) => { context.Response.StatusCode = 500; return Task.CompletedTask; });
+        var (school, urn) = await WebhookSchoolAsync(hub, receiver.Url);
+        var (force, key) = await hub.NewForceAsync();
+
+        // Five notifications of three attempts each: the breaker opens once ten attempts in a row have failed.
+        var ids = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            var incident = await SubmitForSchoolAsync(hub, urn, force, key);
+            ids.Add((await DeliveryAsync(hub, incident, school, d => Status(d) == "failed", "the delivery to fail")).GetProperty("notificationId").GetString()!);
+        }
+
+        var attempts = new List<Azure.Data.Tables.TableEntity>();
+        foreach (var id in ids) attempts.AddRange(await AttemptsAsync(hub, id));
+        Assert.Equal(15, attempts.Count);
+        var open = attempts.Count(a => a.GetString("ErrorClass") == "circuit-open");
+        Assert.True(open >= 1, "no attempt met an open circuit: " + string.Join(", ", attempts.Select(a => a.GetString("ErrorClass"))));
+        Assert.Equal(15 - open, receiver.Received.Count);
+    }
 }
