@@ -60,7 +60,11 @@ public sealed class IngestIncident(IncidentStore store, IOptions<IngestOptions> 
                 break;
         }
 
+        // The status the status API reports: a new incident is queued; an identical retry gets the incident's status now.
+        var status = outcome.Result == StoreResult.Duplicate
+            ? (await store.GetStatusAsync(incident.ForceCode, incident.IncidentReference, ct))?.Status ?? IncidentStatuses.Queued
+            : IncidentStatuses.Queued;
         var statusUrl = $"/api/incidents/{Uri.EscapeDataString(incident.ForceCode)}/{Uri.EscapeDataString(incident.IncidentReference)}";
-        return TypedResults.Accepted(statusUrl, new Accepted(outcome.IncidentId, "accepted", statusUrl));
+        return TypedResults.Accepted(statusUrl, new Accepted(outcome.IncidentId, status, statusUrl));
     }
 }

@@ -60,6 +60,29 @@ public class RouteIncidentTests(RoutingHubFixture hub) : IClassFixture<RoutingHu
             .Order(StringComparer.Ordinal).ToArray();
 
     [Fact]
+    public async Task The_202_reports_the_status_the_status_API_reports_queued_when_new_and_routed_on_a_retry_after_routing()
+    {
+        var (force, key) = await hub.NewForceAsync();
+        var reference = "ROUTE-" + Guid.NewGuid().ToString("N")[..10];
+        var body = ExampleIncident.For(force, reference, DateTimeOffset.UtcNow).WithUniqueChildren().ToJsonString();
+        async Task<JsonElement> PostAsync()
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/incidents") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+            request.Headers.Add("X-Api-Key", key);
+            var response = await hub.Http.SendAsync(request);
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+            return await response.Content.ReadFromJsonAsync<JsonElement>();
+        }
+
+        var first = await PostAsync();
+        Assert.Equal("queued", first.GetProperty("status").GetString());
+        await RoutedAsync(hub, force, key, reference);
+        var retry = await PostAsync();
+        Assert.Equal("routed", retry.GetProperty("status").GetString());
+        Assert.Equal(first.GetProperty("incidentId").GetString(), retry.GetProperty("incidentId").GetString());
+    }
+
+    [Fact]
     public async Task The_example_incident_is_routed_to_every_recipient_the_routing_table_names_and_the_status_says_why()
     {
         var (force, key, reference, incidentId) = await SubmitAsync(hub);
