@@ -165,6 +165,12 @@ public sealed class ReceiptStore(TableServiceClient tables, QueueServiceClient q
     /// <summary>Whether a row of the Deliveries table is an attempt record rather than a delivery.</summary>
     public static bool IsAttemptRow(string rowKey) => rowKey.Contains('|', StringComparison.Ordinal);
 
+    /// <summary>An attempt record as stored (the number is the row key's last part).</summary>
+    public static AttemptRecord ReadAttempt(TableEntity row) =>
+        new(int.Parse(row.RowKey[(row.RowKey.LastIndexOf('|') + 1)..], CultureInfo.InvariantCulture), row.GetString("Channel"),
+            row.GetDateTimeOffset("StartedAt") ?? default, row.GetInt64("DurationMs") ?? 0, row.GetString("Outcome"), row.GetInt32("HttpStatus"),
+            row.GetString("SmtpReply"), row.GetString("ErrorClass"), row.GetString("Response"));
+
     public async Task<IReadOnlyList<AttemptRecord>> AttemptsAsync(string incidentId, string recipientId, CancellationToken cancellationToken)
     {
         var prefix = AttemptKeyPrefix(recipientId);
@@ -172,9 +178,7 @@ public sealed class ReceiptStore(TableServiceClient tables, QueueServiceClient q
         await foreach (var row in Deliveries.QueryAsync<TableEntity>(
             TableClient.CreateQueryFilter($"PartitionKey eq {incidentId} and RowKey ge {prefix} and RowKey lt {prefix[..^1] + "}"}"), cancellationToken: cancellationToken))
         {
-            list.Add(new AttemptRecord(int.Parse(row.RowKey[prefix.Length..], CultureInfo.InvariantCulture), row.GetString("Channel"),
-                row.GetDateTimeOffset("StartedAt") ?? default, row.GetInt64("DurationMs") ?? 0, row.GetString("Outcome"), row.GetInt32("HttpStatus"),
-                row.GetString("SmtpReply"), row.GetString("ErrorClass"), row.GetString("Response")));
+            list.Add(ReadAttempt(row));
         }
         return list;
     }

@@ -9,7 +9,8 @@ namespace NotifyHub.Delivery;
 /// <summary>A notification as its recipient sees it: its status and receipt, and the recipient's projection of the incident.</summary>
 public sealed record NotificationView(
     string NotificationId, string IncidentId, string RecipientId, string RecipientType, string? ForceCode, string? IncidentReference, string Status,
-    string? Channel, int Attempts, DateTimeOffset CreatedAt, DateTimeOffset? DeliveredAt, AcknowledgementView? Acknowledged, bool ContentPurged, JsonElement? Content);
+    string? Channel, int Attempts, IReadOnlyList<AttemptSummary> AttemptLog, DateTimeOffset CreatedAt, DateTimeOffset? DeliveredAt,
+    AcknowledgementView? Acknowledged, bool ContentPurged, JsonElement? Content);
 
 public sealed record AcknowledgementView(string Name, string Role, DateTimeOffset At)
 {
@@ -69,7 +70,8 @@ public sealed class RecipientNotifications(ReceiptStore receipts, DeliveryStore 
     {
         var content = await deliveries.ContentAsync(record.IncidentId, record.RecipientId, cancellationToken);
         return new NotificationView(record.NotificationId, record.IncidentId, record.RecipientId, record.RecipientType, record.ForceCode,
-            record.IncidentReference, record.Receipt.Status, record.Receipt.Channels.Count > 0 ? record.Receipt.Channel : null, record.Receipt.Attempts, record.CreatedAt,
+            record.IncidentReference, record.Receipt.Status, record.Receipt.Channels.Count > 0 ? record.Receipt.Channel : null, record.Receipt.Attempts,
+            (await receipts.AttemptsAsync(record.IncidentId, record.RecipientId, cancellationToken)).Select(AttemptSummary.Of).ToList(), record.CreatedAt,
             record.Receipt.DeliveredAt, AcknowledgementView.Of(record.Receipt.Acknowledged), content is null,
             content is null ? null : JsonDocument.Parse(content).RootElement.Clone());
     }

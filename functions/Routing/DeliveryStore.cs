@@ -14,7 +14,13 @@ namespace NotifyHub.Routing;
 /// </summary>
 public sealed record DeliverySummary(string NotificationId, string RecipientId, string RecipientType, string RecipientName, string Rule, string Status,
     IReadOnlyList<int> Children, int PriorIncidentsLast12Months, string? Channel, int Attempts, DateTimeOffset? NextAttemptAt,
-    DateTimeOffset? DeliveredAt, DateTimeOffset? AcknowledgedAt, string? AcknowledgedByRole, string? FailureReason);
+    DateTimeOffset? DeliveredAt, DateTimeOffset? AcknowledgedAt, string? AcknowledgedByRole, string? FailureReason, IReadOnlyList<AttemptSummary> AttemptLog);
+
+/// <summary>One attempt as the force and the recipient see it: when, on which channel, how it ended — never the receiver's response or the SMTP reply.</summary>
+public sealed record AttemptSummary(int Number, string Channel, DateTimeOffset StartedAt, long DurationMs, string Outcome, int? HttpStatus, string? ErrorClass)
+{
+    public static AttemptSummary Of(AttemptRecord a) => new(a.Number, a.Channel, a.StartedAt, a.DurationMs, a.Outcome, a.HttpStatus, a.ErrorClass);
+}
 
 /// <summary>One share that could not be routed, and why.</summary>
 public sealed record UnroutedSummary(string Rule, string RecipientType, int? Child, int? Adult, string Reason, string Description);
@@ -98,20 +104,25 @@ public sealed class DeliveryStore(TableServiceClient tables, QueueServiceClient 
         }
     }
 
+    /// <summary>Every delivery of an incident with its receipt and attempt log: one partition query, the attempts being rows beside their delivery.</summary>
     public async Task<IReadOnlyList<DeliverySummary>> ForIncidentAsync(string incidentId, CancellationToken cancellationToken)
     {
-        var list = new List<DeliverySummary>();
+        var rows = new List<TableEntity>();
         await foreach (var row in Deliveries.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {incidentId}"),
             cancellationToken: cancellationToken))
         {
-            if (ReceiptStore.IsAttemptRow(row.RowKey)) continue;
+            rows.Add(row);
+        }
+        var attempts = rows.Where(r => ReceiptStore.IsAttemptRow(r.RowKey)).Select(r => (Recipient: r.RowKey[..r.RowKey.IndexOf('|')], Attempt: ReceiptStore.ReadAttempt(r)))
+            .ToLookup(a => a.Recipient, a => AttemptSummary.Of(a.Attempt));
+        return rows.Where(r => !ReceiptStore.IsAttemptRow(r.RowKey)).Select(row =>
+        {
             var receipt = ReceiptStore.Read(row).Receipt;
-            list.Add(new DeliverySummary(NotificationId.Format(incidentId, row.RowKey), row.RowKey, row.GetString("RecipientType"), row.GetString("RecipientName"),
+            return new DeliverySummary(NotificationId.Format(incidentId, row.RowKey), row.RowKey, row.GetString("RecipientType"), row.GetString("RecipientName"),
                 row.GetString("Rule"), receipt.Status, Indexes(row.GetString("Children")), row.GetInt32("PriorIncidents") ?? 0,
                 receipt.Channels.Count > 0 ? receipt.Channel : null, receipt.Attempts, receipt.NextAttemptAt, receipt.DeliveredAt, receipt.Acknowledged?.At,
-                receipt.Acknowledged?.Role, receipt.FailureReason));
-        }
-        return list;
+                receipt.Acknowledged?.Role, receipt.FailureReason, attempts[row.RowKey].OrderBy(a => a.Number).ToList());
+        }).ToList();
     }
 
     public async Task<IReadOnlyList<UnroutedSummary>> UnroutedForIncidentAsync(string incidentId, CancellationToken cancellationToken)

@@ -64,6 +64,11 @@ public class WebhookDeliveryTests(WebhookHubFixture hub) : IClassFixture<Webhook
         Assert.Equal(3, receiver.Received.Count);
         Assert.Single(receiver.Received.Select(r => r.Id).Distinct());
         Assert.Equal(3, delivery.GetProperty("attempts").GetInt32());
+        // The force sees the attempt log in the status: when, which channel, how each ended; never the receiver's response.
+        var log = delivery.GetProperty("attemptLog").EnumerateArray().ToList();
+        Assert.Equal([1, 2, 3], log.Select(a => a.GetProperty("number").GetInt32()));
+        Assert.Equal(["http-500", "http-500", null], log.Select(a => a.GetProperty("errorClass").GetString()));
+        Assert.All(log, a => Assert.False(a.TryGetProperty("response", out _)));
         var attempts = await AttemptsAsync(hub, delivery.GetProperty("notificationId").GetString()!);
         Assert.Equal(["failed", "failed", "delivered"], attempts.Select(a => a.GetString("Outcome")));
         Assert.Equal([500, 500, 204], attempts.Select(a => a.GetInt32("HttpStatus") ?? 0));
