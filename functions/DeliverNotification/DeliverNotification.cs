@@ -60,7 +60,7 @@ public sealed class DeliverNotification(
         var receipt = record.Receipt.Channels.Count == 0 ? record.Receipt with { Channels = ChannelPlan.For(organisation) } : record.Receipt;
         var started = Receipt.AttemptStarted(receipt);
         if (!started.Changed) return;
-        var claimed = await receipts.TrySaveAsync(record with
+        var claimed = await receipts.TryClaimAsync(record with
         {
             Receipt = started.State,
             ClaimedUntil = now + options.Value.ClaimFor,

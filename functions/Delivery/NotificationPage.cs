@@ -58,12 +58,6 @@ public static class NotificationPage
         return html.ToString();
     }
 
-    public static string Message(string title, string text)
-    {
-        var h = HtmlEncoder.Default;
-        return $"<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{h.Encode(title)}</title></head><body><h1>{h.Encode(title)}</h1><p>{h.Encode(text)}</p></body></html>";
-    }
-
     private static void AppendObject(StringBuilder html, JsonElement element, HtmlEncoder h)
     {
         html.Append("<dl>");

@@ -22,7 +22,7 @@ public sealed record DeliveryRecord(
     /// <summary>The whole row as read: the stored content travels with it, so an attempt needs no second read.</summary>
     internal TableEntity? Row { get; init; }
 
-    /// <summary>The status as stored when this record was read or last saved.</summary>
+    /// <summary>The status as read, or as last saved with the inbox row following it (a claim's save is not followed).</summary>
     public string StoredStatus { get; init; } = DeliveryStatus.Pending;
 }
 
@@ -64,7 +64,17 @@ public sealed class ReceiptStore(TableServiceClient tables, QueueServiceClient q
     /// merge of those fields only, so the stored content is neither sent again nor touched. Null when another attempt
     /// or request changed it first: read again and decide again.
     /// </summary>
-    public async Task<DeliveryRecord?> TrySaveAsync(DeliveryRecord record, CancellationToken cancellationToken, AttemptRecord? attempt = null)
+    public Task<DeliveryRecord?> TrySaveAsync(DeliveryRecord record, CancellationToken cancellationToken, AttemptRecord? attempt = null) =>
+        SaveAsync(record, attempt, follow: true, cancellationToken);
+
+    /// <summary>
+    /// Claims the delivery for an attempt: the same conditional save, but nothing follows it — a claim only marks an
+    /// attempt in progress, and the inbox and the open and failed lists follow the state the attempt ends in.
+    /// </summary>
+    public Task<DeliveryRecord?> TryClaimAsync(DeliveryRecord record, CancellationToken cancellationToken) =>
+        SaveAsync(record, attempt: null, follow: false, cancellationToken);
+
+    private async Task<DeliveryRecord?> SaveAsync(DeliveryRecord record, AttemptRecord? attempt, bool follow, CancellationToken cancellationToken)
     {
         var entity = new TableEntity(record.IncidentId, record.RecipientId);
         Write(entity, record);
@@ -85,9 +95,10 @@ public sealed class ReceiptStore(TableServiceClient tables, QueueServiceClient q
                 ], cancellationToken);
                 etag = response.Value[0].Headers.ETag ?? default;
             }
+            if (!follow) return record with { ETag = etag };
             var saved = record with { ETag = etag, StoredStatus = record.Receipt.Status };
-            // A claim only marks an attempt in progress: the inbox and the open and failed lists follow the state between attempts.
-            if (record.ClaimedUntil is null) await FollowAsync(saved, statusChanged: record.StoredStatus != record.Receipt.Status, cancellationToken);
+            // The end of an attempt always refreshes the inbox row: the claim before it left the row as it was.
+            await FollowAsync(saved, statusChanged: record.StoredStatus != record.Receipt.Status || attempt is not null, cancellationToken);
             return saved;
         }
         catch (RequestFailedException e) when (e.Status is 412 or 404)
