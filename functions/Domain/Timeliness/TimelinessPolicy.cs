@@ -1,0 +1,82 @@
+using NodaTime;
+using NotifyHub.Domain.Directory;
+
+namespace NotifyHub.Domain.Timeliness;
+
+/// <summary>One configured rule: applies to RecipientType, optionally only for one OrganisationId and/or one RiskLevel ("standard"|"medium"|"high").</summary>
+public sealed record PolicyEntry(string RecipientType, DeadlineRule Deadline, string? OrganisationId = null, string? RiskLevel = null);
+
+/// <summary>
+/// Which deadline applies to a share: the domain's defaults (domain.md "Timeliness") with configured entries layered
+/// on top. An entry replaces an earlier one with the same recipient type, organisation and risk level.
+/// </summary>
+public sealed class TimelinessPolicy
+{
+    public static readonly IReadOnlySet<string> RiskLevels = new SortedSet<string>(StringComparer.Ordinal) { "standard", "medium", "high" };
+
+    /// <summary>What a recipient type nobody configured gets: the end of the next working day, the most common deadline.</summary>
+    public static readonly DeadlineRule Fallback = DeadlineRule.NextWorkingDay(new LocalTime(17, 0));
+
+    private static readonly LocalTime Noon = new(12, 0);
+    private static readonly LocalTime EndOfDay = new(17, 0);
+
+    private static readonly IReadOnlyList<PolicyEntry> DefaultEntries =
+    [
+        new(OrganisationTypes.School, DeadlineRule.NextSchoolDay(DeadlineRule.DefaultSchoolDayStart)),
+        // domain.md gives early-years settings no deadline of their own; they are treated like the health teams
+        // (0-5s, usually reached through the health visitor), not like schools, which have no term calendar for them.
+        new(OrganisationTypes.EarlyYearsSetting, DeadlineRule.NextWorkingDay(Noon)),
+        new(OrganisationTypes.HealthVisitingTeam, DeadlineRule.NextWorkingDay(Noon)),
+        new(OrganisationTypes.SchoolNursingTeam, DeadlineRule.NextWorkingDay(Noon)),
+        new(OrganisationTypes.MidwiferyTeam, DeadlineRule.NextWorkingDay(Noon)),
+        new(OrganisationTypes.NpsSpoc, DeadlineRule.NextWorkingDay(EndOfDay)),
+        new(OrganisationTypes.CrcSpoc, DeadlineRule.NextWorkingDay(EndOfDay)),
+        new(OrganisationTypes.YosTeam, DeadlineRule.NextWorkingDay(EndOfDay)),
+        // domain.md sets MASH deadlines for high (1 hour) and medium (24 hours) only. Standard-risk cases must be
+        // screened too (action plan 2.3: all DA incidents within 24 hours), so 24 hours is the safe default.
+        new(OrganisationTypes.Mash, DeadlineRule.ElapsedAfter(Duration.FromHours(24))),
+        new(OrganisationTypes.Mash, DeadlineRule.ElapsedAfter(Duration.FromHours(24)), RiskLevel: "medium"),
+        new(OrganisationTypes.Mash, DeadlineRule.ElapsedAfter(Duration.FromHours(1)), RiskLevel: "high"),
+        new(OrganisationTypes.MaracCoordinator, DeadlineRule.AfterWorkingDays(1)),
+        new(OrganisationTypes.LaEducationSafeguardingTeam, DeadlineRule.NextWorkingDay(EndOfDay)),
+    ];
+
+    private readonly Dictionary<(string Type, string? Organisation, string? Risk), PolicyEntry> _rules = [];
+
+    private TimelinessPolicy(IEnumerable<PolicyEntry> entries)
+    {
+        foreach (var entry in entries)
+        {
+            ArgumentException.ThrowIfNullOrWhiteSpace(entry.RecipientType, nameof(entry.RecipientType));
+            ArgumentNullException.ThrowIfNull(entry.Deadline);
+            if (entry.RiskLevel is not null && !RiskLevels.Contains(entry.RiskLevel))
+            {
+                throw new ArgumentException($"Risk level \"{entry.RiskLevel}\" is not one of: {string.Join(", ", RiskLevels)}.", nameof(entries));
+            }
+            if (entry.OrganisationId is { Length: 0 }) throw new ArgumentException("An organisation id must not be empty; leave it null to mean every organisation.", nameof(entries));
+            _rules.Remove((entry.RecipientType, entry.OrganisationId, entry.RiskLevel));
+            _rules.Add((entry.RecipientType, entry.OrganisationId, entry.RiskLevel), entry);
+        }
+    }
+
+    public static TimelinessPolicy Default { get; } = new(DefaultEntries);
+
+    /// <summary>The defaults with <paramref name="overrides"/> layered on top (a later entry for the same key wins).</summary>
+    public static TimelinessPolicy Create(IEnumerable<PolicyEntry> overrides) => new(DefaultEntries.Concat(overrides));
+
+    /// <summary>Every entry in force, defaults included, in the order they were given (for showing the policy).</summary>
+    public IReadOnlyList<PolicyEntry> Entries => [.. _rules.Values];
+
+    /// <summary>Most specific wins: organisation+risk > organisation > type+risk > type. Unknown type → "next-working-day 17:00".</summary>
+    public DeadlineRule RuleFor(string recipientType, string organisationId, string riskLevel)
+    {
+        if (_rules.TryGetValue((recipientType, organisationId, riskLevel), out var entry) ||
+            _rules.TryGetValue((recipientType, organisationId, null), out entry) ||
+            _rules.TryGetValue((recipientType, null, riskLevel), out entry) ||
+            _rules.TryGetValue((recipientType, null, null), out entry))
+        {
+            return entry.Deadline;
+        }
+        return Fallback;
+    }
+}
