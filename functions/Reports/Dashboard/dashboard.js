@@ -34,10 +34,10 @@
   const POINT_STYLES = ["circle", "rect", "triangle", "rectRot", "star", "crossRot", "rectRounded", "cross", "line"];
 
   const LATE_MISSING = [
-    ["late", "Late (not acknowledged by the due time)", "#E69F00"],
-    ["failed", "Failed (delivery failed permanently)", "#D55E00"],
-    ["unrouted", "Unrouted (no recipient could be found)", "#CC79A7"],
-    ["missingAtSource", "Missing at source (in the police manifest, never received)", "#0072B2"],
+    ["late", "Late", "#E69F00"],
+    ["failed", "Failed", "#D55E00"],
+    ["unrouted", "Unrouted", "#CC79A7"],
+    ["missingAtSource", "Missing at source", "#0072B2"],
   ];
   const POLICE_DELAY = [
     ["reportedToReceived", "Reported → received by the hub", "#0072B2", "circle"],
@@ -181,14 +181,15 @@
         x: { stacked: !!extra.stacked, grid: { display: false }, ticks: { callback: (value) => showDay(weeks[value]) } },
         y: {
           stacked: !!extra.stacked, beginAtZero: true, suggestedMax: yAxis.suggestedMax,
-          title: { display: true, text: yAxis.title },
+          title: { display: !!yAxis.title, text: yAxis.title },
           ticks: { callback: (value) => yAxis.format(value), ...(yAxis.integer ? { precision: 0 } : {}) },
         },
       },
     };
   }
 
-  const RATE_AXIS = { title: "Acknowledged by due", format: (v) => percent.format(v), suggestedMax: 1 };
+  // The percentage ticks and the heading say what a rate is; a title would only crowd a narrow screen.
+  const RATE_AXIS = { title: "", format: (v) => percent.format(v), suggestedMax: 1 };
   const COUNT_AXIS = { title: "Shares", format: (v) => whole.format(v), integer: true };
   const HOURS_AXIS = { title: "Hours (median)", format: (v) => `${oneDecimal.format(v)} h` };
 
@@ -270,7 +271,9 @@
       console.error(error);
       return fail("The figures arrived but could not be drawn. Reload the page; if it happens again, tell the hub's administrators.");
     }
-    byId("status").hidden = true;
+    const empty = byType.groups.length === 0 && totals.groups.length === 0;
+    byId("status").textContent = "No shares, late or missing, were recorded for these authorities in this period.";
+    byId("status").hidden = !empty;
     requestAnimationFrame(() => { document.body.dataset.state = "ready"; });
   }
 
