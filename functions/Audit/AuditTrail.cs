@@ -26,6 +26,10 @@ public static class AuditActions
     public const string NotificationRead = "notification.read";
     public const string NotificationAcknowledged = "notification.acknowledged";
     public const string NotificationLinksRevoked = "notification.links-revoked";
+    public const string CalendarLoaded = "calendar.loaded";
+    public const string SlaMonitorRun = "timeliness.sla-monitor-run";
+    public const string RollupsRebuilt = "timeliness.rollups-rebuilt";
+    public const string DashboardLinkCreated = "timeliness.dashboard-link-created";
 
     public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
     {

@@ -13,6 +13,8 @@ public static class Roles
     public const string Police = "police";
     /// <summary>A recipient organisation of any type (school, health team, SPOC, MASH...): reads and acknowledges its own notifications.</summary>
     public const string Recipient = "recipient";
+    /// <summary>A partnership lead: timeliness reports and the dashboard for its local authorities, never child-identifying data.</summary>
+    public const string Partnership = "partnership";
 }
 
 /// <summary>An authenticated caller: the organisation a key belongs to and what it may do.</summary>

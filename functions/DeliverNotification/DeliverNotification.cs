@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using NotifyHub.Delivery;
 using NotifyHub.Domain.Delivery;
 using NotifyHub.Domain.Directory;
+using NotifyHub.Domain.Timeliness;
 using NotifyHub.Organisations;
 using NotifyHub.Routing;
 using NotifyHub.Storage;
@@ -25,7 +26,7 @@ namespace NotifyHub.Functions;
 /// </summary>
 public sealed class DeliverNotification(
     ReceiptStore receipts, RecipientCache recipients, WebhookEndpointStore endpoints, WebhookSender webhooks,
-    EmailSender email, IOptions<DeliveryOptions> options, TimeProvider time, ILogger<DeliverNotification> logger)
+    EmailSender email, IOptions<DeliveryOptions> options, IOptions<Timeliness.TimelinessOptions> timeliness, TimeProvider time, ILogger<DeliverNotification> logger)
 {
     [Function(nameof(DeliverNotification))]
     public async Task RunAsync([QueueTrigger(StorageNames.DeliveriesQueue)] string message, long dequeueCount, CancellationToken ct)
@@ -112,12 +113,14 @@ public sealed class DeliverNotification(
         var current = claimed;
         for (var tries = 0; tries < 10; tries++)
         {
-            var ended = Receipt.AttemptEnded(current.Receipt, outcome, time.GetUtcNow(), options.Value.Schedule);
+            var now = time.GetUtcNow();
+            var ended = Receipt.AttemptEnded(current.Receipt, outcome, now, options.Value.Schedule);
+            var state = DeadlineAwareRetry.Bend(ended.State, current.DueAt, timeliness.Value.FallbackLead, now);
             var next = current with
             {
-                Receipt = ended.State,
+                Receipt = state,
                 ClaimedUntil = null,
-                Sequence = ended.State.NextAttemptAt is null ? current.Sequence : current.Sequence + 1,
+                Sequence = state.NextAttemptAt is null ? current.Sequence : current.Sequence + 1,
             };
             if (await receipts.TrySaveAsync(next, ct, attempt) is { } saved) return saved;
             current = await receipts.LoadAsync(claimed.IncidentId, claimed.RecipientId, ct);

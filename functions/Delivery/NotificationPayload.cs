@@ -20,7 +20,7 @@ public sealed record NotificationPayload(
 
     public static NotificationPayload For(DeliveryRecord delivery, byte[] content, string publicBaseUrl) => new(
         NotificationType, CurrentVersion, delivery.NotificationId, delivery.IncidentId,
-        new PayloadRecipient(delivery.RecipientId, delivery.RecipientType), null,
+        new PayloadRecipient(delivery.RecipientId, delivery.RecipientType), delivery.DueAt,
         PayloadLinks.For(publicBaseUrl, delivery.NotificationId), JsonDocument.Parse(content).RootElement.Clone());
 
     public static NotificationPayload Ping(string organisationId, string organisationType) =>

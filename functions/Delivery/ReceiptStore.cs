@@ -17,6 +17,12 @@ public sealed record DeliveryRecord(
     DateTimeOffset CreatedAt, ReceiptState Receipt, int Sequence, DateTimeOffset? ClaimedUntil, string? LinkNonce, DateTimeOffset? FirstOpenedAt,
     bool ContentPurged, ETag ETag)
 {
+    /// <summary>When the delivery is due (null for one routed before due times were recorded).</summary>
+    public DateTimeOffset? DueAt => Row?.GetDateTimeOffset("DueAt");
+
+    /// <summary>When SlaMonitor found it late (not acknowledged by its due time).</summary>
+    public DateTimeOffset? LateAt => Row?.GetDateTimeOffset("LateAt");
+
     public string NotificationId => Delivery.NotificationId.Format(IncidentId, RecipientId);
 
     /// <summary>The whole row as read: the stored content travels with it, so an attempt needs no second read.</summary>
@@ -42,7 +48,7 @@ public sealed record DeliveryMessage(string IncidentId, string RecipientId, int 
 /// <c>RecipientDeliveries</c> mirrors each status for the recipient's inbox list. Partition <c>failed</c> of
 /// <c>OpenDeliveries</c> lists the failed deliveries (missing shares) for health.
 /// </summary>
-public sealed class ReceiptStore(TableServiceClient tables, QueueServiceClient queues)
+public sealed class ReceiptStore(TableServiceClient tables, QueueServiceClient queues, Timeliness.RollupStore rollups, Timeliness.SlaStore sla)
 {
     public const int MaxResponseBytes = 1024;
     private const string OpenPartition = "open";
@@ -119,6 +125,9 @@ public sealed class ReceiptStore(TableServiceClient tables, QueueServiceClient q
         if (statusChanged) await ByRecipient.UpsertEntityAsync(mirror, TableUpdateMode.Merge, cancellationToken);
         if (DeliveryStatus.IsFinal(record.Receipt.Status) || record.Receipt.NextAttemptAt is null) await CloseAsync(record.NotificationId, cancellationToken);
         if (!statusChanged) return;
+        // The timeliness rollup takes the delivery's new state; an acknowledged share leaves the open late list.
+        if (record.Row is { } row && Timeliness.ShareFactRows.FromDelivery(row, record.Receipt) is { } fact) await rollups.RecordAsync([fact], cancellationToken);
+        if (record.Receipt.Status == DeliveryStatus.Acknowledged) await sla.UnlistLateAsync(record.NotificationId, cancellationToken);
         if (record.Receipt.Status == DeliveryStatus.Failed)
             await Open.UpsertEntityAsync(new TableEntity(FailedPartition, record.NotificationId) { ["FailureReason"] = record.Receipt.FailureReason },
                 TableUpdateMode.Replace, cancellationToken);

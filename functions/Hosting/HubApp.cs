@@ -8,6 +8,7 @@ using NotifyHub.Organisations;
 using NotifyHub.Retention;
 using NotifyHub.Routing;
 using NotifyHub.Storage;
+using NotifyHub.Timeliness;
 
 namespace NotifyHub.Hosting;
 
@@ -47,6 +48,7 @@ public static class HubApp
         services.AddIncidentRouting(configuration);
         services.AddRetention(configuration);
         services.AddDelivery(configuration);
+        services.AddTimeliness(configuration);
         return services;
     }
 }

@@ -34,13 +34,19 @@ public static class JsonBody
         return (cut > 0 ? message[..cut] : message).TrimEnd('.', ' ');
     }
 
-    private static async Task<(JsonDocument? Document, IResult? Problem)> ReadAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
+    private static bool IsJson(MediaTypeHeaderValue type) =>
+        type.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase) || type.Suffix.Equals("json", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// The raw body of a request of media type <paramref name="mediaType"/> (<c>application/json</c> also takes <c>+json</c>
+    /// types), within <paramref name="maxBytes"/>: the bytes, or the problem answer (415, 413, 400 for an empty body).
+    /// </summary>
+    public static async Task<(byte[]? Body, IResult? Problem)> ReadBytesAsync(HttpRequest request, long maxBytes, string mediaType, CancellationToken cancellationToken)
     {
         if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var type) ||
-            !(type.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase) ||
-              type.Suffix.Equals("json", StringComparison.OrdinalIgnoreCase)))
+            !(type.MediaType.Equals(mediaType, StringComparison.OrdinalIgnoreCase) || (mediaType == "application/json" && IsJson(type))))
         {
-            return (null, Problems.UnsupportedMediaType());
+            return (null, mediaType == "application/json" ? Problems.UnsupportedMediaType() : Problems.UnsupportedMediaType(mediaType));
         }
         if (request.ContentLength > maxBytes) return (null, Problems.TooLarge(maxBytes));
 
@@ -52,10 +58,17 @@ public static class JsonBody
             if (buffer.Length + read > maxBytes) return (null, Problems.TooLarge(maxBytes));
             buffer.Write(chunk, 0, read);
         }
-        if (buffer.Length == 0) return (null, Problems.Invalid("$", "the body is empty: send a JSON object"));
+        if (buffer.Length == 0) return (null, Problems.Invalid("$", mediaType == "application/json" ? "the body is empty: send a JSON object" : $"the body is empty: send {mediaType}"));
+        return (buffer.ToArray(), null);
+    }
+
+    private static async Task<(JsonDocument? Document, IResult? Problem)> ReadAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
+    {
+        var (body, problem) = await ReadBytesAsync(request, maxBytes, "application/json", cancellationToken);
+        if (problem is not null) return (null, problem);
         try
         {
-            return (JsonDocument.Parse(buffer.ToArray(), new JsonDocumentOptions { MaxDepth = 16 }), null);
+            return (JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 16 }), null);
         }
         catch (JsonException e)
         {

@@ -37,6 +37,27 @@ public sealed class QueryParameters(IQueryCollection query)
         return null;
     }
 
+    /// <summary>A calendar date <c>yyyy-MM-dd</c>, or null when absent.</summary>
+    public DateOnly? Date(string name)
+    {
+        var text = Single(name);
+        if (text is null) return null;
+        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) && day.Year is >= 2000 and <= 9998)
+            return day;
+        Errors.Add(name, "must be a date in the form yyyy-MM-dd, e.g. 2026-11-26");
+        return null;
+    }
+
+    /// <summary>One of <paramref name="allowed"/>, or <paramref name="fallback"/> when absent.</summary>
+    public string? OneOf(string name, IReadOnlyList<string> allowed, string? fallback)
+    {
+        var text = Single(name);
+        if (text is null) return fallback;
+        if (allowed.Contains(text)) return text;
+        Errors.Add(name, "must be one of: " + string.Join(", ", allowed));
+        return fallback;
+    }
+
     public int PageSize()
     {
         var text = Single("pageSize");

@@ -29,6 +29,9 @@ public sealed record IncidentStatus(
 public sealed record StoredIncident(
     string IncidentId, string ForceCode, string IncidentReference, string State, Incident? Incident, ETag ETag, DateTimeOffset? ClaimedUntil, byte[]? Decision)
 {
+    /// <summary>When the hub received (stored) the incident.</summary>
+    public DateTimeOffset ReceivedAt { get; init; }
+
     public bool IsRouted => State == IncidentStatuses.Routed;
     public bool IsStuck => State == IncidentStatuses.Stuck;
 }
@@ -118,7 +121,10 @@ public sealed class IncidentStore(TableServiceClient tables, QueueServiceClient 
         var payload = LargeBinary.Read(e, "Payload");
         if (payload is null && status != IncidentStatuses.Routed) throw new InvalidDataException("A stored incident that is not routed has no payload.");
         return new StoredIncident(e.GetString("IncidentId"), forceCode, reference, status, payload is null ? null : IncidentJson.Deserialize(payload), e.ETag,
-            e.GetDateTimeOffset("ClaimedUntil"), LargeBinary.Read(e, "Decision"));
+            e.GetDateTimeOffset("ClaimedUntil"), LargeBinary.Read(e, "Decision"))
+        {
+            ReceivedAt = e.GetDateTimeOffset("ReceivedAt") ?? default,
+        };
     }
 
     /// <summary>

@@ -25,10 +25,12 @@ public sealed class IssueApiKey(DirectoryStore organisations, ApiKeyStore keys, 
         var organisation = await organisations.GetAsync(id, ct);
         if (organisation is null) return Problems.NotFound($"There is no organisation with id {id}.");
         if (!organisation.Active) return Problems.Conflict($"Organisation {id} is deactivated.");
-        if (organisation.Type == OrganisationTypes.PartnershipLead)
-            return Problems.Conflict($"Organisation {id} is a {organisation.Type}; partnership leads get keys when their reports exist.");
-
-        var role = organisation.Type == OrganisationTypes.PoliceForce ? Roles.Police : Roles.Recipient;
+        var role = organisation.Type switch
+        {
+            OrganisationTypes.PoliceForce => Roles.Police,
+            OrganisationTypes.PartnershipLead => Roles.Partnership,
+            _ => Roles.Recipient,
+        };
         var issued = await keys.IssueAsync(organisation.Id, role, role == Roles.Police ? organisation.ForceCode : null, ct);
         await audit.RecordAsync(AuditActor.Of(request.HttpContext.Caller()), AuditActions.ApiKeyIssued, [organisation.Id, issued.KeyId],
             new { role = issued.Caller.Role }, ct);

@@ -220,6 +220,18 @@ public sealed class DirectoryStore(TableServiceClient tables, TimeProvider time)
         }
     }
 
+    /// <summary>Active partnership leads: a filtered scan of the profiles (there are few; callers cache the answer).</summary>
+    public async Task<IReadOnlyList<Organisation>> PartnershipLeadsAsync(CancellationToken cancellationToken)
+    {
+        var filter = TableClient.CreateQueryFilter($"RowKey eq {OrganisationEntity.ProfileRow} and Type eq {OrganisationTypes.PartnershipLead}");
+        var leads = new List<Organisation>();
+        await foreach (var row in Organisations.QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: cancellationToken))
+        {
+            if (Stored(row).Organisation is { Active: true } lead) leads.Add(lead);
+        }
+        return leads;
+    }
+
     /// <summary>Every organisation whose id starts with <paramref name="idPrefix"/> (a partition range query).</summary>
     public async IAsyncEnumerable<StoredOrganisation> ScanAsync(string idPrefix, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {

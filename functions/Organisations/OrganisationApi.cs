@@ -15,11 +15,14 @@ public sealed record OrganisationResource(
     string Id, string Type, string Name, bool Active,
     string? Urn, string? OdsCode, string? LaCode, string? ForceCode,
     string? Phase, int? StatutoryLowAge, int? StatutoryHighAge, string? Postcode,
-    IReadOnlyList<Contact> Contacts, ChannelSettings? Channel, string? SchoolDayStart, string? CalendarOverride, Coverage? Coverage)
+    IReadOnlyList<Contact> Contacts, ChannelSettings? Channel, string? SchoolDayStart, string? CalendarOverride, Coverage? Coverage,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? LaCodes = null,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<EscalationContact>? EscalationContacts = null)
 {
     public static OrganisationResource Of(Organisation o) => new(
         o.Id, o.Type, o.Name, o.Active, o.Urn, o.OdsCode, o.LaCode, o.ForceCode, o.Phase, o.StatutoryLowAge, o.StatutoryHighAge,
-        o.Postcode, o.Contacts ?? [], o.Channel, o.SchoolDayStart?.ToString("HH:mm", CultureInfo.InvariantCulture), o.CalendarOverride, o.Coverage);
+        o.Postcode, o.Contacts ?? [], o.Channel, o.SchoolDayStart?.ToString("HH:mm", CultureInfo.InvariantCulture), o.CalendarOverride, o.Coverage,
+        o.LaCodes, o.EscalationContacts);
 }
 
 public sealed record OrganisationList(IReadOnlyList<OrganisationResource> Items, string? ContinuationToken);

@@ -64,6 +64,8 @@ public static class OrganisationEntity
         if (organisation.SchoolDayStart is { } start) e["SchoolDayStart"] = start.ToString("HH:mm", CultureInfo.InvariantCulture);
         Set(e, "CalendarOverride", organisation.CalendarOverride);
         if (organisation.Coverage is { } coverage) e["Coverage"] = JsonSerializer.Serialize(coverage, Json);
+        if (organisation.LaCodes is { Count: > 0 } las) e["LaCodes"] = string.Join(',', las);
+        if (organisation.EscalationContacts is { } escalation) e["EscalationContacts"] = JsonSerializer.Serialize(escalation, Json);
         return e;
     }
 
@@ -84,7 +86,9 @@ public static class OrganisationEntity
         Channel: Text(e, "Channel") is { } channel ? JsonSerializer.Deserialize<ChannelSettings>(channel, Json) : null,
         SchoolDayStart: Text(e, "SchoolDayStart") is { } start ? TimeOnly.ParseExact(start, "HH:mm", CultureInfo.InvariantCulture) : null,
         CalendarOverride: Text(e, "CalendarOverride"),
-        Coverage: Text(e, "Coverage") is { } coverage ? JsonSerializer.Deserialize<Coverage>(coverage, Json) : null);
+        Coverage: Text(e, "Coverage") is { } coverage ? JsonSerializer.Deserialize<Coverage>(coverage, Json) : null,
+        LaCodes: Text(e, "LaCodes") is { } las ? las.Split(',') : null,
+        EscalationContacts: Text(e, "EscalationContacts") is { } escalation ? JsonSerializer.Deserialize<List<EscalationContact>>(escalation, Json) : null);
 
     private static void Set(TableEntity e, string column, string? value)
     {

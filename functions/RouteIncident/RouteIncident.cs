@@ -6,6 +6,7 @@ using NotifyHub.Incidents;
 using NotifyHub.Organisations;
 using NotifyHub.Routing;
 using NotifyHub.Storage;
+using NotifyHub.Timeliness;
 
 namespace NotifyHub.Functions;
 
@@ -22,7 +23,7 @@ namespace NotifyHub.Functions;
 /// </para>
 /// </summary>
 public sealed class RouteIncident(
-    IncidentStore incidents, DirectoryStore directory, ChildHistoryStore history, DeliveryStore deliveries,
+    IncidentStore incidents, DirectoryStore directory, ChildHistoryStore history, DeliveryStore deliveries, DueTimeCalculator dueTimes,
     IOptions<RoutingOptions> options, TimeProvider time, ILogger<RouteIncident> logger)
 {
     [Function(nameof(RouteIncident))]
@@ -67,8 +68,15 @@ public sealed class RouteIncident(
         try
         {
             var prior = await history.RecordAndCountAsync(stored.IncidentId, incident, options.Value.ChildIdentityKeyBytes, ct);
-            var planned = decision.Deliveries.Select(d => (d, Projection.Build(incident, d, prior))).ToList();
-            await deliveries.WriteAsync(stored.IncidentId, decision, planned, ct);
+            var risk = incident.RiskLevel.ToString().ToLowerInvariant();
+            var planned = new List<PlannedWrite>();
+            foreach (var d in decision.Deliveries)
+            {
+                var due = await dueTimes.ForAsync(d.Recipient, d.RecipientType, risk, incident.ReportedAt, ct);
+                planned.Add(new PlannedWrite(d, Projection.Build(incident, d, prior), due));
+            }
+            var facts = new ShareFactRows.IncidentFacts(incident.ForceCode, incident.Location.LaCode, risk, incident.ReportedAt, incident.OccurredAt, incident.AttendedAt, stored.ReceivedAt);
+            await deliveries.WriteAsync(stored.IncidentId, decision, planned, facts, ct);
             await deliveries.EnqueueAsync(stored.IncidentId, decision.Deliveries, ct);
             routed = await incidents.MarkRoutedAsync(stored, etag, decision.Deliveries.Count, decision.Unrouted.Count, ct);
         }

@@ -5,6 +5,8 @@ using NotifyHub.Delivery;
 using NotifyHub.Domain.Delivery;
 using NotifyHub.Domain.Routing;
 using NotifyHub.Storage;
+using NotifyHub.Domain.Timeliness;
+using NotifyHub.Timeliness;
 
 namespace NotifyHub.Routing;
 
@@ -14,13 +16,17 @@ namespace NotifyHub.Routing;
 /// </summary>
 public sealed record DeliverySummary(string NotificationId, string RecipientId, string RecipientType, string RecipientName, string Rule, string Status,
     IReadOnlyList<int> Children, int PriorIncidentsLast12Months, string? Channel, int Attempts, DateTimeOffset? NextAttemptAt,
-    DateTimeOffset? DeliveredAt, DateTimeOffset? AcknowledgedAt, string? AcknowledgedByRole, string? FailureReason, IReadOnlyList<AttemptSummary> AttemptLog);
+    DateTimeOffset? DeliveredAt, DateTimeOffset? AcknowledgedAt, string? AcknowledgedByRole, string? FailureReason, IReadOnlyList<AttemptSummary> AttemptLog,
+    DateTimeOffset? DueAt = null, string? DueRule = null, bool? DueGuessed = null, DateTimeOffset? LateAt = null, long? LateBySeconds = null);
 
 /// <summary>One attempt as the force and the recipient see it: when, on which channel, how it ended — never the receiver's response or the SMTP reply.</summary>
 public sealed record AttemptSummary(int Number, string Channel, DateTimeOffset StartedAt, long DurationMs, string Outcome, int? HttpStatus, string? ErrorClass)
 {
     public static AttemptSummary Of(AttemptRecord a) => new(a.Number, a.Channel, a.StartedAt, a.DurationMs, a.Outcome, a.HttpStatus, a.ErrorClass);
 }
+
+/// <summary>One delivery routing is about to write: who, what they may see, and when it is due.</summary>
+public sealed record PlannedWrite(PlannedDelivery Delivery, DeliveryContent Content, DueTime Due);
 
 /// <summary>One share that could not be routed, and why.</summary>
 public sealed record UnroutedSummary(string Rule, string RecipientType, int? Child, int? Adult, string Reason, string Description);
@@ -33,19 +39,25 @@ public sealed record UnroutedSummary(string Rule, string RecipientType, int? Chi
 /// before its first message is queued, so a lost message is found by reconciliation. Table <c>UnroutedShares</c>: partition = incident id. Rows are added,
 /// never replaced, so re-routing the same incident neither duplicates a delivery nor resets its progress.
 /// </summary>
-public sealed class DeliveryStore(TableServiceClient tables, QueueServiceClient queues, ReceiptStore receipts, TimeProvider time)
+public sealed class DeliveryStore(TableServiceClient tables, QueueServiceClient queues, ReceiptStore receipts, SlaStore sla, RollupStore rollups, TimeProvider time)
 {
     private TableClient Deliveries => tables.GetTableClient(StorageNames.DeliveriesTable);
     private TableClient ByRecipient => tables.GetTableClient(StorageNames.RecipientDeliveriesTable);
     private TableClient Unrouted => tables.GetTableClient(StorageNames.UnroutedSharesTable);
     private QueueClient Queue => queues.GetQueueClient(StorageNames.DeliveriesQueue);
 
-    public async Task WriteAsync(string incidentId, RoutingDecision decision, IReadOnlyList<(PlannedDelivery Delivery, DeliveryContent Content)> planned,
+    /// <summary>
+    /// Writes the deliveries and unrouted shares of a routing decision, each with the incident's timeliness facts and, for a
+    /// delivery, its due time; indexes the due times first (an index entry whose delivery is not written yet is skipped by
+    /// the monitor), and records every share in the rollups last, from the rows as stored.
+    /// </summary>
+    public async Task WriteAsync(string incidentId, RoutingDecision decision, IReadOnlyList<PlannedWrite> planned, ShareFactRows.IncidentFacts facts,
         CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var rows = new List<TableEntity>();
-        foreach (var (delivery, content) in planned)
+        await sla.IndexAsync(planned.Select(p => SlaStore.IndexRow(incidentId, p.Delivery.Recipient.Id, p.Due.At.ToDateTimeOffset())), cancellationToken);
+        foreach (var (delivery, content, due) in planned)
         {
             var recipient = delivery.Recipient;
             await AddIfAbsentAsync(ByRecipient, new TableEntity(recipient.Id, InboxKeys.RowKey(incidentId))
@@ -69,14 +81,19 @@ public sealed class DeliveryStore(TableServiceClient tables, QueueServiceClient 
                 ["CreatedAt"] = now,
                 ["NextAttemptAt"] = now,
                 ["Sequence"] = 0,
+                ["DueAt"] = due.At.ToDateTimeOffset(),
+                ["DueRule"] = due.Rule.ToString(),
+                ["DueGuessed"] = due.Guessed,
             };
+            ShareFactRows.Write(row, facts);
             LargeBinary.Write(row, "Content", content.ToJson());
             rows.Add(row);
         }
         await AddAllIfAbsentAsync(Deliveries, rows, cancellationToken);
+        var unrouted = new List<TableEntity>();
         foreach (var share in decision.Unrouted)
         {
-            await AddIfAbsentAsync(Unrouted, new TableEntity(incidentId, $"{share.Rule}|{share.RecipientType}|c{share.ChildIndex}|a{share.AdultIndex}")
+            var row = new TableEntity(incidentId, $"{share.Rule}|{share.RecipientType}|c{share.ChildIndex}|a{share.AdultIndex}")
             {
                 ["Rule"] = share.Rule,
                 ["RecipientType"] = share.RecipientType,
@@ -86,8 +103,13 @@ public sealed class DeliveryStore(TableServiceClient tables, QueueServiceClient 
                 ["Description"] = share.Description,
                 ["CreatedAt"] = now,
                 ["Resolved"] = false,
-            }, cancellationToken);
+            };
+            ShareFactRows.Write(row, facts);
+            await AddIfAbsentAsync(Unrouted, row, cancellationToken);
+            unrouted.Add(row);
         }
+        await rollups.RecordAsync(rows.Select(r => ShareFactRows.FromDelivery(r)).Concat(unrouted.Select(ShareFactRows.FromUnrouted)).OfType<ShareFact>(), cancellationToken,
+            onlyIfAbsent: true);
     }
 
     /// <summary>
@@ -107,6 +129,7 @@ public sealed class DeliveryStore(TableServiceClient tables, QueueServiceClient 
     /// <summary>Every delivery of an incident with its receipt and attempt log: one partition query, the attempts being rows beside their delivery.</summary>
     public async Task<IReadOnlyList<DeliverySummary>> ForIncidentAsync(string incidentId, CancellationToken cancellationToken)
     {
+        var now = time.GetUtcNow();
         var rows = new List<TableEntity>();
         await foreach (var row in Deliveries.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {incidentId}"),
             cancellationToken: cancellationToken))
@@ -121,7 +144,9 @@ public sealed class DeliveryStore(TableServiceClient tables, QueueServiceClient 
             return new DeliverySummary(NotificationId.Format(incidentId, row.RowKey), row.RowKey, row.GetString("RecipientType"), row.GetString("RecipientName"),
                 row.GetString("Rule"), receipt.Status, Indexes(row.GetString("Children")), row.GetInt32("PriorIncidents") ?? 0,
                 receipt.Channels.Count > 0 ? receipt.Channel : null, receipt.Attempts, receipt.NextAttemptAt, receipt.DeliveredAt, receipt.Acknowledged?.At,
-                receipt.Acknowledged?.Role, receipt.FailureReason, attempts[row.RowKey].OrderBy(a => a.Number).ToList());
+                receipt.Acknowledged?.Role, receipt.FailureReason, attempts[row.RowKey].OrderBy(a => a.Number).ToList(),
+                row.GetDateTimeOffset("DueAt"), row.GetString("DueRule"), row.GetBoolean("DueGuessed"), row.GetDateTimeOffset("LateAt"),
+                LateBy(row.GetDateTimeOffset("DueAt"), receipt.Acknowledged?.At, now));
         }).ToList();
     }
 
@@ -178,6 +203,10 @@ public sealed class DeliveryStore(TableServiceClient tables, QueueServiceClient 
             }
         }
     }
+
+    /// <summary>How late a share is or was: acknowledged after its due time, or not acknowledged and past it ("late by 3 h 10 min").</summary>
+    public static long? LateBy(DateTimeOffset? dueAt, DateTimeOffset? acknowledgedAt, DateTimeOffset now) =>
+        dueAt is { } due && (acknowledgedAt ?? now) is var end && end > due ? (long)(end - due).TotalSeconds : null;
 
     private static IReadOnlyList<int> Indexes(string? list) =>
         string.IsNullOrEmpty(list) ? [] : list.Split(',').Select(int.Parse).ToArray();

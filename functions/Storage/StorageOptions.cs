@@ -29,23 +29,31 @@ public static class StorageNames
     public const string RetentionTable = "Retention";
     public const string OpenDeliveriesTable = "OpenDeliveries";
     public const string WebhookEndpointsTable = "WebhookEndpoints";
+    public const string CalendarsTable = "Calendars";
+    public const string DueIndexTable = "DueIndex";
+    public const string LateSharesTable = "LateShares";
+    public const string RollupsTable = "Rollups";
+    public const string ManifestsTable = "Manifests";
 
     public const string IncidentsQueue = "incidents";
     public const string DeliveriesQueue = "deliveries";
+    public const string EscalationsQueue = "escalations";
 
     public static readonly string[] Tables =
     [
         IncidentsTable, ApiKeysTable, OrganisationsTable, DirectoryIndexTable,
         DeliveriesTable, RecipientDeliveriesTable, UnroutedSharesTable, ChildHistoryTable, StuckIncidentsTable, ForcesTable,
         AuditTable, RetentionTable, OpenDeliveriesTable, WebhookEndpointsTable,
+        CalendarsTable, DueIndexTable, LateSharesTable, RollupsTable, ManifestsTable,
     ];
-    public static readonly string[] Queues = [IncidentsQueue, DeliveriesQueue];
+    public static readonly string[] Queues = [IncidentsQueue, DeliveriesQueue, EscalationsQueue];
 
     /// <summary>The function that consumes a queue.</summary>
     public static string? ConsumerOf(string queue) => queue switch
     {
         IncidentsQueue => "RouteIncident",
         DeliveriesQueue => "DeliverNotification",
+        EscalationsQueue => "EscalateLateShare",
         _ => null,
     };
 }

@@ -26,6 +26,15 @@ public static class OrganisationTypes
 
 public sealed record Contact(string Name, string? Role, string? Email, string? Phone);
 
+/// <summary>
+/// Who a partnership lead's escalations go to: an email address, for late shares of the given recipient types in its
+/// local authorities (every type when <paramref name="RecipientTypes"/> is empty).
+/// </summary>
+public sealed record EscalationContact(string Email, IReadOnlyList<string> RecipientTypes)
+{
+    public bool Covers(string recipientType) => RecipientTypes.Count == 0 || RecipientTypes.Contains(recipientType);
+}
+
 /// <summary>How a recipient is reached: a signed webhook to <c>Url</c>, a secure email link to <c>Email</c>, or its inbox (see ChannelPlan).</summary>
 public sealed record ChannelSettings(string Kind, string? Url, string? Email);
 
@@ -40,6 +49,8 @@ public sealed record Coverage(IReadOnlyList<string> GpPracticeOdsCodes, IReadOnl
 /// <param name="LaCode">The DfE code of the local authority it is in or serves.</param>
 /// <param name="SchoolDayStart">Schools: when the school day starts (default 08:30 Europe/London).</param>
 /// <param name="CalendarOverride">Schools with their own term dates (academies): the id of that calendar.</param>
+/// <param name="LaCodes">Partnership leads: the local authorities whose reports they see and whose late shares they are alerted to.</param>
+/// <param name="EscalationContacts">Partnership leads: where alerts about late shares go, by recipient type.</param>
 public sealed record Organisation(
     string Id,
     string Type,
@@ -57,7 +68,9 @@ public sealed record Organisation(
     ChannelSettings? Channel = null,
     TimeOnly? SchoolDayStart = null,
     string? CalendarOverride = null,
-    Coverage? Coverage = null);
+    Coverage? Coverage = null,
+    IReadOnlyList<string>? LaCodes = null,
+    IReadOnlyList<EscalationContact>? EscalationContacts = null);
 
 /// <summary>
 /// A key by which routing finds recipients: (organisation type, kind of key, value), e.g.

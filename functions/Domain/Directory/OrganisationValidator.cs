@@ -70,6 +70,9 @@ public static partial class OrganisationValidator
         var schoolDayStartText = f.String("schoolDayStart", 5, required: false);
         var calendarOverride = f.String("calendarOverride", 64, required: false, IdPattern(), "must be a calendar id: 2 to 64 lower-case letters, digits or '-'");
         var coverage = f.Nested("coverage", required: false, ReadCoverage);
+        var laCodes = f.Strings("laCodes", required: false, maxItems: 50, maxLength: 3, value => value, LaCodePattern(),
+            "must be a three-digit DfE local authority code");
+        var escalation = f.Array("escalationContacts", required: false, minItems: 0, maxItems: 20, ReadEscalationContact);
         f.RefuseUnknownFields();
 
         if (routeId is not null && id is not null && id != routeId) f.Fail("id", $"must be {routeId}, the id in the URL, or be left out");
@@ -91,6 +94,10 @@ public static partial class OrganisationValidator
             if (type != OrganisationTypes.PoliceForce && forceCode is not null) f.Fail("forceCode", "is only for police forces");
             if ((type == OrganisationTypes.School || DirectoryIndexKeys.ByLocalAuthority.Contains(type)) && laCode is null && !f.Failed("laCode"))
                 f.Fail("laCode", $"is required for a {type}: it is how routing finds it");
+            if (type == OrganisationTypes.PartnershipLead && (laCodes is null || laCodes.Count == 0) && !f.Failed("laCodes"))
+                f.Fail("laCodes", "is required for a partnership lead: the local authorities whose reports it sees");
+            if (type != OrganisationTypes.PartnershipLead && laCodes is not null) f.Fail("laCodes", "is only for partnership leads");
+            if (type != OrganisationTypes.PartnershipLead && escalation is not null) f.Fail("escalationContacts", "is only for partnership leads");
             if (!TakesCoverage(type) && coverage is not null) f.Fail("coverage", "is only for health visiting, school nursing and midwifery teams");
             var isSetting = DirectoryIndexKeys.ByUrn.Contains(type);
             if (!isSetting && schoolDayStartText is not null) f.Fail("schoolDayStart", "is only for schools and early-years settings");
@@ -125,7 +132,9 @@ public static partial class OrganisationValidator
             Urn: urn?.ToUpperInvariant(), OdsCode: odsCode, LaCode: laCode, ForceCode: forceCode, Phase: phase,
             StatutoryLowAge: lowAge, StatutoryHighAge: highAge, Postcode: postcode, Contacts: contacts ?? [],
             Channel: channel, SchoolDayStart: schoolDayStart, CalendarOverride: calendarOverride,
-            Coverage: TakesCoverage(type!) ? coverage ?? Coverage.None : null);
+            Coverage: TakesCoverage(type!) ? coverage ?? Coverage.None : null,
+            LaCodes: laCodes?.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList(),
+            EscalationContacts: type == OrganisationTypes.PartnershipLead ? escalation ?? [] : null);
         foreach (var (field, reason) in DemoSpace.Violations(organisation)) f.Fail(field, reason);
         return errors.Any ? new(null, errors) : new(organisation, errors);
     }
@@ -161,6 +170,18 @@ public static partial class OrganisationValidator
         var phone = c.String("phone", 30, required: false, PhonePattern(), "must be a telephone number: digits, spaces, +, ( ) and -");
         if (email is null && phone is null && !c.Failed("email") && !c.Failed("phone")) c.Fail("email", "a contact needs an email or a phone");
         return name is null ? null : new Contact(name, role, email, phone);
+    }
+
+    private static EscalationContact? ReadEscalationContact(JsonFields c)
+    {
+        var email = c.String("email", 254, required: true, EmailPattern(), "must be an email address");
+        var types = c.Strings("recipientTypes", required: false, maxItems: 20, maxLength: 40, value => value, AnyText(), "must be an organisation type");
+        if (types is not null)
+        {
+            foreach (var type in types.Where(t => !OrganisationTypes.All.Contains(t) || t is OrganisationTypes.PoliceForce or OrganisationTypes.PartnershipLead))
+                c.Fail("recipientTypes", $"{type} is not a recipient type; use: " + string.Join(", ", OrganisationTypes.All.Where(t => t is not (OrganisationTypes.PoliceForce or OrganisationTypes.PartnershipLead))));
+        }
+        return email is null || c.Failed("recipientTypes") ? null : new EscalationContact(email, types ?? []);
     }
 
     private static ChannelSettings? ReadChannel(JsonFields c)
@@ -202,6 +223,7 @@ public static partial class OrganisationValidator
     [GeneratedRegex("^[a-z0-9][a-z0-9-]{1,63}$")] private static partial Regex IdPattern();
     [GeneratedRegex("^[A-Z0-9]{2,10}$")] private static partial Regex ForceCodePattern();
     [GeneratedRegex(@"^[0-9]{3}$")] private static partial Regex LaCodePattern();
+    [GeneratedRegex(@"^.+$")] private static partial Regex AnyText();
     [GeneratedRegex(@"^[0-9]{6}$")] private static partial Regex SchoolUrnPattern();
     [GeneratedRegex(@"^(EY)?[0-9]{6}$", RegexOptions.IgnoreCase)] private static partial Regex EarlyYearsUrnPattern();
     [GeneratedRegex("^[A-Z0-9]{3,8}$")] private static partial Regex OdsCodePattern();

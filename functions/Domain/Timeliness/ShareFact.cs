@@ -1,0 +1,32 @@
+namespace NotifyHub.Domain.Timeliness;
+
+/// <summary>What a share is, for timeliness: a delivery, an expected share that could not be routed, or an incident a force's manifest lists that the hub never received.</summary>
+public static class ShareKinds
+{
+    public const string Delivery = "delivery";
+    public const string Unrouted = "unrouted";
+    public const string MissingAtSource = "missing-at-source";
+}
+
+/// <summary>
+/// One share as the timeliness reports count it: ids, codes and times only — nothing that identifies a child or an
+/// adult. Built from the stored records (a delivery row, an unrouted share, a manifest entry) by a pure function, so
+/// the rollups can be rebuilt from the raw records and every update is a replacement, never an increment.
+/// </summary>
+/// <param name="Key">Unique per share: the notification id, <c>u:{incident}:{share}</c> or <c>m:{force}:{reference}</c>.</param>
+/// <param name="La">The incident's local authority (the partnership's scope).</param>
+/// <param name="Day">The local (Europe/London) date of <paramref name="ReportedAt"/>: the day a report period counts it in.</param>
+public sealed record ShareFact(
+    string Key, string Kind, string? IncidentId, string ForceCode, string La, DateOnly Day, string RecipientType, string? OrganisationId, string RiskLevel,
+    DateTimeOffset ReportedAt, DateTimeOffset? OccurredAt, DateTimeOffset? AttendedAt, DateTimeOffset? ReceivedAt,
+    DateTimeOffset? DueAt, DateTimeOffset? DeliveredAt, DateTimeOffset? AcknowledgedAt, bool Failed, string? Reason)
+{
+    public bool IsDelivery => Kind == ShareKinds.Delivery;
+
+    /// <summary>Late: not acknowledged by its due time, and the due time has passed (an acknowledgement after it stays late).</summary>
+    public bool IsLate(DateTimeOffset now) => IsDelivery && DueAt is { } due && (AcknowledgedAt is { } ack ? ack > due : now > due);
+
+    public bool DeliveredByDue => IsDelivery && DueAt is { } due && DeliveredAt is { } at && at <= due;
+
+    public bool AcknowledgedByDue => IsDelivery && DueAt is { } due && AcknowledgedAt is { } at && at <= due;
+}

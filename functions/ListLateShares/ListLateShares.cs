@@ -1,0 +1,36 @@
+using Microsoft.Azure.Functions.Worker;
+using NotifyHub.Auth;
+using NotifyHub.Routing;
+using NotifyHub.Timeliness;
+
+namespace NotifyHub.Functions;
+
+/// <summary>
+/// <c>GET /api/reports/late</c> (admin, partnership lead, police): every share late and not yet acknowledged, oldest due
+/// first, with how late it is now — a partnership lead's LAs, a force's own incidents. A share leaves the list when it is
+/// acknowledged (its delivery keeps how late that was).
+/// </summary>
+public sealed class ListLateShares(SlaStore sla, ReportScope scopes, TimeProvider time)
+{
+    public sealed record Item(string NotificationId, string IncidentId, string ForceCode, string? IncidentReference, string La, string RecipientId,
+        string RecipientType, string RecipientName, DateTimeOffset DueAt, DateTimeOffset LateAt, long LateBySeconds);
+
+    public sealed record Answer(int Count, IReadOnlyList<Item> Items);
+
+    [Function(nameof(ListLateShares))]
+    [RequiresRole(Roles.Admin, Roles.Partnership, Roles.Police)]
+    public async Task<IResult> RunAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "reports/late")] HttpRequest request)
+    {
+        var ct = request.HttpContext.RequestAborted;
+        var scope = await scopes.ForAsync(request.HttpContext.Caller(), ct);
+        var now = time.GetUtcNow();
+        var items = new List<Item>();
+        await foreach (var late in sla.OpenLateAsync(ct))
+        {
+            if (!scope.Covers(late.La, late.ForceCode)) continue;
+            items.Add(new Item(late.NotificationId, late.IncidentId, late.ForceCode, late.IncidentReference, late.La, late.RecipientId, late.RecipientType,
+                late.RecipientName, late.DueAt, late.LateAt, DeliveryStore.LateBy(late.DueAt, null, now) ?? 0));
+        }
+        return TypedResults.Ok(new Answer(items.Count, items.OrderBy(i => i.DueAt).ThenBy(i => i.NotificationId, StringComparer.Ordinal).ToList()));
+    }
+}

@@ -1,0 +1,95 @@
+using System.Globalization;
+using System.Text.Json;
+using Azure.Data.Tables;
+using NotifyHub.Domain.Timeliness;
+using NotifyHub.Incidents;
+using NotifyHub.Storage;
+
+namespace NotifyHub.Timeliness;
+
+/// <summary>One incident a force's daily manifest lists: its reference and local authority (and when it was reported, when given).</summary>
+public sealed record ManifestEntry(string IncidentReference, string LaCode, DateTimeOffset? ReportedAt);
+
+/// <summary>A manifest as reconciled: how many it lists, and the references the hub never received (missing at source).</summary>
+public sealed record ManifestResult(string ForceCode, DateOnly Date, int Listed, int Received, IReadOnlyList<ManifestEntry> MissingAtSource, DateTimeOffset ReconciledAt);
+
+/// <summary>
+/// Police daily manifests (table <c>Manifests</c>: partition = force code, row = the manifest's date). Reconciling one
+/// reads each listed reference's incident row (a point read) and records every reference the hub never received as a
+/// share missing at source in the rollups — and forgets it again once the incident arrives.
+/// </summary>
+public sealed class ManifestStore(TableServiceClient tables, IncidentStore incidents, RollupStore rollups, TimeProvider time)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private TableClient Table => tables.GetTableClient(StorageNames.ManifestsTable);
+
+    public async Task<ManifestResult> SaveAndReconcileAsync(string forceCode, DateOnly date, IReadOnlyList<ManifestEntry> entries, string submittedBy, CancellationToken ct)
+    {
+        var previous = await Table.GetEntityIfExistsAsync<TableEntity>(forceCode, Day(date), cancellationToken: ct);
+        var row = new TableEntity(forceCode, Day(date)) { ["SubmittedAt"] = time.GetUtcNow(), ["SubmittedBy"] = submittedBy, ["Listed"] = entries.Count };
+        LargeBinary.Write(row, "Entries", JsonSerializer.SerializeToUtf8Bytes(entries, Json));
+        if (previous.HasValue && previous.Value!.GetString("Missing") is { } missing) row["Missing"] = missing;
+        await Table.UpsertEntityAsync(row, TableUpdateMode.Replace, ct);
+        return await ReconcileAsync(row, ct);
+    }
+
+    /// <summary>Reconciles again every manifest of the last <paramref name="days"/> days that still had references missing.</summary>
+    public async Task<IReadOnlyList<ManifestResult>> ReconcileRecentAsync(int days, CancellationToken ct)
+    {
+        var since = Day(DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime).AddDays(-days));
+        var results = new List<ManifestResult>();
+        await foreach (var row in Table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"RowKey ge {since} and MissingCount gt 0"), cancellationToken: ct))
+        {
+            results.Add(await ReconcileAsync(row, ct));
+        }
+        return results;
+    }
+
+    private async Task<ManifestResult> ReconcileAsync(TableEntity row, CancellationToken ct)
+    {
+        var forceCode = row.PartitionKey;
+        var date = DateOnly.ParseExact(row.RowKey, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var entries = LargeBinary.Read(row, "Entries") is { } data ? JsonSerializer.Deserialize<List<ManifestEntry>>(data, Json) ?? [] : [];
+        var missing = new List<ManifestEntry>();
+        foreach (var entry in entries)
+        {
+            if (await incidents.GetStatusAsync(forceCode, entry.IncidentReference, ct) is null) missing.Add(entry);
+        }
+        var wasMissing = row.GetString("Missing") is { } list ? JsonSerializer.Deserialize<List<ManifestEntry>>(list, Json) ?? [] : [];
+        var now = time.GetUtcNow();
+        await rollups.RecordAsync(missing.Select(e => Fact(forceCode, date, e)), ct);
+        foreach (var gone in wasMissing.Where(w => !missing.Any(m => m.IncidentReference == w.IncidentReference && m.LaCode == w.LaCode))
+                     .GroupBy(e => (e.LaCode, Fact(forceCode, date, e).Day)))
+        {
+            await rollups.ForgetAsync(gone.Key.LaCode, gone.Key.Day, gone.Select(e => Key(forceCode, e.IncidentReference)).ToList(), ct);
+        }
+        await Table.UpdateEntityAsync(new TableEntity(forceCode, row.RowKey)
+        {
+            ["Missing"] = JsonSerializer.Serialize(missing, Json),
+            ["MissingCount"] = missing.Count,
+            ["ReconciledAt"] = now,
+        }, Azure.ETag.All, TableUpdateMode.Merge, ct);
+        return new ManifestResult(forceCode, date, entries.Count, entries.Count - missing.Count, missing, now);
+    }
+
+    /// <summary>The missing-at-source facts a stored manifest stands for (the rebuild reads them).</summary>
+    public static IEnumerable<ShareFact> MissingFacts(TableEntity row)
+    {
+        var date = DateOnly.ParseExact(row.RowKey, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var missing = row.GetString("Missing") is { } list ? JsonSerializer.Deserialize<List<ManifestEntry>>(list, Json) ?? [] : [];
+        return missing.Select(e => Fact(row.PartitionKey, date, e));
+    }
+
+    private static string Key(string forceCode, string reference) => $"m:{forceCode}:{reference}";
+
+    /// <summary>A reference missing at source, counted on the day it was reported (the manifest's date when the manifest does not say).</summary>
+    private static ShareFact Fact(string forceCode, DateOnly date, ManifestEntry e)
+    {
+        var reported = e.ReportedAt ?? new DateTimeOffset(date.ToDateTime(new TimeOnly(12, 0)), TimeSpan.Zero);
+        return new ShareFact(Key(forceCode, e.IncidentReference), ShareKinds.MissingAtSource, null, forceCode, e.LaCode,
+            e.ReportedAt is { } at ? Domain.UkTime.DateOf(at) : date, "not-received", null, "unknown", reported, null, null, null, null, null, null, false,
+            "listed in the force's manifest, never received by the hub");
+    }
+
+    private static string Day(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,92 @@
+using System.ComponentModel.DataAnnotations;
+using NotifyHub.Domain.Directory;
+using NotifyHub.Domain.Timeliness;
+
+namespace NotifyHub.Timeliness;
+
+/// <summary>One configured due-time rule (<c>Timeliness__Rules__0__RecipientType</c>, <c>…__Deadline</c>, optional <c>…__OrganisationId</c>, <c>…__RiskLevel</c>).</summary>
+public sealed class PolicyRuleOptions
+{
+    public string RecipientType { get; set; } = "";
+    /// <summary>A deadline in its text form: <c>next-school-day 08:30</c>, <c>next-working-day 12:00</c>, <c>elapsed 1h</c>, <c>working-days 1</c>.</summary>
+    public string Deadline { get; set; } = "";
+    public string? OrganisationId { get; set; }
+    public string? RiskLevel { get; set; }
+}
+
+/// <summary>Configuration section <c>Timeliness</c>: due-time policy, deadline-aware fallback and the partnership leads' links.</summary>
+public sealed class TimelinessOptions : IValidatableObject
+{
+    public const string Section = "Timeliness";
+
+    /// <summary>Overrides layered on the default policy (docs/timeliness.md); most specific wins.</summary>
+    public List<PolicyRuleOptions> Rules { get; set; } = [];
+
+    /// <summary>A delivery not yet delivered this long before its due time switches to its fallback channel rather than wait for its next retry.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan FallbackLead { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>How long a dashboard link (in the daily digest, or made by a partnership lead) works.</summary>
+    [Range(typeof(TimeSpan), "00:05:00", "31.00:00:00")]
+    public TimeSpan DashboardLinkValidFor { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>The most one run of SlaMonitor catches up on after an outage; the next run goes on from there.</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "7.00:00:00")]
+    public TimeSpan MonitorMaxWindow { get; set; } = TimeSpan.FromHours(6);
+
+    /// <summary>Where SlaMonitor starts the first time it runs: this long before then.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "31.00:00:00")]
+    public TimeSpan MonitorFirstLookBack { get; set; } = TimeSpan.FromDays(1);
+
+    private TimelinessPolicy? _policy;
+
+    public TimelinessPolicy Policy => _policy ??= TimelinessPolicy.Create(Entries(out _));
+
+    private List<PolicyEntry> Entries(out List<ValidationResult> errors)
+    {
+        errors = [];
+        var entries = new List<PolicyEntry>();
+        for (var i = 0; i < Rules.Count; i++)
+        {
+            var rule = Rules[i];
+            var at = $"Timeliness:Rules:{i}";
+            if (!OrganisationTypes.All.Contains(rule.RecipientType) || rule.RecipientType is OrganisationTypes.PoliceForce or OrganisationTypes.PartnershipLead)
+                errors.Add(new ValidationResult($"{at}:RecipientType is '{rule.RecipientType}', which is not a recipient type."));
+            if (rule.RiskLevel is { Length: > 0 } risk && risk is not ("standard" or "medium" or "high"))
+                errors.Add(new ValidationResult($"{at}:RiskLevel is '{risk}'; use standard, medium or high."));
+            if (!DeadlineRule.TryParse(rule.Deadline, out var deadline, out var error))
+                errors.Add(new ValidationResult($"{at}:Deadline '{rule.Deadline}' is not a deadline: {error}"));
+            else
+                entries.Add(new PolicyEntry(rule.RecipientType, deadline!, string.IsNullOrEmpty(rule.OrganisationId) ? null : rule.OrganisationId,
+                    string.IsNullOrEmpty(rule.RiskLevel) ? null : rule.RiskLevel));
+        }
+        return entries;
+    }
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        Entries(out var errors);
+        return errors;
+    }
+}
+
+public static class TimelinessRegistration
+{
+    public static IServiceCollection AddTimeliness(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<TimelinessOptions>().Bind(configuration.GetSection(TimelinessOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<CalendarStore>();
+        services.AddSingleton<SlaStore>();
+        services.AddSingleton<RollupStore>();
+        services.AddSingleton<ManifestStore>();
+        services.AddSingleton<DueTimeCalculator>();
+        services.AddSingleton<ReportScope>();
+        services.AddSingleton<PartnershipLeads>();
+        services.AddSingleton<LatenessMonitor>();
+        services.AddSingleton<CalendarCoverage>();
+        services.AddSingleton<ReportReader>();
+        services.AddSingleton<RollupRebuild>();
+        services.AddSingleton<DashboardLinks>();
+        return services;
+    }
+}
