@@ -15,17 +15,19 @@ namespace NotifyHub.Functions;
 /// consumes it, how many messages were given up on (poison), how many incidents are overdue for routing and
 /// how many are stuck; how many deliveries are overdue (a lost message reconciliation will re-queue) and how many
 /// failed on every channel (missing shares). "degraded" whenever anything is poisoned, overdue, stuck or failed:
-/// a lost share is never silent. Counts stop at 1000.
+/// a lost share is never silent. Counts stop at 1000. Timeliness: how many shares are late and not yet acknowledged, how
+/// far SlaMonitor has got, and the local authorities with incidents or a partnership lead but no term calendar (their
+/// schools' due times are guesses until one is loaded).
 /// </summary>
 public sealed class GetHealth(QueueServiceClient queues, IncidentStore incidents, DirectoryStore directory, ReceiptStore receipts,
-    IOptions<ReconcileOptions> reconcile, IOptions<DeliveryOptions> delivery, TimeProvider time)
+    Timeliness.SlaStore sla, Timeliness.CalendarCoverage calendars, IOptions<ReconcileOptions> reconcile, IOptions<DeliveryOptions> delivery, TimeProvider time)
 {
     private const int CountLimit = 1000;
 
     public sealed record QueueHealth(string Name, int Waiting, int Poisoned, string? Consumer);
 
     public sealed record Answer(string Status, IReadOnlyList<QueueHealth> Queues, int OverdueIncidents, int StuckIncidents, int OverdueDeliveries,
-        int FailedDeliveries, string? Problem);
+        int FailedDeliveries, string? Problem, int LateShares = 0, DateTimeOffset? SlaMonitorThrough = null, IReadOnlyList<string>? LasWithoutTermCalendar = null);
 
     [Function(nameof(GetHealth))]
     [RequiresRole(Roles.Admin)]
@@ -52,7 +54,14 @@ public sealed class GetHealth(QueueServiceClient queues, IncidentStore incidents
             var overdueDeliveries = await receipts.OverdueCountAsync(time.GetUtcNow(), delivery.Value.RequeueAfter, CountLimit, ct);
             var failedDeliveries = await receipts.FailedCountAsync(CountLimit, ct);
             var degraded = overdue > 0 || stuck > 0 || overdueDeliveries > 0 || failedDeliveries > 0 || queueHealth.Any(q => q.Poisoned > 0);
-            return TypedResults.Ok(new Answer(degraded ? "degraded" : "ok", queueHealth, overdue, stuck, overdueDeliveries, failedDeliveries, null));
+            var late = 0;
+            await foreach (var _ in sla.OpenLateAsync(ct))
+            {
+                if (++late >= CountLimit) break;
+            }
+            var (through, _) = await sla.CheckpointAsync(ct);
+            return TypedResults.Ok(new Answer(degraded ? "degraded" : "ok", queueHealth, overdue, stuck, overdueDeliveries, failedDeliveries, null,
+                late, through, await calendars.LasWithoutTermCalendarAsync(ct)));
         }
         catch (RequestFailedException e)
         {

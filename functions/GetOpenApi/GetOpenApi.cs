@@ -13,7 +13,7 @@ public sealed class GetOpenApi
     private static readonly Lazy<byte[]> Document = new(() => File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "openapi.json")));
 
     [Function(nameof(GetOpenApi))]
-    [RequiresRole(Roles.Admin, Roles.Police, Roles.Recipient)]
+    [RequiresRole(Roles.Admin, Roles.Police, Roles.Recipient, Roles.Partnership)]
     public IResult Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "openapi.json")] HttpRequest request) =>
         TypedResults.Bytes(Document.Value, "application/json");
 }

@@ -23,7 +23,7 @@ public sealed class TimelinessOptions : IValidatableObject
     public List<PolicyRuleOptions> Rules { get; set; } = [];
 
     /// <summary>A delivery not yet delivered this long before its due time switches to its fallback channel rather than wait for its next retry.</summary>
-    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    [Range(typeof(TimeSpan), "00:00:00", "7.00:00:00")]
     public TimeSpan FallbackLead { get; set; } = TimeSpan.FromMinutes(30);
 
     /// <summary>How long a dashboard link (in the daily digest, or made by a partnership lead) works.</summary>

@@ -18,6 +18,8 @@ public sealed class AuthorisationMatrixFixture : HubFixture
     public string ReferenceA { get; private set; } = "";
     public string SchoolXKey { get; private set; } = "";
     public string SchoolYKey { get; private set; } = "";
+    /// <summary>A partnership lead for LA 840.</summary>
+    public string PartnershipKey { get; private set; } = "";
     /// <summary>School X's notification of force A's incident.</summary>
     public string NotificationX { get; private set; } = "";
 
@@ -43,6 +45,15 @@ public sealed class AuthorisationMatrixFixture : HubFixture
         var (schoolY, _) = await Delivery.DeliveryApi.NewSchoolAsync(this, new { kind = "inbox" });
         SchoolXKey = await Delivery.DeliveryApi.IssueKeyAsync(this, schoolX);
         SchoolYKey = await Delivery.DeliveryApi.IssueKeyAsync(this, schoolY);
+
+        var leadId = "lead-" + Guid.NewGuid().ToString("N")[..8];
+        (await SendAsync(HttpMethod.Post, "/api/admin/organisations", AdminKey, System.Text.Json.JsonSerializer.Serialize(new
+        {
+            id = leadId, type = "partnership-lead", name = "Matrix Partnership", laCodes = new[] { "840" },
+            contacts = new[] { new { name = "Lead", email = "lead@example.invalid" } },
+        }))).EnsureSuccessStatusCode();
+        var leadKey = await SendAsync(HttpMethod.Post, $"/api/admin/organisations/{leadId}/keys", AdminKey);
+        PartnershipKey = (await leadKey.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("apiKey").GetString()!;
 
         ReferenceA = "MATRIX-" + Guid.NewGuid().ToString("N")[..8];
         var incident = ExampleIncident.For(ForceA, ReferenceA, DateTimeOffset.UtcNow).WithUniqueChildren()
@@ -71,14 +82,14 @@ public sealed class AuthorisationMatrixFixture : HubFixture
 /// </summary>
 public class AuthorisationMatrixTests(AuthorisationMatrixFixture hub) : IClassFixture<AuthorisationMatrixFixture>
 {
-    private enum Caller { NoKey, UnknownKey, RevokedKey, DeactivatedOrganisation, PoliceA, PoliceB, Admin, RecipientX, RecipientY }
+    private enum Caller { NoKey, UnknownKey, RevokedKey, DeactivatedOrganisation, PoliceA, PoliceB, Admin, RecipientX, RecipientY, Partnership }
 
     /// <summary>
     /// What each caller gets. Recipients (schools X and Y) get 403 unless a cell says otherwise. A function opened by an
     /// email link (<paramref name="ByLink"/>) takes no key at all: every caller, key or none, gets what its token earns.
     /// </summary>
     private sealed record Cell(string Function, HttpMethod Method, string Path, string? Body, int Admin, int PoliceA, int PoliceB,
-        string ContentType = "application/json", int RecipientX = 403, int RecipientY = 403, bool ByLink = false);
+        string ContentType = "application/json", int RecipientX = 403, int RecipientY = 403, bool ByLink = false, int Partnership = 403);
 
     private IReadOnlyList<Cell> Matrix()
     {
@@ -108,7 +119,27 @@ public class AuthorisationMatrixTests(AuthorisationMatrixFixture hub) : IClassFi
             new("RotateWebhookSecret", HttpMethod.Post, "/api/admin/organisations/no-such-org/webhook-secrets", null, Admin: 404, PoliceA: forbidden, PoliceB: forbidden),
             new("RevokeNotificationLinks", HttpMethod.Post, "/api/admin/notifications/no-such-notification/revoke-links", null, Admin: 404, PoliceA: forbidden, PoliceB: forbidden),
             new("ListSilentWebhooks", HttpMethod.Get, "/api/admin/webhooks/silent", null, Admin: 200, PoliceA: forbidden, PoliceB: forbidden),
-            new("GetOpenApi", HttpMethod.Get, "/api/openapi.json", null, Admin: 200, PoliceA: 200, PoliceB: 200, RecipientX: 200, RecipientY: 200),
+            new("GetOpenApi", HttpMethod.Get, "/api/openapi.json", null, Admin: 200, PoliceA: 200, PoliceB: 200, RecipientX: 200, RecipientY: 200, Partnership: 200),
+            // Timeliness: calendars and the monitor are the administrators'; reports are the partnership leads' (and the late and
+            // missing lists the forces' too); a school sees no report. Bodies that fail validation show the caller got past authorisation.
+            new("LoadBankHolidays", HttpMethod.Put, "/api/admin/calendars/bank-holidays", "{}", Admin: 400, PoliceA: forbidden, PoliceB: forbidden),
+            new("LoadTermDates", HttpMethod.Put, "/api/admin/calendars/las/840", "la_code,term,first_day,last_day\n", Admin: 400, PoliceA: forbidden,
+                PoliceB: forbidden, ContentType: "text/csv"),
+            new("LoadSchoolCalendar", HttpMethod.Put, "/api/admin/calendars/schools/matrix-trust", "{}", Admin: 400, PoliceA: forbidden, PoliceB: forbidden),
+            new("ListCalendars", HttpMethod.Get, "/api/admin/calendars", null, Admin: 200, PoliceA: forbidden, PoliceB: forbidden),
+            new("RunSlaMonitor", HttpMethod.Post, "/api/admin/sla-monitor/run", "{\"unknown\":1}", Admin: 400, PoliceA: forbidden, PoliceB: forbidden),
+            new("RebuildRollups", HttpMethod.Post, "/api/admin/rollups/rebuild", null, Admin: 200, PoliceA: forbidden, PoliceB: forbidden),
+            new("SubmitManifest", HttpMethod.Post, "/api/manifests", "{}", Admin: forbidden, PoliceA: 400, PoliceB: 400),
+            new("GetTimelinessReport", HttpMethod.Get, "/api/reports/timeliness?groupBy=recipientType", null, Admin: 200, PoliceA: forbidden,
+                PoliceB: forbidden, Partnership: 200),
+            new("ListLateShares", HttpMethod.Get, "/api/reports/late", null, Admin: 200, PoliceA: 200, PoliceB: 200, Partnership: 200),
+            new("ListMissingShares", HttpMethod.Get, "/api/reports/missing", null, Admin: 200, PoliceA: 200, PoliceB: 200, Partnership: 200),
+            new("CreateDashboardLink", HttpMethod.Post, "/api/reports/dashboard-links", null, Admin: forbidden, PoliceA: forbidden, PoliceB: forbidden,
+                Partnership: 201),
+            new("OpenDashboard", HttpMethod.Get, "/api/dashboard/not-a-token", null, Admin: 404, PoliceA: 404, PoliceB: 404, RecipientX: 404, RecipientY: 404,
+                ByLink: true),
+            new("GetDashboardData", HttpMethod.Get, "/api/dashboard/not-a-token/timeliness", null, Admin: 404, PoliceA: 404, PoliceB: 404, RecipientX: 404,
+                RecipientY: 404, ByLink: true),
             new("ListInbox", HttpMethod.Get, "/api/inbox", null, Admin: forbidden, PoliceA: forbidden, PoliceB: forbidden, RecipientX: 200, RecipientY: 200),
             new("GetNotification", HttpMethod.Get, $"/api/notifications/{hub.NotificationX}", null, Admin: forbidden, PoliceA: forbidden, PoliceB: forbidden,
                 RecipientX: 200, RecipientY: 404),
@@ -131,6 +162,7 @@ public class AuthorisationMatrixTests(AuthorisationMatrixFixture hub) : IClassFi
         Caller.PoliceB => hub.KeyB,
         Caller.RecipientX => hub.SchoolXKey,
         Caller.RecipientY => hub.SchoolYKey,
+        Caller.Partnership => hub.PartnershipKey,
         _ => hub.AdminKey,
     };
 
@@ -159,6 +191,7 @@ public class AuthorisationMatrixTests(AuthorisationMatrixFixture hub) : IClassFi
                     Caller.PoliceB => cell.PoliceB,
                     Caller.RecipientX => cell.RecipientX,
                     Caller.RecipientY => cell.RecipientY,
+                    Caller.Partnership => cell.Partnership,
                     _ => 401,
                 };
                 using var response = await hub.SendAsync(cell.Method, cell.Path, KeyOf(caller), cell.Body, cell.ContentType);

@@ -27,7 +27,7 @@ public class PersonalDataPurgeTests(RetentionHubFixture hub) : IClassFixture<Ret
     private PersonalDataPurge PurgeAt(DateTimeOffset now)
     {
         var clock = new FixedTime(now);
-        return new PersonalDataPurge(new IncidentStore(hub.Tables, hub.Queues, clock), new DeliveryStore(hub.Tables, hub.Queues, new NotifyHub.Delivery.ReceiptStore(hub.Tables, hub.Queues), clock),
+        return new PersonalDataPurge(new IncidentStore(hub.Tables, hub.Queues, clock), TestStores.Deliveries(hub.Tables, hub.Queues, clock),
             new ChildHistoryStore(hub.Tables), new DirectoryStore(hub.Tables, clock),
             Options.Create(new RetentionOptions { PersonalDataAfter = Period }), clock);
     }
@@ -45,7 +45,7 @@ public class PersonalDataPurgeTests(RetentionHubFixture hub) : IClassFixture<Ret
         var (force, key, reference, incidentId) = await RouteIncidentTests.SubmitAsync(hub);
         var routed = await RouteIncidentTests.RoutedAsync(hub, force, key, reference);
         var recipients = routed.GetProperty("deliveries").EnumerateArray().Select(d => d.GetProperty("recipientId").GetString()!).ToList();
-        var content = new DeliveryStore(hub.Tables, hub.Queues, new NotifyHub.Delivery.ReceiptStore(hub.Tables, hub.Queues), TimeProvider.System);
+        var content = TestStores.Deliveries(hub.Tables, hub.Queues, TimeProvider.System);
         var routedAt = DateTimeOffset.UtcNow;
 
         await PurgeAt(routedAt + Period - TimeSpan.FromDays(1)).RunAsync(default);
@@ -113,7 +113,7 @@ public class PersonalDataPurgeOfUnroutedIncidentsTests
         Assert.Equal(StoreResult.Created, (await store.StoreAsync(incident, "test", default)).Result);
 
         var late = new FixedTime(ExampleIncident.Now.AddYears(5));
-        await new PersonalDataPurge(new IncidentStore(tables, queues, late), new DeliveryStore(tables, queues, new NotifyHub.Delivery.ReceiptStore(tables, queues), late), new ChildHistoryStore(tables),
+        await new PersonalDataPurge(new IncidentStore(tables, queues, late), TestStores.Deliveries(tables, queues, late), new ChildHistoryStore(tables),
             new DirectoryStore(tables, late), Options.Create(new RetentionOptions { PersonalDataAfter = TimeSpan.FromDays(1) }), late).RunAsync(default);
 
         var stored = await store.LoadAsync(code, "OLD-1", default);
@@ -142,7 +142,7 @@ public class PurgePersonalDataFunctionTests(ShortRetentionHubFixture hub) : ICla
 
         var row = (await hub.Tables.GetTableClient(StorageNames.IncidentsTable).GetEntityAsync<TableEntity>(force, "i:" + reference)).Value;
         Assert.DoesNotContain(row.Keys, k => k.StartsWith("Payload", StringComparison.Ordinal));
-        Assert.Null(await new DeliveryStore(hub.Tables, hub.Queues, new NotifyHub.Delivery.ReceiptStore(hub.Tables, hub.Queues), TimeProvider.System).ContentAsync(incidentId, "school-999001", default));
+        Assert.Null(await TestStores.Deliveries(hub.Tables, hub.Queues, TimeProvider.System).ContentAsync(incidentId, "school-999001", default));
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/admin/audit?action=retention.personal-data-purged&actor=function:PurgePersonalData");
         request.Headers.Add("X-Api-Key", hub.AdminKey);
         var audit = await (await hub.Http.SendAsync(request)).Content.ReadFromJsonAsync<JsonElement>();

@@ -135,7 +135,7 @@ public class RouteIncidentTests(RoutingHubFixture hub) : IClassFixture<RoutingHu
         var (_, _, reference, incidentId) = await SubmitAsync(hub, incident, force, key);
         await RoutedAsync(hub, force, key, reference);
 
-        var content = (await new DeliveryStore(hub.Tables, hub.Queues, new NotifyHub.Delivery.ReceiptStore(hub.Tables, hub.Queues), TimeProvider.System).ContentAsync(incidentId, "school-999001", default))!.ToString();
+        var content = (await TestStores.Deliveries(hub.Tables, hub.Queues, TimeProvider.System).ContentAsync(incidentId, "school-999001", default))!.ToString();
 
         Assert.Contains(pupil, content, StringComparison.Ordinal);
         foreach (var absent in new[] { sibling, "Jordan", "Casey", "Sample", "NPS", "North East", "P-SYN-0004" })

@@ -1,0 +1,151 @@
+using System.Net;
+using System.Text.Json;
+using NotifyHub.Tests.Delivery;
+using NotifyHub.Tests.Infrastructure;
+using NotifyHub.Tests.Routing;
+using static NotifyHub.Tests.Timeliness.TimelinessApi;
+
+namespace NotifyHub.Tests.Timeliness;
+
+/// <summary>Due times stored at routing, lateness, escalation and the deadline-aware fallback, end to end through the hub.</summary>
+public class DueTimeAndLatenessTests(TimelinessHubFixture hub) : IClassFixture<TimelinessHubFixture>
+{
+    [Fact]
+    public async Task A_share_reported_after_school_on_a_Tuesday_in_term_is_due_at_0830_the_next_morning_on_the_LAs_calendar()
+    {
+        var (school, urn, _) = await NewSchoolAsync(hub);
+        // Reported 17:15 UTC (17:15 in November, GMT) on Tuesday 24 November 2026, inside LA 840's Autumn 2 term.
+        var incident = await SubmitAsync(hub, urn, new DateTimeOffset(2026, 11, 24, 18, 0, 0, TimeSpan.Zero));
+        var delivery = await DeliveryApi.DeliveryAsync(hub, incident, school, d => d.GetProperty("attempts").GetInt32() >= 1, "the school's delivery");
+
+        Assert.Equal(new DateTimeOffset(2026, 11, 25, 8, 30, 0, TimeSpan.Zero), delivery.GetProperty("dueAt").GetDateTimeOffset());
+        Assert.Equal("next-school-day 08:30", delivery.GetProperty("dueRule").GetString());
+        Assert.False(delivery.GetProperty("dueGuessed").GetBoolean());
+    }
+
+    [Fact]
+    public async Task A_share_reported_on_the_last_day_of_the_autumn_term_is_due_on_the_first_day_of_the_spring_term()
+    {
+        var (school, urn, _) = await NewSchoolAsync(hub);
+        // Friday 18 December 2026 after school: Christmas holidays and two bank holidays follow; spring term starts Tuesday 5 January 2027.
+        var incident = await SubmitAsync(hub, urn, new DateTimeOffset(2026, 12, 18, 19, 0, 0, TimeSpan.Zero));
+        var delivery = await DeliveryApi.DeliveryAsync(hub, incident, school, d => d.GetProperty("attempts").GetInt32() >= 1, "the school's delivery");
+        Assert.Equal(new DateTimeOffset(2027, 1, 5, 8, 30, 0, TimeSpan.Zero), delivery.GetProperty("dueAt").GetDateTimeOffset());
+    }
+
+    [Fact]
+    public async Task A_school_in_an_LA_without_a_term_calendar_gets_a_guessed_due_time_and_the_LA_is_listed_as_missing_its_calendar()
+    {
+        var la = Random.Shared.Next(700, 799).ToString();
+        var (school, urn, _) = await NewSchoolAsync(hub, la: la);
+        // Friday 23 October 2026 evening: LA 840 is on half term the week after, but this LA has no calendar, so weekdays are guessed.
+        var incident = await SubmitAsync(hub, urn, new DateTimeOffset(2026, 10, 23, 19, 0, 0, TimeSpan.Zero), la: la);
+        var delivery = await DeliveryApi.DeliveryAsync(hub, incident, school, d => d.GetProperty("attempts").GetInt32() >= 1, "the school's delivery");
+
+        Assert.True(delivery.GetProperty("dueGuessed").GetBoolean());
+        // Monday 26 October 08:30 London is 08:30 UTC: the clocks went back on the Sunday.
+        Assert.Equal(new DateTimeOffset(2026, 10, 26, 8, 30, 0, TimeSpan.Zero), delivery.GetProperty("dueAt").GetDateTimeOffset());
+        var calendars = await GetAsync(hub, "/api/admin/calendars", hub.AdminKey);
+        Assert.Contains(la, calendars.GetProperty("lasWithoutTermCalendar").EnumerateArray().Select(e => e.GetString()));
+        Assert.DoesNotContain("840", calendars.GetProperty("lasWithoutTermCalendar").EnumerateArray().Select(e => e.GetString()));
+        var health = await GetAsync(hub, "/api/admin/health", hub.AdminKey);
+        Assert.Contains(la, health.GetProperty("lasWithoutTermCalendar").EnumerateArray().Select(e => e.GetString()));
+    }
+
+    [Fact]
+    public async Task A_share_not_acknowledged_by_its_due_time_is_marked_late_and_escalated_once_to_the_recipient_and_the_escalation_contact()
+    {
+        // This school's shares are due an hour after they are reported; this one was reported 70 minutes ago.
+        var (school, urn, schoolEmail) = await NewSchoolAsync(hub, TimelinessHubFixture.LateSchoolUrn);
+        var (_, leadKey, leadEmail) = await NewLeadAsync(hub, ["840"], ["school"]);
+        var (_, otherLeadKey, otherLeadEmail) = await NewLeadAsync(hub, ["841"]);
+        var now = DateTimeOffset.UtcNow;
+        var incident = await SubmitAsync(hub, urn, now.AddMinutes(-25));
+        var delivery = await DeliveryApi.DeliveryAsync(hub, incident, school, d => d.GetProperty("attempts").GetInt32() >= 1, "the school's delivery");
+        var notification = delivery.GetProperty("notificationId").GetString()!;
+        Assert.True(delivery.GetProperty("dueAt").GetDateTimeOffset() < now);
+
+        var run = await RunMonitorAsync(hub, DateTimeOffset.UtcNow);
+        Assert.True(run.GetProperty("markedLate").GetInt32() >= 1, run.ToString());
+
+        var reminder = await Eventually.UntilAsync(() => hub.Mail.EmailsToAsync(schoolEmail), e => e.Count >= 1, "the reminder to the school");
+        var alert = await Eventually.UntilAsync(() => hub.Mail.EmailsToAsync(leadEmail), e => e.Count >= 1, "the alert to the escalation contact");
+        Assert.Contains("overdue", reminder[0].GetProperty("subject").GetString());
+        Assert.Contains(incident.Reference, alert[0].GetProperty("text").GetString());
+        var childName = (await StatusChildNamesAsync(incident)).ToList();
+        foreach (var email in reminder.Concat(alert))
+        {
+            foreach (var name in childName) Assert.DoesNotContain(name, email.GetRawText(), StringComparison.Ordinal);
+        }
+        Assert.Empty(await hub.Mail.EmailsToAsync(otherLeadEmail));
+
+        // Once: a second run finds it already late and escalated.
+        await RunMonitorAsync(hub, DateTimeOffset.UtcNow);
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Assert.Single(await hub.Mail.EmailsToAsync(schoolEmail));
+        Assert.Single(await hub.Mail.EmailsToAsync(leadEmail));
+
+        // The late list: the lead for LA 840 and the force see it; the lead for another LA and another force do not.
+        Assert.Contains(notification, LateIds(await GetAsync(hub, "/api/reports/late", leadKey)));
+        Assert.Contains(notification, LateIds(await GetAsync(hub, "/api/reports/late", incident.Key)));
+        Assert.DoesNotContain(notification, LateIds(await GetAsync(hub, "/api/reports/late", otherLeadKey)));
+        var (_, otherForceKey) = await hub.NewForceAsync();
+        Assert.DoesNotContain(notification, LateIds(await GetAsync(hub, "/api/reports/late", otherForceKey)));
+
+        // Acknowledged late: it leaves the late list, and the force sees by how much it was late.
+        var schoolKey = await DeliveryApi.IssueKeyAsync(hub, school);
+        var ack = await DeliveryApi.SendAsync(hub, HttpMethod.Post, $"/api/notifications/{notification}/ack", schoolKey,
+            new { acknowledgedBy = new { name = "A Person", role = "DSL" } });
+        Assert.Equal(HttpStatusCode.OK, ack.StatusCode);
+        Assert.DoesNotContain(notification, LateIds(await GetAsync(hub, "/api/reports/late", leadKey)));
+        var acknowledged = await DeliveryApi.DeliveryAsync(hub, incident, school, d => DeliveryApi.Status(d) == "acknowledged", "the acknowledgement");
+        Assert.True(acknowledged.GetProperty("lateBySeconds").GetInt64() >= 9 * 60, acknowledged.ToString());
+        Assert.NotEqual(JsonValueKind.Null, acknowledged.GetProperty("lateAt").ValueKind);
+    }
+
+    [Fact]
+    public async Task A_share_acknowledged_before_its_due_time_is_on_time_and_nobody_is_chased()
+    {
+        var (school, urn, schoolEmail) = await NewSchoolAsync(hub);
+        var incident = await SubmitAsync(hub, urn, DateTimeOffset.UtcNow);
+        var delivery = await DeliveryApi.DeliveryAsync(hub, incident, school, d => d.GetProperty("attempts").GetInt32() >= 1, "the school's delivery");
+        var notification = delivery.GetProperty("notificationId").GetString()!;
+        var key = await DeliveryApi.IssueKeyAsync(hub, school);
+        (await DeliveryApi.SendAsync(hub, HttpMethod.Post, $"/api/notifications/{notification}/ack", key,
+            new { acknowledgedBy = new { name = "A Person", role = "DSL" } })).EnsureSuccessStatusCode();
+
+        await RunMonitorAsync(hub, delivery.GetProperty("dueAt").GetDateTimeOffset().AddMinutes(1));
+        var after = await DeliveryApi.DeliveryAsync(hub, incident, school, d => DeliveryApi.Status(d) == "acknowledged", "the acknowledgement");
+        Assert.Equal(JsonValueKind.Null, after.GetProperty("lateAt").ValueKind);
+        Assert.Equal(JsonValueKind.Null, after.GetProperty("lateBySeconds").ValueKind);
+        Assert.DoesNotContain(notification, LateIds(await GetAsync(hub, "/api/reports/late", hub.AdminKey)));
+        Assert.Empty(await hub.Mail.EmailsToAsync(schoolEmail));
+    }
+
+    [Fact]
+    public async Task A_webhook_that_fails_close_to_the_due_time_falls_back_to_the_secure_email_at_once_instead_of_retrying()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync((context, _) => { context.Response.StatusCode = 500; return Task.CompletedTask; });
+        // Due an hour after it is reported, reported 45 minutes ago: 15 minutes left, inside the 30-minute fallback lead.
+        var (school, urn, schoolEmail) = await NewSchoolAsync(hub, TimelinessHubFixture.FallbackSchoolUrn, channel: new { kind = "webhook", url = receiver.Url });
+        await DeliveryApi.RotateSecretAsync(hub, school);
+        var incident = await SubmitAsync(hub, urn, DateTimeOffset.UtcNow);
+        var delivery = await DeliveryApi.DeliveryAsync(hub, incident, school, d => DeliveryApi.Status(d) == "delivered", "delivery by email");
+
+        Assert.Equal("email", delivery.GetProperty("channel").GetString());
+        var channels = delivery.GetProperty("attemptLog").EnumerateArray().Select(a => a.GetProperty("channel").GetString()).ToList();
+        Assert.Equal(["webhook", "email"], channels); // three webhook attempts a channel otherwise (the fixture's AttemptsPerChannel)
+        Assert.Single(await hub.Mail.EmailsToAsync(schoolEmail));
+    }
+
+    private static IEnumerable<string?> LateIds(JsonElement late) => late.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("notificationId").GetString());
+
+    private async Task<IEnumerable<string>> StatusChildNamesAsync((string Force, string Key, string Reference, string IncidentId) incident)
+    {
+        _ = await RouteIncidentTests.StatusAsync(hub, incident.Force, incident.Key, incident.Reference);
+        // The children's given names are unique per test (WithUniqueChildren): read them back from the stored content.
+        var content = await TestStores.Deliveries(hub.Tables, hub.Queues, TimeProvider.System).ContentAsync(incident.IncidentId, "school-" + TimelinessHubFixture.LateSchoolUrn, default);
+        var json = JsonDocument.Parse(content!.ToString()).RootElement;
+        return json.GetProperty("children").EnumerateArray().Select(c => c.GetProperty("givenName").GetString()!);
+    }
+}
