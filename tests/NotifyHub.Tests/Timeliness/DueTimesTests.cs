@@ -359,9 +359,23 @@ public class ElapsedAndWorkingDaysTests
         Assert.Equal(Utc(2026, 4, 8, 9, 0), Due(DeadlineRule.AfterWorkingDays(2), Uk(2026, 4, 2, 10, 0)));
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-1)]
+    [InlineData(61)]
+    [InlineData(int.MaxValue)]
+    public void A_working_days_rule_out_of_range_is_refused(int days) =>
+        Assert.Throws<ArgumentException>(() => Due(DeadlineRule.AfterWorkingDays(days), Uk(2026, 1, 7, 10, 0)));
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-60)]
+    public void An_elapsed_rule_that_is_not_positive_is_refused(int minutes) =>
+        Assert.Throws<ArgumentException>(() => Due(DeadlineRule.ElapsedAfter(Duration.FromMinutes(minutes)), Uk(2026, 1, 7, 10, 0)));
+
     [Fact]
-    public void A_working_days_rule_of_zero_is_refused() =>
-        Assert.Throws<ArgumentException>(() => Due(DeadlineRule.AfterWorkingDays(0), Uk(2026, 1, 7, 10, 0)));
+    public void An_elapsed_rule_without_a_duration_is_refused() =>
+        Assert.Throws<ArgumentException>(() => Due(new DeadlineRule(DeadlineKind.Elapsed), Uk(2026, 1, 7, 10, 0)));
 }
 
 public class WorkingAndSchoolDayTests

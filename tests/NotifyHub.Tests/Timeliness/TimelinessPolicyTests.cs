@@ -39,6 +39,14 @@ public class TimelinessPolicyTests
     }
 
     [Fact]
+    public void The_entries_in_force_are_listed_in_a_stable_order()
+    {
+        var entries = TimelinessPolicy.Default.Entries;
+        Assert.Equal(entries.OrderBy(e => e.RecipientType, StringComparer.Ordinal).ThenBy(e => e.RiskLevel ?? "", StringComparer.Ordinal), entries);
+        Assert.Equal(3, entries.Count(e => e.RecipientType == OrganisationTypes.Mash));
+    }
+
+    [Fact]
     public void An_unknown_recipient_type_is_due_at_the_end_of_the_next_working_day() =>
         Assert.Equal("next-working-day 17:00", RuleText(TimelinessPolicy.Default, "carrier-pigeon-loft"));
 
