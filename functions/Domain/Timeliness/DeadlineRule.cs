@@ -132,15 +132,13 @@ public sealed partial record DeadlineRule(DeadlineKind Kind, LocalTime? At = nul
     {
         duration = Duration.Zero;
         var match = DurationPattern().Match(text);
-        if (!match.Success || !long.TryParse(match.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var amount) || amount > 1_000_000)
-        {
-            return false;
-        }
+        if (!match.Success || !long.TryParse(match.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var amount)) return false;
         duration = char.ToLowerInvariant(match.Groups[2].Value[0]) == 'h' ? Duration.FromHours(amount) : Duration.FromMinutes(amount);
         return true;
     }
 
-    // Whole hours as hours, else whole minutes: so "elapsed 120m" comes back as "elapsed 2h", an equal rule.
+    // Whole hours as hours, else whole minutes: so "elapsed 120m" comes back as "elapsed 2h", an equal rule. Only a
+    // rule built in code can hold seconds; it is shown in seconds, which the text form does not read back.
     private static string FormatDuration(Duration after)
     {
         var minutes = (long)after.TotalMinutes;

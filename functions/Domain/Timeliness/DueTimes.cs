@@ -32,10 +32,12 @@ public static class DueTimes
                 var at = rule.At ?? throw new ArgumentException($"A {rule.Kind} rule needs At.", nameof(rule));
                 return new DueTime(AtLocal(NextWorkingDayAfter(reported.Date, calendar), at), rule, false);
             case DeadlineKind.Elapsed:
-                var after = rule.After ?? throw new ArgumentException($"An {rule.Kind} rule needs After.", nameof(rule));
+                var after = rule.After is { } a && a > Duration.Zero ? a : throw new ArgumentException($"An {rule.Kind} rule needs a positive After.", nameof(rule));
                 return new DueTime(reportedAt + after, rule, false);
             case DeadlineKind.WorkingDays:
-                var days = rule.Days is { } d and > 0 ? d : throw new ArgumentException($"A {rule.Kind} rule needs Days of at least 1.", nameof(rule));
+                var days = rule.Days is { } d and > 0 and <= DeadlineRule.MostWorkingDays
+                    ? d
+                    : throw new ArgumentException($"A {rule.Kind} rule needs Days from 1 to {DeadlineRule.MostWorkingDays}.", nameof(rule));
                 var day = reported.Date;
                 for (var i = 0; i < days; i++) day = NextWorkingDayAfter(day, calendar);
                 return new DueTime(AtLocal(day, reported.TimeOfDay), rule, false);

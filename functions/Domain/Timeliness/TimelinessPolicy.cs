@@ -64,8 +64,14 @@ public sealed class TimelinessPolicy
     /// <summary>The defaults with <paramref name="overrides"/> layered on top (a later entry for the same key wins).</summary>
     public static TimelinessPolicy Create(IEnumerable<PolicyEntry> overrides) => new(DefaultEntries.Concat(overrides));
 
-    /// <summary>Every entry in force, defaults included, in the order they were given (for showing the policy).</summary>
-    public IReadOnlyList<PolicyEntry> Entries => [.. _rules.Values];
+    /// <summary>Every entry in force, defaults included, by type, organisation and risk level (for showing the policy).</summary>
+    public IReadOnlyList<PolicyEntry> Entries =>
+    [
+        .. _rules.Values
+            .OrderBy(e => e.RecipientType, StringComparer.Ordinal)
+            .ThenBy(e => e.OrganisationId ?? "", StringComparer.Ordinal)
+            .ThenBy(e => e.RiskLevel ?? "", StringComparer.Ordinal),
+    ];
 
     /// <summary>Most specific wins: organisation+risk > organisation > type+risk > type. Unknown type → "next-working-day 17:00".</summary>
     public DeadlineRule RuleFor(string recipientType, string organisationId, string riskLevel)
