@@ -36,6 +36,7 @@ public static class AuditActions
         ApiKeyIssued, ApiKeyRevoked, OrganisationCreated, OrganisationChanged, OrganisationCoverageChanged, OrganisationDeactivated,
         GiasImported, DemoSeeded, PoisonReplayed, IncidentGivenUp, IncidentRetried, PersonalDataPurged,
         WebhookSecretRotated, NotificationRead, NotificationAcknowledged, NotificationLinksRevoked,
+        CalendarLoaded, SlaMonitorRun, RollupsRebuilt, DashboardLinkCreated,
     };
 }
 

@@ -10,7 +10,8 @@ namespace NotifyHub.Functions;
 /// <summary>
 /// <c>POST /api/admin/organisations/{id}/keys</c> (admin): issues an API key for an organisation — role
 /// <c>police</c> for a police force (submits incidents), <c>recipient</c> for every organisation that receives
-/// notifications (reads its inbox, acknowledges). The key is in this answer only; the hub keeps just its hash.
+/// notifications (reads its inbox, acknowledges), <c>partnership</c> for a partnership lead (timeliness reports and the
+/// dashboard for its LAs). The key is in this answer only; the hub keeps just its hash.
 /// </summary>
 public sealed class IssueApiKey(DirectoryStore organisations, ApiKeyStore keys, AuditTrail audit)
 {

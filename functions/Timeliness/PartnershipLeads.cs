@@ -1,27 +1,23 @@
-using Microsoft.Extensions.Caching.Memory;
+using NotifyHub.Domain.Directory;
 using NotifyHub.Auth;
 using NotifyHub.Organisations;
 
 namespace NotifyHub.Timeliness;
 
-/// <summary>The active partnership leads, cached for a minute: escalations and digests read them again and again.</summary>
+/// <summary>The partnership leads: all of them (the daily digest), or those of one LA through the directory index (escalations).</summary>
 public sealed class PartnershipLeads(DirectoryStore directory)
 {
-    public static readonly TimeSpan CacheFor = TimeSpan.FromMinutes(1);
-    private readonly MemoryCache _cache = new(new MemoryCacheOptions());
-
-    public async Task<IReadOnlyList<Domain.Directory.Organisation>> AllAsync(CancellationToken ct) =>
-        (await _cache.GetOrCreateAsync("leads", async entry =>
-        {
-            entry.AbsoluteExpirationRelativeToNow = CacheFor;
-            return await directory.PartnershipLeadsAsync(ct);
-        }))!;
+    public Task<IReadOnlyList<Organisation>> AllAsync(CancellationToken ct) => directory.PartnershipLeadsAsync(ct);
 
     /// <summary>The escalation contacts for late shares of <paramref name="recipientType"/> in local authority <paramref name="la"/>.</summary>
-    public async Task<IReadOnlyList<string>> EscalationContactsAsync(string la, string recipientType, CancellationToken ct) =>
-        (await AllAsync(ct)).Where(l => l.LaCodes?.Contains(la) == true)
+    public async Task<IReadOnlyList<string>> EscalationContactsAsync(string la, string recipientType, CancellationToken ct)
+    {
+        var key = new DirectoryKey(OrganisationTypes.PartnershipLead, DirectoryKey.La, la);
+        var leads = (await directory.LoadAsync([key], ct)).Find(key);
+        return leads.Where(l => l.LaCodes?.Contains(la) == true)
             .SelectMany(l => l.EscalationContacts ?? []).Where(c => c.Covers(recipientType)).Select(c => c.Email)
             .Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+    }
 }
 
 /// <summary>What a caller may see of the reports: every LA (administrators), its LAs (a partnership lead) or its force (police).</summary>

@@ -56,6 +56,9 @@ public static class DirectoryIndexKeys
         }
         if (ByLocalAuthority.Contains(type) && !string.IsNullOrWhiteSpace(organisation.LaCode))
             keys.Add(new DirectoryKey(type, DirectoryKey.La, organisation.LaCode));
+        // A partnership lead is found by every LA it covers: escalations look up the leads of an incident's LA.
+        if (type == OrganisationTypes.PartnershipLead)
+            keys.AddRange((organisation.LaCodes ?? []).Select(la => new DirectoryKey(type, DirectoryKey.La, la)));
         return keys.Select(Normalise).Distinct().ToArray();
     }
 

@@ -92,7 +92,9 @@ public static partial class OrganisationValidator
                 f.Fail(routeId is null ? "id" : "urn", $"a {type} with URN {urn.ToUpperInvariant()} has the id {expectedId}: routing finds it by that id");
             if (type == OrganisationTypes.PoliceForce && forceCode is null && !f.Failed("forceCode")) f.Fail("forceCode", "is required for a police force");
             if (type != OrganisationTypes.PoliceForce && forceCode is not null) f.Fail("forceCode", "is only for police forces");
-            if ((type == OrganisationTypes.School || DirectoryIndexKeys.ByLocalAuthority.Contains(type)) && laCode is null && !f.Failed("laCode"))
+            // A partnership lead may span several LAs: laCodes (below) is its scope, and laCode is optional.
+            if ((type == OrganisationTypes.School || DirectoryIndexKeys.ByLocalAuthority.Contains(type)) && type != OrganisationTypes.PartnershipLead
+                && laCode is null && !f.Failed("laCode"))
                 f.Fail("laCode", $"is required for a {type}: it is how routing finds it");
             if (type == OrganisationTypes.PartnershipLead && (laCodes is null || laCodes.Count == 0) && !f.Failed("laCodes"))
                 f.Fail("laCodes", "is required for a partnership lead: the local authorities whose reports it sees");

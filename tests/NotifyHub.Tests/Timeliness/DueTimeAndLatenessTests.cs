@@ -27,10 +27,11 @@ public class DueTimeAndLatenessTests(TimelinessHubFixture hub) : IClassFixture<T
     public async Task A_share_reported_on_the_last_day_of_the_autumn_term_is_due_on_the_first_day_of_the_spring_term()
     {
         var (school, urn, _) = await NewSchoolAsync(hub);
-        // Friday 18 December 2026 after school: Christmas holidays and two bank holidays follow; spring term starts Tuesday 5 January 2027.
-        var incident = await SubmitAsync(hub, urn, new DateTimeOffset(2026, 12, 18, 19, 0, 0, TimeSpan.Zero));
+        // Friday 19 December 2025 after school, the last day of LA 840's autumn term: the Christmas holidays and three bank
+        // holidays follow; the spring term starts on Monday 5 January 2026.
+        var incident = await SubmitAsync(hub, urn, new DateTimeOffset(2025, 12, 19, 19, 0, 0, TimeSpan.Zero));
         var delivery = await DeliveryApi.DeliveryAsync(hub, incident, school, d => d.GetProperty("attempts").GetInt32() >= 1, "the school's delivery");
-        Assert.Equal(new DateTimeOffset(2027, 1, 5, 8, 30, 0, TimeSpan.Zero), delivery.GetProperty("dueAt").GetDateTimeOffset());
+        Assert.Equal(new DateTimeOffset(2026, 1, 5, 8, 30, 0, TimeSpan.Zero), delivery.GetProperty("dueAt").GetDateTimeOffset());
     }
 
     [Fact]
@@ -69,9 +70,11 @@ public class DueTimeAndLatenessTests(TimelinessHubFixture hub) : IClassFixture<T
         Assert.True(run.GetProperty("markedLate").GetInt32() >= 1, run.ToString());
 
         var reminder = await Eventually.UntilAsync(() => hub.Mail.EmailsToAsync(schoolEmail), e => e.Count >= 1, "the reminder to the school");
-        var alert = await Eventually.UntilAsync(() => hub.Mail.EmailsToAsync(leadEmail), e => e.Count >= 1, "the alert to the escalation contact");
+        // The lead covers every school of LA 840, so it may be alerted about other tests' late shares too: this one's names its reference.
+        async Task<IReadOnlyList<JsonElement>> AlertsAsync() =>
+            (await hub.Mail.EmailsToAsync(leadEmail)).Where(e => e.GetProperty("text").GetString()!.Contains(incident.Reference, StringComparison.Ordinal)).ToList();
+        var alert = await Eventually.UntilAsync(AlertsAsync, e => e.Count >= 1, "the alert to the escalation contact");
         Assert.Contains("overdue", reminder[0].GetProperty("subject").GetString());
-        Assert.Contains(incident.Reference, alert[0].GetProperty("text").GetString());
         var childName = (await StatusChildNamesAsync(incident)).ToList();
         foreach (var email in reminder.Concat(alert))
         {
@@ -83,7 +86,7 @@ public class DueTimeAndLatenessTests(TimelinessHubFixture hub) : IClassFixture<T
         await RunMonitorAsync(hub, DateTimeOffset.UtcNow);
         await Task.Delay(TimeSpan.FromSeconds(2));
         Assert.Single(await hub.Mail.EmailsToAsync(schoolEmail));
-        Assert.Single(await hub.Mail.EmailsToAsync(leadEmail));
+        Assert.Single(await AlertsAsync());
 
         // The late list: the lead for LA 840 and the force see it; the lead for another LA and another force do not.
         Assert.Contains(notification, LateIds(await GetAsync(hub, "/api/reports/late", leadKey)));
@@ -96,7 +99,7 @@ public class DueTimeAndLatenessTests(TimelinessHubFixture hub) : IClassFixture<T
         var schoolKey = await DeliveryApi.IssueKeyAsync(hub, school);
         var ack = await DeliveryApi.SendAsync(hub, HttpMethod.Post, $"/api/notifications/{notification}/ack", schoolKey,
             new { acknowledgedBy = new { name = "A Person", role = "DSL" } });
-        Assert.Equal(HttpStatusCode.OK, ack.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, ack.StatusCode);
         Assert.DoesNotContain(notification, LateIds(await GetAsync(hub, "/api/reports/late", leadKey)));
         var acknowledged = await DeliveryApi.DeliveryAsync(hub, incident, school, d => DeliveryApi.Status(d) == "acknowledged", "the acknowledgement");
         Assert.True(acknowledged.GetProperty("lateBySeconds").GetInt64() >= 9 * 60, acknowledged.ToString());
