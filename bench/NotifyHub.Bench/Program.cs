@@ -10,11 +10,14 @@ switch (command)
         return await DeliveryBenchmark.RunAsync(args[1..]);
     case "gias":
         return await GiasBenchmark.RunAsync(args[1..]);
+    case "timeliness":
+        return await TimelinessBenchmark.RunAsync(args[1..]);
     default:
         Console.Error.WriteLine("""
             usage: dotnet run -c Release --project bench/NotifyHub.Bench -- ingest [--requests 2000] [--rounds 8] [--warmup 1000] [--concurrency 8] [--on-disk]
                    dotnet run -c Release --project bench/NotifyHub.Bench -- deliver [--incidents 300] [--rate 5] [--seconds 30] [--concurrency 8]
                    dotnet run -c Release --project bench/NotifyHub.Bench -- gias [--rows 50000] [--concurrency 32] [--no-write]
+                   dotnet run -c Release --project bench/NotifyHub.Bench -- timeliness [--history 100000] [--deliveries 250000] [--las 10]
             """);
         return 2;
 }

@@ -27,6 +27,9 @@ public static class DemoDirectory
     /// <summary>The demo health visiting team's secure-email address (the local maildev catches it).</summary>
     public const string HealthVisitingEmail = "health.visiting.qq9@example.invalid";
 
+    /// <summary>Where the demo partnership's alerts about late shares go (the local maildev catches it).</summary>
+    public const string PartnershipEscalationEmail = "partnership.escalations.qq9@example.invalid";
+
     private static readonly TimeOnly SchoolDay = new(8, 30);
 
     public static IReadOnlyList<Organisation> Organisations { get; } =
@@ -47,7 +50,10 @@ public static class DemoDirectory
         Team(OrganisationTypes.Mash, "Synthetic Demo MASH"),
         Team(OrganisationTypes.MaracCoordinator, "Synthetic Demo MARAC Coordinator"),
         Team(OrganisationTypes.LaEducationSafeguardingTeam, "Synthetic Demo Education Safeguarding Team"),
-        Team(OrganisationTypes.PartnershipLead, "Synthetic Demo Safeguarding Partnership Lead"),
+        Team(OrganisationTypes.PartnershipLead, "Synthetic Demo Safeguarding Partnership Lead") with
+        {
+            Channel = null, Coverage = null, LaCodes = [DemoSpace.La], EscalationContacts = [new(PartnershipEscalationEmail, [])],
+        },
     ];
 
     /// <summary>

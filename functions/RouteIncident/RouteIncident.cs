@@ -24,6 +24,7 @@ namespace NotifyHub.Functions;
 /// </summary>
 public sealed class RouteIncident(
     IncidentStore incidents, DirectoryStore directory, ChildHistoryStore history, DeliveryStore deliveries, DueTimeCalculator dueTimes,
+    RepeatChildrenStore repeatChildren,
     IOptions<RoutingOptions> options, TimeProvider time, ILogger<RouteIncident> logger)
 {
     [Function(nameof(RouteIncident))]
@@ -67,7 +68,10 @@ public sealed class RouteIncident(
         bool routed;
         try
         {
-            var prior = await history.RecordAndCountAsync(stored.IncidentId, incident, options.Value.ChildIdentityKeyBytes, ct);
+            var children = await history.RecordAsync(stored.IncidentId, incident, options.Value.ChildIdentityKeyBytes, ct);
+            var prior = children.Select(c => c.PriorLast12Months).ToArray();
+            await repeatChildren.RecordAsync(incident.Location.LaCode, stored.IncidentId, incident.ForceCode, incident.IncidentReference, incident.OccurredAt,
+                children, ct);
             var risk = incident.RiskLevel.ToString().ToLowerInvariant();
             var planned = new List<PlannedWrite>();
             foreach (var d in decision.Deliveries)

@@ -10,14 +10,24 @@ namespace NotifyHub.Routing;
 /// identifier in clear), row = incident id, with the incident's time. Recording is an upsert, so a
 /// retried routing counts the incident once.
 /// </summary>
+/// <summary>One child of an incident in the hub's history: its strongest pseudonymous key (an HMAC, never a name) and its counts.</summary>
+public sealed record ChildRecord(int ChildIndex, string Key, int PriorLast12Months, int IncidentsLast90Days);
+
 public sealed class ChildHistoryStore(TableServiceClient tables)
 {
     private TableClient Table => tables.GetTableClient(StorageNames.ChildHistoryTable);
 
     /// <summary>Records the incident against each child and answers, per child, how many earlier incidents the hub holds in the last 12 months.</summary>
-    public async Task<int[]> RecordAndCountAsync(string incidentId, Incident incident, byte[] hmacKey, CancellationToken cancellationToken)
+    public async Task<int[]> RecordAndCountAsync(string incidentId, Incident incident, byte[] hmacKey, CancellationToken cancellationToken) =>
+        (await RecordAsync(incidentId, incident, hmacKey, cancellationToken)).Select(c => c.PriorLast12Months).ToArray();
+
+    /// <summary>
+    /// Records the incident against each child and answers, per child, its history: how many earlier incidents in the last
+    /// 12 months, and how many incidents (this one included) in the last 90 days, under which pseudonymous key.
+    /// </summary>
+    public async Task<ChildRecord[]> RecordAsync(string incidentId, Incident incident, byte[] hmacKey, CancellationToken cancellationToken)
     {
-        var counts = new int[incident.Children.Count];
+        var counts = new ChildRecord[incident.Children.Count];
         for (var i = 0; i < incident.Children.Count; i++)
         {
             var keys = ChildIdentity.Keys(incident.Children[i], incident.ForceCode, hmacKey);
@@ -33,7 +43,8 @@ public sealed class ChildHistoryStore(TableServiceClient tables)
                     if (row.RowKey != incidentId && row.GetDateTimeOffset("OccurredAt") is { } at) earlier[row.RowKey] = at;
                 }
             }
-            counts[i] = RiskHistory.CountPrior(earlier.Values, incident.OccurredAt);
+            counts[i] = new ChildRecord(i, keys[0], RiskHistory.CountPrior(earlier.Values, incident.OccurredAt),
+                RiskHistory.CountInRepeatWindow(earlier.Values, incident.OccurredAt));
         }
         return counts;
     }

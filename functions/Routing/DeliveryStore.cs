@@ -56,7 +56,8 @@ public sealed class DeliveryStore(TableServiceClient tables, QueueServiceClient 
     {
         var now = time.GetUtcNow();
         var rows = new List<TableEntity>();
-        await sla.IndexAsync(planned.Select(p => SlaStore.IndexRow(incidentId, p.Delivery.Recipient.Id, p.Due.At.ToDateTimeOffset())), cancellationToken);
+        await sla.IndexAsync(planned.Select(p => SlaStore.IndexRow(incidentId, p.Delivery.Recipient.Id, p.Due.At.ToDateTimeOffset(),
+            SlaStore.JudgeAt(p.Due.At.ToDateTimeOffset(), now))), cancellationToken);
         foreach (var (delivery, content, due) in planned)
         {
             var recipient = delivery.Recipient;

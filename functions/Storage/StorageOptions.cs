@@ -34,6 +34,7 @@ public static class StorageNames
     public const string LateSharesTable = "LateShares";
     public const string RollupsTable = "Rollups";
     public const string ManifestsTable = "Manifests";
+    public const string RepeatChildrenTable = "RepeatChildren";
 
     public const string IncidentsQueue = "incidents";
     public const string DeliveriesQueue = "deliveries";
@@ -44,7 +45,7 @@ public static class StorageNames
         IncidentsTable, ApiKeysTable, OrganisationsTable, DirectoryIndexTable,
         DeliveriesTable, RecipientDeliveriesTable, UnroutedSharesTable, ChildHistoryTable, StuckIncidentsTable, ForcesTable,
         AuditTable, RetentionTable, OpenDeliveriesTable, WebhookEndpointsTable,
-        CalendarsTable, DueIndexTable, LateSharesTable, RollupsTable, ManifestsTable,
+        CalendarsTable, DueIndexTable, LateSharesTable, RollupsTable, ManifestsTable, RepeatChildrenTable,
     ];
     public static readonly string[] Queues = [IncidentsQueue, DeliveriesQueue, EscalationsQueue];
 

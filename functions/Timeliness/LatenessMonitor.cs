@@ -57,7 +57,9 @@ public sealed class LatenessMonitor(SlaStore sla, ReceiptStore receipts, TableSe
     private async Task<Verdict> JudgeAsync(DueEntry entry, DateTimeOffset now, CancellationToken ct)
     {
         var record = await receipts.LoadAsync(entry.IncidentId, entry.RecipientId, ct);
-        if (record?.DueAt is not { } dueAt) return Verdict.Skipped; // not written yet (routing retries it) or routed before due times
+        // No row: routing writes the index first, and an entry falls due at least a minute after routing (SlaStore.JudgeAt), by
+        // when routing has written its rows; or the delivery was routed before due times were recorded.
+        if (record?.DueAt is not { } dueAt) return Verdict.Skipped;
         var acknowledged = record.Receipt.Acknowledged?.At;
         if (acknowledged is { } at && at <= dueAt) return Verdict.OnTime;
         if (dueAt > now) return Verdict.Skipped; // the index said due, the row says later: it is judged when that time comes

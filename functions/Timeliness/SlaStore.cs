@@ -28,8 +28,19 @@ public sealed class SlaStore(TableServiceClient tables)
     private TableClient Index => tables.GetTableClient(StorageNames.DueIndexTable);
     private TableClient Late => tables.GetTableClient(StorageNames.LateSharesTable);
 
-    public static TableEntity IndexRow(string incidentId, string recipientId, DateTimeOffset dueAt) =>
-        new(HourPartition(dueAt), $"{Stamp(dueAt)}|{incidentId}.{recipientId}") { ["IncidentId"] = incidentId, ["RecipientId"] = recipientId, ["DueAt"] = dueAt };
+    /// <summary>
+    /// The index entry of a delivery due at <paramref name="dueAt"/>, filed under <paramref name="judgeAt"/>: its due time, or
+    /// — for a share already due when it is routed (police told the hub late) — a moment after routing, so the monitor,
+    /// whose checkpoint has passed the due time, still judges it on its next run.
+    /// </summary>
+    public static TableEntity IndexRow(string incidentId, string recipientId, DateTimeOffset dueAt, DateTimeOffset judgeAt) =>
+        new(HourPartition(judgeAt), $"{Stamp(judgeAt)}|{incidentId}.{recipientId}") { ["IncidentId"] = incidentId, ["RecipientId"] = recipientId, ["DueAt"] = dueAt };
+
+    /// <summary>When the monitor should judge a delivery due at <paramref name="dueAt"/> that is routed at <paramref name="now"/>.</summary>
+    public static DateTimeOffset JudgeAt(DateTimeOffset dueAt, DateTimeOffset now) => dueAt > now + BornLateMargin ? dueAt : now + BornLateMargin;
+
+    /// <summary>Longer than the time between the monitor reading its window and an index write landing.</summary>
+    public static readonly TimeSpan BornLateMargin = TimeSpan.FromMinutes(1);
 
     /// <summary>Indexes deliveries by due time (idempotent: re-routing writes the same rows).</summary>
     public async Task IndexAsync(IEnumerable<TableEntity> rows, CancellationToken ct)

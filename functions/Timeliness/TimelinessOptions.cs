@@ -87,6 +87,7 @@ public static class TimelinessRegistration
         services.AddSingleton<ReportReader>();
         services.AddSingleton<RollupRebuild>();
         services.AddSingleton<DashboardLinks>();
+        services.AddSingleton<RepeatChildrenStore>();
         return services;
     }
 }

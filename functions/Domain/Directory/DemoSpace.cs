@@ -60,6 +60,7 @@ public static class DemoSpace
         if (organisation.Urn is not null) Check("urn", IsDemoUrn(organisation.Urn));
         if (organisation.LaCode is not null) Check("laCode", IsDemoLa(organisation.LaCode));
         if (organisation.ForceCode is not null) Check("forceCode", IsDemoForce(organisation.ForceCode));
+        for (var i = 0; i < (organisation.LaCodes?.Count ?? 0); i++) Check($"laCodes[{i}]", IsDemoLa(organisation.LaCodes![i]));
         if (organisation.Coverage is { } coverage)
         {
             for (var i = 0; i < coverage.GpPracticeOdsCodes.Count; i++)

@@ -134,6 +134,8 @@ public class AuthorisationMatrixTests(AuthorisationMatrixFixture hub) : IClassFi
                 PoliceB: forbidden, Partnership: 200),
             new("ListLateShares", HttpMethod.Get, "/api/reports/late", null, Admin: 200, PoliceA: 200, PoliceB: 200, Partnership: 200),
             new("ListMissingShares", HttpMethod.Get, "/api/reports/missing", null, Admin: 200, PoliceA: 200, PoliceB: 200, Partnership: 200),
+            // Schools are recipients but not the MASH: a recipient key reaches the function, which refuses all but a MASH.
+            new("ListRepeatChildren", HttpMethod.Get, "/api/reports/repeat-children", null, Admin: 200, PoliceA: forbidden, PoliceB: forbidden, Partnership: 200),
             new("CreateDashboardLink", HttpMethod.Post, "/api/reports/dashboard-links", null, Admin: forbidden, PoliceA: forbidden, PoliceB: forbidden,
                 Partnership: 201),
             new("OpenDashboard", HttpMethod.Get, "/api/dashboard/not-a-token", null, Admin: 404, PoliceA: 404, PoliceB: 404, RecipientX: 404, RecipientY: 404,

@@ -96,7 +96,8 @@ public class ReportsAndManifestsTests(TimelinessHubFixture hub) : IClassFixture<
         // The example's perpetrator is on NPS supervision; give the victim CRC supervision too: one share to each SPOC.
         var incident = await SubmitAsync(hub, urn, DateTimeOffset.UtcNow, la: la, change: i => i
             .With("adults[0].probation", JsonNodeOf(new { provider = "CRC", region = "North East", office = "Synthetic Office" })));
-        await SubmitAsync(hub, otherUrn, DateTimeOffset.UtcNow, la: otherLa);
+        var elsewhere = await SubmitAsync(hub, otherUrn, DateTimeOffset.UtcNow, la: otherLa);
+        await NotifyHub.Tests.Routing.RouteIncidentTests.RoutedAsync(hub, elsewhere.Force, elsewhere.Key, elsewhere.Reference);
         await DeliveryApi.DeliveryAsync(hub, incident, "nps-" + la, d => d.GetProperty("attempts").GetInt32() >= 1, "the NPS share");
         await DeliveryApi.DeliveryAsync(hub, incident, "crc-" + la, d => d.GetProperty("attempts").GetInt32() >= 1, "the CRC share");
 
@@ -162,6 +163,43 @@ public class ReportsAndManifestsTests(TimelinessHubFixture hub) : IClassFixture<
         Assert.True(rebuilt.GetProperty("shares").GetInt32() >= 2);
         var after = await GetAsync(hub, "/api/reports/timeliness?groupBy=recipientType", leadKey);
         Assert.Equal(Stable(live), Stable(after));
+    }
+
+    [Fact]
+    public async Task A_child_with_three_incidents_in_ninety_days_is_named_to_the_MASH_and_only_counted_for_the_partnership_lead()
+    {
+        var la = Random.Shared.Next(600, 699).ToString();
+        var (_, leadKey, _) = await NewLeadAsync(hub, [la]);
+        var mash = "mash-" + la;
+        (await DeliveryApi.SendAsync(hub, HttpMethod.Post, "/api/admin/organisations", hub.AdminKey, new
+        {
+            id = mash, type = "mash", name = "Synthetic MASH " + la, laCode = la, channel = new { kind = "inbox" },
+        })).EnsureSuccessStatusCode();
+        var mashKey = await DeliveryApi.IssueKeyAsync(hub, mash);
+        var (school, urn, _) = await NewSchoolAsync(hub, la: la);
+
+        // The same child (same police person reference, names and date of birth) in three incidents within 90 days.
+        var (force, key) = await hub.NewForceAsync();
+        var template = ExampleIncident.For(force, "x", DateTimeOffset.UtcNow).WithUniqueChildren().With("location.laCode", la)
+            .With("children[0].schoolUrn", urn).With("children[0].gpPracticeOdsCode", null).With("children[1].gpPracticeOdsCode", null);
+        var child = template["children"]![0]!["givenName"]!.GetValue<string>();
+        foreach (var daysAgo in new[] { 60, 20, 0 })
+        {
+            var incident = ExampleIncident.For(force, "x", DateTimeOffset.UtcNow.AddDays(-daysAgo)).WithUniqueChildren().With("location.laCode", la)
+                .With("children[0].schoolUrn", urn).With("children[0].gpPracticeOdsCode", null).With("children[1].gpPracticeOdsCode", null);
+            incident["children"]![0] = template["children"]![0]!.DeepClone();
+            var submitted = await NotifyHub.Tests.Routing.RouteIncidentTests.SubmitAsync(hub, incident, force, key);
+            await NotifyHub.Tests.Routing.RouteIncidentTests.RoutedAsync(hub, force, key, submitted.Reference);
+        }
+
+        var list = await GetAsync(hub, "/api/reports/repeat-children", mashKey);
+        var named = Assert.Single(list.GetProperty("children").EnumerateArray(), c => c.GetProperty("givenName").GetString() == child);
+        Assert.Equal(3, named.GetProperty("incidentsLast90Days").GetInt32());
+        var counts = await GetAsync(hub, "/api/reports/repeat-children", leadKey);
+        Assert.Equal(1, counts.GetProperty("total").GetInt32());
+        Assert.DoesNotContain(child, counts.GetRawText(), StringComparison.Ordinal);
+        var schoolKey = await DeliveryApi.IssueKeyAsync(hub, school);
+        Assert.Equal(HttpStatusCode.Forbidden, (await DeliveryApi.SendAsync(hub, HttpMethod.Get, "/api/reports/repeat-children", schoolKey)).StatusCode);
     }
 
     [Fact]
