@@ -37,11 +37,18 @@ public sealed class ReportReader(RollupStore rollups, TimeProvider time)
         return scope.ForceCode is { } force ? facts.Where(f => f.ForceCode == force).ToList() : facts;
     }
 
+    /// <summary>The timeliness report of a scope of LAs, from the rollups' summaries; by organisation, from the rollups' facts.</summary>
     public async Task<TimelinessReport> TimelinessAsync(Scope scope, ReportQuery query, CancellationToken ct)
     {
-        var facts = await FactsAsync(scope, query.From, query.To, ct);
-        var las = scope.Las ?? facts.Select(f => f.La).Distinct().Order(StringComparer.Ordinal).ToList();
-        return TimelinessReports.Compute(facts, query, las, time.GetUtcNow());
+        if (scope.ForceCode is not null || query.GroupBy == ReportDimensions.Organisation)
+        {
+            // A force's own shares, or a report by organisation: from the facts (the summaries keep neither).
+            var facts = await FactsAsync(scope, query.From, query.To, ct);
+            return TimelinessReports.Compute(facts, query, facts.Select(f => f.La).Distinct().Order(StringComparer.Ordinal).ToList(), time.GetUtcNow());
+        }
+        var cells = await rollups.ReadSummariesAsync(scope.Las ?? await rollups.LasAsync(ct), query.From, query.To, ct);
+        var las = scope.Las ?? cells.Select(c => c.La).Distinct().Order(StringComparer.Ordinal).ToList();
+        return TimelinessReports.FromCells(cells, query, las, time.GetUtcNow());
     }
 
     public async Task<IReadOnlyList<MissingShare>> MissingAsync(Scope scope, DateOnly from, DateOnly to, CancellationToken ct) =>

@@ -1,7 +1,6 @@
-using System.Buffers;
 using System.Globalization;
-using System.IO.Compression;
 using System.Text.Json;
+using System.IO.Compression;
 using Azure;
 using Azure.Data.Tables;
 using NotifyHub.Domain.Timeliness;
@@ -93,12 +92,13 @@ public sealed class RollupStore(TableServiceClient tables)
     {
         var queries = las.Distinct(StringComparer.Ordinal).Select(async la =>
         {
-            var list = new List<ShareFact>();
+            var rows = new List<TableEntity>();
             var filter = TableClient.CreateQueryFilter($"PartitionKey eq {la} and RowKey ge {RowKey(from)} and RowKey le {RowKey(to)}");
-            await foreach (var row in Table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: ct)) list.AddRange(Decode(row));
-            return list;
+            await foreach (var row in Table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: ct)) rows.Add(row);
+            return rows;
         }).ToList();
-        return (await Task.WhenAll(queries)).SelectMany(l => l).ToList();
+        // Decompressing and decoding is the CPU part of a report: spread over the cores.
+        return (await Task.WhenAll(queries)).SelectMany(rows => rows).AsParallel().SelectMany(Decode).ToList();
     }
 
     /// <summary>Every LA that has a rollup (an administrator's report over all of them).</summary>
@@ -111,99 +111,145 @@ public sealed class RollupStore(TableServiceClient tables)
 
     private static string RowKey(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
+    /// <summary>A cell: its facts (what updates replace) and their summary (what reports read), always written together.</summary>
     private static TableEntity Entity(string la, DateOnly day, IEnumerable<ShareFact> facts)
     {
         var list = facts.OrderBy(f => f.Key, StringComparer.Ordinal).ToList();
         var entity = new TableEntity(la, RowKey(day)) { ["Count"] = list.Count };
         LargeBinary.Write(entity, "Facts", Encode(list));
+        LargeBinary.Write(entity, "Summary", Compress(JsonSerializer.SerializeToUtf8Bytes(CellSummary.Of(list), SummaryJson)));
         return entity;
     }
 
-    // The compact form: a JSON array of arrays, positional, times as Unix seconds, then Brotli.
-    internal static byte[] Encode(IReadOnlyList<ShareFact> facts)
+    private static readonly JsonSerializerOptions SummaryJson = new(JsonSerializerDefaults.Web);
+
+    /// <summary>The summaries of the given LAs' days from <paramref name="from"/> to <paramref name="to"/>: one range query per LA, summaries only.</summary>
+    public async Task<IReadOnlyList<TimelinessReports.Cell>> ReadSummariesAsync(IEnumerable<string> las, DateOnly from, DateOnly to, CancellationToken ct)
     {
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var w = new Utf8JsonWriter(buffer))
+        var columns = LargeBinary.Columns("Summary").Append("PartitionKey").Append("RowKey").ToList();
+        var queries = las.Distinct(StringComparer.Ordinal).Select(async la =>
         {
-            w.WriteStartArray();
-            foreach (var f in facts)
+            var cells = new List<TimelinessReports.Cell>();
+            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {la} and RowKey ge {RowKey(from)} and RowKey le {RowKey(to)}");
+            await foreach (var row in Table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: columns, cancellationToken: ct))
             {
-                w.WriteStartArray();
-                w.WriteStringValue(f.Key);
-                w.WriteStringValue(f.Kind);
-                Text(w, f.IncidentId);
-                w.WriteStringValue(f.ForceCode);
-                w.WriteStringValue(f.La);
-                w.WriteNumberValue(f.Day.DayNumber);
-                w.WriteStringValue(f.RecipientType);
-                Text(w, f.OrganisationId);
-                w.WriteStringValue(f.RiskLevel);
-                Time(w, f.ReportedAt);
-                Time(w, f.OccurredAt);
-                Time(w, f.AttendedAt);
-                Time(w, f.ReceivedAt);
-                Time(w, f.DueAt);
-                Time(w, f.DeliveredAt);
-                Time(w, f.AcknowledgedAt);
-                w.WriteBooleanValue(f.Failed);
-                Text(w, f.Reason);
-                w.WriteEndArray();
+                if (LargeBinary.Read(row, "Summary") is not { } summary) continue;
+                cells.Add(new TimelinessReports.Cell(la, DateOnly.ParseExact(row.RowKey, "yyyy-MM-dd", CultureInfo.InvariantCulture),
+                    JsonSerializer.Deserialize<CellSummary>(Decompress(summary), SummaryJson)!));
             }
-            w.WriteEndArray();
-        }
+            return cells;
+        }).ToList();
+        return (await Task.WhenAll(queries)).SelectMany(c => c).ToList();
+    }
+
+    private static byte[] Compress(byte[] data)
+    {
         using var output = new MemoryStream();
-        using (var brotli = new BrotliStream(output, CompressionLevel.Fastest)) brotli.Write(buffer.WrittenSpan);
+        using (var brotli = new BrotliStream(output, CompressionLevel.Fastest, leaveOpen: true)) brotli.Write(data);
         return output.ToArray();
     }
 
-    private static void Text(Utf8JsonWriter w, string? value)
+    private static byte[] Decompress(byte[] data)
     {
-        if (value is null) w.WriteNullValue();
-        else w.WriteStringValue(value);
+        using var input = new BrotliStream(new MemoryStream(data), CompressionMode.Decompress);
+        using var output = new MemoryStream();
+        input.CopyTo(output);
+        return output.ToArray();
     }
 
-    private static void Time(Utf8JsonWriter w, DateTimeOffset? value)
-    {
-        if (value is { } at) w.WriteNumberValue(at.ToUnixTimeMilliseconds());
-        else w.WriteNullValue();
-    }
+    private const byte FormatVersion = 2;
 
-    internal static IReadOnlyList<ShareFact> Decode(TableEntity row)
+    // The compact form, then Brotli: a version byte; the cell's distinct short strings (kinds, forces, LAs, types, organisations,
+    // risk levels, reasons) once; then per fact its key and incident id, indexes into that table, and its times as Unix
+    // milliseconds — the report time, then each other time as a difference from it. Decoding it is most of a report's work.
+    public static byte[] Encode(IReadOnlyList<ShareFact> facts)
     {
-        if (LargeBinary.Read(row, "Facts") is not { } compressed) return [];
-        using var input = new BrotliStream(new MemoryStream(compressed), CompressionMode.Decompress);
-        using var json = new MemoryStream();
-        input.CopyTo(json);
-        var reader = new Utf8JsonReader(json.GetBuffer().AsSpan(0, (int)json.Length));
-        var facts = new List<ShareFact>();
-        reader.Read(); // [
-        while (reader.Read() && reader.TokenType == JsonTokenType.StartArray)
+        var table = new Dictionary<string, int>(StringComparer.Ordinal);
+        int Index(string? value)
         {
-            string? S(ref Utf8JsonReader r) { r.Read(); return r.TokenType == JsonTokenType.Null ? null : r.GetString(); }
-            DateTimeOffset? T(ref Utf8JsonReader r) { r.Read(); return r.TokenType == JsonTokenType.Null ? null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64()); }
-            var key = S(ref reader)!;
-            var kind = S(ref reader)!;
-            var incident = S(ref reader);
-            var force = S(ref reader)!;
-            var la = S(ref reader)!;
-            reader.Read();
-            var day = DateOnly.FromDayNumber(reader.GetInt32());
-            var type = S(ref reader)!;
-            var organisation = S(ref reader);
-            var risk = S(ref reader)!;
-            var reported = T(ref reader)!.Value;
-            var occurred = T(ref reader);
-            var attended = T(ref reader);
-            var received = T(ref reader);
-            var due = T(ref reader);
-            var delivered = T(ref reader);
-            var acknowledged = T(ref reader);
-            reader.Read();
-            var failed = reader.GetBoolean();
-            var reason = S(ref reader);
-            reader.Read(); // ]
-            facts.Add(new ShareFact(key, kind, incident, force, la, day, type, organisation, risk, reported, occurred, attended, received, due, delivered, acknowledged, failed, reason));
+            if (value is null) return -1;
+            if (!table.TryGetValue(value, out var i)) table[value] = i = table.Count;
+            return i;
+        }
+        var body = new MemoryStream();
+        using (var w = new BinaryWriter(body, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            w.Write7BitEncodedInt(facts.Count);
+            foreach (var f in facts)
+            {
+                w.Write(f.Key);
+                w.Write(f.IncidentId ?? "");
+                w.Write7BitEncodedInt(Index(f.Kind));
+                w.Write7BitEncodedInt(Index(f.ForceCode));
+                w.Write7BitEncodedInt(Index(f.La));
+                w.Write7BitEncodedInt(f.Day.DayNumber);
+                w.Write7BitEncodedInt(Index(f.RecipientType));
+                w.Write7BitEncodedInt(Index(f.OrganisationId) + 1);
+                w.Write7BitEncodedInt(Index(f.RiskLevel));
+                w.Write7BitEncodedInt(Index(f.Reason) + 1);
+                w.Write(f.Failed);
+                var reported = f.ReportedAt.ToUnixTimeMilliseconds();
+                w.Write(reported);
+                DateTimeOffset?[] times = [f.OccurredAt, f.AttendedAt, f.ReceivedAt, f.DueAt, f.DeliveredAt, f.AcknowledgedAt];
+                var present = 0;
+                for (var i = 0; i < times.Length; i++) if (times[i] is not null) present |= 1 << i;
+                w.Write((byte)present);
+                foreach (var time in times)
+                {
+                    if (time is { } at) w.Write7BitEncodedInt64(ZigZag(at.ToUnixTimeMilliseconds() - reported));
+                }
+            }
+        }
+        using var output = new MemoryStream();
+        output.WriteByte(FormatVersion);
+        using (var brotli = new BrotliStream(output, CompressionLevel.Fastest, leaveOpen: true))
+        using (var w = new BinaryWriter(brotli, System.Text.Encoding.UTF8))
+        {
+            w.Write7BitEncodedInt(table.Count);
+            foreach (var value in table.OrderBy(e => e.Value).Select(e => e.Key)) w.Write(value);
+            w.Write(body.GetBuffer(), 0, (int)body.Length);
+        }
+        return output.ToArray();
+    }
+
+    public static IReadOnlyList<ShareFact> Decode(TableEntity row)
+    {
+        if (LargeBinary.Read(row, "Facts") is not { } stored || stored.Length == 0) return [];
+        if (stored[0] != FormatVersion)
+            throw new InvalidDataException($"Rollup {row.PartitionKey}/{row.RowKey} is in an unknown format: rebuild the rollups (POST /api/admin/rollups/rebuild).");
+        using var input = new BrotliStream(new MemoryStream(stored, 1, stored.Length - 1), CompressionMode.Decompress);
+        using var buffer = new MemoryStream();
+        input.CopyTo(buffer);
+        buffer.Position = 0;
+        using var r = new BinaryReader(buffer, System.Text.Encoding.UTF8);
+        var table = new string[r.Read7BitEncodedInt()];
+        for (var i = 0; i < table.Length; i++) table[i] = r.ReadString();
+        var count = r.Read7BitEncodedInt();
+        var facts = new List<ShareFact>(count);
+        var times = new DateTimeOffset?[6];
+        for (var n = 0; n < count; n++)
+        {
+            var key = r.ReadString();
+            var incident = r.ReadString();
+            var kind = table[r.Read7BitEncodedInt()];
+            var force = table[r.Read7BitEncodedInt()];
+            var la = table[r.Read7BitEncodedInt()];
+            var day = DateOnly.FromDayNumber(r.Read7BitEncodedInt());
+            var type = table[r.Read7BitEncodedInt()];
+            var organisation = r.Read7BitEncodedInt() is var o and > 0 ? table[o - 1] : null;
+            var risk = table[r.Read7BitEncodedInt()];
+            var reason = r.Read7BitEncodedInt() is var e and > 0 ? table[e - 1] : null;
+            var failed = r.ReadBoolean();
+            var reported = r.ReadInt64();
+            var present = r.ReadByte();
+            for (var i = 0; i < times.Length; i++)
+                times[i] = (present & (1 << i)) != 0 ? DateTimeOffset.FromUnixTimeMilliseconds(reported + UnZigZag(r.Read7BitEncodedInt64())) : null;
+            facts.Add(new ShareFact(key, kind, incident.Length == 0 ? null : incident, force, la, day, type, organisation, risk,
+                DateTimeOffset.FromUnixTimeMilliseconds(reported), times[0], times[1], times[2], times[3], times[4], times[5], failed, reason));
         }
         return facts;
     }
+
+    private static long ZigZag(long value) => (value << 1) ^ (value >> 63);
+    private static long UnZigZag(long value) => (long)((ulong)value >> 1) ^ -(value & 1);
 }

@@ -22,23 +22,7 @@ public static class ReportDimensions
 public sealed record ReportQuery(DateOnly From, DateOnly To, string? GroupBy, string Period);
 
 /// <summary>How long something took, over a set of shares: how many, the median and the 90th percentile, in seconds.</summary>
-public sealed record Distribution(int Count, double? MedianSeconds, double? P90Seconds)
-{
-    public static Distribution Of(IEnumerable<TimeSpan> durations)
-    {
-        var sorted = durations.Select(d => d.TotalSeconds).Where(s => s >= 0).Order().ToArray();
-        return sorted.Length == 0 ? new(0, null, null) : new(sorted.Length, Percentile(sorted, 0.5), Percentile(sorted, 0.9));
-    }
-
-    /// <summary>Linear interpolation between closest ranks (the spreadsheet PERCENTILE.INC), so a median of two is their mean.</summary>
-    private static double Percentile(double[] sorted, double p)
-    {
-        var rank = p * (sorted.Length - 1);
-        var low = (int)Math.Floor(rank);
-        var high = (int)Math.Ceiling(rank);
-        return Math.Round(sorted[low] + (sorted[high] - sorted[low]) * (rank - low), 3);
-    }
-}
+public sealed record Distribution(int Count, double? MedianSeconds, double? P90Seconds);
 
 /// <summary>Police-side delay per incident: occurred → attended → received by the hub, and reported → received.</summary>
 public sealed record PoliceDelay(Distribution OccurredToAttended, Distribution AttendedToReceived, Distribution ReportedToReceived, Distribution OccurredToReceived);
@@ -59,15 +43,81 @@ public static class TimelinessReports
 {
     public const string NoValue = "none";
 
+    /// <summary>One LA and day of summarised shares: what the rollups hold for the reports.</summary>
+    public sealed record Cell(string La, DateOnly Day, CellSummary Summary);
+
+    /// <summary>
+    /// The report over shares' facts: summarised by LA and day first, exactly as the rollups are — and by organisation, one
+    /// summary per organisation (the rollups' summaries do not keep organisations), so each share is counted the same way.
+    /// </summary>
     public static TimelinessReport Compute(IEnumerable<ShareFact> facts, ReportQuery query, IReadOnlyList<string> las, DateTimeOffset now)
     {
-        var inRange = facts.Where(f => f.Day >= query.From && f.Day <= query.To).ToList();
-        var groups = inRange
-            .GroupBy(f => (Period: PeriodOf(f.Day, query.Period), Key: KeyOf(f, query.GroupBy)))
-            .OrderBy(g => g.Key.Period, StringComparer.Ordinal).ThenBy(g => g.Key.Key, StringComparer.Ordinal)
-            .Select(g => Summarise(g.Key.Period, g.Key.Key, g.ToList(), now))
-            .ToList();
-        return new TimelinessReport(query.From, query.To, query.GroupBy, query.Period, las, groups, Summarise(null, "all", inRange, now));
+        var inRange = facts.Where(f => f.Day >= query.From && f.Day <= query.To);
+        if (query.GroupBy != ReportDimensions.Organisation)
+            return FromCells(inRange.GroupBy(f => (f.La, f.Day)).Select(g => new Cell(g.Key.La, g.Key.Day, CellSummary.Of(g))), query, las, now);
+        // By organisation: report each organisation's shares as a group of its own, then the whole as the total.
+        var all = FromCells(inRange.GroupBy(f => (f.La, f.Day)).Select(g => new Cell(g.Key.La, g.Key.Day, CellSummary.Of(g))),
+            query with { GroupBy = null }, las, now);
+        var groups = inRange.GroupBy(f => f.OrganisationId ?? NoValue)
+            .SelectMany(org => FromCells(org.GroupBy(f => (f.La, f.Day)).Select(g => new Cell(g.Key.La, g.Key.Day, CellSummary.Of(g))),
+                query with { GroupBy = null }, las, now).Groups.Select(g => g with { Key = org.Key }))
+            .OrderBy(g => g.Period, StringComparer.Ordinal).ThenBy(g => g.Key, StringComparer.Ordinal).ToList();
+        return all with { GroupBy = query.GroupBy, Groups = groups };
+    }
+
+    /// <summary>
+    /// The report over summarised cells (the rollups): counts add up, histograms merge, police-side delay once per incident.
+    /// Not by organisation: the summaries do not keep organisations (see <see cref="Compute"/>).
+    /// </summary>
+    public static TimelinessReport FromCells(IEnumerable<Cell> cells, ReportQuery query, IReadOnlyList<string> las, DateTimeOffset now)
+    {
+        var groups = new Dictionary<(string? Period, string Key), Accumulator>();
+        var total = new Accumulator();
+        Accumulator Group(string? period, string key)
+        {
+            if (!groups.TryGetValue((period, key), out var group)) groups[(period, key)] = group = new Accumulator();
+            return group;
+        }
+        foreach (var cell in cells)
+        {
+            if (cell.Day < query.From || cell.Day > query.To) continue;
+            var period = PeriodOf(cell.Day, query.Period);
+            foreach (var shares in cell.Summary.Shares)
+            {
+                var key = query.GroupBy switch
+                {
+                    ReportDimensions.RecipientType => shares.RecipientType,
+                    ReportDimensions.RiskLevel => shares.RiskLevel,
+                    ReportDimensions.La => cell.La,
+                    ReportDimensions.Force => shares.ForceCode,
+                    _ => "all",
+                };
+                Group(period, key).Add(shares, now);
+                total.Add(shares, now);
+            }
+            // Police-side delay: from the histograms that count each incident once for the dimension grouped by.
+            foreach (var (key, police) in cell.Summary.PoliceByIncident)
+            {
+                total.Police.Merge(police);
+                var (risk, force) = (key[..key.IndexOf('|')], key[(key.IndexOf('|') + 1)..]);
+                var group = query.GroupBy switch
+                {
+                    ReportDimensions.RiskLevel => risk,
+                    ReportDimensions.Force => force,
+                    ReportDimensions.La => cell.La,
+                    ReportDimensions.RecipientType => null,
+                    _ => "all",
+                };
+                if (group is not null) Group(period, group).Police.Merge(police);
+            }
+            if (query.GroupBy == ReportDimensions.RecipientType)
+            {
+                foreach (var (key, police) in cell.Summary.PoliceByType) Group(period, key).Police.Merge(police);
+            }
+        }
+        var lines = groups.OrderBy(g => g.Key.Period, StringComparer.Ordinal).ThenBy(g => g.Key.Key, StringComparer.Ordinal)
+            .Select(g => g.Value.Summarise(g.Key.Period, g.Key.Key)).ToList();
+        return new TimelinessReport(query.From, query.To, query.GroupBy, query.Period, las, lines, total.Summarise(null, "all"));
     }
 
     /// <summary>The first day of the period a day falls in: the Monday of its week, the first of its month, or null for the whole range.</summary>
@@ -89,30 +139,39 @@ public static class TimelinessReports
         _ => "all",
     };
 
-    private static ReportGroup Summarise(string? period, string key, IReadOnlyList<ShareFact> facts, DateTimeOffset now)
+    /// <summary>A group's counts and histograms, added up from the cells.</summary>
+    private sealed class Accumulator
     {
-        var deliveries = facts.Where(f => f.IsDelivery).ToList();
-        var deliveredByDue = deliveries.Count(f => f.DeliveredByDue);
-        var acknowledgedByDue = deliveries.Count(f => f.AcknowledgedByDue);
-        var withDue = deliveries.Count(f => f.DueAt is not null);
-        var incidents = facts.Where(f => f.IncidentId is not null && f.Kind != ShareKinds.MissingAtSource)
-            .GroupBy(f => f.IncidentId, StringComparer.Ordinal).Select(g => g.First()).ToList();
-        return new ReportGroup(period, key,
-            Deliveries: deliveries.Count,
-            DeliveredByDue: deliveredByDue,
-            AcknowledgedByDue: acknowledgedByDue,
-            Late: deliveries.Count(f => f.IsLate(now)),
-            Failed: deliveries.Count(f => f.Failed),
-            Unrouted: facts.Count(f => f.Kind == ShareKinds.Unrouted),
-            MissingAtSource: facts.Count(f => f.Kind == ShareKinds.MissingAtSource),
-            DeliveredByDueRate: withDue == 0 ? null : Math.Round((double)deliveredByDue / withDue, 4),
-            AcknowledgedByDueRate: withDue == 0 ? null : Math.Round((double)acknowledgedByDue / withDue, 4),
-            TimeToDeliver: Distribution.Of(deliveries.Where(f => f.DeliveredAt is not null).Select(f => f.DeliveredAt!.Value - (f.ReceivedAt ?? f.ReportedAt))),
-            TimeToAcknowledge: Distribution.Of(deliveries.Where(f => f.AcknowledgedAt is not null).Select(f => f.AcknowledgedAt!.Value - (f.ReceivedAt ?? f.ReportedAt))),
-            PoliceDelay: new PoliceDelay(
-                Distribution.Of(incidents.Where(f => f is { OccurredAt: not null, AttendedAt: not null }).Select(f => f.AttendedAt!.Value - f.OccurredAt!.Value)),
-                Distribution.Of(incidents.Where(f => f is { AttendedAt: not null, ReceivedAt: not null }).Select(f => f.ReceivedAt!.Value - f.AttendedAt!.Value)),
-                Distribution.Of(incidents.Where(f => f.ReceivedAt is not null).Select(f => f.ReceivedAt!.Value - f.ReportedAt)),
-                Distribution.Of(incidents.Where(f => f is { OccurredAt: not null, ReceivedAt: not null }).Select(f => f.ReceivedAt!.Value - f.OccurredAt!.Value))));
+        private int _deliveries, _deliveredByDue, _acknowledgedByDue, _withDue, _late, _failed, _unrouted, _missing;
+        private readonly DurationHistogram _toDeliver = new(), _toAcknowledge = new();
+        public PoliceDelayHistograms Police { get; } = new();
+
+        public void Add(ShareCounts c, DateTimeOffset now)
+        {
+            _deliveries += c.Deliveries;
+            _withDue += c.WithDue;
+            _deliveredByDue += c.DeliveredByDue;
+            _acknowledgedByDue += c.AcknowledgedByDue;
+            _late += c.LateAt(now);
+            _failed += c.Failed;
+            _unrouted += c.Unrouted;
+            _missing += c.MissingAtSource;
+            _toDeliver.Merge(c.ToDeliver);
+            _toAcknowledge.Merge(c.ToAcknowledge);
+        }
+
+        public ReportGroup Summarise(string? period, string key) => new(period, key,
+            Deliveries: _deliveries,
+            DeliveredByDue: _deliveredByDue,
+            AcknowledgedByDue: _acknowledgedByDue,
+            Late: _late,
+            Failed: _failed,
+            Unrouted: _unrouted,
+            MissingAtSource: _missing,
+            DeliveredByDueRate: _withDue == 0 ? null : Math.Round((double)_deliveredByDue / _withDue, 4),
+            AcknowledgedByDueRate: _withDue == 0 ? null : Math.Round((double)_acknowledgedByDue / _withDue, 4),
+            TimeToDeliver: _toDeliver.ToDistribution(),
+            TimeToAcknowledge: _toAcknowledge.ToDistribution(),
+            PoliceDelay: Police.ToPoliceDelay());
     }
 }

@@ -81,6 +81,35 @@ public class ReportRulesTests
     }
 
     [Fact]
+    public void Grouping_by_organisation_counts_each_organisations_shares_and_the_total_stays_the_whole()
+    {
+        var facts = new[]
+        {
+            Delivery("a", type: "school", ackAfterHours: 1) with { OrganisationId = "school-1" },
+            Delivery("b", type: "school", incident: "inc_2") with { OrganisationId = "school-2" },
+            Delivery("c", type: "school", incident: "inc_3", ackAfterHours: 2) with { OrganisationId = "school-1" },
+        };
+        var report = TimelinessReports.Compute(facts, Query(ReportDimensions.Organisation), ["840"], Monday.AddDays(3));
+        Assert.Equal([("school-1", 2, 2), ("school-2", 1, 0)], report.Groups.Select(g => (g.Key, g.Deliveries, g.AcknowledgedByDue)));
+        Assert.Equal((3, 2), (report.Total.Deliveries, report.Total.AcknowledgedByDue));
+        Assert.Equal(ReportDimensions.Organisation, report.GroupBy);
+    }
+
+    [Fact]
+    public void Durations_are_exact_to_the_second_below_an_hour_and_within_one_percent_above()
+    {
+        var histogram = new DurationHistogram();
+        foreach (var seconds in new[] { 12.0, 59.4, 3599.0 }) histogram.Add(seconds);
+        Assert.Equal(new Distribution(3, 59, 2891), histogram.ToDistribution()); // 12, 59, 3599: p90 = 59 + 0.8 × 3540
+        var hours = new DurationHistogram();
+        hours.Add(3 * 3600 + 600);
+        var median = hours.ToDistribution().MedianSeconds!.Value;
+        Assert.InRange(median, (3 * 3600 + 600) * 0.99, (3 * 3600 + 600) * 1.01);
+        hours.Add(-5); // a clock that disagrees is left out
+        Assert.Equal(1, hours.ToDistribution().Count);
+    }
+
+    [Fact]
     public void Shares_outside_the_range_are_not_counted_and_an_empty_range_has_no_rates()
     {
         var report = TimelinessReports.Compute([Delivery("a", reported: new DateTimeOffset(2026, 10, 31, 23, 0, 0, TimeSpan.Zero))], Query(), ["840"], Monday);
