@@ -19,24 +19,10 @@ public static class BankHolidaysFile
     public static IReadOnlySet<LocalDate>? Parse(ReadOnlySpan<byte> utf8Json, out FieldErrors errors)
     {
         errors = new FieldErrors();
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(utf8Json.ToArray());
-        }
-        catch (JsonException)
-        {
-            errors.Add("$", "is not valid JSON");
-            return null;
-        }
+        if (JsonText.ParseObject(utf8Json, errors, "must be a JSON object with an \"england-and-wales\" division") is not { } document) return null;
         using (document)
         {
             var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                errors.Add("$", "must be a JSON object with an \"england-and-wales\" division");
-                return null;
-            }
             if (!root.TryGetProperty(Division, out var division))
             {
                 errors.Add(Division, "is required");

@@ -19,24 +19,10 @@ public sealed record SchoolCalendarOverride(IReadOnlyList<Term>? Terms, IReadOnl
     public static SchoolCalendarOverride? Parse(ReadOnlySpan<byte> utf8Json, out FieldErrors errors)
     {
         errors = new FieldErrors();
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(utf8Json.ToArray());
-        }
-        catch (JsonException)
-        {
-            errors.Add("$", "is not valid JSON");
-            return null;
-        }
+        if (JsonText.ParseObject(utf8Json, errors, "must be a JSON object") is not { } document) return null;
         using (document)
         {
             var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                errors.Add("$", "must be a JSON object");
-                return null;
-            }
             JsonText.Check(root, errors);
             if (errors.Any) return null;
             RefuseUnknown(root, "", KnownFields, errors);

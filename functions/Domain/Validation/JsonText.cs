@@ -54,4 +54,26 @@ public static class JsonText
                 break;
         }
     }
+
+    /// <summary>
+    /// Parses an uploaded JSON file that must be an object: the document, or null with the error named at <c>$</c>
+    /// (not JSON, or not an object: <paramref name="objectReason"/>).
+    /// </summary>
+    public static JsonDocument? ParseObject(ReadOnlySpan<byte> utf8Json, FieldErrors errors, string objectReason)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(utf8Json.ToArray());
+        }
+        catch (JsonException)
+        {
+            errors.Add("$", "is not valid JSON");
+            return null;
+        }
+        if (document.RootElement.ValueKind == JsonValueKind.Object) return document;
+        document.Dispose();
+        errors.Add("$", objectReason);
+        return null;
+    }
 }
