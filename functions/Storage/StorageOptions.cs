@@ -2,11 +2,58 @@ using System.ComponentModel.DataAnnotations;
 
 namespace NotifyHub.Storage;
 
-/// <summary>The storage account the hub keeps its state and queues in (the host's own <c>AzureWebJobsStorage</c>).</summary>
-public sealed class StorageOptions
+/// <summary>
+/// The storage account the hub keeps its state and queues in: the host's own <c>AzureWebJobsStorage</c> connection. Either
+/// a connection string (Azurite locally), or — in Azure, where shared-key access is off — an identity-based connection
+/// as the Functions host itself takes it: <c>AzureWebJobsStorage__accountName</c> (or <c>__tableServiceUri</c>,
+/// <c>__queueServiceUri</c>, <c>__blobServiceUri</c>), with <c>AzureWebJobsStorage__credential=managedidentity</c> and
+/// <c>AzureWebJobsStorage__clientId</c> for a user-assigned identity.
+/// </summary>
+public sealed class StorageOptions : IValidatableObject
 {
-    [Required(ErrorMessage = "AzureWebJobsStorage is not set: give the storage connection string (the DevHost sets it for you).")]
     public string ConnectionString { get; set; } = "";
+
+    public string AccountName { get; set; } = "";
+    public string TableServiceUri { get; set; } = "";
+    public string QueueServiceUri { get; set; } = "";
+    public string BlobServiceUri { get; set; } = "";
+    /// <summary><c>managedidentity</c>, or empty for the default Azure credential chain.</summary>
+    public string Credential { get; set; } = "";
+    /// <summary>The client id of the user-assigned managed identity to use.</summary>
+    public string ClientId { get; set; } = "";
+
+    public bool UsesIdentity => ConnectionString.Length == 0;
+
+    /// <summary>The table endpoint of an identity-based connection: the explicit URI, else the account's public one.</summary>
+    public Uri TableEndpoint() => Endpoint(TableServiceUri, "table");
+
+    /// <summary>The queue endpoint of an identity-based connection: the explicit URI, else the account's public one.</summary>
+    public Uri QueueEndpoint() => Endpoint(QueueServiceUri, "queue");
+
+    private Uri Endpoint(string explicitUri, string service) =>
+        explicitUri.Length > 0 ? new Uri(explicitUri) : new Uri($"https://{AccountName}.{service}.core.windows.net/");
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (ConnectionString.Length > 0) yield break;
+        if (AccountName.Length == 0 && (TableServiceUri.Length == 0 || QueueServiceUri.Length == 0))
+        {
+            yield return new ValidationResult(
+                "AzureWebJobsStorage is not set: give the storage connection string (the DevHost sets it for you), or in Azure an identity-based " +
+                "connection: AzureWebJobsStorage__accountName (or AzureWebJobsStorage__tableServiceUri and AzureWebJobsStorage__queueServiceUri), " +
+                "with AzureWebJobsStorage__credential=managedidentity and AzureWebJobsStorage__clientId.");
+            yield break;
+        }
+        if (AccountName.Length > 0 && (AccountName.Length is < 3 or > 24 || !AccountName.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c))))
+            yield return new ValidationResult($"AzureWebJobsStorage__accountName '{AccountName}' is not a storage account name (3 to 24 lower-case letters and digits).");
+        foreach (var (name, uri) in new[] { ("tableServiceUri", TableServiceUri), ("queueServiceUri", QueueServiceUri), ("blobServiceUri", BlobServiceUri) })
+        {
+            if (uri.Length > 0 && !(Uri.TryCreate(uri, UriKind.Absolute, out var parsed) && parsed.Scheme == Uri.UriSchemeHttps))
+                yield return new ValidationResult($"AzureWebJobsStorage__{name} '{uri}' is not an absolute https URI.");
+        }
+        if (Credential.Length > 0 && !Credential.Equals("managedidentity", StringComparison.OrdinalIgnoreCase))
+            yield return new ValidationResult($"AzureWebJobsStorage__credential '{Credential}' is not supported: use managedidentity, or leave it out.");
+    }
 
     /// <summary>host.json <c>extensions.queues.messageEncoding</c>: how messages must be written for the queue trigger to read them.</summary>
     public string MessageEncoding { get; set; } = "base64";

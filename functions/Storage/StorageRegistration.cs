@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
+using Azure.Core;
 using Azure.Data.Tables;
+using Azure.Identity;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.Options;
 
@@ -13,25 +15,48 @@ public static class StorageRegistration
             .Configure(o =>
             {
                 o.ConnectionString = configuration["AzureWebJobsStorage"] ?? "";
+                var identity = configuration.GetSection("AzureWebJobsStorage");
+                o.AccountName = identity["accountName"] ?? "";
+                o.TableServiceUri = identity["tableServiceUri"] ?? "";
+                o.QueueServiceUri = identity["queueServiceUri"] ?? "";
+                o.BlobServiceUri = identity["blobServiceUri"] ?? "";
+                o.Credential = identity["credential"] ?? "";
+                o.ClientId = identity["clientId"] ?? "";
                 o.MessageEncoding = ReadMessageEncoding(appRoot);
             })
             .ValidateDataAnnotations()
             .Validate(o => o.MessageEncoding is "base64" or "none", "host.json extensions.queues.messageEncoding must be base64 or none.")
             .ValidateOnStart();
 
-        services.AddSingleton(sp => new TableServiceClient(sp.GetRequiredService<IOptions<StorageOptions>>().Value.ConnectionString));
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
-            return new QueueServiceClient(options.ConnectionString, new QueueClientOptions
+            return options.UsesIdentity ? new TableServiceClient(options.TableEndpoint(), Credential(options)) : new TableServiceClient(options.ConnectionString);
+        });
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
+            var queueOptions = new QueueClientOptions
             {
                 // The sender's encoding must be the trigger's, or the trigger never reads the message.
                 MessageEncoding = options.MessageEncoding == "base64" ? QueueMessageEncoding.Base64 : QueueMessageEncoding.None,
-            });
+            };
+            return options.UsesIdentity
+                ? new QueueServiceClient(options.QueueEndpoint(), Credential(options), queueOptions)
+                : new QueueServiceClient(options.ConnectionString, queueOptions);
         });
         services.AddHostedService<StorageInitializer>();
         return services;
     }
+
+    /// <summary>
+    /// The identity an identity-based connection signs in with: the user-assigned managed identity named by its client id
+    /// (as the Functions host takes <c>AzureWebJobsStorage__clientId</c>), else the default Azure credential chain.
+    /// </summary>
+    public static TokenCredential Credential(StorageOptions options) =>
+        options.ClientId.Length > 0
+            ? new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(options.ClientId))
+            : new DefaultAzureCredential();
 
     /// <summary>Reads <c>extensions.queues.messageEncoding</c> from the host.json beside the handler (default base64).</summary>
     public static string ReadMessageEncoding(string appRoot)
