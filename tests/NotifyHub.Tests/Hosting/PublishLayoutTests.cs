@@ -13,13 +13,14 @@ namespace NotifyHub.Tests.Hosting;
 public class PublishLayoutTests
 {
     [Fact]
-    public async Task Publishing_the_function_app_produces_a_folder_the_Functions_host_runs_as_it_is()
+    public async Task Scripts_publish_produces_the_deployment_zip_whose_contents_the_Functions_host_runs_as_they_are()
     {
         var output = Path.Combine(Path.GetTempPath(), "notifyhub-publish-" + Guid.NewGuid().ToString("N")[..8]);
         try
         {
-            var publish = new ProcessStartInfo("dotnet", ["publish", Path.Combine(RepoPaths.FunctionsSource, "NotifyHub.Functions.csproj"),
-                "-c", "Release", "-o", output, "--nologo", "-v", "quiet"])
+            // scripts/publish: the deployment zip the Flex Consumption plan takes (docs/deploy.md), unpacked here as the host unpacks it.
+            var package = output + "-package";
+            var publish = new ProcessStartInfo("bash", [Path.Combine(RepoPaths.Root, "scripts", "publish"), package])
             {
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
@@ -30,8 +31,10 @@ public class PublishLayoutTests
                 var log = process.StandardOutput.ReadToEndAsync();
                 var errors = process.StandardError.ReadToEndAsync();
                 await process.WaitForExitAsync();
-                Assert.True(process.ExitCode == 0, $"dotnet publish failed:{Environment.NewLine}{await log}{await errors}");
+                Assert.True(process.ExitCode == 0, $"scripts/publish failed:{Environment.NewLine}{await log}{await errors}");
             }
+            System.IO.Compression.ZipFile.ExtractToDirectory(Path.Combine(package, "notifyhub.zip"), output);
+            Directory.Delete(package, recursive: true);
 
             foreach (var file in new[] { "host.json", "functions.metadata", "worker.config.json", "extensions.json", "NotifyHub.Functions.dll" })
                 Assert.True(File.Exists(Path.Combine(output, file)), $"{file} is missing from the published folder");
