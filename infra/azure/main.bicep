@@ -287,40 +287,38 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
 }
 
 // Every setting the app validates at start-up or names in a trigger (%Name%); tests/NotifyHub.Tests/Deployment
-// compares this list with the app. Flex Consumption sets the runtime itself: no FUNCTIONS_WORKER_RUNTIME here.
-var baseAppSettings = {
-  AzureWebJobsStorage__accountName: storage.name
-  AzureWebJobsStorage__credential: 'managedidentity'
-  AzureWebJobsStorage__clientId: identity.properties.clientId
-  AZURE_CLIENT_ID: identity.properties.clientId
-  APPLICATIONINSIGHTS_CONNECTION_STRING: appInsights.properties.ConnectionString
-  AZURE_FUNCTIONS_ENVIRONMENT: 'Production'
-  Directory__DemoMode: 'false'
-  ReconcileIncidentsSchedule: '0 */1 * * * *'
-  RepairDirectoryIndexSchedule: '0 */5 * * * *'
-  PurgePersonalDataSchedule: '0 30 2 * * *'
-  PingWebhookEndpointsSchedule: '0 0 7 * * *'
-  SlaMonitorSchedule: '0 */1 * * * *'
-  ReconcileManifestsSchedule: '0 15 * * * *'
-  DailyDigestSchedule: '0 0 7 * * *'
-  // Versionless secret URIs: a new secret version is picked up without redeploying (docs/deploy.md).
-  Routing__ChildIdentityKey: '@Microsoft.KeyVault(SecretUri=${childIdentityKeySecret.properties.secretUri})'
-  Delivery__LinkSigningKey: '@Microsoft.KeyVault(SecretUri=${linkSigningKeySecret.properties.secretUri})'
-  Delivery__PublicBaseUrl: empty(publicBaseUrl) ? 'https://${functionApp.properties.defaultHostName}' : publicBaseUrl
-  Retention__PersonalDataAfter: personalDataRetention
-  Email__SmtpHost: smtpHost
-  Email__SmtpPort: string(smtpPort)
-  Email__From: emailFrom
-  Email__UserName: smtpUserName
-}
-
+// compares this list with the app, so it stays one literal object. Flex Consumption sets the runtime itself: no
+// FUNCTIONS_WORKER_RUNTIME or FUNCTIONS_EXTENSION_VERSION here.
 resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
   parent: functionApp
   name: 'appsettings'
-  properties: union(
-    baseAppSettings,
-    empty(smtpPassword) ? {} : { Email__Password: '@Microsoft.KeyVault(SecretUri=${smtpPasswordSecret!.properties.secretUri})' }
-  )
+  properties: {
+    // The Functions host's identity-based connection (and the app's, through Azure.Identity): no account key.
+    AzureWebJobsStorage__accountName: storage.name
+    AzureWebJobsStorage__credential: 'managedidentity'
+    AzureWebJobsStorage__clientId: identity.properties.clientId
+    AZURE_CLIENT_ID: identity.properties.clientId
+    APPLICATIONINSIGHTS_CONNECTION_STRING: appInsights.properties.ConnectionString
+    AZURE_FUNCTIONS_ENVIRONMENT: 'Production'
+    Directory__DemoMode: 'false'
+    ReconcileIncidentsSchedule: '0 */1 * * * *'
+    RepairDirectoryIndexSchedule: '0 */5 * * * *'
+    PurgePersonalDataSchedule: '0 30 2 * * *'
+    PingWebhookEndpointsSchedule: '0 0 7 * * *'
+    SlaMonitorSchedule: '0 */1 * * * *'
+    ReconcileManifestsSchedule: '0 15 * * * *'
+    DailyDigestSchedule: '0 0 7 * * *'
+    // Versionless secret URIs: a new secret version is picked up without redeploying (docs/deploy.md).
+    Routing__ChildIdentityKey: '@Microsoft.KeyVault(SecretUri=${childIdentityKeySecret.properties.secretUri})'
+    Delivery__LinkSigningKey: '@Microsoft.KeyVault(SecretUri=${linkSigningKeySecret.properties.secretUri})'
+    Delivery__PublicBaseUrl: empty(publicBaseUrl) ? 'https://${functionApp.properties.defaultHostName}' : publicBaseUrl
+    Retention__PersonalDataAfter: personalDataRetention
+    Email__SmtpHost: smtpHost
+    Email__SmtpPort: string(smtpPort)
+    Email__From: emailFrom
+    Email__UserName: smtpUserName
+    Email__Password: empty(smtpPassword) ? '' : '@Microsoft.KeyVault(SecretUri=${smtpPasswordSecret!.properties.secretUri})'
+  }
 }
 
 resource actionGroup 'Microsoft.Insights/actionGroups@2023-01-01' = {
