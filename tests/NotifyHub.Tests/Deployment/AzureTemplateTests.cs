@@ -1,0 +1,183 @@
+using System.ComponentModel.DataAnnotations;
+using System.Diagnostics;
+using System.Reflection;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using NotifyHub.Tests.Infrastructure;
+
+namespace NotifyHub.Tests.Deployment;
+
+/// <summary>
+/// infra/azure/main.bicep, checked the way CI checks it (scripts/bicep-check: the Bicep CLI from NuGet, build and lint,
+/// any warning fails), and its app settings held against what the app needs, so the two cannot drift.
+/// </summary>
+public partial class AzureTemplateTests
+{
+    private static readonly string Template = Path.Combine(RepoPaths.Root, "infra", "azure", "main.bicep");
+
+    [Fact]
+    public async Task The_Azure_template_builds_and_lints_with_no_errors_or_warnings()
+    {
+        var (exitCode, _, output) = await RunAsync(Path.Combine(RepoPaths.Root, "scripts", "bicep-check"), Template);
+        Assert.True(exitCode == 0, output);
+    }
+
+    [Theory]
+    [InlineData("an undefined symbol", "output broken string = notDeclaredAnywhere", true)]
+    [InlineData("an unused parameter, beside the repository's bicepconfig.json", "param neverUsed string", true)]
+    [InlineData("an unused parameter, where the linter's default level (warning) applies", "param neverUsed string", false)]
+    public async Task A_broken_copy_of_the_template_fails_the_same_check(string flaw, string appended, bool withConfig)
+    {
+        var folder = Directory.CreateTempSubdirectory("notifyhub-bicep-");
+        try
+        {
+            var copy = Path.Combine(folder.FullName, "main.bicep");
+            File.WriteAllText(copy, File.ReadAllText(Template) + Environment.NewLine + appended + Environment.NewLine);
+            if (withConfig) File.Copy(Path.Combine(RepoPaths.Root, "infra", "azure", "bicepconfig.json"), Path.Combine(folder.FullName, "bicepconfig.json"));
+            var modules = Path.Combine(RepoPaths.Root, "infra", "azure", "modules");
+            if (Directory.Exists(modules)) CopyFolder(modules, Path.Combine(folder.FullName, "modules"));
+
+            var (exitCode, _, output) = await RunAsync(Path.Combine(RepoPaths.Root, "scripts", "bicep-check"), copy);
+
+            Assert.True(exitCode != 0, $"A copy with {flaw} passed the check:\n{output}");
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task The_template_sets_every_app_setting_the_app_validates_at_start_up_or_names_in_a_trigger()
+    {
+        var settings = await TemplateAppSettingsAsync();
+        var required = RequiredOptionSettings();
+        // Reflection that found nothing would pass vacuously.
+        Assert.Contains("Routing__ChildIdentityKey", required);
+        Assert.Contains("Delivery__LinkSigningKey", required);
+        Assert.Contains("Delivery__PublicBaseUrl", required);
+
+        var needed = required
+            .Concat(TriggerSettings())
+            // StorageOptions has no section: it reads AzureWebJobsStorage, which in Azure is an identity-based connection.
+            .Append("AzureWebJobsStorage__accountName")
+            .Append("AzureWebJobsStorage__credential")
+            .Append("AzureWebJobsStorage__clientId")
+            .Append("APPLICATIONINSIGHTS_CONNECTION_STRING")
+            .Distinct()
+            .Order(StringComparer.Ordinal);
+        var missing = needed.Where(name => !settings.ContainsKey(name)).ToList();
+        Assert.True(missing.Count == 0, "infra/azure/main.bicep does not set: " + string.Join(", ", missing));
+    }
+
+    [Fact]
+    public async Task The_template_sets_nothing_that_is_for_development_only_and_no_storage_key()
+    {
+        var settings = await TemplateAppSettingsAsync();
+
+        Assert.Equal("Production", settings["AZURE_FUNCTIONS_ENVIRONMENT"]);
+        Assert.Equal("false", settings["Directory__DemoMode"]);
+        Assert.True(!settings.TryGetValue("Delivery__AllowHttpToLoopback", out var loopback) || loopback == "false",
+            $"Delivery__AllowHttpToLoopback is '{loopback}'");
+        // Shared-key access is off on the account: a connection string with a key would not work, and must not exist.
+        Assert.False(settings.ContainsKey("AzureWebJobsStorage"), "the template sets a storage connection string");
+        Assert.Equal("managedidentity", settings["AzureWebJobsStorage__credential"]);
+        foreach (var secret in new[] { "Routing__ChildIdentityKey", "Delivery__LinkSigningKey" })
+            Assert.StartsWith("[format('@Microsoft.KeyVault(SecretUri=", settings[secret], StringComparison.Ordinal);
+    }
+
+    /// <summary>Each <c>[Required]</c> property of an options class with a <c>Section</c>, as the app setting that binds it.</summary>
+    private static List<string> RequiredOptionSettings() =>
+        typeof(NotifyHub.Delivery.DeliveryOptions).Assembly.GetTypes()
+            .Select(type => (type, section: type.GetField("Section", BindingFlags.Public | BindingFlags.Static)))
+            .Where(t => t.section is { IsLiteral: true } && t.section.FieldType == typeof(string))
+            .SelectMany(t => t.type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+                .Where(p => p.GetCustomAttribute<RequiredAttribute>() is not null)
+                .Select(p => $"{t.section!.GetRawConstantValue()}__{p.Name}"))
+            .ToList();
+
+    /// <summary>Every <c>%Name%</c> in the built functions.metadata (schedules, queue names), and every binding's connection.</summary>
+    private static List<string> TriggerSettings()
+    {
+        var metadata = File.ReadAllText(Path.Combine(RepoPaths.FunctionsScriptRoot, "functions.metadata"));
+        var names = PercentSetting().Matches(metadata).Select(m => m.Groups[1].Value).ToList();
+        Assert.Contains("SlaMonitorSchedule", names);
+        foreach (var function in JsonNode.Parse(metadata)!.AsArray())
+            foreach (var binding in function!["bindings"]!.AsArray())
+                if (binding!["connection"]?.GetValue<string>() is { Length: > 0 } connection)
+                    names.Add(connection + "__accountName");
+        return names;
+    }
+
+    [GeneratedRegex("%([A-Za-z0-9_]+)%")]
+    private static partial Regex PercentSetting();
+
+    /// <summary>The function app's app settings in the compiled ARM template (bicep build --stdout), by name; values as the template gives them.</summary>
+    private static async Task<Dictionary<string, string>> TemplateAppSettingsAsync()
+    {
+        var (pathExit, bicep, pathOutput) = await RunAsync(Path.Combine(RepoPaths.Root, "scripts", "bicep-check"), "--bicep-path");
+        Assert.True(pathExit == 0, pathOutput);
+        var (exitCode, arm, output) = await RunAsync(bicep.Trim(), "build", Template, "--stdout");
+        Assert.True(exitCode == 0, output);
+
+        var configs = Descendants(JsonNode.Parse(arm)!)
+            .OfType<JsonObject>()
+            .Where(o => o["type"]?.GetValueKind() == System.Text.Json.JsonValueKind.String
+                && o["type"]!.GetValue<string>() == "Microsoft.Web/sites/config"
+                && o["name"]!.GetValue<string>().Contains("appsettings", StringComparison.Ordinal))
+            .ToList();
+        var config = Assert.Single(configs);
+        // A literal object, so that its names can be read here; an expression (union, a variable) would hide them.
+        var properties = Assert.IsType<JsonObject>(config["properties"]);
+        return properties.ToDictionary(p => p.Key, p => p.Value switch
+        {
+            JsonValue v when v.GetValueKind() == System.Text.Json.JsonValueKind.String => v.GetValue<string>(),
+            null => "",
+            var other => other.ToJsonString(),
+        });
+    }
+
+    private static IEnumerable<JsonNode> Descendants(JsonNode node)
+    {
+        yield return node;
+        IEnumerable<JsonNode?> children = node switch
+        {
+            JsonObject o => o.Select(p => p.Value),
+            JsonArray a => a,
+            _ => [],
+        };
+        foreach (var child in children)
+            if (child is not null)
+                foreach (var descendant in Descendants(child))
+                    yield return descendant;
+    }
+
+    /// <summary>Runs a program to the end: its exit code, its standard output, and both outputs together for messages.</summary>
+    private static async Task<(int ExitCode, string Stdout, string Output)> RunAsync(string executable, params string[] arguments)
+    {
+        var info = new ProcessStartInfo(executable, arguments)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = RepoPaths.Root,
+        };
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await stdout, await stdout + await stderr);
+    }
+
+    private static void CopyFolder(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+    }
+}
