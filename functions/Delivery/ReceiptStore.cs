@@ -125,8 +125,12 @@ public sealed class ReceiptStore(TableServiceClient tables, QueueServiceClient q
         if (statusChanged) await ByRecipient.UpsertEntityAsync(mirror, TableUpdateMode.Merge, cancellationToken);
         if (DeliveryStatus.IsFinal(record.Receipt.Status) || record.Receipt.NextAttemptAt is null) await CloseAsync(record.NotificationId, cancellationToken);
         if (!statusChanged) return;
-        // The timeliness rollup takes the delivery's new state; an acknowledged share leaves the open late list.
-        if (record.Row is { } row && Timeliness.ShareFactRows.FromDelivery(row, record.Receipt) is { } fact) await rollups.RecordAsync([fact], cancellationToken);
+        // The timeliness rollup takes the delivery's new state when its fact changes (delivered, acknowledged, failed, or recovered
+        // from failed; pending → sending changes none of it); an acknowledged share leaves the open late list.
+        var factChanged = record.Receipt.Status is DeliveryStatus.Delivered or DeliveryStatus.Acknowledged or DeliveryStatus.Failed
+            || record.Receipt.FailedAt is not null;
+        if (factChanged && record.Row is { } row && Timeliness.ShareFactRows.FromDelivery(row, record.Receipt) is { } fact)
+            await rollups.RecordAsync([fact], cancellationToken);
         if (record.Receipt.Status == DeliveryStatus.Acknowledged) await sla.UnlistLateAsync(record.NotificationId, cancellationToken);
         if (record.Receipt.Status == DeliveryStatus.Failed)
             await Open.UpsertEntityAsync(new TableEntity(FailedPartition, record.NotificationId) { ["FailureReason"] = record.Receipt.FailureReason },

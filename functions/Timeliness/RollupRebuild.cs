@@ -37,14 +37,14 @@ public sealed class RollupRebuild(TableServiceClient tables, RollupStore rollups
     public async Task<RebuildResult> RebuildAsync(CancellationToken ct)
     {
         var facts = await RawFactsAsync(ct);
-        var cells = facts.GroupBy(f => (f.La, Day: f.Day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture))).ToList();
+        var cells = facts.GroupBy(f => (f.La, Row: RollupStore.RowKeyOf(f))).ToList();
         await rollups.ReplaceAsync(facts, ct);
         var kept = cells.Select(c => c.Key).ToHashSet();
         var cleared = 0;
         foreach (var cell in await rollups.CellsAsync(ct))
         {
             if (kept.Contains(cell)) continue;
-            await rollups.DeleteCellAsync(cell.La, cell.Day, ct);
+            await rollups.DeleteCellAsync(cell.La, cell.Row, ct);
             cleared++;
         }
         TimelinessLog.Rebuilt(logger, facts.Count, cells.Count, cleared);

@@ -10,7 +10,7 @@ namespace NotifyHub.Timeliness;
 
 /// <summary>
 /// The rollups the timeliness reports read (table <c>Rollups</c>): partition = local authority, row = the local date the
-/// shares were reported (<c>yyyy-MM-dd</c>), holding every share of that LA and day as a compact <see cref="ShareFact"/>
+/// shares were reported and a shard (<c>yyyy-MM-dd|n</c>, see <see cref="Shards"/>), holding every share of that LA and day as a compact <see cref="ShareFact"/>
 /// (Brotli-compressed). A state change replaces its share's fact — never an increment — so applying one twice, or late,
 /// or out of order after a rebuild, converges on the same rollup; a quarter for one LA is about ninety rows, however many
 /// deliveries there were. Updates are ETag-conditional and retried, so concurrent deliveries never lose each other's facts.
@@ -25,9 +25,9 @@ public sealed class RollupStore(TableServiceClient tables)
     /// </summary>
     public async Task RecordAsync(IEnumerable<ShareFact> facts, CancellationToken ct, bool onlyIfAbsent = false)
     {
-        foreach (var cell in facts.GroupBy(f => (f.La, f.Day)))
+        foreach (var cell in facts.GroupBy(f => (f.La, Row: RowKeyOf(f))))
         {
-            await UpdateCellAsync(cell.Key.La, cell.Key.Day, existing =>
+            await UpdateCellAsync(cell.Key.La, cell.Key.Row, existing =>
             {
                 foreach (var fact in cell)
                 {
@@ -39,21 +39,43 @@ public sealed class RollupStore(TableServiceClient tables)
     }
 
     /// <summary>Removes the facts with these keys (a manifest entry the hub has since received).</summary>
-    public async Task ForgetAsync(string la, DateOnly day, IReadOnlyCollection<string> keys, CancellationToken ct) =>
-        await UpdateCellAsync(la, day, existing =>
-        {
-            foreach (var key in keys) existing.Remove(key);
-        }, ct);
-
-    private async Task UpdateCellAsync(string la, DateOnly day, Action<Dictionary<string, ShareFact>> change, CancellationToken ct)
+    public async Task ForgetAsync(string la, DateOnly day, IReadOnlyCollection<string> keys, CancellationToken ct)
     {
-        var rowKey = RowKey(day);
+        foreach (var shard in keys.GroupBy(k => RowKey(day, Shard(k))))
+        {
+            await UpdateCellAsync(la, shard.Key, existing =>
+            {
+                foreach (var key in shard) existing.Remove(key);
+            }, ct);
+        }
+    }
+
+    /// <summary>
+    /// Each LA and day is split into <see cref="Shards"/> rows by incident, so concurrent deliveries of one LA's busy day
+    /// seldom write the same row (every update is ETag-conditional and retried on a conflict); all shares of one incident
+    /// stay in one row, so its police-side delay is counted once.
+    /// </summary>
+    public const int Shards = 8;
+
+    /// <summary>The row a fact belongs in: <c>{yyyy-MM-dd}|{shard}</c>.</summary>
+    public static string RowKeyOf(ShareFact fact) => RowKey(fact.Day, Shard(fact.IncidentId ?? fact.Key));
+
+    /// <summary>A stable shard (FNV-1a, the same in every process; string.GetHashCode is not).</summary>
+    private static int Shard(string value)
+    {
+        var hash = 2166136261u;
+        foreach (var c in value) hash = (hash ^ c) * 16777619u;
+        return (int)(hash % Shards);
+    }
+
+    private async Task UpdateCellAsync(string la, string rowKey, Action<Dictionary<string, ShareFact>> change, CancellationToken ct)
+    {
         for (var tries = 0; ; tries++)
         {
             var row = await Table.GetEntityIfExistsAsync<TableEntity>(la, rowKey, cancellationToken: ct);
             var facts = row.HasValue ? Decode(row.Value!).ToDictionary(f => f.Key, StringComparer.Ordinal) : new Dictionary<string, ShareFact>(StringComparer.Ordinal);
             change(facts);
-            var entity = Entity(la, day, facts.Values);
+            var entity = Entity(la, rowKey, facts.Values);
             try
             {
                 if (row.HasValue) await Table.UpdateEntityAsync(entity, row.Value!.ETag, TableUpdateMode.Replace, ct);
@@ -71,21 +93,21 @@ public sealed class RollupStore(TableServiceClient tables)
     /// <summary>Replaces whole cells (the rebuild): each LA and day with exactly these facts.</summary>
     public async Task ReplaceAsync(IEnumerable<ShareFact> facts, CancellationToken ct)
     {
-        foreach (var cell in facts.GroupBy(f => (f.La, f.Day)))
+        foreach (var cell in facts.GroupBy(f => (f.La, Row: RowKeyOf(f))))
         {
-            await Table.UpsertEntityAsync(Entity(cell.Key.La, cell.Key.Day, cell), TableUpdateMode.Replace, ct);
+            await Table.UpsertEntityAsync(Entity(cell.Key.La, cell.Key.Row, cell), TableUpdateMode.Replace, ct);
         }
     }
 
-    /// <summary>Every cell's (LA, day), for the rebuild to clear the ones no raw record supports any more.</summary>
-    public async Task<IReadOnlyList<(string La, string Day)>> CellsAsync(CancellationToken ct)
+    /// <summary>Every cell's (LA, row), for the rebuild to clear the ones no raw record supports any more.</summary>
+    public async Task<IReadOnlyList<(string La, string Row)>> CellsAsync(CancellationToken ct)
     {
         var cells = new List<(string, string)>();
         await foreach (var row in Table.QueryAsync<TableEntity>(select: ["PartitionKey", "RowKey"], cancellationToken: ct)) cells.Add((row.PartitionKey, row.RowKey));
         return cells;
     }
 
-    public Task DeleteCellAsync(string la, string day, CancellationToken ct) => Table.DeleteEntityAsync(la, day, ETag.All, ct);
+    public Task DeleteCellAsync(string la, string row, CancellationToken ct) => Table.DeleteEntityAsync(la, row, ETag.All, ct);
 
     /// <summary>The facts of the given LAs reported from <paramref name="from"/> to <paramref name="to"/>: one range query per LA.</summary>
     public async Task<IReadOnlyList<ShareFact>> ReadAsync(IEnumerable<string> las, DateOnly from, DateOnly to, CancellationToken ct)
@@ -93,8 +115,7 @@ public sealed class RollupStore(TableServiceClient tables)
         var queries = las.Distinct(StringComparer.Ordinal).Select(async la =>
         {
             var rows = new List<TableEntity>();
-            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {la} and RowKey ge {RowKey(from)} and RowKey le {RowKey(to)}");
-            await foreach (var row in Table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: ct)) rows.Add(row);
+            await foreach (var row in Table.QueryAsync<TableEntity>(Range(la, from, to), maxPerPage: 1000, cancellationToken: ct)) rows.Add(row);
             return rows;
         }).ToList();
         // Decompressing and decoding is the CPU part of a report: spread over the cores.
@@ -109,13 +130,19 @@ public sealed class RollupStore(TableServiceClient tables)
         return las.ToList();
     }
 
-    private static string RowKey(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+    private static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    private static string RowKey(DateOnly day, int shard) => Day(day) + "|" + shard.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Every shard of the days from <paramref name="from"/> to <paramref name="to"/> of one LA.</summary>
+    private static string Range(string la, DateOnly from, DateOnly to) =>
+        TableClient.CreateQueryFilter($"PartitionKey eq {la} and RowKey ge {Day(from)} and RowKey lt {Day(to.AddDays(1))}");
 
     /// <summary>A cell: its facts (what updates replace) and their summary (what reports read), always written together.</summary>
-    private static TableEntity Entity(string la, DateOnly day, IEnumerable<ShareFact> facts)
+    private static TableEntity Entity(string la, string rowKey, IEnumerable<ShareFact> facts)
     {
         var list = facts.OrderBy(f => f.Key, StringComparer.Ordinal).ToList();
-        var entity = new TableEntity(la, RowKey(day)) { ["Count"] = list.Count };
+        var entity = new TableEntity(la, rowKey) { ["Count"] = list.Count };
         LargeBinary.Write(entity, "Facts", Encode(list));
         LargeBinary.Write(entity, "Summary", Compress(JsonSerializer.SerializeToUtf8Bytes(CellSummary.Of(list), SummaryJson)));
         return entity;
@@ -130,11 +157,10 @@ public sealed class RollupStore(TableServiceClient tables)
         var queries = las.Distinct(StringComparer.Ordinal).Select(async la =>
         {
             var cells = new List<TimelinessReports.Cell>();
-            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {la} and RowKey ge {RowKey(from)} and RowKey le {RowKey(to)}");
-            await foreach (var row in Table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: columns, cancellationToken: ct))
+            await foreach (var row in Table.QueryAsync<TableEntity>(Range(la, from, to), maxPerPage: 1000, select: columns, cancellationToken: ct))
             {
                 if (LargeBinary.Read(row, "Summary") is not { } summary) continue;
-                cells.Add(new TimelinessReports.Cell(la, DateOnly.ParseExact(row.RowKey, "yyyy-MM-dd", CultureInfo.InvariantCulture),
+                cells.Add(new TimelinessReports.Cell(la, DateOnly.ParseExact(row.RowKey[..10], "yyyy-MM-dd", CultureInfo.InvariantCulture),
                     JsonSerializer.Deserialize<CellSummary>(Decompress(summary), SummaryJson)!));
             }
             return cells;
