@@ -79,7 +79,11 @@ public sealed class RollupStore(TableServiceClient tables)
             try
             {
                 if (row.HasValue) await Table.UpdateEntityAsync(entity, row.Value!.ETag, TableUpdateMode.Replace, ct);
-                else await Table.AddEntityAsync(entity, ct);
+                else
+                {
+                    await ListLaAsync(la, ct); // listed first: an LA is never left with cells but off the list
+                    await Table.AddEntityAsync(entity, ct);
+                }
                 return;
             }
             catch (RequestFailedException e) when (e.Status is 409 or 412 && tries < 50)
@@ -93,8 +97,10 @@ public sealed class RollupStore(TableServiceClient tables)
     /// <summary>Replaces whole cells (the rebuild): each LA and day with exactly these facts.</summary>
     public async Task ReplaceAsync(IEnumerable<ShareFact> facts, CancellationToken ct)
     {
+        var listed = new HashSet<string>(StringComparer.Ordinal);
         foreach (var cell in facts.GroupBy(f => (f.La, Row: RowKeyOf(f))))
         {
+            if (listed.Add(cell.Key.La)) await ListLaAsync(cell.Key.La, ct);
             await Table.UpsertEntityAsync(Entity(cell.Key.La, cell.Key.Row, cell), TableUpdateMode.Replace, ct);
         }
     }
@@ -103,7 +109,8 @@ public sealed class RollupStore(TableServiceClient tables)
     public async Task<IReadOnlyList<(string La, string Row)>> CellsAsync(CancellationToken ct)
     {
         var cells = new List<(string, string)>();
-        await foreach (var row in Table.QueryAsync<TableEntity>(select: ["PartitionKey", "RowKey"], cancellationToken: ct)) cells.Add((row.PartitionKey, row.RowKey));
+        await foreach (var row in Table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey ne {LasPartition}"), select: ["PartitionKey", "RowKey"],
+            cancellationToken: ct)) cells.Add((row.PartitionKey, row.RowKey));
         return cells;
     }
 
@@ -122,13 +129,22 @@ public sealed class RollupStore(TableServiceClient tables)
         return (await Task.WhenAll(queries)).SelectMany(rows => rows).AsParallel().SelectMany(Decode).ToList();
     }
 
-    /// <summary>Every LA that has a rollup (an administrator's report over all of them).</summary>
+    /// <summary>
+    /// Every LA that has a rollup (an administrator's report, health's calendar check): partition <c>las</c> lists them, one row
+    /// each, written when an LA's first cell is — so this reads a handful of rows, not every cell of every day.
+    /// </summary>
     public async Task<IReadOnlyList<string>> LasAsync(CancellationToken ct)
     {
-        var las = new SortedSet<string>(StringComparer.Ordinal);
-        await foreach (var row in Table.QueryAsync<TableEntity>(select: ["PartitionKey"], cancellationToken: ct)) las.Add(row.PartitionKey);
-        return las.ToList();
+        var las = new List<string>();
+        await foreach (var row in Table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {LasPartition}"), select: ["RowKey"],
+            cancellationToken: ct)) las.Add(row.RowKey);
+        return las.Order(StringComparer.Ordinal).ToList();
     }
+
+    /// <summary>The partition listing the LAs (LA codes are three digits, so it never meets one).</summary>
+    private const string LasPartition = "las";
+
+    private Task ListLaAsync(string la, CancellationToken ct) => Table.UpsertEntityAsync(new TableEntity(LasPartition, la), TableUpdateMode.Replace, ct);
 
     private static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
