@@ -4,6 +4,7 @@ using Azure.Core;
 using Azure.Core.Pipeline;
 using Azure.Data.Tables;
 using Azure.Storage.Queues;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using NotifyHub.Delivery;
@@ -12,6 +13,7 @@ using NotifyHub.DevHost.Storage;
 using NotifyHub.Domain;
 using NotifyHub.Domain.Timeliness;
 using NotifyHub.Storage;
+using NotifyHub.Telemetry;
 using NotifyHub.Timeliness;
 
 namespace NotifyHub.Bench;
@@ -121,7 +123,9 @@ public static class TimelinessBenchmark
         await SeedDueAsync(tables, store, 50, i => now.AddSeconds(-55 + i));
 
         var options = Options.Create(new TimelinessOptions());
-        var monitor = new LatenessMonitor(store, receipts, tables, queues, options, TimeProvider.System, NullLogger<LatenessMonitor>.Instance);
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var metrics = new HubMetrics(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
+        var monitor = new LatenessMonitor(store, receipts, tables, queues, options, metrics, TimeProvider.System, NullLogger<LatenessMonitor>.Instance);
         var runs = new List<(int, double)>();
         for (var i = 0; i < 6; i++)
         {

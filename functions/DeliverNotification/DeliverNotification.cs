@@ -9,6 +9,7 @@ using NotifyHub.Domain.Timeliness;
 using NotifyHub.Organisations;
 using NotifyHub.Routing;
 using NotifyHub.Storage;
+using NotifyHub.Telemetry;
 
 namespace NotifyHub.Functions;
 
@@ -26,7 +27,8 @@ namespace NotifyHub.Functions;
 /// </summary>
 public sealed class DeliverNotification(
     ReceiptStore receipts, RecipientCache recipients, WebhookEndpointStore endpoints, WebhookSender webhooks,
-    EmailSender email, IOptions<DeliveryOptions> options, IOptions<Timeliness.TimelinessOptions> timeliness, TimeProvider time, ILogger<DeliverNotification> logger)
+    EmailSender email, IOptions<DeliveryOptions> options, IOptions<Timeliness.TimelinessOptions> timeliness, HubMetrics metrics, TimeProvider time,
+    ILogger<DeliverNotification> logger)
 {
     [Function(nameof(DeliverNotification))]
     public async Task RunAsync([QueueTrigger(StorageNames.DeliveriesQueue)] string message, long dequeueCount, CancellationToken ct)
@@ -34,6 +36,7 @@ public sealed class DeliverNotification(
         if (Read(message) is not { } queued)
         {
             DeliveryLog.Unreadable(logger, dequeueCount);
+            metrics.Poisoned(nameof(DeliverNotification), "unreadable");
             return;
         }
         var record = await receipts.LoadAsync(queued.IncidentId, queued.RecipientId, ct);
@@ -122,7 +125,11 @@ public sealed class DeliverNotification(
                 ClaimedUntil = null,
                 Sequence = state.NextAttemptAt is null ? current.Sequence : current.Sequence + 1,
             };
-            if (await receipts.TrySaveAsync(next, ct, attempt) is { } saved) return saved;
+            if (await receipts.TrySaveAsync(next, ct, attempt) is { } saved)
+            {
+                if (saved.Receipt.Status is DeliveryStatus.Delivered or DeliveryStatus.Failed) metrics.Delivery(saved.Receipt.Status, saved.RecipientType, attempt.Channel);
+                return saved;
+            }
             current = await receipts.LoadAsync(claimed.IncidentId, claimed.RecipientId, ct);
             if (current is null) return null;
             if (current.Receipt.Status != DeliveryStatus.Sending)

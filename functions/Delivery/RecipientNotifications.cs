@@ -3,6 +3,7 @@ using Azure.Data.Tables;
 using NotifyHub.Domain.Delivery;
 using NotifyHub.Routing;
 using NotifyHub.Storage;
+using NotifyHub.Telemetry;
 
 namespace NotifyHub.Delivery;
 
@@ -27,7 +28,7 @@ public sealed record InboxPage(IReadOnlyList<InboxItem> Items, string? Continuat
 /// email link). Every change goes through <see cref="Receipt"/> and is saved ETag-conditionally, read again and
 /// re-applied if a delivery attempt moved the receipt meanwhile.
 /// </summary>
-public sealed class RecipientNotifications(ReceiptStore receipts, DeliveryStore deliveries, TableServiceClient tables, TimeProvider time)
+public sealed class RecipientNotifications(ReceiptStore receipts, DeliveryStore deliveries, TableServiceClient tables, HubMetrics metrics, TimeProvider time)
 {
     private TableClient Inbox => tables.GetTableClient(StorageNames.RecipientDeliveriesTable);
 
@@ -106,7 +107,11 @@ public sealed class RecipientNotifications(ReceiptStore receipts, DeliveryStore 
         {
             var result = change(current);
             if (!result.Changed && !alwaysSave) return current;
-            if (await receipts.TrySaveAsync(also(current with { Receipt = result.State }), cancellationToken) is { } saved) return saved;
+            if (await receipts.TrySaveAsync(also(current with { Receipt = result.State }), cancellationToken) is { } saved)
+            {
+                if (saved.Receipt.Status != current.Receipt.Status) metrics.Delivery(saved.Receipt.Status, saved.RecipientType, saved.Receipt.Channels.Count > 0 ? saved.Receipt.Channel : null);
+                return saved;
+            }
             current = await receipts.LoadAsync(record.IncidentId, record.RecipientId, cancellationToken)
                 ?? throw new InvalidOperationException($"Delivery {record.NotificationId} disappeared while it was being changed.");
         }

@@ -7,6 +7,7 @@ using NotifyHub.Delivery;
 using NotifyHub.Domain.Delivery;
 using NotifyHub.Domain.Timeliness;
 using NotifyHub.Storage;
+using NotifyHub.Telemetry;
 using NotifyHub.Timeliness;
 
 namespace NotifyHub.Functions;
@@ -19,7 +20,7 @@ namespace NotifyHub.Functions;
 /// host retries, then the message is poisoned and an operator replays it. Nothing is sent once the share is acknowledged.
 /// </summary>
 public sealed class EscalateLateShare(ReceiptStore receipts, RecipientCache recipients, PartnershipLeads leads, EmailSender email,
-    TableServiceClient tables, IOptions<DeliveryOptions> delivery, TimeProvider time, ILogger<EscalateLateShare> logger)
+    TableServiceClient tables, IOptions<DeliveryOptions> delivery, HubMetrics metrics, TimeProvider time, ILogger<EscalateLateShare> logger)
 {
     [Function(nameof(EscalateLateShare))]
     public async Task RunAsync([QueueTrigger(StorageNames.EscalationsQueue)] string message, long dequeueCount, CancellationToken ct)
@@ -30,6 +31,7 @@ public sealed class EscalateLateShare(ReceiptStore receipts, RecipientCache reci
         if (queued is not { IncidentId.Length: > 0, RecipientId.Length: > 0 })
         {
             TimelinessLog.Unreadable(logger, dequeueCount);
+            metrics.Poisoned(nameof(EscalateLateShare), "unreadable");
             return;
         }
         var record = await receipts.LoadAsync(queued.IncidentId, queued.RecipientId, ct);

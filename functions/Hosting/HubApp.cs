@@ -1,6 +1,6 @@
-using NotifyHub.Audit;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Azure.Functions.Worker.Builder;
+using NotifyHub.Audit;
 using NotifyHub.Auth;
 using NotifyHub.Delivery;
 using NotifyHub.Incidents;
@@ -8,6 +8,7 @@ using NotifyHub.Organisations;
 using NotifyHub.Retention;
 using NotifyHub.Routing;
 using NotifyHub.Storage;
+using NotifyHub.Telemetry;
 using NotifyHub.Timeliness;
 
 namespace NotifyHub.Hosting;
@@ -29,16 +30,21 @@ public static class HubApp
         builder.Services.Configure<KestrelServerOptions>(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
 
         builder.Services.AddHubServices(builder.Configuration, appRoot);
+        builder.AddHubTelemetry();
 
         // Outermost first: every HTTP failure becomes problem+json, then the caller is authenticated and authorised.
         builder.UseMiddleware<HttpProblemsMiddleware>();
         builder.UseMiddleware<ApiKeyMiddleware>();
+        // Queue invocations continue the trace their message carries, and count the poisoned.
+        builder.UseMiddleware<QueueTelemetryMiddleware>();
         return builder;
     }
 
     public static IServiceCollection AddHubServices(this IServiceCollection services, IConfiguration configuration, string appRoot)
     {
         services.AddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.AddSingleton<HubMetrics>();
         services.AddProblemDetails();
         services.AddHubStorage(configuration, appRoot);
         services.AddHubAuth();

@@ -4,6 +4,7 @@ using NotifyHub.Auth;
 using NotifyHub.Domain.Incidents;
 using NotifyHub.Hosting;
 using NotifyHub.Incidents;
+using NotifyHub.Telemetry;
 
 namespace NotifyHub.Functions;
 
@@ -11,7 +12,7 @@ namespace NotifyHub.Functions;
 /// <c>POST /api/incidents</c>: a police force submits an incident. Validated completely, stored
 /// before it is acknowledged, queued for routing, idempotent on (force, incident reference).
 /// </summary>
-public sealed class IngestIncident(IncidentStore store, IOptions<IngestOptions> options, TimeProvider time, ILogger<IngestIncident> logger)
+public sealed class IngestIncident(IncidentStore store, IOptions<IngestOptions> options, HubMetrics metrics, TimeProvider time, ILogger<IngestIncident> logger)
 {
     public sealed record Accepted(string IncidentId, string Status, string StatusUrl);
 
@@ -48,6 +49,7 @@ public sealed class IngestIncident(IncidentStore store, IOptions<IngestOptions> 
                 break;
             default:
                 IncidentsLog.Accepted(logger, outcome.IncidentId, incident.ForceCode, incident.RiskLevel.ToString(), incident.Children.Count);
+                metrics.IncidentAccepted(incident.ForceCode);
                 try
                 {
                     await store.EnqueueAsync(new IncidentQueued(outcome.IncidentId, incident.ForceCode, incident.IncidentReference), ct);

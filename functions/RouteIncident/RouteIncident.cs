@@ -6,6 +6,7 @@ using NotifyHub.Incidents;
 using NotifyHub.Organisations;
 using NotifyHub.Routing;
 using NotifyHub.Storage;
+using NotifyHub.Telemetry;
 using NotifyHub.Timeliness;
 
 namespace NotifyHub.Functions;
@@ -25,7 +26,7 @@ namespace NotifyHub.Functions;
 public sealed class RouteIncident(
     IncidentStore incidents, DirectoryStore directory, ChildHistoryStore history, DeliveryStore deliveries, DueTimeCalculator dueTimes,
     RepeatChildrenStore repeatChildren,
-    IOptions<RoutingOptions> options, TimeProvider time, ILogger<RouteIncident> logger)
+    IOptions<RoutingOptions> options, HubMetrics metrics, TimeProvider time, ILogger<RouteIncident> logger)
 {
     [Function(nameof(RouteIncident))]
     public async Task RunAsync([QueueTrigger(StorageNames.IncidentsQueue)] string message, long dequeueCount, CancellationToken ct)
@@ -34,6 +35,7 @@ public sealed class RouteIncident(
         if (queued is null)
         {
             RoutingLog.Unreadable(logger, dequeueCount);
+            metrics.Poisoned(nameof(RouteIncident), "unreadable");
             return; // can never succeed: discarded, and logged as such
         }
         var stored = await incidents.LoadAsync(queued.ForceCode, queued.IncidentReference, ct);
@@ -96,6 +98,7 @@ public sealed class RouteIncident(
             return;
         }
         RoutingLog.Routed(logger, stored.IncidentId, decision.Deliveries.Count, decision.Unrouted.Count);
+        metrics.IncidentRouted(stored.ForceCode, decision.Unrouted.Count);
     }
 
     private static IncidentQueued? Read(string text)

@@ -57,6 +57,9 @@ public sealed class StorageOptions : IValidatableObject
 
     /// <summary>host.json <c>extensions.queues.messageEncoding</c>: how messages must be written for the queue trigger to read them.</summary>
     public string MessageEncoding { get; set; } = "base64";
+
+    /// <summary>host.json <c>extensions.queues.maxDequeueCount</c>: the attempt after which the host moves a failing message to its poison queue.</summary>
+    public int MaxDequeueCount { get; set; } = 5;
 }
 
 /// <summary>Table and queue names, in one place.</summary>

@@ -22,7 +22,7 @@ public static class StorageRegistration
                 o.BlobServiceUri = identity["blobServiceUri"] ?? "";
                 o.Credential = identity["credential"] ?? "";
                 o.ClientId = identity["clientId"] ?? "";
-                o.MessageEncoding = ReadMessageEncoding(appRoot);
+                (o.MessageEncoding, o.MaxDequeueCount) = ReadQueueSettings(appRoot);
             })
             .ValidateDataAnnotations()
             .Validate(o => o.MessageEncoding is "base64" or "none", "host.json extensions.queues.messageEncoding must be base64 or none.")
@@ -58,13 +58,16 @@ public static class StorageRegistration
             ? new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(options.ClientId))
             : new DefaultAzureCredential();
 
-    /// <summary>Reads <c>extensions.queues.messageEncoding</c> from the host.json beside the handler (default base64).</summary>
-    public static string ReadMessageEncoding(string appRoot)
+    /// <summary>
+    /// Reads <c>extensions.queues.messageEncoding</c> (default base64) and <c>maxDequeueCount</c> (default 5, as the host's)
+    /// from the host.json beside the app.
+    /// </summary>
+    public static (string MessageEncoding, int MaxDequeueCount) ReadQueueSettings(string appRoot)
     {
         var path = Path.Combine(appRoot, "host.json");
-        if (!File.Exists(path)) return "base64";
-        var host = JsonNode.Parse(File.ReadAllText(path));
-        return host?["extensions"]?["queues"]?["messageEncoding"]?.GetValue<string>()?.ToLowerInvariant() ?? "base64";
+        if (!File.Exists(path)) return ("base64", 5);
+        var queues = JsonNode.Parse(File.ReadAllText(path))?["extensions"]?["queues"];
+        return (queues?["messageEncoding"]?.GetValue<string>()?.ToLowerInvariant() ?? "base64", queues?["maxDequeueCount"]?.GetValue<int>() ?? 5);
     }
 }
 

@@ -2,8 +2,10 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Azure.Functions.Worker;
 using NotifyHub.Auth;
+using NotifyHub.Domain.Timeliness;
 using NotifyHub.Domain.Validation;
 using NotifyHub.Hosting;
+using NotifyHub.Telemetry;
 using NotifyHub.Timeliness;
 
 namespace NotifyHub.Functions;
@@ -14,7 +16,7 @@ namespace NotifyHub.Functions;
 /// The hub answers at once which references it never received (shares missing at source), counts them for the
 /// partnership leads, and checks again hourly (<c>ReconcileManifests</c>) until they arrive. Sending a day again replaces it.
 /// </summary>
-public sealed partial class SubmitManifest(ManifestStore manifests, TimeProvider time)
+public sealed partial class SubmitManifest(ManifestStore manifests, HubMetrics metrics, TimeProvider time)
 {
     public const int MaxIncidents = 5000;
 
@@ -32,6 +34,7 @@ public sealed partial class SubmitManifest(ManifestStore manifests, TimeProvider
         if (manifest!.ForceCode != caller.ForceCode)
             return Problems.ForbiddenField("forceCode", $"is {manifest.ForceCode}, but this API key submits for force {caller.ForceCode} only");
         var result = await manifests.SaveAndReconcileAsync(manifest.ForceCode, manifest.Date, manifest.Incidents, caller.KeyId, ct);
+        metrics.SharesMissing(ShareKinds.MissingAtSource, result.MissingAtSource.Count);
         return TypedResults.Ok(result);
     }
 

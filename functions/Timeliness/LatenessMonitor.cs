@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using NotifyHub.Delivery;
 using NotifyHub.Domain.Delivery;
 using NotifyHub.Storage;
+using NotifyHub.Telemetry;
 
 namespace NotifyHub.Timeliness;
 
@@ -21,7 +22,7 @@ public sealed record EscalationMessage(string IncidentId, string RecipientId);
 /// done, so a crash part-way repeats the window rather than skipping it.
 /// </summary>
 public sealed class LatenessMonitor(SlaStore sla, ReceiptStore receipts, TableServiceClient tables, QueueServiceClient queues,
-    IOptions<TimelinessOptions> options, TimeProvider time, ILogger<LatenessMonitor> logger)
+    IOptions<TimelinessOptions> options, HubMetrics metrics, TimeProvider time, ILogger<LatenessMonitor> logger)
 {
     private TableClient Deliveries => tables.GetTableClient(StorageNames.DeliveriesTable);
     private QueueClient Escalations => queues.GetQueueClient(StorageNames.EscalationsQueue);
@@ -68,6 +69,7 @@ public sealed class LatenessMonitor(SlaStore sla, ReceiptStore receipts, TableSe
         {
             await Deliveries.UpdateEntityAsync(new TableEntity(entry.IncidentId, entry.RecipientId) { ["LateAt"] = lateAt }, ETag.All, TableUpdateMode.Merge, ct);
             TimelinessLog.Late(logger, record.NotificationId, record.RecipientType, dueAt);
+            metrics.ShareLate(record.RecipientType);
         }
         if (acknowledged is not null) return Verdict.Late; // acknowledged after its due time: late, but nobody needs chasing
         await sla.ListLateAsync(new LateShare(record.NotificationId, record.IncidentId, record.RecipientId, record.RecipientType, record.RecipientName,

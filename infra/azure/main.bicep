@@ -338,15 +338,16 @@ resource actionGroup 'Microsoft.Insights/actionGroups@2023-01-01' = {
 }
 
 // Log alerts on the app's own structured events (functions/*/…Log.cs) and the host's poison-queue message, in
-// Application Insights' traces. A message text is matched as well as the event id, so the alerts do not depend on
-// how the event id reaches customDimensions.
+// Application Insights' traces, and on the app's OpenTelemetry counters, in customMetrics (docs/telemetry.md). A
+// message text is matched as well as the event id, so the alerts do not depend on how the event id reaches
+// customDimensions.
 var logAlerts = [
   {
     name: 'poison-messages'
     displayName: 'NotifyHub: queue messages poisoned or discarded'
     description: 'A queue message reached maxDequeueCount and was moved to <queue>-poison, or was unreadable and discarded (events 2004, 4001, 5004). Inspect and replay with the ReplayPoisonMessages admin API.'
     severity: 1
-    query: 'traces | where message has "-poison" or message has "Discarded an unreadable message" or message has "could not be read" or tostring(customDimensions.EventId) in ("2004", "4001", "5004")'
+    query: 'union (traces | where message has "-poison" or message has "Discarded an unreadable message" or message has "could not be read" or tostring(customDimensions.EventId) in ("2004", "4001", "5004")), (customMetrics | where name == "notifyhub.messages.poison" and value > 0)'
   }
   {
     name: 'stuck-incidents'
@@ -360,7 +361,7 @@ var logAlerts = [
     displayName: 'NotifyHub: notification late'
     description: 'SlaMonitor judged a notification late: due and not acknowledged (event 5002). See ListLateShares.'
     severity: 2
-    query: 'traces | where message has " is late: due " or tostring(customDimensions.EventId) == "5002"'
+    query: 'union (traces | where message has " is late: due " or tostring(customDimensions.EventId) == "5002"), (customMetrics | where name == "notifyhub.shares.late" and value > 0)'
   }
 ]
 

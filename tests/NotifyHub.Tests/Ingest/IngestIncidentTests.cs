@@ -105,6 +105,19 @@ public class IngestIncidentTests(IngestHubFixture hub) : IClassFixture<IngestHub
     }
 
     [Fact]
+    public async Task With_telemetry_off_the_queued_message_holds_the_incidents_keys_and_nothing_else()
+    {
+        var (force, key) = await hub.NewForceAsync();
+        var response = await hub.Http.SendAsync(Post(key, NewIncident(force).ToJsonString()));
+        var incidentId = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("incidentId").GetString()!;
+
+        var texts = await QueueScan.TextsAsync(hub.Queues.GetQueueClient(StorageNames.IncidentsQueue));
+        var message = JsonNode.Parse(Assert.Single(texts, t => t.Contains(incidentId, StringComparison.Ordinal)))!.AsObject();
+        // No exporter is configured in this hub, so no trace context is stamped on it either.
+        Assert.Equal(["forceCode", "incidentId", "incidentReference"], message.Select(p => p.Key).Order());
+    }
+
+    [Fact]
     public async Task A_retried_identical_incident_returns_the_same_id_and_creates_nothing_new()
     {
         var (force, key) = await hub.NewForceAsync();
