@@ -26,4 +26,10 @@ internal static partial class DeliveryLog
 
     [LoggerMessage(EventId = 4008, Level = LogLevel.Information, Message = "Daily webhook handshake: {Answered} endpoints answered, {Silent} did not")]
     public static partial void Pinged(ILogger logger, int answered, int silent);
+
+    [LoggerMessage(EventId = 4009, Level = LogLevel.Error, Message = "A webhook signing secret of {OrganisationId} cannot be opened (key id {KeyId}): it was protected with a key the hub no longer has, or altered. Set Delivery:WebhookSecretPreviousKey to the retired key, or issue the recipient a new secret")]
+    public static partial void SecretUnreadable(ILogger logger, string organisationId, string? keyId);
+
+    [LoggerMessage(EventId = 4010, Level = LogLevel.Information, Message = "Webhook signing secrets of {OrganisationId} protected again with the current key")]
+    public static partial void SecretsReprotected(ILogger logger, string organisationId);
 }

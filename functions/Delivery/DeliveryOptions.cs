@@ -49,6 +49,16 @@ public sealed class DeliveryOptions : IValidatableObject
     public byte[] LinkSigningKeyBytes => Convert.FromBase64String(LinkSigningKey);
 
     /// <summary>
+    /// Base64 key (at least 32 bytes) that encrypts recipients' webhook signing secrets in table <c>WebhookEndpoints</c>
+    /// (<see cref="WebhookSecretProtector"/>). In Azure a Key Vault reference.
+    /// </summary>
+    [Required(ErrorMessage = "Delivery:WebhookSecretKey is not set: give a base64 key of at least 32 random bytes (e.g. `openssl rand -base64 32`).")]
+    public string WebhookSecretKey { get; set; } = "";
+
+    /// <summary>During a rotation of <see cref="WebhookSecretKey"/>: the key being retired, which still opens the secrets it protected until they are protected again (docs/deploy.md).</summary>
+    public string WebhookSecretPreviousKey { get; set; } = "";
+
+    /// <summary>
     /// Replaces the standard schedule's delays (docs/delivery.md): comma-separated times before the 2nd, 3rd, ... attempt
     /// on a channel, the last repeating (e.g. <c>00:00:10,00:01:00,01:00:00</c>). Empty: the standard schedule.
     /// </summary>
@@ -81,15 +91,20 @@ public sealed class DeliveryOptions : IValidatableObject
             yield return new ValidationResult("Delivery:RetryDelays must be comma-separated times from 00:00:00 to 1.00:00:00, e.g. 00:00:10,00:01:00,01:00:00.", [nameof(RetryDelays)]);
         if (PublicBaseUrl.Length > 0 && (!Uri.TryCreate(PublicBaseUrl, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http") || uri.Query.Length > 0))
             yield return new ValidationResult("Delivery:PublicBaseUrl must be an absolute http(s) address without a query, e.g. https://notifyhub.example.org.", [nameof(PublicBaseUrl)]);
-        if (LinkSigningKey.Length > 0)
+        foreach (var (name, key) in new[] { (nameof(LinkSigningKey), LinkSigningKey), (nameof(WebhookSecretKey), WebhookSecretKey), (nameof(WebhookSecretPreviousKey), WebhookSecretPreviousKey) })
         {
-            byte[]? bytes = null;
-            try { bytes = Convert.FromBase64String(LinkSigningKey); }
-            catch (FormatException) { }
-            if (bytes is null || bytes.Length < 32)
-                yield return new ValidationResult("Delivery:LinkSigningKey must be base64 of at least 32 bytes.", [nameof(LinkSigningKey)]);
+            if (key.Length > 0 && !IsKey(key)) yield return new ValidationResult($"Delivery:{name} must be base64 of at least 32 bytes.", [name]);
         }
     }
+
+    private static bool IsKey(string base64)
+    {
+        try { return Convert.FromBase64String(base64).Length >= 32; }
+        catch (FormatException) { return false; }
+    }
+
+    public WebhookSecretProtector SecretProtector() =>
+        new(Convert.FromBase64String(WebhookSecretKey), WebhookSecretPreviousKey.Length > 0 ? Convert.FromBase64String(WebhookSecretPreviousKey) : null);
 }
 
 /// <summary>Configuration section <c>Email</c>: the SMTP server secure-link emails go through.</summary>

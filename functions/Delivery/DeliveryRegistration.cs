@@ -12,6 +12,9 @@ public static class DeliveryRegistration
             .Validate(o => development || !Routing.RoutingOptions.IsCommittedDevelopmentKey(o.LinkSigningKey),
                 "Delivery:LinkSigningKey is the development key committed in functions/local.settings.json, which anyone can read: it is refused " +
                 "outside the Development environment (AZURE_FUNCTIONS_ENVIRONMENT). Set a secret key of your own (e.g. `openssl rand -base64 32`).")
+            .Validate(o => development || !Routing.RoutingOptions.IsCommittedDevelopmentKey(o.WebhookSecretKey),
+                "Delivery:WebhookSecretKey is the development key committed in functions/local.settings.json, which anyone can read: it is refused " +
+                "outside the Development environment (AZURE_FUNCTIONS_ENVIRONMENT). Set a secret key of your own (e.g. `openssl rand -base64 32`).")
             .Validate(o => development || !o.AllowHttpToLoopback,
                 "Delivery:AllowHttpToLoopback is for local development only: it is refused outside the Development environment.")
             .ValidateOnStart();
@@ -23,6 +26,7 @@ public static class DeliveryRegistration
                 WebhookSender.ConfigurePipeline(pipeline, context.ServiceProvider.GetRequiredService<IOptions<DeliveryOptions>>().Value))
             .SelectPipelineByAuthority();
         services.AddSingleton<ReceiptStore>();
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<DeliveryOptions>>().Value.SecretProtector());
         services.AddSingleton<WebhookEndpointStore>();
         services.AddSingleton<WebhookSender>();
         services.AddSingleton<EmailSender>();

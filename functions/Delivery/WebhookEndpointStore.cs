@@ -12,14 +12,19 @@ public sealed record WebhookEndpoint(
     DateTimeOffset? LastPingAt, bool? LastPingOk, DateTimeOffset? LastSuccessfulPingAt, string? LastPingError)
 {
     public bool Disabled => DisabledAt is not null;
+
+    /// <summary>A stored secret is not protected with the current key (the previous one, or none: stored before protection).</summary>
+    public bool SecretsStale { get; init; }
 }
 
 /// <summary>
 /// Table <c>WebhookEndpoints</c>: partition = organisation id, row <c>endpoint</c>. Secrets are Standard Webhooks
-/// secrets (<c>whsec_</c> + base64 of 32 random bytes), shown once when issued; after a rotation the previous secret
-/// still signs for <see cref="DeliveryOptions.SecretOverlap"/>, so receivers can switch without losing a message.
+/// secrets (<c>whsec_</c> + base64 of 32 random bytes), shown once when issued and stored encrypted
+/// (<see cref="WebhookSecretProtector"/>); after a rotation the previous secret still signs for
+/// <see cref="DeliveryOptions.SecretOverlap"/>, so receivers can switch without losing a message. A secret that cannot be
+/// opened is left out (logged): the endpoint then has no secret to sign with, and deliveries take the fallback channel.
 /// </summary>
-public sealed class WebhookEndpointStore(TableServiceClient tables, TimeProvider time)
+public sealed class WebhookEndpointStore(TableServiceClient tables, WebhookSecretProtector protector, TimeProvider time, ILogger<WebhookEndpointStore> logger)
 {
     private const string Row = "endpoint";
     private TableClient Table => tables.GetTableClient(StorageNames.WebhookEndpointsTable);
@@ -41,7 +46,7 @@ public sealed class WebhookEndpointStore(TableServiceClient tables, TimeProvider
             var entity = existing.HasValue ? existing.Value! : new TableEntity(organisationId, Row);
             entity["PreviousSecret"] = entity.GetString("CurrentSecret");
             entity["PreviousValidUntil"] = entity.GetString("CurrentSecret") is null ? null : previousValidUntil;
-            entity["CurrentSecret"] = secret;
+            entity["CurrentSecret"] = protector.Protect(secret, organisationId);
             entity["RotatedAt"] = now;
             entity["DisabledAt"] = null;
             entity["DisabledReason"] = null;
@@ -55,6 +60,38 @@ public sealed class WebhookEndpointStore(TableServiceClient tables, TimeProvider
             {
                 // Rotated or disabled at the same moment: read again and apply this rotation on top.
             }
+        }
+    }
+
+    /// <summary>
+    /// Protects the endpoint's stored secrets again with the current key (after a key rotation, or a secret stored
+    /// before protection). False when there was nothing to do, a secret could not be opened, or the row changed meanwhile
+    /// (the next run tries again).
+    /// </summary>
+    public async Task<bool> ReprotectAsync(string organisationId, CancellationToken cancellationToken)
+    {
+        var row = await Table.GetEntityIfExistsAsync<TableEntity>(organisationId, Row, cancellationToken: cancellationToken);
+        if (!row.HasValue) return false;
+        var entity = row.Value!;
+        var changed = false;
+        foreach (var column in new[] { "CurrentSecret", "PreviousSecret" })
+        {
+            if (entity.GetString(column) is not { } stored) continue;
+            if (!protector.TryUnprotect(stored, organisationId, out var secret, out var stale, out _)) return false;
+            if (!stale) continue;
+            entity[column] = protector.Protect(secret, organisationId);
+            changed = true;
+        }
+        if (!changed) return false;
+        try
+        {
+            await Table.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, cancellationToken);
+            DeliveryLog.SecretsReprotected(logger, organisationId);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status == 412)
+        {
+            return false;
         }
     }
 
@@ -72,12 +109,28 @@ public sealed class WebhookEndpointStore(TableServiceClient tables, TimeProvider
         await Table.UpsertEntityAsync(entity, TableUpdateMode.Merge, cancellationToken);
     }
 
-    private static WebhookEndpoint Read(TableEntity e, DateTimeOffset now)
+    private WebhookEndpoint Read(TableEntity e, DateTimeOffset now)
     {
         var secrets = new List<string>();
-        if (e.GetString("CurrentSecret") is { } current) secrets.Add(current);
-        if (e.GetString("PreviousSecret") is { } previous && e.GetDateTimeOffset("PreviousValidUntil") is { } until && until > now) secrets.Add(previous);
+        var anyStale = false;
+        void Open(string stored)
+        {
+            if (protector.TryUnprotect(stored, e.PartitionKey, out var secret, out var stale, out var keyId))
+            {
+                secrets.Add(secret);
+                anyStale |= stale;
+            }
+            else
+            {
+                DeliveryLog.SecretUnreadable(logger, e.PartitionKey, keyId);
+            }
+        }
+        if (e.GetString("CurrentSecret") is { } current) Open(current);
+        if (e.GetString("PreviousSecret") is { } previous && e.GetDateTimeOffset("PreviousValidUntil") is { } until && until > now) Open(previous);
         return new WebhookEndpoint(e.PartitionKey, secrets, e.GetDateTimeOffset("RotatedAt"), e.GetDateTimeOffset("DisabledAt"), e.GetString("DisabledReason"),
-            e.GetDateTimeOffset("LastPingAt"), e.GetBoolean("LastPingOk"), e.GetDateTimeOffset("LastSuccessfulPingAt"), e.GetString("LastPingError"));
+            e.GetDateTimeOffset("LastPingAt"), e.GetBoolean("LastPingOk"), e.GetDateTimeOffset("LastSuccessfulPingAt"), e.GetString("LastPingError"))
+        {
+            SecretsStale = anyStale,
+        };
     }
 }

@@ -25,13 +25,14 @@ public sealed class RoutingOptions : IValidatableObject
     public TimeSpan ClaimFor { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>
-    /// SHA-256 of the keys committed in <c>functions/local.settings.json</c> for local runs (the child identity key and
-    /// the email-link signing key). Anyone can read them, so start-up refuses them anywhere but the Development environment.
+    /// SHA-256 of the keys committed in <c>functions/local.settings.json</c> for local runs (the child identity key, the
+    /// email-link signing key and the webhook-secret key). Anyone can read them, so start-up refuses them anywhere but the Development environment.
     /// </summary>
     private static readonly string[] CommittedDevelopmentKeySha256 =
     [
         "dc22d63f562ebbfb6ed3a665ff4b1d17b605cf1d1ae2ae71f661c5083a5bebd9",
         "1483ca4ed3c7bbc6d76293e1708d676068e776c43c511052a83ea67f4e693e16",
+        "1433413ec6f065f302209f098b63c7ee2ea4a692cf532098721cb86ffbbbcb29",
     ];
 
     /// <summary>Whether <paramref name="base64Key"/> is a development key committed to the repository.</summary>

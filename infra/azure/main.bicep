@@ -40,6 +40,10 @@ param childIdentityKey string
 @secure()
 param linkSigningKey string
 
+@description('Base64 key (at least 32 random bytes) that encrypts the recipients\' webhook signing secrets in table storage: openssl rand -base64 32. Stored in Key Vault as Delivery--WebhookSecretKey.')
+@secure()
+param webhookSecretKey string
+
 @description('SMTP server the secure-link emails go through.')
 param smtpHost string
 
@@ -178,6 +182,15 @@ resource linkSigningKeySecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
   }
 }
 
+resource webhookSecretKeySecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+  parent: vault
+  name: 'Delivery--WebhookSecretKey'
+  properties: {
+    value: webhookSecretKey
+    contentType: 'base64 AES key derivation secret'
+  }
+}
+
 resource smtpPasswordSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!empty(smtpPassword)) {
   parent: vault
   name: 'Email--Password'
@@ -311,6 +324,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     // Versionless secret URIs: a new secret version is picked up without redeploying (docs/deploy.md).
     Routing__ChildIdentityKey: '@Microsoft.KeyVault(SecretUri=${childIdentityKeySecret.properties.secretUri})'
     Delivery__LinkSigningKey: '@Microsoft.KeyVault(SecretUri=${linkSigningKeySecret.properties.secretUri})'
+    Delivery__WebhookSecretKey: '@Microsoft.KeyVault(SecretUri=${webhookSecretKeySecret.properties.secretUri})'
     Delivery__PublicBaseUrl: empty(publicBaseUrl) ? 'https://${functionApp.properties.defaultHostName}' : publicBaseUrl
     Retention__PersonalDataAfter: personalDataRetention
     Email__SmtpHost: smtpHost

@@ -48,6 +48,24 @@ public class WebhookDeliveryTests(WebhookHubFixture hub) : IClassFixture<Webhook
     }
 
     [Fact]
+    public async Task An_issued_webhook_secret_is_kept_encrypted_in_table_storage_and_the_hub_still_signs_with_it()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var (school, urn) = await NewSchoolAsync(hub, new { kind = "webhook", url = receiver.Url });
+        var secret = await RotateSecretAsync(hub, school);
+
+        var row = (await hub.Tables.GetTableClient(NotifyHub.Storage.StorageNames.WebhookEndpointsTable)
+            .GetEntityAsync<Azure.Data.Tables.TableEntity>(school, "endpoint")).Value;
+        var stored = row.GetString("CurrentSecret");
+        Assert.StartsWith("v1.", stored, StringComparison.Ordinal);
+        Assert.DoesNotContain(secret["whsec_".Length..], stored, StringComparison.Ordinal);
+
+        await DeliveryAsync(hub, await SubmitForSchoolAsync(hub, urn), school, d => Status(d) == "delivered", "the delivery to be delivered");
+        var (valid, output) = await NodeWebhookVerifier.VerifyAsync(secret, Assert.Single(receiver.Received));
+        Assert.True(valid, output);
+    }
+
+    [Fact]
     public async Task A_receiver_that_fails_twice_gets_a_third_attempt_with_the_same_webhook_id_and_every_attempt_is_logged()
     {
         await using var receiver = await WebhookReceiver.StartAsync((context, n) =>

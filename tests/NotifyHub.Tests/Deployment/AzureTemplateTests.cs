@@ -55,6 +55,7 @@ public partial class AzureTemplateTests
         // Reflection that found nothing would pass vacuously.
         Assert.Contains("Routing__ChildIdentityKey", required);
         Assert.Contains("Delivery__LinkSigningKey", required);
+        Assert.Contains("Delivery__WebhookSecretKey", required);
         Assert.Contains("Delivery__PublicBaseUrl", required);
 
         var needed = required
@@ -82,7 +83,7 @@ public partial class AzureTemplateTests
         // Shared-key access is off on the account: a connection string with a key would not work, and must not exist.
         Assert.False(settings.ContainsKey("AzureWebJobsStorage"), "the template sets a storage connection string");
         Assert.Equal("managedidentity", settings["AzureWebJobsStorage__credential"]);
-        foreach (var secret in new[] { "Routing__ChildIdentityKey", "Delivery__LinkSigningKey" })
+        foreach (var secret in new[] { "Routing__ChildIdentityKey", "Delivery__LinkSigningKey", "Delivery__WebhookSecretKey" })
             Assert.StartsWith("[format('@Microsoft.KeyVault(SecretUri=", settings[secret], StringComparison.Ordinal);
     }
 

@@ -62,6 +62,7 @@ public class PublishLayoutTests
                 {
                     ["Routing__ChildIdentityKey"] = TestKeys.ChildIdentityKey,
                     ["Delivery__LinkSigningKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
+                    ["Delivery__WebhookSecretKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
                     ["Delivery__PublicBaseUrl"] = "https://notifyhub.example.org",
                     ["ReconcileIncidentsSchedule"] = "0 0 0 1 1 *",
                 },

@@ -13,7 +13,9 @@ public class StartupChecksTests
 {
     private static readonly string CommittedKey = LocalSettings.Value("Routing__ChildIdentityKey");
     private static readonly string CommittedLinkKey = LocalSettings.Value("Delivery__LinkSigningKey");
+    private static readonly string CommittedWebhookSecretKey = LocalSettings.Value("Delivery__WebhookSecretKey");
     private static readonly string OwnLinkKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+    private static readonly string OwnWebhookSecretKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
 
     private static async Task StartAsync(string? environment, string key, string? linkKey = null, IReadOnlyDictionary<string, string?>? more = null)
     {
@@ -24,6 +26,7 @@ public class StartupChecksTests
             ["AzureWebJobsStorage"] = await TestStorage.ConnectionStringAsync(),
             ["Routing:ChildIdentityKey"] = key,
             ["Delivery:LinkSigningKey"] = linkKey ?? OwnLinkKey,
+            ["Delivery:WebhookSecretKey"] = OwnWebhookSecretKey,
             ["Delivery:PublicBaseUrl"] = "https://notifyhub.example.org",
         };
         foreach (var (name, value) in more ?? new Dictionary<string, string?>()) settings[name] = value;
@@ -59,10 +62,16 @@ public class StartupChecksTests
         var http = await Assert.ThrowsAsync<OptionsValidationException>(() => StartAsync("Production", TestKeys.ChildIdentityKey,
             more: new Dictionary<string, string?> { ["Delivery:AllowHttpToLoopback"] = "true" }));
         Assert.Contains("AllowHttpToLoopback is for local development only", http.Message, StringComparison.Ordinal);
+        var webhook = await Assert.ThrowsAsync<OptionsValidationException>(() => StartAsync("Production", TestKeys.ChildIdentityKey,
+            more: new Dictionary<string, string?> { ["Delivery:WebhookSecretKey"] = CommittedWebhookSecretKey }));
+        Assert.Contains("Delivery:WebhookSecretKey is the development key", webhook.Message, StringComparison.Ordinal);
     }
 
     [Theory]
     [InlineData("Delivery:LinkSigningKey", "c2hvcnQ=", "LinkSigningKey must be base64 of at least 32 bytes")]
+    [InlineData("Delivery:WebhookSecretKey", "", "Delivery:WebhookSecretKey is not set")]
+    [InlineData("Delivery:WebhookSecretKey", "not base64!", "WebhookSecretKey must be base64 of at least 32 bytes")]
+    [InlineData("Delivery:WebhookSecretPreviousKey", "c2hvcnQ=", "WebhookSecretPreviousKey must be base64 of at least 32 bytes")]
     [InlineData("Delivery:PublicBaseUrl", "notifyhub.example.org", "PublicBaseUrl must be an absolute")]
     [InlineData("Delivery:AllowedNetworks", "10.0.0.0/8,intranet", "'intranet' is not a network")]
     [InlineData("Delivery:RetryDelays", "00:00:10,soon", "RetryDelays must be")]

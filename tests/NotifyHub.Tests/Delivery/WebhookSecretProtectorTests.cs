@@ -1,0 +1,135 @@
+using System.Security.Cryptography;
+using Azure;
+using Azure.Data.Tables;
+using Microsoft.Extensions.Logging.Abstractions;
+using NotifyHub.Delivery;
+using NotifyHub.Storage;
+using NotifyHub.Tests.Infrastructure;
+
+namespace NotifyHub.Tests.Delivery;
+
+public class WebhookSecretProtectorTests
+{
+    private static readonly byte[] KeyA = RandomNumberGenerator.GetBytes(32);
+    private static readonly byte[] KeyB = RandomNumberGenerator.GetBytes(32);
+    private const string Secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+
+    [Fact]
+    public void A_protected_secret_opens_again_for_its_organisation_and_the_stored_text_does_not_hold_it()
+    {
+        var protector = new WebhookSecretProtector(KeyA);
+        var stored = protector.Protect(Secret, "school-123456");
+
+        Assert.StartsWith($"v1.{protector.CurrentKeyId}.", stored, StringComparison.Ordinal);
+        Assert.DoesNotContain(Secret["whsec_".Length..], stored, StringComparison.Ordinal);
+        Assert.True(protector.TryUnprotect(stored, "school-123456", out var opened, out var stale, out var keyId));
+        Assert.Equal(Secret, opened);
+        Assert.False(stale);
+        Assert.Equal(protector.CurrentKeyId, keyId);
+        Assert.NotEqual(stored, protector.Protect(Secret, "school-123456")); // a fresh nonce each time
+    }
+
+    [Fact]
+    public void A_secret_does_not_open_for_another_organisation_altered_or_under_a_key_the_hub_does_not_have()
+    {
+        var stored = new WebhookSecretProtector(KeyA).Protect(Secret, "school-123456");
+        var protector = new WebhookSecretProtector(KeyA);
+
+        Assert.False(protector.TryUnprotect(stored, "school-654321", out _, out _, out _));
+        var payload = stored[(stored.LastIndexOf('.') + 1)..];
+        var altered = stored[..^payload.Length] + (payload[0] == 'A' ? 'B' : 'A') + payload[1..];
+        Assert.False(protector.TryUnprotect(altered, "school-123456", out _, out _, out _));
+        Assert.False(new WebhookSecretProtector(KeyB).TryUnprotect(stored, "school-123456", out _, out _, out var unknownKey));
+        Assert.Equal(protector.CurrentKeyId, unknownKey);
+        foreach (var junk in new[] { "", "v1", "v1.x.y", "v2.abc.def", "v1.abcdef12.!!!", "v1." + protector.CurrentKeyId + ".AAAA" })
+            Assert.False(protector.TryUnprotect(junk, "school-123456", out _, out _, out _));
+    }
+
+    [Fact]
+    public void During_a_key_rotation_a_secret_under_the_previous_key_opens_and_is_reported_stale_as_is_one_stored_before_protection()
+    {
+        var stored = new WebhookSecretProtector(KeyA).Protect(Secret, "school-123456");
+        var rotating = new WebhookSecretProtector(KeyB, previousKey: KeyA);
+
+        Assert.True(rotating.TryUnprotect(stored, "school-123456", out var opened, out var stale, out _));
+        Assert.Equal(Secret, opened);
+        Assert.True(stale);
+        Assert.True(rotating.TryUnprotect(Secret, "school-123456", out var legacy, out var legacyStale, out _));
+        Assert.Equal(Secret, legacy);
+        Assert.True(legacyStale);
+    }
+}
+
+/// <summary><see cref="WebhookEndpointStore"/> on Azurite, as the hub's key settings change under it.</summary>
+public class WebhookSecretStorageTests
+{
+    private static readonly byte[] KeyA = RandomNumberGenerator.GetBytes(32);
+    private static readonly byte[] KeyB = RandomNumberGenerator.GetBytes(32);
+
+    private static async Task<(WebhookEndpointStore Store, TableClient Table)> StoreAsync(byte[] key, byte[]? previous = null)
+    {
+        var tables = new TableServiceClient(await TestStorage.ConnectionStringAsync());
+        await tables.CreateTableIfNotExistsAsync(StorageNames.WebhookEndpointsTable);
+        var store = new WebhookEndpointStore(tables, new WebhookSecretProtector(key, previous), TimeProvider.System, NullLogger<WebhookEndpointStore>.Instance);
+        return (store, tables.GetTableClient(StorageNames.WebhookEndpointsTable));
+    }
+
+    private static string NewOrganisation() => "school-" + Guid.NewGuid().ToString("N")[..10];
+
+    [Fact]
+    public async Task A_secret_keeps_working_through_a_key_rotation_and_is_then_protected_with_the_new_key_alone()
+    {
+        var organisation = NewOrganisation();
+        var (before, table) = await StoreAsync(KeyA);
+        var secret = await before.RotateAsync(organisation, DateTimeOffset.UtcNow.AddHours(1), default);
+        var second = await before.RotateAsync(organisation, DateTimeOffset.UtcNow.AddHours(1), default);
+
+        var (rotating, _) = await StoreAsync(KeyB, previous: KeyA);
+        var during = await rotating.GetAsync(organisation, DateTimeOffset.UtcNow, default);
+        Assert.Equal([second, secret], during!.Secrets);
+        Assert.True(during.SecretsStale);
+
+        Assert.True(await rotating.ReprotectAsync(organisation, default));
+        Assert.False(await rotating.ReprotectAsync(organisation, default)); // nothing left to move
+        var (after, _) = await StoreAsync(KeyB);
+        var moved = await after.GetAsync(organisation, DateTimeOffset.UtcNow, default);
+        Assert.Equal([second, secret], moved!.Secrets);
+        Assert.False(moved.SecretsStale);
+        var row = (await table.GetEntityAsync<TableEntity>(organisation, "endpoint")).Value;
+        Assert.DoesNotContain(secret, row.GetString("PreviousSecret"), StringComparison.Ordinal);
+        Assert.DoesNotContain(second, row.GetString("CurrentSecret"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_secret_stored_in_the_clear_before_protection_still_signs_and_is_protected_on_the_next_pass()
+    {
+        var organisation = NewOrganisation();
+        var (store, table) = await StoreAsync(KeyA);
+        const string legacy = "whsec_dGhpcyBpcyBhIGxlZ2FjeSBzZWNyZXQgb2YgMzIgYnl0ZXM=";
+        await table.AddEntityAsync(new TableEntity(organisation, "endpoint") { ["CurrentSecret"] = legacy, ["RotatedAt"] = DateTimeOffset.UtcNow });
+
+        Assert.Equal([legacy], (await store.GetAsync(organisation, DateTimeOffset.UtcNow, default))!.Secrets);
+        Assert.True(await store.ReprotectAsync(organisation, default));
+        Assert.StartsWith("v1.", (await table.GetEntityAsync<TableEntity>(organisation, "endpoint")).Value.GetString("CurrentSecret"), StringComparison.Ordinal);
+        Assert.Equal([legacy], (await store.GetAsync(organisation, DateTimeOffset.UtcNow, default))!.Secrets);
+    }
+
+    [Fact]
+    public async Task A_secret_under_a_key_the_hub_no_longer_has_is_left_out_so_that_nothing_is_signed_with_a_wrong_key()
+    {
+        var organisation = NewOrganisation();
+        var (before, _) = await StoreAsync(KeyA);
+        await before.RotateAsync(organisation, DateTimeOffset.UtcNow.AddHours(1), default);
+
+        var (replaced, table) = await StoreAsync(KeyB);
+        var endpoint = await replaced.GetAsync(organisation, DateTimeOffset.UtcNow, default);
+        Assert.Empty(endpoint!.Secrets);
+        Assert.False(await replaced.ReprotectAsync(organisation, default));
+        var stored = (await table.GetEntityAsync<TableEntity>(organisation, "endpoint")).Value.GetString("CurrentSecret");
+        Assert.True(new WebhookSecretProtector(KeyA).TryUnprotect(stored, organisation, out _, out _, out _), "the unreadable secret was kept as it was");
+
+        // Issuing a new secret recovers the endpoint.
+        var fresh = await replaced.RotateAsync(organisation, DateTimeOffset.UtcNow.AddHours(1), default);
+        Assert.Equal([fresh], (await replaced.GetAsync(organisation, DateTimeOffset.UtcNow, default))!.Secrets);
+    }
+}
