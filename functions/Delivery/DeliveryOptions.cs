@@ -93,14 +93,8 @@ public sealed class DeliveryOptions : IValidatableObject
             yield return new ValidationResult("Delivery:PublicBaseUrl must be an absolute http(s) address without a query, e.g. https://notifyhub.example.org.", [nameof(PublicBaseUrl)]);
         foreach (var (name, key) in new[] { (nameof(LinkSigningKey), LinkSigningKey), (nameof(WebhookSecretKey), WebhookSecretKey), (nameof(WebhookSecretPreviousKey), WebhookSecretPreviousKey) })
         {
-            if (key.Length > 0 && !IsKey(key)) yield return new ValidationResult($"Delivery:{name} must be base64 of at least 32 bytes.", [name]);
+            if (key.Length > 0 && !Routing.RoutingOptions.IsBase64Key(key, 32)) yield return new ValidationResult($"Delivery:{name} must be base64 of at least 32 bytes.", [name]);
         }
-    }
-
-    private static bool IsKey(string base64)
-    {
-        try { return Convert.FromBase64String(base64).Length >= 32; }
-        catch (FormatException) { return false; }
     }
 
     public WebhookSecretProtector SecretProtector() =>

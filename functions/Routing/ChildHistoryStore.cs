@@ -5,21 +5,17 @@ using NotifyHub.Storage;
 
 namespace NotifyHub.Routing;
 
+/// <summary>One child of an incident in the hub's history: its strongest pseudonymous key (an HMAC, never a name) and its counts.</summary>
+public sealed record ChildRecord(int ChildIndex, string Key, int PriorLast12Months, int IncidentsLast90Days);
+
 /// <summary>
 /// Cumulative risk: table <c>ChildHistory</c>, partition = a child identity key (an HMAC, never an
 /// identifier in clear), row = incident id, with the incident's time. Recording is an upsert, so a
 /// retried routing counts the incident once.
 /// </summary>
-/// <summary>One child of an incident in the hub's history: its strongest pseudonymous key (an HMAC, never a name) and its counts.</summary>
-public sealed record ChildRecord(int ChildIndex, string Key, int PriorLast12Months, int IncidentsLast90Days);
-
 public sealed class ChildHistoryStore(TableServiceClient tables)
 {
     private TableClient Table => tables.GetTableClient(StorageNames.ChildHistoryTable);
-
-    /// <summary>Records the incident against each child and answers, per child, how many earlier incidents the hub holds in the last 12 months.</summary>
-    public async Task<int[]> RecordAndCountAsync(string incidentId, Incident incident, byte[] hmacKey, CancellationToken cancellationToken) =>
-        (await RecordAsync(incidentId, incident, hmacKey, cancellationToken)).Select(c => c.PriorLast12Months).ToArray();
 
     /// <summary>
     /// Records the incident against each child and answers, per child, its history: how many earlier incidents in the last

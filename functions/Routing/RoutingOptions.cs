@@ -48,17 +48,20 @@ public sealed class RoutingOptions : IValidatableObject
         }
     }
 
+    /// <summary>Whether <paramref name="base64Key"/> is base64 of at least <paramref name="minimumBytes"/> bytes: what every key setting must be.</summary>
+    public static bool IsBase64Key(string base64Key, int minimumBytes)
+    {
+        try { return Convert.FromBase64String(base64Key).Length >= minimumBytes; }
+        catch (FormatException) { return false; }
+    }
+
     /// <summary>The Functions environment: <c>AZURE_FUNCTIONS_ENVIRONMENT</c>, which the Functions host sets (Production in Azure) and the DevHost sets to Development.</summary>
     public static bool IsDevelopment(IConfiguration configuration) =>
         string.Equals(configuration["AZURE_FUNCTIONS_ENVIRONMENT"], "Development", StringComparison.OrdinalIgnoreCase);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (string.IsNullOrEmpty(ChildIdentityKey)) yield break;
-        byte[]? bytes = null;
-        try { bytes = Convert.FromBase64String(ChildIdentityKey); }
-        catch (FormatException) { }
-        if (bytes is null || bytes.Length < ChildIdentity.MinimumKeyBytes)
+        if (!string.IsNullOrEmpty(ChildIdentityKey) && !IsBase64Key(ChildIdentityKey, ChildIdentity.MinimumKeyBytes))
             yield return new ValidationResult($"Routing:ChildIdentityKey must be base64 of at least {ChildIdentity.MinimumKeyBytes} bytes.", [nameof(ChildIdentityKey)]);
     }
 }

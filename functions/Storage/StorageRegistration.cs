@@ -28,10 +28,12 @@ public static class StorageRegistration
             .Validate(o => o.MessageEncoding is "base64" or "none", "host.json extensions.queues.messageEncoding must be base64 or none.")
             .ValidateOnStart();
 
+        // One credential for both clients, so that they share its token cache (resolved only for an identity-based connection).
+        services.AddSingleton(sp => Credential(sp.GetRequiredService<IOptions<StorageOptions>>().Value));
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
-            return options.UsesIdentity ? new TableServiceClient(options.TableEndpoint(), Credential(options)) : new TableServiceClient(options.ConnectionString);
+            return options.UsesIdentity ? new TableServiceClient(options.TableEndpoint(), sp.GetRequiredService<TokenCredential>()) : new TableServiceClient(options.ConnectionString);
         });
         services.AddSingleton(sp =>
         {
@@ -42,7 +44,7 @@ public static class StorageRegistration
                 MessageEncoding = options.MessageEncoding == "base64" ? QueueMessageEncoding.Base64 : QueueMessageEncoding.None,
             };
             return options.UsesIdentity
-                ? new QueueServiceClient(options.QueueEndpoint(), Credential(options), queueOptions)
+                ? new QueueServiceClient(options.QueueEndpoint(), sp.GetRequiredService<TokenCredential>(), queueOptions)
                 : new QueueServiceClient(options.ConnectionString, queueOptions);
         });
         services.AddHostedService<StorageInitializer>();
