@@ -88,13 +88,14 @@ internal sealed record QueuesConfig(
     TimeSpan MaxPollingInterval,
     TimeSpan VisibilityTimeout,
     int MaxDequeueCount,
-    MessageEncoding MessageEncoding)
+    MessageEncoding MessageEncoding,
+    int NewBatchThreshold)
 {
     public static readonly TimeSpan MinPollingInterval = TimeSpan.FromMilliseconds(100);
 
     // maxPollingInterval defaults to 1 min in Azure and 2 s when the host runs locally.
     public static QueuesConfig Default { get; } =
-        new(16, TimeSpan.FromSeconds(2), TimeSpan.Zero, 5, MessageEncoding.Base64);
+        new(16, TimeSpan.FromSeconds(2), TimeSpan.Zero, 5, MessageEncoding.Base64, 8);
 
     public static QueuesConfig Parse(JsonElement? section, string path)
     {
@@ -120,7 +121,11 @@ internal sealed record QueuesConfig(
             var other => throw new DevHostConfigurationException(
                 $"{path}: extensions.queues.messageEncoding must be 'base64' or 'none', not '{other}'."),
         };
-        return new QueuesConfig(batchSize, maxPolling, visibility, maxDequeueCount, encoding);
+        // As the queue extension on one instance: a new batch is fetched once no more than batchSize/2 are still running.
+        var newBatchThreshold = Int(queues, "newBatchThreshold") ?? batchSize / 2;
+        if (newBatchThreshold is < 0 or > 1000)
+            throw new DevHostConfigurationException($"{path}: extensions.queues.newBatchThreshold must be 0–1000, not {newBatchThreshold}.");
+        return new QueuesConfig(batchSize, maxPolling, visibility, maxDequeueCount, encoding, newBatchThreshold);
     }
 
     private static int? Int(JsonElement section, string name) =>

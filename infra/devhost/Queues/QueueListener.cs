@@ -52,46 +52,65 @@ internal sealed class QueueListener
 
     public Task CreateQueueAsync(CancellationToken cancellationToken) => _queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
 
-    /// <summary>Polls until <paramref name="stopping"/>; invocations in flight run on until <paramref name="abort"/>.</summary>
+    /// <summary>
+    /// Polls until <paramref name="stopping"/>; invocations in flight run on until <paramref name="abort"/>. As the queue
+    /// extension does, a batch runs concurrently and the next is fetched as soon as no more than newBatchThreshold of
+    /// the messages received are still running, so at most batchSize + newBatchThreshold run at once and one slow
+    /// message does not hold up the rest.
+    /// </summary>
     public async Task RunAsync(CancellationToken stopping, CancellationToken abort)
     {
         var backoff = new PollingBackoff(_config.MaxPollingInterval);
-        while (!stopping.IsCancellationRequested)
+        var running = new HashSet<Task>();
+        try
         {
-            TimeSpan delay;
-            try
+            while (!stopping.IsCancellationRequested)
             {
-                QueueMessage[] messages = await _queue.ReceiveMessagesAsync(Math.Min(_config.BatchSize, 32), Lease, stopping);
-                if (messages.Length == 0)
+                while (running.Count > _config.NewBatchThreshold)
                 {
+                    running.Remove(await Task.WhenAny(running));
+                }
+
+                TimeSpan delay;
+                try
+                {
+                    QueueMessage[] messages = await _queue.ReceiveMessagesAsync(Math.Min(_config.BatchSize, 32), Lease, stopping);
+                    if (messages.Length == 0)
+                    {
+                        delay = backoff.Empty();
+                    }
+                    else
+                    {
+                        foreach (var message in messages) running.Add(ProcessAsync(message, abort));
+                        delay = backoff.Found();
+                    }
+                }
+                catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // Storage down or unreachable: keep polling (with backoff) rather than stop listening.
+                    Log.QueueOperationFailed(_logger, e, _function.Name);
                     delay = backoff.Empty();
                 }
-                else
-                {
-                    // The batch runs concurrently; the next receive waits for it, so at most batchSize run at once.
-                    await Task.WhenAll(messages.Select(m => ProcessAsync(m, abort)));
-                    delay = backoff.Found();
-                }
-            }
-            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                // Storage down or unreachable: keep polling (with backoff) rather than stop listening.
-                Log.QueueOperationFailed(_logger, e, _function.Name);
-                delay = backoff.Empty();
-            }
 
-            try
-            {
-                await Task.Delay(delay, _time, stopping);
+                try
+                {
+                    await Task.Delay(delay, _time, stopping);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+                running.RemoveWhere(t => t.IsCompleted);
             }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
+        }
+        finally
+        {
+            // Stopping: the invocations still running finish (or are aborted) before the listener is done.
+            await Task.WhenAll(running);
         }
     }
 

@@ -168,6 +168,53 @@ public class QueueTriggerTests
     }
 
     [Fact]
+    public async Task A_message_still_running_does_not_hold_up_the_next_batch_once_no_more_than_newBatchThreshold_run()
+    {
+        // One message per batch, and a new batch while at most one is still running: the blocked message runs on while
+        // the next two are fetched and processed one after the other.
+        await using var hub = await TestWorkerHost.StartAsync(["Record"], host =>
+        {
+            host["extensions"]!["queues"]!["batchSize"] = 1;
+            host["extensions"]!["queues"]!["newBatchThreshold"] = 1;
+        });
+        var release = Path.Combine(hub.RecordFolder, "release-" + Guid.NewGuid().ToString("N"));
+        var queue = hub.Queue(hub.RecordQueueName);
+        await queue.SendMessageAsync("block:" + release);
+        await Eventually.UntilAsync(() => hub.Recorded("Record"), r => r.Count == 1, "the blocking message to start");
+
+        await queue.SendMessageAsync("after-1");
+        await queue.SendMessageAsync("after-2");
+
+        var recorded = await Eventually.UntilAsync(() => hub.Recorded("Record"), r => r.Count == 3, "both later messages to run while the first is blocked");
+        Assert.False(File.Exists(release));
+        Assert.Equal(["after-1", "after-2"], recorded.Skip(1).Select(r => r["text"]!.GetValue<string>()).Order());
+        await File.WriteAllTextAsync(release, "go");
+        await EmptiedAsync(queue);
+    }
+
+    [Fact]
+    public async Task With_newBatchThreshold_zero_the_next_batch_waits_for_every_message_of_the_last()
+    {
+        await using var hub = await TestWorkerHost.StartAsync(["Record"], host =>
+        {
+            host["extensions"]!["queues"]!["batchSize"] = 1;
+            host["extensions"]!["queues"]!["newBatchThreshold"] = 0;
+        });
+        var release = Path.Combine(hub.RecordFolder, "release-" + Guid.NewGuid().ToString("N"));
+        var queue = hub.Queue(hub.RecordQueueName);
+        await queue.SendMessageAsync("block:" + release);
+        await Eventually.UntilAsync(() => hub.Recorded("Record"), r => r.Count == 1, "the blocking message to start");
+        await queue.SendMessageAsync("after");
+
+        // The listener polls every 0.5 s at most (the test worker's host.json): two seconds give it four chances to break the rule.
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Assert.Single(hub.Recorded("Record"));
+        await File.WriteAllTextAsync(release, "go");
+        await Eventually.UntilAsync(() => hub.Recorded("Record"), r => r.Count == 2, "the later message once the first finished");
+        await EmptiedAsync(queue);
+    }
+
+    [Fact]
     public async Task A_function_that_runs_past_functionTimeout_is_cancelled_and_its_message_retried_then_poisoned()
     {
         // The test worker's host.json sets functionTimeout to 3 s; "sleep" waits until it is cancelled.

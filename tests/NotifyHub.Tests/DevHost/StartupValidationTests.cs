@@ -52,6 +52,7 @@ public class StartupValidationTests
     [InlineData("""{"version":"2.0","functionTimeout":"soon"}""", "functionTimeout 'soon' is not a TimeSpan")]
     [InlineData("""{"version":"2.0","extensions":{"queues":{"batchSize":64}}}""", "batchSize must be 1–32")]
     [InlineData("""{"version":"2.0","extensions":{"queues":{"messageEncoding":"utf-16"}}}""", "messageEncoding must be 'base64' or 'none'")]
+    [InlineData("""{"version":"2.0","extensions":{"queues":{"newBatchThreshold":-1}}}""", "newBatchThreshold must be 0–1000")]
     [InlineData("""{"version":"2.0","logging":{"logLevel":{"default":"Loud"}}}""", "logging.logLevel.default must be one of")]
     [InlineData("""{"version": "2.0", """, "is not valid JSON")]
     public async Task An_invalid_host_json_names_the_setting(string hostJson, string expected)
