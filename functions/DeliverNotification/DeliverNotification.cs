@@ -14,7 +14,9 @@ using NotifyHub.Telemetry;
 namespace NotifyHub.Functions;
 
 /// <summary>
-/// Queue <c>deliveries</c>: makes one attempt to deliver one notification, and schedules the next.
+/// Queue <c>deliveries</c>: makes one attempt to deliver one notification, and schedules the next. Routing sends one
+/// message for an incident's first attempts (<see cref="DeliveryMessage.RecipientIds"/>); every later attempt has a
+/// message of its own.
 /// <para>
 /// It does nothing for a delivery already final, or for a message that is not the delivery's current one (each
 /// message carries the delivery's sequence number). It claims the delivery (ETag-conditional, starting attempt
@@ -26,7 +28,7 @@ namespace NotifyHub.Functions;
 /// </para>
 /// </summary>
 public sealed class DeliverNotification(
-    ReceiptStore receipts, RecipientCache recipients, WebhookEndpointStore endpoints, WebhookSender webhooks,
+    ReceiptStore receipts, Timeliness.RollupStore rollups, RecipientCache recipients, WebhookEndpointStore endpoints, WebhookSender webhooks,
     EmailSender email, IOptions<DeliveryOptions> options, IOptions<Timeliness.TimelinessOptions> timeliness, HubMetrics metrics, TimeProvider time,
     ILogger<DeliverNotification> logger)
 {
@@ -39,15 +41,34 @@ public sealed class DeliverNotification(
             metrics.Poisoned(nameof(DeliverNotification), "unreadable");
             return;
         }
-        var record = await receipts.LoadAsync(queued.IncidentId, queued.RecipientId, ct);
+        // An incident's first attempts travel in one message: each runs on its own (its own claim, attempt record and
+        // next message), all at once. If any fails the message is retried; the others find nothing to do then. Their
+        // timeliness facts share a rollup cell, so they are recorded together once all have ended.
+        var facts = new ShareFactSink();
+        try
+        {
+            await Task.WhenAll(queued.Recipients().Select(recipientId => AttemptAsync(queued.IncidentId, recipientId, queued.Sequence, facts, ct)));
+        }
+        finally
+        {
+            await facts.RecordAsync(rollups, ct);
+        }
+    }
+
+    /// <summary>One attempt at one delivery, if the message's sequence number is still the delivery's current one.</summary>
+    private async Task AttemptAsync(string incidentId, string recipientId, int sequence, ShareFactSink facts, CancellationToken ct)
+    {
+        using var span = HubTelemetry.Source.StartActivity("Deliver", ActivityKind.Internal, default(ActivityContext),
+            [new("notifyhub.notification_id", NotificationId.Format(incidentId, recipientId))]);
+        var record = await receipts.LoadAsync(incidentId, recipientId, ct);
         if (record is null)
         {
-            DeliveryLog.Unknown(logger, queued.IncidentId, queued.RecipientId);
+            DeliveryLog.Unknown(logger, incidentId, recipientId);
             return;
         }
-        if (DeliveryStatus.IsFinal(record.Receipt.Status) || record.Receipt.NextAttemptAt is null || queued.Sequence != record.Sequence)
+        if (DeliveryStatus.IsFinal(record.Receipt.Status) || record.Receipt.NextAttemptAt is null || sequence != record.Sequence)
         {
-            DeliveryLog.NothingToDo(logger, record.NotificationId, record.Receipt.Status, queued.Sequence, record.Sequence);
+            DeliveryLog.NothingToDo(logger, record.NotificationId, record.Receipt.Status, sequence, record.Sequence);
             return;
         }
         var now = time.GetUtcNow();
@@ -97,11 +118,13 @@ public sealed class DeliverNotification(
             await endpoints.DisableAsync(claimed.RecipientId, "the receiver answered 410 Gone", ct);
         }
 
-        var saved = await EndAttemptAsync(claimed, result.Outcome, attempt, ct);
+        var saved = await EndAttemptAsync(claimed, result.Outcome, attempt, facts, ct);
         if (saved?.Receipt.NextAttemptAt is { } next)
         {
             await receipts.EnqueueAsync(saved, next - time.GetUtcNow(), ct);
         }
+        span?.SetTag("notifyhub.channel", channel);
+        span?.SetTag("notifyhub.outcome", OutcomeName(result.Outcome));
         DeliveryLog.Attempted(logger, claimed.NotificationId, claimed.Receipt.Attempts, channel, OutcomeName(result.Outcome), result.Outcome.ErrorClass,
             saved?.Receipt.Status ?? "changed-elsewhere");
     }
@@ -111,7 +134,8 @@ public sealed class DeliverNotification(
     /// the delivery meanwhile (an acknowledgement, a fetch from the inbox), the outcome is applied to what is stored now;
     /// if that leaves nothing to move (acknowledged meanwhile), the attempt is recorded on its own.
     /// </summary>
-    private async Task<DeliveryRecord?> EndAttemptAsync(DeliveryRecord claimed, AttemptOutcome outcome, AttemptRecord attempt, CancellationToken ct)
+    private async Task<DeliveryRecord?> EndAttemptAsync(DeliveryRecord claimed, AttemptOutcome outcome, AttemptRecord attempt, ShareFactSink facts,
+        CancellationToken ct)
     {
         var current = claimed;
         for (var tries = 0; tries < 10; tries++)
@@ -125,7 +149,7 @@ public sealed class DeliverNotification(
                 ClaimedUntil = null,
                 Sequence = state.NextAttemptAt is null ? current.Sequence : current.Sequence + 1,
             };
-            if (await receipts.TrySaveAsync(next, ct, attempt) is { } saved)
+            if (await receipts.TrySaveAsync(next, ct, attempt, facts) is { } saved)
             {
                 if (saved.Receipt.Status is DeliveryStatus.Delivered or DeliveryStatus.Failed) metrics.Delivery(saved.Receipt.Status, saved.RecipientType, attempt.Channel);
                 return saved;
@@ -135,7 +159,7 @@ public sealed class DeliverNotification(
             if (current.Receipt.Status != DeliveryStatus.Sending)
             {
                 // Acknowledged or fetched while this attempt ran: keep the receipt as it is, record the attempt, release the claim.
-                return await receipts.TrySaveAsync(current with { ClaimedUntil = null }, ct, attempt) ?? current;
+                return await receipts.TrySaveAsync(current with { ClaimedUntil = null }, ct, attempt, facts) ?? current;
             }
         }
         throw new InvalidOperationException($"Delivery {claimed.NotificationId} kept changing while its attempt ended.");
@@ -193,7 +217,7 @@ public sealed class DeliverNotification(
         try
         {
             var queued = JsonSerializer.Deserialize<DeliveryMessage>(text, QueueJson.Options);
-            return queued is { IncidentId.Length: > 0, RecipientId.Length: > 0, Sequence: >= 0 } ? queued : null;
+            return queued is { IncidentId.Length: > 0, Sequence: >= 0 } && queued.IsWellFormed() ? queued : null;
         }
         catch (JsonException)
         {

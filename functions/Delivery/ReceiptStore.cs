@@ -1,8 +1,10 @@
 using System.Globalization;
+using System.Text.Json.Serialization;
 using Azure;
 using Azure.Data.Tables;
 using Azure.Storage.Queues;
 using NotifyHub.Domain.Delivery;
+using NotifyHub.Domain.Timeliness;
 using NotifyHub.Routing;
 using NotifyHub.Storage;
 
@@ -32,13 +34,66 @@ public sealed record DeliveryRecord(
     public string StoredStatus { get; init; } = DeliveryStatus.Pending;
 }
 
+/// <summary>
+/// Timeliness facts gathered from several receipt saves, to be recorded together: the deliveries of one incident share a
+/// rollup cell, so their facts cost one conditional write instead of one each (and never conflict with each other).
+/// </summary>
+public sealed class ShareFactSink
+{
+    private readonly List<ShareFact> _facts = [];
+
+    public void Add(ShareFact fact)
+    {
+        lock (_facts) _facts.Add(fact);
+    }
+
+    /// <summary>Records what was gathered (each LA and day in one write) and empties the sink.</summary>
+    public async Task RecordAsync(Timeliness.RollupStore rollups, CancellationToken cancellationToken)
+    {
+        ShareFact[] facts;
+        lock (_facts)
+        {
+            facts = [.. _facts];
+            _facts.Clear();
+        }
+        if (facts.Length > 0) await rollups.RecordAsync(facts, cancellationToken);
+    }
+}
+
 /// <summary>One attempt, as appended to the attempt log: never the payload, at most 1 KB of the response.</summary>
 public sealed record AttemptRecord(
     int Number, string Channel, DateTimeOffset StartedAt, long DurationMs, string Outcome, int? HttpStatus, string? SmtpReply,
     string? ErrorClass, string? Response);
 
-/// <summary>The message on the <c>deliveries</c> queue: keys and the sequence number only.</summary>
-public sealed record DeliveryMessage(string IncidentId, string RecipientId, int Sequence = 0);
+/// <summary>
+/// The message on the <c>deliveries</c> queue: keys and the sequence number only. It names one delivery
+/// (<paramref name="RecipientId"/>), or — for an incident's first attempts, sent by routing — several
+/// (<paramref name="RecipientIds"/>, at most <see cref="MaxRecipients"/>), so one message and one invocation start
+/// them all instead of one per recipient.
+/// </summary>
+public sealed record DeliveryMessage(
+    string IncidentId,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? RecipientId = null,
+    int Sequence = 0,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? RecipientIds = null)
+{
+    public const int MaxRecipients = 32;
+
+    /// <summary>An incident's first attempts, to these recipients.</summary>
+    public static DeliveryMessage FirstAttempts(string incidentId, IReadOnlyList<string> recipientIds) =>
+        recipientIds.Count == 1 ? new(incidentId, recipientIds[0]) : new(incidentId, RecipientIds: recipientIds);
+
+    /// <summary>The recipients this message is for.</summary>
+    public IReadOnlyList<string> Recipients() => RecipientIds ?? (RecipientId is null ? [] : [RecipientId]);
+
+    /// <summary>Names one recipient or a list of distinct ones (not both, not none, none empty).</summary>
+    public bool IsWellFormed() => (RecipientId, RecipientIds) switch
+    {
+        ({ Length: > 0 }, null) => true,
+        (null, { Count: > 0 and <= MaxRecipients } ids) => ids.All(id => !string.IsNullOrEmpty(id)) && ids.Distinct(StringComparer.Ordinal).Count() == ids.Count,
+        _ => false,
+    };
+}
 
 /// <summary>
 /// The receipt side of the <c>Deliveries</c> table (rows written by routing): every change is ETag-conditional, so
@@ -70,17 +125,23 @@ public sealed class ReceiptStore(TableServiceClient tables, QueueServiceClient q
     /// merge of those fields only, so the stored content is neither sent again nor touched. Null when another attempt
     /// or request changed it first: read again and decide again.
     /// </summary>
-    public Task<DeliveryRecord?> TrySaveAsync(DeliveryRecord record, CancellationToken cancellationToken, AttemptRecord? attempt = null) =>
-        SaveAsync(record, attempt, follow: true, cancellationToken);
+    /// <param name="facts">
+    /// Where the delivery's new timeliness fact goes, when the caller writes the facts of several saves at once
+    /// (<see cref="Timeliness.RollupStore.RecordAsync"/>); without it the fact is recorded here, after the save.
+    /// </param>
+    public Task<DeliveryRecord?> TrySaveAsync(DeliveryRecord record, CancellationToken cancellationToken, AttemptRecord? attempt = null,
+        ShareFactSink? facts = null) =>
+        SaveAsync(record, attempt, follow: true, facts, cancellationToken);
 
     /// <summary>
     /// Claims the delivery for an attempt: the same conditional save, but nothing follows it — a claim only marks an
     /// attempt in progress, and the inbox and the open and failed lists follow the state the attempt ends in.
     /// </summary>
     public Task<DeliveryRecord?> TryClaimAsync(DeliveryRecord record, CancellationToken cancellationToken) =>
-        SaveAsync(record, attempt: null, follow: false, cancellationToken);
+        SaveAsync(record, attempt: null, follow: false, facts: null, cancellationToken);
 
-    private async Task<DeliveryRecord?> SaveAsync(DeliveryRecord record, AttemptRecord? attempt, bool follow, CancellationToken cancellationToken)
+    private async Task<DeliveryRecord?> SaveAsync(DeliveryRecord record, AttemptRecord? attempt, bool follow, ShareFactSink? facts,
+        CancellationToken cancellationToken)
     {
         var entity = new TableEntity(record.IncidentId, record.RecipientId);
         Write(entity, record);
@@ -104,7 +165,7 @@ public sealed class ReceiptStore(TableServiceClient tables, QueueServiceClient q
             if (!follow) return record with { ETag = etag };
             var saved = record with { ETag = etag, StoredStatus = record.Receipt.Status };
             // The end of an attempt always refreshes the inbox row: the claim before it left the row as it was.
-            await FollowAsync(saved, statusChanged: record.StoredStatus != record.Receipt.Status || attempt is not null, cancellationToken);
+            await FollowAsync(saved, statusChanged: record.StoredStatus != record.Receipt.Status || attempt is not null, facts, cancellationToken);
             return saved;
         }
         catch (RequestFailedException e) when (e.Status is 412 or 404)
@@ -118,7 +179,7 @@ public sealed class ReceiptStore(TableServiceClient tables, QueueServiceClient q
     /// is its copy for listing), a delivery with nothing more to send leaves the open list, and a failed one is listed
     /// as a missing share until the recipient recovers it (fetches or acknowledges it from the inbox).
     /// </summary>
-    private async Task FollowAsync(DeliveryRecord record, bool statusChanged, CancellationToken cancellationToken)
+    private async Task FollowAsync(DeliveryRecord record, bool statusChanged, ShareFactSink? facts, CancellationToken cancellationToken)
     {
         if (!statusChanged && record.Receipt.NextAttemptAt is not null) return;
         var mirror = new TableEntity(record.RecipientId, InboxKeys.RowKey(record.IncidentId)) { ["Status"] = record.Receipt.Status };
@@ -130,7 +191,10 @@ public sealed class ReceiptStore(TableServiceClient tables, QueueServiceClient q
         var factChanged = record.Receipt.Status is DeliveryStatus.Delivered or DeliveryStatus.Acknowledged or DeliveryStatus.Failed
             || record.Receipt.FailedAt is not null;
         if (factChanged && record.Row is { } row && Timeliness.ShareFactRows.FromDelivery(row, record.Receipt) is { } fact)
-            await rollups.RecordAsync([fact], cancellationToken);
+        {
+            if (facts is not null) facts.Add(fact);
+            else await rollups.RecordAsync([fact], cancellationToken);
+        }
         if (record.Receipt.Status == DeliveryStatus.Acknowledged) await sla.UnlistLateAsync(record.NotificationId, cancellationToken);
         if (record.Receipt.Status == DeliveryStatus.Failed)
             await Open.UpsertEntityAsync(new TableEntity(FailedPartition, record.NotificationId) { ["FailureReason"] = record.Receipt.FailureReason },

@@ -114,16 +114,17 @@ public sealed class DeliveryStore(TableServiceClient tables, QueueServiceClient 
     }
 
     /// <summary>
-    /// Lists each delivery as open, then sends one message per delivery. Sending again after a crash is harmless:
-    /// delivery checks the receipt and its sequence number first.
+    /// Lists each delivery as open, then sends the message for their first attempts: one for the incident (one per
+    /// <see cref="DeliveryMessage.MaxRecipients"/> recipients). Sending again after a crash is harmless: delivery checks
+    /// each receipt and its sequence number first.
     /// </summary>
     public async Task EnqueueAsync(string incidentId, IEnumerable<PlannedDelivery> deliveries, CancellationToken cancellationToken)
     {
-        var recipients = deliveries.Select(d => d.Recipient.Id).ToList();
+        var recipients = deliveries.Select(d => d.Recipient.Id).Distinct(StringComparer.Ordinal).ToList();
         await receipts.OpenAsync(incidentId, recipients, cancellationToken);
-        foreach (var recipientId in recipients)
+        foreach (var chunk in recipients.Chunk(DeliveryMessage.MaxRecipients))
         {
-            await Queue.SendAsync(new DeliveryMessage(incidentId, recipientId), cancellationToken);
+            await Queue.SendAsync(DeliveryMessage.FirstAttempts(incidentId, chunk), cancellationToken);
         }
     }
 

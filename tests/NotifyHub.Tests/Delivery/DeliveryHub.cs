@@ -27,6 +27,8 @@ public class DeliveryHubFixture : HubFixture
         ["Delivery__AttemptsPerChannel"] = "3",
         ["Delivery__AttemptTimeout"] = "00:00:02",
         ["Delivery__RequeueAfter"] = "00:00:01",
+        // A copy of a message that arrives while an attempt holds the delivery comes back when the claim lapses: soon, here.
+        ["Delivery__ClaimFor"] = "00:00:08",
         ["ReconcileIncidentsSchedule"] = "0 0 0 1 1 *",
     };
 

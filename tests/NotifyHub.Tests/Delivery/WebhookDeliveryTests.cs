@@ -280,6 +280,35 @@ public class WebhookDeliveryTests(WebhookHubFixture hub) : IClassFixture<Webhook
     }
 
     [Fact]
+    public async Task Copies_of_an_incidents_first_attempts_message_send_each_of_its_notifications_once()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync(async (context, _) => { await Task.Delay(300); context.Response.StatusCode = 200; });
+        var (first, firstUrn) = await WebhookSchoolAsync(hub, receiver.Url);
+        var (second, secondUrn) = await WebhookSchoolAsync(hub, receiver.Url);
+        var incident = await RouteIncidentTests.SubmitAsync(hub, ExampleIncident.For("X", "X", DateTimeOffset.UtcNow).WithUniqueChildren()
+            .With("location.laCode", "840").With("location.postcodeDistrict", "ZZ1")
+            .With("children[0].schoolUrn", firstUrn).With("children[0].gpPracticeOdsCode", null)
+            .With("children[1].schoolUrn", secondUrn).With("children[1].gpPracticeOdsCode", null));
+        var routed = await RouteIncidentTests.RoutedAsync(hub, incident.Force, incident.Key, incident.Reference);
+        var recipients = routed.GetProperty("deliveries").EnumerateArray().Select(d => d.GetProperty("recipientId").GetString()!).ToList();
+        Assert.Equal(new[] { first, second }.Order(StringComparer.Ordinal), recipients.Order(StringComparer.Ordinal));
+
+        // Routing's own message, and three copies of it, all at once.
+        var queue = hub.Queues.GetQueueClient(NotifyHub.Storage.StorageNames.DeliveriesQueue);
+        var copy = JsonSerializer.Serialize(NotifyHub.Delivery.DeliveryMessage.FirstAttempts(incident.IncidentId, recipients), JsonSerializerOptions.Web);
+        await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => queue.SendMessageAsync(copy)));
+
+        foreach (var school in recipients)
+            await DeliveryAsync(hub, incident, school, d => Status(d) == "delivered", "both deliveries");
+        await Eventually.UntilAsync(async () => (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount, n => n == 0, "the copies to be consumed");
+
+        Assert.Equal(2, receiver.Received.Count);
+        Assert.Equal(2, receiver.Received.Select(r => r.Id).Distinct().Count());
+        foreach (var school in recipients)
+            Assert.Single(await AttemptsAsync(hub, $"{incident.IncidentId}.{school}"));
+    }
+
+    [Fact]
     public async Task Reconciliation_requeues_a_delivery_whose_next_message_was_lost()
     {
         await using var receiver = await WebhookReceiver.StartAsync();

@@ -81,9 +81,9 @@ public class RoutingFailureTests(FailingRoutingHubFixture hub) : IClassFixture<F
         after.Headers.Add("X-Api-Key", hub.AdminKey);
         var healthy = await (await hub.Http.SendAsync(after)).Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal("ok", healthy.GetProperty("status").GetString());
-        // Health names who consumes each queue and how much waits there (this hub runs without delivery, so the six wait).
+        // Health names who consumes each queue and how much waits there (this hub runs without delivery, so the first attempts wait).
         var deliveries = healthy.GetProperty("queues").EnumerateArray().Single(q => q.GetProperty("name").GetString() == StorageNames.DeliveriesQueue);
-        Assert.True(deliveries.GetProperty("waiting").GetInt32() >= 6);
+        Assert.True(deliveries.GetProperty("waiting").GetInt32() >= 1);
         Assert.Equal("DeliverNotification", deliveries.GetProperty("consumer").GetString());
         var incidents = healthy.GetProperty("queues").EnumerateArray().Single(q => q.GetProperty("name").GetString() == StorageNames.IncidentsQueue);
         Assert.Equal("RouteIncident", incidents.GetProperty("consumer").GetString());
@@ -190,7 +190,7 @@ public class RoutingFailureTests(FailingRoutingHubFixture hub) : IClassFixture<F
             Assert.Contains("demo-nps-spoc", recipients);
             Assert.Equal(6, recipients.Count);
             var messages = await RouteIncidentTests.DeliveryMessagesAsync(hub, incidentId);
-            Assert.Equal(recipients.Order(), messages.Select(m => m.RecipientId).Distinct().Order());
+            Assert.Equal(recipients.Order(), messages.SelectMany(m => m.Recipients()).Distinct().Order());
         }
         finally
         {

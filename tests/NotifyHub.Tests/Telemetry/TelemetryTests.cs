@@ -124,7 +124,7 @@ public sealed class TelemetryTests(TelemetryHubFixture hub) : IClassFixture<Tele
         var run = await FullRunAsync();
 
         var trace = await Eventually.UntilAsync(() => hub.Otlp.Spans.Where(s => s.Span.TraceId.ToByteArray().SequenceEqual(Convert.FromHexString(run.TraceId))).ToList(),
-            spans => spans.Count(s => s.Span.Name == "DeliverNotification") >= run.Deliveries && spans.Any(s => s.Span.Name == "RouteIncident"),
+            spans => spans.Count(s => s.Span.Name == "Deliver") >= run.Deliveries && spans.Any(s => s.Span.Name == "RouteIncident"),
             "the trace of the POST to reach each delivery");
 
         var byId = trace.ToDictionary(s => s.Span.SpanId);
@@ -133,10 +133,17 @@ public sealed class TelemetryTests(TelemetryHubFixture hub) : IClassFixture<Tele
         var route = Assert.Single(trace, s => s.Span.Name == "RouteIncident");
         Assert.Equal(post.Span.SpanId, route.Span.ParentSpanId);
         Assert.Equal(5, route.Span.Kind); // consumer
-        var deliveries = trace.Where(s => s.Span.Name == "DeliverNotification").ToList();
-        Assert.All(deliveries, d => Assert.Equal(route.Span.SpanId, d.Span.ParentSpanId));
+        // Routing's one message starts every first attempt: one DeliverNotification invocation under RouteIncident, one Deliver span per delivery under it.
+        var first = Assert.Single(trace, s => s.Span.Name == "DeliverNotification" && s.Span.ParentSpanId == route.Span.SpanId);
+        var attempts = trace.Where(s => s.Span.Name == "Deliver" && s.Span.ParentSpanId == first.Span.SpanId).ToList();
+        Assert.Equal(run.Deliveries, attempts.Count);
+        Assert.Equal(run.Deliveries, attempts.Select(a => a.Span.Attributes.Single(x => x.Key == "notifyhub.notification_id").Value.StringValue).Distinct().Count());
+        Assert.All(attempts, a => Assert.Contains(a.Span.Attributes, x => x.Key == "notifyhub.channel"));
+        // Every later attempt, a message of its own, continues the trace from the attempt before it.
+        Assert.All(trace.Where(s => s.Span.Name == "DeliverNotification" && s.Span.SpanId != first.Span.SpanId),
+            d => Assert.Equal("Deliver", byId[d.Span.ParentSpanId].Span.Name));
         // Each consumer span links to the invocation the host started for it.
-        Assert.All(deliveries.Append(route), s => Assert.Single(s.Span.Links));
+        Assert.All(trace.Where(s => s.Span.Name == "DeliverNotification").Append(route), s => Assert.Single(s.Span.Links));
         Assert.Contains(route.Span.Attributes, a => a.Key == "faas.name" && a.Value.StringValue == "RouteIncident");
     }
 
