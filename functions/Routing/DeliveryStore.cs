@@ -106,9 +106,10 @@ public sealed class DeliveryStore(TableServiceClient tables, QueueServiceClient 
                 ["Resolved"] = false,
             };
             ShareFactRows.Write(row, facts);
-            await AddIfAbsentAsync(Unrouted, row, cancellationToken);
             unrouted.Add(row);
         }
+        // The incident's unrouted shares share its partition: one transaction, or one by one if a retried routing wrote some.
+        await AddAllIfAbsentAsync(Unrouted, unrouted, cancellationToken);
         await rollups.RecordAsync(rows.Select(r => ShareFactRows.FromDelivery(r)).Concat(unrouted.Select(ShareFactRows.FromUnrouted)).OfType<ShareFact>(), cancellationToken,
             onlyIfAbsent: true);
     }
