@@ -167,21 +167,28 @@ public class QueueTriggerTests
         Assert.Equal(1, hub.Host.WorkerRestarts);
     }
 
-    [Fact]
-    public async Task A_message_still_running_does_not_hold_up_the_next_batch_once_no_more_than_newBatchThreshold_run()
+    /// <summary>A host taking one message per batch with the given newBatchThreshold, and a message already running that waits for its release file.</summary>
+    private static async Task<(TestWorkerHost Hub, string Release, QueueClient Queue)> OneBlockedAsync(int newBatchThreshold)
     {
-        // One message per batch, and a new batch while at most one is still running: the blocked message runs on while
-        // the next two are fetched and processed one after the other.
-        await using var hub = await TestWorkerHost.StartAsync(["Record"], host =>
+        var hub = await TestWorkerHost.StartAsync(["Record"], host =>
         {
             host["extensions"]!["queues"]!["batchSize"] = 1;
-            host["extensions"]!["queues"]!["newBatchThreshold"] = 1;
+            host["extensions"]!["queues"]!["newBatchThreshold"] = newBatchThreshold;
         });
         var release = Path.Combine(hub.RecordFolder, "release-" + Guid.NewGuid().ToString("N"));
         var queue = hub.Queue(hub.RecordQueueName);
         await queue.SendMessageAsync("block:" + release);
         await Eventually.UntilAsync(() => hub.Recorded("Record"), r => r.Count == 1, "the blocking message to start");
+        return (hub, release, queue);
+    }
 
+    [Fact]
+    public async Task A_message_still_running_does_not_hold_up_the_next_batch_once_no_more_than_newBatchThreshold_run()
+    {
+        // A new batch while at most one is still running: the blocked message runs on while the next two are fetched and
+        // processed one after the other.
+        var (hub, release, queue) = await OneBlockedAsync(newBatchThreshold: 1);
+        await using var _ = hub;
         await queue.SendMessageAsync("after-1");
         await queue.SendMessageAsync("after-2");
 
@@ -195,15 +202,8 @@ public class QueueTriggerTests
     [Fact]
     public async Task With_newBatchThreshold_zero_the_next_batch_waits_for_every_message_of_the_last()
     {
-        await using var hub = await TestWorkerHost.StartAsync(["Record"], host =>
-        {
-            host["extensions"]!["queues"]!["batchSize"] = 1;
-            host["extensions"]!["queues"]!["newBatchThreshold"] = 0;
-        });
-        var release = Path.Combine(hub.RecordFolder, "release-" + Guid.NewGuid().ToString("N"));
-        var queue = hub.Queue(hub.RecordQueueName);
-        await queue.SendMessageAsync("block:" + release);
-        await Eventually.UntilAsync(() => hub.Recorded("Record"), r => r.Count == 1, "the blocking message to start");
+        var (hub, release, queue) = await OneBlockedAsync(newBatchThreshold: 0);
+        await using var _ = hub;
         await queue.SendMessageAsync("after");
 
         // The listener polls every 0.5 s at most (the test worker's host.json): two seconds give it four chances to break the rule.
