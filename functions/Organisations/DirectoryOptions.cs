@@ -21,4 +21,12 @@ public sealed class DirectoryOptions
     /// Off by default, and never to be on in production: <c>local.settings.json</c> turns it on for local runs.
     /// </summary>
     public bool DemoMode { get; set; }
+
+    /// <summary>
+    /// How long routing keeps what it read of the directory (<c>Directory__RoutingCacheFor</c>, 5 s; <c>00:00:00</c> keeps
+    /// nothing). A change made through the hub applies at once on the instance that made it; other instances see it
+    /// within this time.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan RoutingCacheFor { get; set; } = TimeSpan.FromSeconds(5);
 }

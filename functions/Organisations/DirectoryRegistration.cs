@@ -9,7 +9,8 @@ public static class DirectoryRegistration
     public static IServiceCollection AddDirectory(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<DirectoryOptions>().Bind(configuration.GetSection(DirectoryOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<DirectoryStore>();
+        services.AddSingleton(sp => new DirectoryStore(sp.GetRequiredService<TableServiceClient>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IOptions<DirectoryOptions>>().Value.RoutingCacheFor));
         services.AddSingleton<GiasImporter>();
         return services;
     }

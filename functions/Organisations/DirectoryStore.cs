@@ -36,8 +36,11 @@ public sealed record OrganisationPage(IReadOnlyList<StoredOrganisation> Items, s
 /// <see cref="RepairIndexAsync"/> (timer <c>RepairDirectoryIndex</c>) re-adds the current rows of every organisation
 /// whose marker is left behind.
 /// </summary>
-public sealed class DirectoryStore(TableServiceClient tables, TimeProvider time)
+/// <param name="routingCacheFor">How long <see cref="LoadAsync"/> keeps what it read (<see cref="DirectoryLookups"/>); zero keeps nothing.</param>
+public sealed class DirectoryStore(TableServiceClient tables, TimeProvider time, TimeSpan routingCacheFor = default)
 {
+    private readonly DirectoryLookups _lookups = new(time, routingCacheFor);
+
     private const int IndexConcurrency = 16;
 
     /// <summary>Which organisation holds each police force code (unique), and the list of every force.</summary>
@@ -124,6 +127,18 @@ public sealed class DirectoryStore(TableServiceClient tables, TimeProvider time)
     /// </summary>
     internal async Task<SaveResult> SaveAsync(Organisation? before, Organisation after, TableEntity entity, CancellationToken cancellationToken)
     {
+        try
+        {
+            return await WriteAsync(before, after, entity, cancellationToken);
+        }
+        finally
+        {
+            _lookups.Forget();
+        }
+    }
+
+    private async Task<SaveResult> WriteAsync(Organisation? before, Organisation after, TableEntity entity, CancellationToken cancellationToken)
+    {
         var keys = IndexedKeys(after);
         var stale = before is null ? [] : IndexedKeys(before).Except(keys).ToArray();
         // Only a write that removes rows can leave a key missing (by removing it after a later writer added it back),
@@ -167,11 +182,18 @@ public sealed class DirectoryStore(TableServiceClient tables, TimeProvider time)
         var before = time.GetUtcNow() - olderThan;
         var repaired = 0;
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {RepairPartition} and At lt {before}");
-        await foreach (var row in Index.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        try
         {
-            await ReindexAsync(row.GetString("OrganisationId"), cancellationToken);
-            await ClearMarkerAsync(row.RowKey, cancellationToken);
-            repaired++;
+            await foreach (var row in Index.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+            {
+                await ReindexAsync(row.GetString("OrganisationId"), cancellationToken);
+                await ClearMarkerAsync(row.RowKey, cancellationToken);
+                repaired++;
+            }
+        }
+        finally
+        {
+            if (repaired > 0) _lookups.Forget();
         }
         return repaired;
     }
@@ -253,7 +275,8 @@ public sealed class DirectoryStore(TableServiceClient tables, TimeProvider time)
         var requested = keys.Distinct().ToArray();
         if (requested.Length == 0) return DirectorySnapshot.Empty;
 
-        var idsByKey = new ConcurrentDictionary<DirectoryKey, List<string>>();
+        var generation = _lookups.Generation;
+        var idsByKey = new ConcurrentDictionary<DirectoryKey, IReadOnlyList<string>>();
         await ForEachAsync(requested, async (key, ct) =>
         {
             if (!DirectoryIndexKeys.IsIndexed(key))
@@ -261,16 +284,28 @@ public sealed class DirectoryStore(TableServiceClient tables, TimeProvider time)
                 idsByKey[key] = DirectoryIndexKeys.IdForUrn(key.Type, key.Value) is { } id ? [id] : [];
                 return;
             }
+            var partition = IndexPartition(key);
+            if (_lookups.TryGet<string[]>("index|" + partition, out var known))
+            {
+                idsByKey[key] = known!;
+                return;
+            }
             var ids = new List<string>();
-            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {IndexPartition(key)}");
+            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition}");
             await foreach (var row in Index.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: ct)) ids.Add(row.RowKey);
             idsByKey[key] = ids;
+            _lookups.Keep("index|" + partition, ids.ToArray(), generation);
         }, cancellationToken);
 
         var organisations = new ConcurrentDictionary<string, Organisation>(StringComparer.Ordinal);
         await ForEachAsync(idsByKey.Values.SelectMany(ids => ids).Distinct().ToArray(), async (id, ct) =>
         {
-            if (await GetAsync(id, ct) is { Active: true } organisation) organisations[id] = organisation;
+            if (!_lookups.TryGet<Found>("organisation|" + id, out var found))
+            {
+                found = new Found(await GetAsync(id, ct));
+                _lookups.Keep("organisation|" + id, found, generation);
+            }
+            if (found!.Organisation is { Active: true } organisation) organisations[id] = organisation;
         }, cancellationToken);
 
         var entries = requested.ToDictionary(
@@ -315,6 +350,9 @@ public sealed class DirectoryStore(TableServiceClient tables, TimeProvider time)
 
     private async Task DeleteIndexRowAsync(DirectoryKey key, string id, CancellationToken cancellationToken) =>
         await Index.DeleteEntityAsync(IndexPartition(key), id, ETag.All, cancellationToken); // 404 is not an error for Delete
+
+    /// <summary>An organisation as read for routing, or none (kept as such too).</summary>
+    private sealed record Found(Organisation? Organisation);
 
     private static StoredOrganisation Stored(TableEntity e) => new(OrganisationEntity.ToOrganisation(e), e.ETag, e);
 

@@ -110,6 +110,46 @@ public class DirectoryLoadTests
     }
 
     [Fact]
+    public async Task Routing_keeps_what_it_read_for_RoutingCacheFor_and_a_write_through_the_store_applies_at_once()
+    {
+        await using var hub = await DirectoryHub.StartAsync();
+        var clock = new NotifyHub.Tests.Infrastructure.MovableTime(DateTimeOffset.UtcNow);
+        var store = new DirectoryStore(hub.Tables, clock, TimeSpan.FromSeconds(5));
+        var index = hub.Tables.GetTableClient(NotifyHub.Storage.StorageNames.DirectoryIndexTable);
+        await store.CreateAsync(new Organisation("mash-x", "mash", "Synthetic MASH", true, LaCode: "850"), "test", default);
+        DirectoryKey mash = new("mash", "la", "850");
+        Assert.Equal(["mash-x"], (await store.LoadAsync([mash], default)).Find(mash).Select(o => o.Id));
+
+        // A change made elsewhere (another instance, here straight to the table) is not seen while what was read is kept...
+        await index.DeleteEntityAsync(DirectoryStore.IndexPartition(mash), "mash-x");
+        clock.Advance(TimeSpan.FromSeconds(4));
+        Assert.Equal(["mash-x"], (await store.LoadAsync([mash], default)).Find(mash).Select(o => o.Id));
+        // ...and is once it lapses.
+        clock.Advance(TimeSpan.FromSeconds(2));
+        Assert.Empty((await store.LoadAsync([mash], default)).Find(mash));
+
+        // A write through the store forgets everything read before it: the next load reads again.
+        await store.UpdateAsync("mash-x", null, s => s.Organisation, default); // restores its index rows
+        Assert.Equal(["mash-x"], (await store.LoadAsync([mash], default)).Find(mash).Select(o => o.Id));
+        await store.UpdateAsync("mash-x", null, s => s.Organisation with { Active = false }, default);
+        Assert.Empty((await store.LoadAsync([mash], default)).Find(mash));
+    }
+
+    [Fact]
+    public async Task With_RoutingCacheFor_zero_every_load_reads_the_directory()
+    {
+        await using var hub = await DirectoryHub.StartAsync();
+        var store = new DirectoryStore(hub.Tables, TimeProvider.System, TimeSpan.Zero);
+        var index = hub.Tables.GetTableClient(NotifyHub.Storage.StorageNames.DirectoryIndexTable);
+        await store.CreateAsync(new Organisation("mash-y", "mash", "Synthetic MASH", true, LaCode: "851"), "test", default);
+        DirectoryKey mash = new("mash", "la", "851");
+        Assert.Single((await store.LoadAsync([mash], default)).Find(mash));
+
+        await index.DeleteEntityAsync(DirectoryStore.IndexPartition(mash), "mash-y");
+        Assert.Empty((await store.LoadAsync([mash], default)).Find(mash));
+    }
+
+    [Fact]
     public async Task A_stale_index_row_never_routes_and_a_lost_one_is_restored_by_running_the_update_again()
     {
         await using var hub = await DirectoryHub.StartAsync();
