@@ -174,7 +174,7 @@ public sealed class DeliverNotification(
                 return new(AttemptOutcome.Available);
             case DeliveryChannels.Webhook:
             {
-                var endpoint = await endpoints.GetAsync(organisation.Id, time.GetUtcNow(), ct);
+                var endpoint = await endpoints.ForSendingAsync(organisation.Id, time.GetUtcNow(), ct);
                 if (endpoint is { Disabled: true }) return new(AttemptOutcome.Permanent("endpoint-disabled"));
                 if (organisation.Channel?.Url is not { } url) return new(AttemptOutcome.Permanent("no-webhook-url"));
                 if (ReceiptStore.Content(delivery) is not { } content) return new(AttemptOutcome.Permanent("content-purged"));

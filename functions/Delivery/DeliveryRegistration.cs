@@ -1,3 +1,4 @@
+using Azure.Data.Tables;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 
@@ -27,7 +28,8 @@ public static class DeliveryRegistration
             .SelectPipelineByAuthority();
         services.AddSingleton<ReceiptStore>();
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<DeliveryOptions>>().Value.SecretProtector());
-        services.AddSingleton<WebhookEndpointStore>();
+        services.AddSingleton(sp => new WebhookEndpointStore(sp.GetRequiredService<TableServiceClient>(), sp.GetRequiredService<WebhookSecretProtector>(),
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<WebhookEndpointStore>>(), WebhookEndpointStore.SendingCacheFor));
         services.AddSingleton<WebhookSender>();
         services.AddSingleton<EmailSender>();
         services.AddSingleton<RecipientNotifications>();

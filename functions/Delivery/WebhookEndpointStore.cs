@@ -24,19 +24,62 @@ public sealed record WebhookEndpoint(
 /// <see cref="DeliveryOptions.SecretOverlap"/>, so receivers can switch without losing a message. A secret that cannot be
 /// opened is left out (logged): the endpoint then has no secret to sign with, and deliveries take the fallback channel.
 /// </summary>
-public sealed class WebhookEndpointStore(TableServiceClient tables, WebhookSecretProtector protector, TimeProvider time, ILogger<WebhookEndpointStore> logger)
+/// <param name="sendingCacheFor">
+/// How long <see cref="ForSendingAsync"/> keeps an endpoint it read (<see cref="KeptReads"/>): an incident's deliveries and
+/// retries to one recipient read the same row. Every write through this store forgets it; zero keeps nothing.
+/// </param>
+public sealed class WebhookEndpointStore(TableServiceClient tables, WebhookSecretProtector protector, TimeProvider time, ILogger<WebhookEndpointStore> logger,
+    TimeSpan sendingCacheFor = default)
 {
+    /// <summary>How long delivery keeps an endpoint it read, in the hub (a rotation or a 410 elsewhere reaches this instance within it).</summary>
+    public static readonly TimeSpan SendingCacheFor = TimeSpan.FromSeconds(5);
+
     private const string Row = "endpoint";
+    private readonly KeptReads _kept = new(time, sendingCacheFor);
     private TableClient Table => tables.GetTableClient(StorageNames.WebhookEndpointsTable);
 
-    public async Task<WebhookEndpoint?> GetAsync(string organisationId, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<WebhookEndpoint?> GetAsync(string organisationId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        await ReadRowAsync(organisationId, cancellationToken) is { } row ? Read(row, now) : null;
+
+    /// <summary>The endpoint as a delivery attempt needs it (its secrets and whether it is disabled), from a read kept briefly.</summary>
+    public async Task<WebhookEndpoint?> ForSendingAsync(string organisationId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var generation = _kept.Generation;
+        if (!_kept.TryGet<Kept>(organisationId, out var kept))
+        {
+            kept = new Kept(await ReadRowAsync(organisationId, cancellationToken));
+            _kept.Keep(organisationId, kept, generation);
+        }
+        return kept!.Row is { } row ? Read(row, now) : null;
+    }
+
+    /// <summary>A row as read (or none), as kept: never changed after it is read.</summary>
+    private sealed record Kept(TableEntity? Row);
+
+    private async Task<TableEntity?> ReadRowAsync(string organisationId, CancellationToken cancellationToken)
     {
         var row = await Table.GetEntityIfExistsAsync<TableEntity>(organisationId, Row, cancellationToken: cancellationToken);
-        return row.HasValue ? Read(row.Value!, now) : null;
+        return row.HasValue ? row.Value : null;
+    }
+
+    /// <summary>Runs a write, then forgets every endpoint kept for sending (whether or not the write succeeded).</summary>
+    private async Task<T> WritingAsync<T>(Func<Task<T>> write)
+    {
+        try
+        {
+            return await write();
+        }
+        finally
+        {
+            _kept.Forget();
+        }
     }
 
     /// <summary>Issues a new current secret; the old one stays valid until <paramref name="previousValidUntil"/>. Re-enables a disabled endpoint.</summary>
-    public async Task<string> RotateAsync(string organisationId, DateTimeOffset previousValidUntil, CancellationToken cancellationToken)
+    public Task<string> RotateAsync(string organisationId, DateTimeOffset previousValidUntil, CancellationToken cancellationToken) =>
+        WritingAsync(() => RotateOnceAsync(organisationId, previousValidUntil, cancellationToken));
+
+    private async Task<string> RotateOnceAsync(string organisationId, DateTimeOffset previousValidUntil, CancellationToken cancellationToken)
     {
         var secret = "whsec_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
         var now = time.GetUtcNow();
@@ -68,7 +111,10 @@ public sealed class WebhookEndpointStore(TableServiceClient tables, WebhookSecre
     /// before protection). False when there was nothing to do, a secret could not be opened, or the row changed meanwhile
     /// (the next run tries again).
     /// </summary>
-    public async Task<bool> ReprotectAsync(string organisationId, CancellationToken cancellationToken)
+    public Task<bool> ReprotectAsync(string organisationId, CancellationToken cancellationToken) =>
+        WritingAsync(() => ReprotectOnceAsync(organisationId, cancellationToken));
+
+    private async Task<bool> ReprotectOnceAsync(string organisationId, CancellationToken cancellationToken)
     {
         var row = await Table.GetEntityIfExistsAsync<TableEntity>(organisationId, Row, cancellationToken: cancellationToken);
         if (!row.HasValue) return false;
@@ -96,9 +142,9 @@ public sealed class WebhookEndpointStore(TableServiceClient tables, WebhookSecre
     }
 
     /// <summary>Disables the endpoint (its receiver answered 410 Gone): deliveries go to the fallback channel until a rotation re-enables it.</summary>
-    public async Task DisableAsync(string organisationId, string reason, CancellationToken cancellationToken) =>
-        await Table.UpsertEntityAsync(new TableEntity(organisationId, Row) { ["DisabledAt"] = time.GetUtcNow(), ["DisabledReason"] = reason },
-            TableUpdateMode.Merge, cancellationToken);
+    public Task DisableAsync(string organisationId, string reason, CancellationToken cancellationToken) =>
+        WritingAsync(async () => await Table.UpsertEntityAsync(new TableEntity(organisationId, Row) { ["DisabledAt"] = time.GetUtcNow(), ["DisabledReason"] = reason },
+            TableUpdateMode.Merge, cancellationToken));
 
     /// <summary>Records the result of a liveness ping.</summary>
     public async Task RecordPingAsync(string organisationId, bool ok, string? error, CancellationToken cancellationToken)

@@ -36,10 +36,13 @@ public sealed record OrganisationPage(IReadOnlyList<StoredOrganisation> Items, s
 /// <see cref="RepairIndexAsync"/> (timer <c>RepairDirectoryIndex</c>) re-adds the current rows of every organisation
 /// whose marker is left behind.
 /// </summary>
-/// <param name="routingCacheFor">How long <see cref="LoadAsync"/> keeps what it read (<see cref="DirectoryLookups"/>); zero keeps nothing.</param>
+/// <param name="routingCacheFor">
+/// How long <see cref="LoadAsync"/> keeps what it read (<see cref="KeptReads"/>); zero keeps nothing. In a busy minute every
+/// incident routed asks about the same local authorities and forces, and often the same schools.
+/// </param>
 public sealed class DirectoryStore(TableServiceClient tables, TimeProvider time, TimeSpan routingCacheFor = default)
 {
-    private readonly DirectoryLookups _lookups = new(time, routingCacheFor);
+    private readonly KeptReads _lookups = new(time, routingCacheFor);
 
     private const int IndexConcurrency = 16;
 

@@ -77,6 +77,34 @@ public class WebhookSecretStorageTests
     private static string NewOrganisation() => "school-" + Guid.NewGuid().ToString("N")[..10];
 
     [Fact]
+    public async Task Sending_keeps_an_endpoint_it_read_for_a_few_seconds_and_a_rotation_or_410_through_the_store_applies_at_once()
+    {
+        var tables = new TableServiceClient(await TestStorage.ConnectionStringAsync());
+        await tables.CreateTableIfNotExistsAsync(StorageNames.WebhookEndpointsTable);
+        var clock = new NotifyHub.Tests.Infrastructure.MovableTime(DateTimeOffset.UtcNow);
+        var store = new WebhookEndpointStore(tables, new WebhookSecretProtector(KeyA), clock, NullLogger<WebhookEndpointStore>.Instance, TimeSpan.FromSeconds(5));
+        var table = tables.GetTableClient(StorageNames.WebhookEndpointsTable);
+        var organisation = NewOrganisation();
+        var first = await store.RotateAsync(organisation, clock.GetUtcNow(), default);
+        Assert.Equal([first], (await store.ForSendingAsync(organisation, clock.GetUtcNow(), default))!.Secrets);
+
+        // Disabled elsewhere (another instance, here straight to the table): not seen while the read is kept, seen once it lapses.
+        await table.UpsertEntityAsync(new TableEntity(organisation, "endpoint") { ["DisabledAt"] = clock.GetUtcNow() }, TableUpdateMode.Merge);
+        clock.Advance(TimeSpan.FromSeconds(4));
+        Assert.False((await store.ForSendingAsync(organisation, clock.GetUtcNow(), default))!.Disabled);
+        clock.Advance(TimeSpan.FromSeconds(2));
+        Assert.True((await store.ForSendingAsync(organisation, clock.GetUtcNow(), default))!.Disabled);
+
+        // Through the store, at once: a rotation re-enables it with a new secret, a 410 disables it.
+        var second = await store.RotateAsync(organisation, clock.GetUtcNow().AddHours(1), default);
+        var rotated = (await store.ForSendingAsync(organisation, clock.GetUtcNow(), default))!;
+        Assert.False(rotated.Disabled);
+        Assert.Equal([second, first], rotated.Secrets);
+        await store.DisableAsync(organisation, "the receiver answered 410 Gone", default);
+        Assert.True((await store.ForSendingAsync(organisation, clock.GetUtcNow(), default))!.Disabled);
+    }
+
+    [Fact]
     public async Task A_secret_keeps_working_through_a_key_rotation_and_is_then_protected_with_the_new_key_alone()
     {
         var organisation = NewOrganisation();

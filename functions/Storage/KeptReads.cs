@@ -1,15 +1,15 @@
 using System.Collections.Concurrent;
 
-namespace NotifyHub.Organisations;
+namespace NotifyHub.Storage;
 
 /// <summary>
-/// Routing's reads of the directory (which organisations an index key names, and each organisation), kept for
-/// <c>Directory:RoutingCacheFor</c> (5 s by default): every incident routed in a busy minute asks about the same local
-/// authorities, forces and often the same schools. Any write through <see cref="DirectoryStore"/> forgets them all as it
-/// ends, so a change made through the hub applies to the next incident this instance routes; another instance sees it
-/// within that time. An entry read before a write ended is never kept after it (each carries the generation it was read in).
+/// Reads kept for a few seconds by a store that owns what it reads: routing's reads of the directory
+/// (<see cref="Organisations.DirectoryStore"/>), delivery's reads of webhook endpoints. Every write through the store
+/// forgets them all as it ends, so a change made through the hub applies at once on the instance that made it; another
+/// instance sees it once the kept reads lapse. A read that began before a write ended is never kept after it (each entry
+/// carries the generation it was read in).
 /// </summary>
-internal sealed class DirectoryLookups(TimeProvider time, TimeSpan keepFor)
+internal sealed class KeptReads(TimeProvider time, TimeSpan keepFor)
 {
     /// <summary>More entries than any directory has keys and organisations: past it, start again rather than grow.</summary>
     private const int MaxEntries = 100_000;
