@@ -62,22 +62,9 @@ public sealed class WebhookEndpointStore(TableServiceClient tables, WebhookSecre
         return row.HasValue ? row.Value : null;
     }
 
-    /// <summary>Runs a write, then forgets every endpoint kept for sending (whether or not the write succeeded).</summary>
-    private async Task<T> WritingAsync<T>(Func<Task<T>> write)
-    {
-        try
-        {
-            return await write();
-        }
-        finally
-        {
-            _kept.Forget();
-        }
-    }
-
     /// <summary>Issues a new current secret; the old one stays valid until <paramref name="previousValidUntil"/>. Re-enables a disabled endpoint.</summary>
     public Task<string> RotateAsync(string organisationId, DateTimeOffset previousValidUntil, CancellationToken cancellationToken) =>
-        WritingAsync(() => RotateOnceAsync(organisationId, previousValidUntil, cancellationToken));
+        _kept.WritingAsync(() => RotateOnceAsync(organisationId, previousValidUntil, cancellationToken));
 
     private async Task<string> RotateOnceAsync(string organisationId, DateTimeOffset previousValidUntil, CancellationToken cancellationToken)
     {
@@ -112,7 +99,7 @@ public sealed class WebhookEndpointStore(TableServiceClient tables, WebhookSecre
     /// (the next run tries again).
     /// </summary>
     public Task<bool> ReprotectAsync(string organisationId, CancellationToken cancellationToken) =>
-        WritingAsync(() => ReprotectOnceAsync(organisationId, cancellationToken));
+        _kept.WritingAsync(() => ReprotectOnceAsync(organisationId, cancellationToken));
 
     private async Task<bool> ReprotectOnceAsync(string organisationId, CancellationToken cancellationToken)
     {
@@ -143,7 +130,7 @@ public sealed class WebhookEndpointStore(TableServiceClient tables, WebhookSecre
 
     /// <summary>Disables the endpoint (its receiver answered 410 Gone): deliveries go to the fallback channel until a rotation re-enables it.</summary>
     public Task DisableAsync(string organisationId, string reason, CancellationToken cancellationToken) =>
-        WritingAsync(async () => await Table.UpsertEntityAsync(new TableEntity(organisationId, Row) { ["DisabledAt"] = time.GetUtcNow(), ["DisabledReason"] = reason },
+        _kept.WritingAsync(async () => await Table.UpsertEntityAsync(new TableEntity(organisationId, Row) { ["DisabledAt"] = time.GetUtcNow(), ["DisabledReason"] = reason },
             TableUpdateMode.Merge, cancellationToken));
 
     /// <summary>Records the result of a liveness ping.</summary>

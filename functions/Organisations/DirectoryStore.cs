@@ -128,17 +128,8 @@ public sealed class DirectoryStore(TableServiceClient tables, TimeProvider time,
     /// Writes <paramref name="entity"/> (the row of <paramref name="after"/>): insert when <paramref name="before"/>
     /// is null, else a Replace conditioned on the entity's ETag, with the index kept in line around it (see the class).
     /// </summary>
-    internal async Task<SaveResult> SaveAsync(Organisation? before, Organisation after, TableEntity entity, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await WriteAsync(before, after, entity, cancellationToken);
-        }
-        finally
-        {
-            _lookups.Forget();
-        }
-    }
+    internal Task<SaveResult> SaveAsync(Organisation? before, Organisation after, TableEntity entity, CancellationToken cancellationToken) =>
+        _lookups.WritingAsync(() => WriteAsync(before, after, entity, cancellationToken));
 
     private async Task<SaveResult> WriteAsync(Organisation? before, Organisation after, TableEntity entity, CancellationToken cancellationToken)
     {
@@ -180,26 +171,20 @@ public sealed class DirectoryStore(TableServiceClient tables, TimeProvider time,
     /// Re-adds the index rows of every organisation whose write left its repair marker more than
     /// <paramref name="olderThan"/> ago (a writer that died part-way), then clears the marker. Answers how many it repaired.
     /// </summary>
-    public async Task<int> RepairIndexAsync(TimeSpan olderThan, CancellationToken cancellationToken)
-    {
-        var before = time.GetUtcNow() - olderThan;
-        var repaired = 0;
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {RepairPartition} and At lt {before}");
-        try
+    public Task<int> RepairIndexAsync(TimeSpan olderThan, CancellationToken cancellationToken) =>
+        _lookups.WritingAsync(async () =>
         {
+            var before = time.GetUtcNow() - olderThan;
+            var repaired = 0;
+            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {RepairPartition} and At lt {before}");
             await foreach (var row in Index.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
             {
                 await ReindexAsync(row.GetString("OrganisationId"), cancellationToken);
                 await ClearMarkerAsync(row.RowKey, cancellationToken);
                 repaired++;
             }
-        }
-        finally
-        {
-            if (repaired > 0) _lookups.Forget();
-        }
-        return repaired;
-    }
+            return repaired;
+        });
 
     /// <summary>Adds the index rows of the organisation as it is stored now.</summary>
     private async Task ReindexAsync(string id, CancellationToken cancellationToken)

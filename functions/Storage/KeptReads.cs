@@ -42,10 +42,17 @@ internal sealed class KeptReads(TimeProvider time, TimeSpan keepFor)
         _entries[key] = new Entry(generation, time.GetUtcNow() + keepFor, value);
     }
 
-    /// <summary>Forgets everything: called when a write to the directory ends (whether or not it succeeded).</summary>
-    public void Forget()
+    /// <summary>Runs a write through the owning store, then forgets everything kept (whether or not the write succeeded).</summary>
+    public async Task<T> WritingAsync<T>(Func<Task<T>> write)
     {
-        Interlocked.Increment(ref _generation);
-        _entries.Clear();
+        try
+        {
+            return await write();
+        }
+        finally
+        {
+            Interlocked.Increment(ref _generation);
+            _entries.Clear();
+        }
     }
 }
