@@ -77,14 +77,20 @@ public partial class FunctionContractTests
         Assert.True(declared.Count >= 16);
     }
 
+    /// <summary>The product's areas: each folder under functions/ that holds functions (docs/architecture.md).</summary>
+    private static readonly string[] Areas = ["Intake", "Directory", "Routing", "Delivery", "Timeliness", "Reports", "Operations"];
+
     [Fact]
-    public void Every_function_is_a_folder_under_functions_holding_its_class_with_one_Function_method()
+    public void Every_function_is_one_file_in_its_area_folder_holding_its_class_with_one_Function_method()
     {
         foreach (var method in FunctionMethods())
         {
             var name = method.GetCustomAttribute<FunctionAttribute>()!.Name;
             Assert.Equal(name, method.DeclaringType!.Name);
-            Assert.True(File.Exists(Path.Combine(RepoPaths.FunctionsSource, name, name + ".cs")), $"functions/{name}/{name}.cs is missing");
+            var files = Directory.EnumerateFiles(RepoPaths.FunctionsSource, name + ".cs", SearchOption.AllDirectories).ToList();
+            var file = Assert.Single(files);
+            var area = Path.GetRelativePath(RepoPaths.FunctionsSource, Path.GetDirectoryName(file)!);
+            Assert.True(Areas.Contains(area), $"{name}.cs is in functions/{area}, which is not one of the areas ({string.Join(", ", Areas)})");
             Assert.Single(method.DeclaringType.GetMethods(), m => m.GetCustomAttribute<FunctionAttribute>() is not null);
         }
     }
