@@ -7,7 +7,8 @@ using Azure.Storage.Queues;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using NotifyHub.Delivery;
+using NotifyHub.Domain.Delivery;
+using NotifyHub.Ledger;
 using NotifyHub.DevHost.Config;
 using NotifyHub.DevHost.Storage;
 using NotifyHub.Domain;
@@ -22,10 +23,10 @@ namespace NotifyHub.Bench;
 /// dotnet run -c Release --project bench/NotifyHub.Bench -- timeliness [--history 100000] [--deliveries 250000] [--las 10]
 /// Two figures, each a ratio measured in one run against its own Azurite (in-memory), through the hub's own classes and
 /// the Azure SDK (the HTTP hop in front of them is the same for both sides of each ratio):
-/// 1. SlaMonitor's storage reads for one minute's window of due deliveries with 1,000 and with --history historical
-///    deliveries behind it (the due-time index should make them the same);
+/// 1. SlaMonitor's storage requests for a window of due deliveries with 1,000 and with --history historical deliveries
+///    behind it (the awaiting view should make them the same);
 /// 2. a quarterly timeliness report over --deliveries deliveries read from the rollups, against the same report computed
-///    from the raw delivery rows (a scan), which is what the rollups replace.
+///    from the raw records on the ledger (a scan), which is what the rollups replace.
 /// Writes bench/results/timeliness.md.
 /// </summary>
 public static class TimelinessBenchmark
@@ -66,9 +67,9 @@ public static class TimelinessBenchmark
 
             ## SlaMonitor: storage reads do not grow with history
 
-            One run of the monitor over a one-minute window holding 50 due deliveries (acknowledged in time, so the run only reads), with
-            1,000 and with {history:N0} historical deliveries (their due-index entries and delivery rows spread over the previous 90 days).
-            Median of 5 runs.
+            One run of the monitor over a window holding 50 due deliveries not acknowledged (5 incidents of 10, routed through the ledger; the
+            run marks each late: a commit per incident and its apply), with 1,000 and with {history:N0} historical deliveries on the ledger
+            (judged over the previous 90 days, so off the awaiting view). Median of 5 runs.
 
             | historical deliveries | storage requests per run | ms per run |
             |---:|---:|---:|
@@ -76,8 +77,8 @@ public static class TimelinessBenchmark
             | {sla[1].History:N0} | {sla[1].Requests} | {sla[1].Ms:F1} |
 
             **Storage requests: {(double)sla[1].Requests / sla[0].Requests:F2}× apart** (goal ≤ 1.1×); time {sla[1].Ms / sla[0].Ms:F2}× apart.
-            The monitor reads the due-time index partition of each hour in its window (one range query each) and each due delivery's row: nothing it
-            reads depends on how many deliveries came before.
+            The monitor reads the awaiting view's due rows (one range query) and each due incident's ledger: a judged delivery leaves the view,
+            so nothing it reads depends on how many deliveries came before.
 
             ## A quarterly report over {deliveries:N0} deliveries
 
@@ -87,7 +88,7 @@ public static class TimelinessBenchmark
             | read from | storage requests | ms |
             |---|---:|---:|
             | rollups (table `Rollups`, one row per LA and day) | {rollupRequests} | {rollupMs:F0} |
-            | raw delivery rows (table `Deliveries`, a scan), as the rebuild reads them | {rawRequests} | {rawMs:F0} |
+            | raw records (table `Ledger`, a scan) | {rawRequests} | {rawMs:F0} |
 
             **From the rollups: {rollupMs:F0} ms** (goal < 1 s), **{rawMs / rollupMs:F1}× faster** than from the raw rows (goal ≥ 20×). Both gave the same report: {checkedEqual}.
             """;
@@ -107,66 +108,89 @@ public static class TimelinessBenchmark
         return (new TableServiceClient(connection, tableOptions), new QueueServiceClient(connection, queueOptions), counter);
     }
 
+    /// <summary>The hub's ledger, projector and monitor over these clients, wired as the app wires them.</summary>
+    private static (LedgerWriter Writer, LatenessMonitor Monitor) Hub(TableServiceClient tables, QueueServiceClient queues)
+    {
+        var store = new LedgerStore(tables);
+        var hints = new ProjectionHints(tables, TimeProvider.System);
+        var projector = new Projector(store, new RowViewWriter(tables), new RollupView(new RollupStore(tables)), new Dispatcher(queues, TimeProvider.System), hints,
+            NullLogger<Projector>.Instance);
+        var writer = new LedgerWriter(store, projector, hints, TimeProvider.System, NullLogger<LedgerWriter>.Instance);
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var metrics = new HubMetrics(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
+        return (writer, new LatenessMonitor(new SlaStore(tables), writer, projector, metrics, TimeProvider.System, NullLogger<LatenessMonitor>.Instance));
+    }
+
     private static async Task<(int History, int Requests, double Ms)> MonitorAsync(string connection, int history)
     {
         var (tables, queues, counter) = Clients(connection);
         foreach (var table in StorageNames.Tables) await tables.CreateTableIfNotExistsAsync(table);
         foreach (var queue in StorageNames.Queues) await queues.GetQueueClient(queue).CreateIfNotExistsAsync();
         var now = DateTimeOffset.UtcNow;
-        var rollups = new RollupStore(tables);
-        var store = new SlaStore(tables);
-        var receipts = new ReceiptStore(tables, queues, rollups, store);
+        var (writer, monitor) = Hub(tables, queues);
 
-        // History: acknowledged deliveries due over the last 90 days, 100 to an incident partition.
-        await SeedDueAsync(tables, store, history, i => now.AddMinutes(-2).AddSeconds(-(double)i / history * 90 * 86400));
-        // The window: 50 deliveries due in the last minute, acknowledged in time.
-        await SeedDueAsync(tables, store, 50, i => now.AddSeconds(-55 + i));
+        // History: deliveries judged over the last 90 days (acknowledged in time, or marked late), on the ledger as the hub leaves
+        // them — 100 to an incident — and so off the awaiting view.
+        await SeedHistoryAsync(tables, history, i => now.AddMinutes(-2).AddSeconds(-(double)i / history * 90 * 86400));
 
-        var options = Options.Create(new TimelinessOptions());
-        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
-        var metrics = new HubMetrics(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
-        var monitor = new LatenessMonitor(store, receipts, tables, queues, options, metrics, TimeProvider.System, NullLogger<LatenessMonitor>.Instance);
         var runs = new List<(int, double)>();
         for (var i = 0; i < 6; i++)
         {
-            var (_, etag) = await store.CheckpointAsync(default);
-            await store.AdvanceAsync(now.AddMinutes(-1), etag, now, default);
+            // The window: 50 deliveries (5 incidents of 10) due in the last minute and not acknowledged, routed through the ledger.
+            for (var n = 0; n < 5; n++) await RouteAsync(writer, 10, now.AddSeconds(-55 + n));
             counter.Requests = 0;
             var clock = Stopwatch.StartNew();
             var run = await monitor.RunAsync(asOf: now, default);
             clock.Stop();
-            if (run.Due != 50 || run.OnTime != 50) throw new InvalidOperationException($"the window should hold 50 on-time deliveries: {run}");
+            if (run.Due != 50 || run.MarkedLate != 50) throw new InvalidOperationException($"the window should hold 50 deliveries to mark late: {run}");
             if (i > 0) runs.Add((counter.Requests, clock.Elapsed.TotalMilliseconds)); // the first run warms up
         }
         return (history, (int)runs.Select(r => r.Item1).Order().ElementAt(2), runs.Select(r => r.Item2).Order().ElementAt(2));
     }
 
-    private static async Task SeedDueAsync(TableServiceClient tables, SlaStore store, int count, Func<int, DateTimeOffset> dueAt)
+    private static readonly IncidentFacts Facts = new("SYN", "SYN-0001", "840", "medium", DateTimeOffset.UtcNow.AddHours(-12), DateTimeOffset.UtcNow.AddHours(-13),
+        null, DateTimeOffset.UtcNow.AddHours(-12));
+
+    /// <summary>An incident routed to <paramref name="count"/> schools due at <paramref name="dueAt"/>, committed and applied as routing does.</summary>
+    private static async Task RouteAsync(LedgerWriter writer, int count, DateTimeOffset dueAt)
     {
-        var deliveriesTable = tables.GetTableClient(StorageNames.DeliveriesTable);
-        var index = new List<TableEntity>();
+        var incident = "inc_" + Guid.CreateVersion7().ToString("N");
+        await writer.ChangeAsync(incident, LedgerParts.Unrouted, null, _ =>
+        {
+            var write = new LedgerWrite { Facts = Facts };
+            for (var r = 0; r < count; r++)
+            {
+                write.Add(DeliveryChanges.Route(DeliveryRecord.New(incident, $"school-{100000 + r:D6}", "school", "Synthetic School", "operation-encompass", [0], [], 0,
+                    "SYN", "SYN-0001", new DueInfo(dueAt, "next-school-day", false), dueAt.AddHours(-10))));
+            }
+            return write;
+        }, LedgerWriter.Options.Retried, default);
+    }
+
+    private static async Task SeedHistoryAsync(TableServiceClient tables, int count, Func<int, DateTimeOffset> dueAt)
+    {
+        var ledger = tables.GetTableClient(StorageNames.LedgerTable);
         var batch = new List<TableTransactionAction>();
         var incident = "";
         for (var i = 0; i < count; i++)
         {
-            if (i % 100 == 0)
+            if (i % 99 == 0)
             {
-                if (batch.Count > 0) await deliveriesTable.SubmitTransactionAsync(batch);
+                if (batch.Count > 0) await ledger.SubmitTransactionAsync(batch);
                 batch.Clear();
                 incident = "inc_" + Guid.CreateVersion7().ToString("N");
+                batch.Add(new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(incident, LedgerStore.Head) { ["Version"] = 0L, ["La"] = "840" }));
             }
             var due = dueAt(i);
-            var recipient = $"school-{100000 + i % 100:D6}";
-            batch.Add(new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(incident, recipient)
+            var late = i % 10 == 0;
+            batch.Add(new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(incident, $"dl|school-{100000 + i % 99:D6}")
             {
                 ["RecipientType"] = "school", ["RecipientName"] = "Synthetic School", ["Status"] = "acknowledged", ["Channels"] = "inbox",
-                ["CreatedAt"] = due.AddHours(-10), ["DeliveredAt"] = due.AddHours(-9), ["AckName"] = "A", ["AckRole"] = "DSL", ["AckAt"] = due.AddHours(-8),
-                ["DueAt"] = due, ["La"] = "840", ["ReportedAt"] = due.AddHours(-10), ["RiskLevel"] = "medium", ["ForceCode"] = "SYN",
+                ["CreatedAt"] = due.AddHours(-10), ["DeliveredAt"] = due.AddHours(-9), ["AckName"] = "A", ["AckRole"] = "DSL",
+                ["AckAt"] = late ? due.AddHours(2) : due.AddHours(-8), ["LateAt"] = late ? due.AddMinutes(1) : null, ["DueAt"] = due,
             }));
-            index.Add(SlaStore.IndexRow(incident, recipient, due, due));
         }
-        if (batch.Count > 0) await deliveriesTable.SubmitTransactionAsync(batch);
-        await store.IndexAsync(index, default);
+        if (batch.Count > 0) await ledger.SubmitTransactionAsync(batch);
     }
 
     private static async Task<(double RollupMs, double RawMs, int RollupRequests, int RawRequests, bool Same)> ReportAsync(string connection, int count, int lasCount)
@@ -180,8 +204,8 @@ public static class TimelinessBenchmark
         var random = new Random(42);
         var content = new byte[1024];
         random.NextBytes(content);
-        var rows = new List<TableEntity>();
-        var deliveriesTable = tables.GetTableClient(StorageNames.DeliveriesTable);
+        var facts = new List<ShareFact>();
+        var ledgerTable = tables.GetTableClient(StorageNames.LedgerTable);
         var clock = Stopwatch.StartNew();
         for (var i = 0; i < count; i += 5)
         {
@@ -189,28 +213,41 @@ public static class TimelinessBenchmark
             var la = las[random.Next(las.Count)];
             var reported = new DateTimeOffset(from.AddDays(random.Next(91)).ToDateTime(new TimeOnly(random.Next(24), random.Next(60))), TimeSpan.Zero);
             var incident = "inc_" + Guid.CreateVersion7().ToString("N");
-            var batch = new List<TableTransactionAction>();
+            var incidentFacts = new IncidentFacts("SYN", $"SYN-{i}", la, "medium", reported, reported.AddMinutes(-30), reported.AddMinutes(40), reported.AddMinutes(50));
+            var batch = new List<TableTransactionAction>
+            {
+                new(TableTransactionActionType.Add, new TableEntity(incident, LedgerStore.Head)
+                {
+                    ["Version"] = 5L, ["ForceCode"] = "SYN", ["IncidentReference"] = $"SYN-{i}", ["La"] = la, ["RiskLevel"] = "medium", ["ReportedAt"] = reported,
+                    ["OccurredAt"] = reported.AddMinutes(-30), ["AttendedAt"] = reported.AddMinutes(40), ["ReceivedAt"] = reported.AddMinutes(50),
+                }),
+            };
+            var recipients = new HashSet<string>();
             for (var d = 0; d < 5 && i + d < count; d++)
             {
                 var type = types[random.Next(types.Length)];
+                var recipient = $"{type}-{random.Next(200)}";
+                if (!recipients.Add(recipient)) continue;
                 var due = reported.AddHours(random.Next(1, 40));
-                var row = new TableEntity(incident, $"{type}-{random.Next(200)}")
+                var ack = reported.AddHours(random.Next(1, 48));
+                var row = new TableEntity(incident, "dl|" + recipient)
                 {
-                    ["RecipientType"] = type, ["RecipientName"] = "Synthetic " + type, ["ForceCode"] = "SYN", ["La"] = la, ["RiskLevel"] = "medium",
-                    ["ReportedAt"] = reported, ["OccurredAt"] = reported.AddMinutes(-30), ["AttendedAt"] = reported.AddMinutes(40), ["ReceivedAt"] = reported.AddMinutes(50),
-                    ["DueAt"] = due, ["Status"] = "acknowledged", ["Channels"] = "inbox", ["CreatedAt"] = reported.AddMinutes(50),
-                    ["DeliveredAt"] = reported.AddMinutes(51), ["AckName"] = "A", ["AckRole"] = "DSL", ["AckAt"] = reported.AddHours(random.Next(1, 48)),
+                    ["RecipientType"] = type, ["RecipientName"] = "Synthetic " + type, ["Status"] = "acknowledged", ["Channels"] = "inbox",
+                    ["CreatedAt"] = reported.AddMinutes(50), ["DueAt"] = due, ["DeliveredAt"] = reported.AddMinutes(51), ["AckName"] = "A", ["AckRole"] = "DSL",
+                    ["AckAt"] = ack,
                 };
-                LargeBinary.Write(row, "Content", content);
-                if (batch.All(b => b.Entity.RowKey != row.RowKey)) batch.Add(new TableTransactionAction(TableTransactionActionType.Add, row));
-                rows.Add(row);
+                var contentRow = new TableEntity(incident, "ct|" + recipient);
+                LargeBinary.Write(contentRow, "Content", content);
+                batch.Add(new TableTransactionAction(TableTransactionActionType.Add, row));
+                batch.Add(new TableTransactionAction(TableTransactionActionType.Add, contentRow));
             }
-            await deliveriesTable.SubmitTransactionAsync(batch);
+            await ledgerTable.SubmitTransactionAsync(batch);
+            var seeded = LedgerStore.Read(incident, batch.Select(b => (TableEntity)b.Entity).ToList());
+            facts.AddRange(seeded.Deliveries.Values.Select(d => ShareFacts.OfDelivery(d, incidentFacts, 5)));
             if (i % 25_000 == 0) Console.WriteLine($"seeded {i} deliveries ({clock.Elapsed.TotalSeconds:F0} s)");
         }
-        var facts = rows.Select(r => ShareFactRows.FromDelivery(r)).OfType<ShareFact>().GroupBy(f => f.Key).Select(g => g.First()).ToList();
         var rollups = new RollupStore(tables);
-        await rollups.ReplaceAsync(facts, default);
+        await rollups.RecordAsync(facts, default);
         Console.WriteLine($"seeded {facts.Count} deliveries and their rollups in {clock.Elapsed.TotalSeconds:F0} s");
 
         var reader = new ReportReader(rollups, TimeProvider.System);
@@ -230,10 +267,31 @@ public static class TimelinessBenchmark
 
         counter.Requests = 0;
         var rawWatch = Stopwatch.StartNew();
-        var rawFacts = await new RollupRebuild(tables, rollups, NullLogger<RollupRebuild>.Instance).RawFactsAsync(default);
+        var rawFacts = await RawFactsAsync(ledgerTable);
         var fromRaw = TimelinessReports.Compute(rawFacts.Where(f => las.Contains(f.La)), query, las, DateTimeOffset.UtcNow);
         rawWatch.Stop();
         var same = System.Text.Json.JsonSerializer.Serialize(fromRollups!.Groups) == System.Text.Json.JsonSerializer.Serialize(fromRaw.Groups);
         return (timings.Order().ElementAt(2), rawWatch.Elapsed.TotalMilliseconds, rollupRequests, counter.Requests, same);
+    }
+
+    /// <summary>The facts from the raw records: a scan of the ledger, each incident's rows read as the hub reads them.</summary>
+    private static async Task<List<ShareFact>> RawFactsAsync(TableClient ledgerTable)
+    {
+        var facts = new List<ShareFact>();
+        var rows = new List<TableEntity>();
+        void Flush()
+        {
+            if (rows.Count == 0) return;
+            var ledger = LedgerStore.Read(rows[0].PartitionKey, rows);
+            if (ledger.Facts is { } incident) facts.AddRange(ledger.Deliveries.Values.Select(d => ShareFacts.OfDelivery(d, incident, ledger.Version)));
+            rows.Clear();
+        }
+        await foreach (var row in ledgerTable.QueryAsync<TableEntity>(maxPerPage: 1000))
+        {
+            if (rows.Count > 0 && rows[0].PartitionKey != row.PartitionKey) Flush();
+            rows.Add(row);
+        }
+        Flush();
+        return facts;
     }
 }

@@ -8,22 +8,25 @@ using NotifyHub.Hosting;
 namespace NotifyHub.Functions;
 
 /// <summary>
-/// <c>POST /api/links/{token}</c> (the email link is the credential): the page's <em>Acknowledge</em> form —
-/// <c>name</c> and <c>role</c>, form-encoded. A browser gets the page again (with the acknowledgement, or with what
-/// to correct); any other client gets JSON — 201 the first time, 200 with the first acknowledgement when it was
-/// already acknowledged — and problem+json naming each bad field.
+/// <c>POST /api/links/{token}</c> (the email link is the credential), form-encoded, from the link's page: <c>action=open</c>
+/// — a person asked to see the notification: recorded as opened (and so delivered), and the page shows the recipient's
+/// projection of the incident with the <em>Acknowledge</em> form; or <c>name</c> and <c>role</c> — the acknowledgement. A
+/// browser gets the page again (with the acknowledgement, or with what to correct); any other client gets JSON — 201 the
+/// first time, 200 with the first acknowledgement when it was already acknowledged — and problem+json naming each bad
+/// field. Every opening and acknowledgement is in the audit trail.
 /// </summary>
-public sealed class AcknowledgeByLink(ReceiptStore receipts, RecipientNotifications notifications, AuditTrail audit)
+public sealed class AcknowledgeByLink(RecipientNotifications notifications, AuditTrail audit)
 {
     private const int MaxBodyBytes = 4 * 1024;
+    public const string OpenAction = "open";
 
     [Function(nameof(AcknowledgeByLink))]
     [RequiresLink]
     public async Task<IResult> RunAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "links/{token}")] HttpRequest request, string token)
     {
         var ct = request.HttpContext.RequestAborted;
-        var record = await LinkedNotification.FindAsync(request.HttpContext, receipts, ct);
-        if (record is null) return Problems.NotFound(ApiKeyMiddleware.LinkNotValid);
+        var found = await LinkedNotification.FindAsync(request.HttpContext, notifications, ct);
+        if (found is null) return Problems.NotFound(ApiKeyMiddleware.LinkNotValid);
         if (!request.HasFormContentType || request.ContentType?.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase) != true)
             return Problems.UnsupportedMediaType("application/x-www-form-urlencoded (the page's form)");
         if (request.ContentLength is > MaxBodyBytes) return Problems.TooLarge(MaxBodyBytes);
@@ -38,18 +41,32 @@ public sealed class AcknowledgeByLink(ReceiptStore receipts, RecipientNotificati
             return Problems.Invalid("$", "is not a readable form: " + e.Message);
         }
         var browser = request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase);
+        var action = Single(form, "action");
+        if (action is not null && action != OpenAction) return Problems.Invalid("action", $"must be {OpenAction}, or left out with name and role to acknowledge");
+        if (action == OpenAction)
+        {
+            var opened = await notifications.OpenedAsync(found, ct) ?? found;
+            await audit.RecordAsync(AuditActor.Link(opened.Record.RecipientId), AuditActions.NotificationRead, [opened.Record.NotificationId],
+                new { channel = "email-link" }, ct);
+            return browser
+                ? LinkedNotification.Page(request.HttpContext, NotificationPage.Render(RecipientNotifications.View(opened)), StatusCodes.Status200OK)
+                : TypedResults.Ok(RecipientNotifications.View(opened));
+        }
+
         var (name, role) = (Single(form, "name"), Single(form, "role"));
         var validated = AcknowledgementInput.ValidateForm(name, role);
         if (!validated.IsValid)
         {
             if (!browser) return Problems.Invalid(validated.Errors);
-            var view = await notifications.ViewAsync(record, ct);
-            return LinkedNotification.Page(request.HttpContext, NotificationPage.Render(view, validated.Errors, name, role), StatusCodes.Status400BadRequest);
+            return LinkedNotification.Page(request.HttpContext, NotificationPage.Render(RecipientNotifications.View(found), validated.Errors, name, role),
+                StatusCodes.Status400BadRequest);
         }
 
-        var (saved, first) = await notifications.AcknowledgeAsync(record, validated.Value!, ct);
+        var acknowledged = await notifications.AcknowledgeAsync(found, validated.Value!, "email-link", ct);
+        if (acknowledged is null) return Problems.NotFound(ApiKeyMiddleware.LinkNotValid);
+        var (saved, first) = (acknowledged.Record, acknowledged.Changed);
         if (first) await audit.RecordAsync(AuditActor.Link(saved.RecipientId), AuditActions.NotificationAcknowledged, [saved.NotificationId], new { channel = "email-link" }, ct);
-        if (browser) return LinkedNotification.Page(request.HttpContext, NotificationPage.Render(await notifications.ViewAsync(saved, ct)), StatusCodes.Status200OK);
+        if (browser) return LinkedNotification.Page(request.HttpContext, NotificationPage.Render(RecipientNotifications.View(acknowledged)), StatusCodes.Status200OK);
         var answer = new AcknowledgeNotification.Answer(saved.NotificationId, saved.Receipt.Status, saved.Receipt.DeliveredAt,
             AcknowledgementView.Of(saved.Receipt.Acknowledged)!, !first);
         return first ? TypedResults.Created((string?)null, answer) : TypedResults.Ok(answer);

@@ -11,7 +11,7 @@ namespace NotifyHub.Functions;
 /// <c>POST /api/notifications/{id}/ack</c> (recipient): a person at the recipient confirms they have read it —
 /// <c>{"acknowledgedBy":{"name":"…","role":"…"}}</c>. Works whatever channel delivered it; an acknowledgement
 /// before delivery was recorded implies delivery. 201 the first time; 200 with the first acknowledgement, unchanged,
-/// when it was already acknowledged.
+/// when it was already acknowledged. Once the answer says so, the acknowledgement is stored.
 /// </summary>
 public sealed class AcknowledgeNotification(RecipientNotifications notifications, AuditTrail audit)
 {
@@ -26,12 +26,14 @@ public sealed class AcknowledgeNotification(RecipientNotifications notifications
     {
         var ct = request.HttpContext.RequestAborted;
         var caller = request.HttpContext.Caller();
-        var record = await notifications.FindAsync(id, caller.OrganisationId, ct);
-        if (record is null) return Problems.NotFound($"You have no notification with id {id}.");
+        var found = await notifications.FindAsync(id, caller.OrganisationId, null, ct);
+        if (found is null) return Problems.NotFound($"You have no notification with id {id}.");
         var (by, problem) = await JsonBody.ReadValidatedAsync(request, MaxBodyBytes, AcknowledgementInput.Validate, ct);
         if (problem is not null) return problem;
 
-        var (saved, first) = await notifications.AcknowledgeAsync(record, by!, ct);
+        var acknowledged = await notifications.AcknowledgeAsync(found, by!, "api", ct);
+        if (acknowledged is null) return Problems.NotFound($"You have no notification with id {id}.");
+        var (saved, first) = (acknowledged.Record, acknowledged.Changed);
         if (first) await audit.RecordAsync(AuditActor.Of(caller), AuditActions.NotificationAcknowledged, [saved.NotificationId], new { channel = "api" }, ct);
         var answer = new Answer(saved.NotificationId, saved.Receipt.Status, saved.Receipt.DeliveredAt, AcknowledgementView.Of(saved.Receipt.Acknowledged)!, !first);
         return first ? TypedResults.Created($"/api/notifications/{saved.NotificationId}", answer) : TypedResults.Ok(answer);

@@ -21,6 +21,9 @@ internal static partial class DeliveryLog
     [LoggerMessage(EventId = 4006, Level = LogLevel.Information, Message = "Notification {NotificationId} attempt {Attempt} on {Channel}: {Outcome} {ErrorClass}; now {Status}")]
     public static partial void Attempted(ILogger logger, string notificationId, int attempt, string channel, string outcome, string? errorClass, string status);
 
+    [LoggerMessage(EventId = 4020, Level = LogLevel.Warning, Message = "The {Channel} channel threw {ExceptionType} sending notification {NotificationId}: recorded as a failed attempt")]
+    public static partial void ChannelThrew(ILogger logger, string exceptionType, string notificationId, string channel);
+
     [LoggerMessage(EventId = 4007, Level = LogLevel.Warning, Message = "Notification {NotificationId} was overdue by {Overdue}; its message was re-queued")]
     public static partial void Requeued(ILogger logger, string notificationId, TimeSpan overdue);
 

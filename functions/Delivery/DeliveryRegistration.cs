@@ -26,7 +26,7 @@ public static class DeliveryRegistration
             .AddResilienceHandler("webhook-endpoint", (pipeline, context) =>
                 WebhookSender.ConfigurePipeline(pipeline, context.ServiceProvider.GetRequiredService<IOptions<DeliveryOptions>>().Value))
             .SelectPipelineByAuthority();
-        services.AddSingleton<ReceiptStore>();
+        services.AddSingleton<OpenDeliveries>();
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<DeliveryOptions>>().Value.SecretProtector());
         services.AddSingleton(sp => new WebhookEndpointStore(sp.GetRequiredService<TableServiceClient>(), sp.GetRequiredService<WebhookSecretProtector>(),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<WebhookEndpointStore>>(), WebhookEndpointStore.SendingCacheFor));

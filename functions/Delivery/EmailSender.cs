@@ -9,7 +9,11 @@ using NotifyHub.Domain.Delivery;
 namespace NotifyHub.Delivery;
 
 /// <summary>An email to send: it carries no incident details, only who it is for, the reference and the link.</summary>
-public sealed record LinkEmail(string To, string Subject, string Text, string Html);
+/// <param name="MessageId">
+/// The Message-ID (without angle brackets) when the email must keep one id however often it is sent: an attempt sent again
+/// after a crash is then the same email to the recipient's mail system, not another.
+/// </param>
+public sealed record LinkEmail(string To, string Subject, string Text, string Html, string? MessageId = null);
 
 /// <summary>
 /// Sends one email over SMTP with MailKit (STARTTLS whenever the server offers it; sign-in when configured).
@@ -27,6 +31,7 @@ public sealed class EmailSender(IOptions<EmailOptions> options)
         message.From.Add(MailboxAddress.Parse(o.From));
         message.To.Add(MailboxAddress.Parse(email.To));
         message.Subject = email.Subject;
+        if (email.MessageId is { } id) message.MessageId = id;
         message.Body = new BodyBuilder { TextBody = email.Text, HtmlBody = email.Html }.ToMessageBody();
 
         using var client = new SmtpClient { Timeout = (int)o.Timeout.TotalMilliseconds };

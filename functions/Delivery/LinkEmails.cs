@@ -1,3 +1,4 @@
+using NotifyHub.Domain.Delivery;
 using System.Globalization;
 using System.Text.Encodings.Web;
 using NotifyHub.Domain;
@@ -28,6 +29,13 @@ public static class LinkEmails
             "<p>Please read it and acknowledge it on the page. Do not forward this email.</p>";
         return new LinkEmail(to, subject, text, html);
     }
+
+    /// <summary>
+    /// A stable Message-ID for one email of one notification (<paramref name="which"/>: an attempt <c>a{n}</c>, a reminder, an
+    /// alert to one contact): ids only, at the hub's own host name.
+    /// </summary>
+    public static string MessageId(string notificationId, string which, string publicBaseUrl) =>
+        $"{notificationId}.{which}@{(Uri.TryCreate(publicBaseUrl, UriKind.Absolute, out var uri) ? uri.Host : "notifyhub.invalid")}";
 
     /// <summary>An instant as people in England read it: "Thu 3 Dec 2026 14:05 (UK time)".</summary>
     public static string Local(DateTimeOffset instant) =>

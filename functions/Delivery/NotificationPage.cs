@@ -22,13 +22,32 @@ public static class NotificationPage
         ["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
     };
 
+    /// <summary>
+    /// What a GET of an email link shows: who the notification is for and its reference (no more than the email said), and
+    /// a button that opens it — a POST, so that a mail gateway fetching the link to scan it opens nothing.
+    /// </summary>
+    public static string Landing(Domain.Delivery.DeliveryRecord delivery)
+    {
+        var h = HtmlEncoder.Default;
+        var html = Start();
+        html.Append("<h1>Safeguarding notification</h1>");
+        html.Append("<p>A notification for <strong>").Append(h.Encode(delivery.RecipientName)).Append("</strong> — police reference <strong>")
+            .Append(h.Encode($"{delivery.ForceCode} {delivery.IncidentReference}".Trim())).Append("</strong>.</p>");
+        if (delivery.DueAt is { } due) html.Append("<p>Please read and acknowledge it by ").Append(h.Encode(LinkEmails.Local(due))).Append(".</p>");
+        html.Append("<form method=\"post\"><input type=\"hidden\" name=\"action\" value=\"open\"><p><button type=\"submit\" id=\"open\">Open the notification</button></p></form>");
+        html.Append("</body></html>");
+        return html.ToString();
+    }
+
+    private static StringBuilder Start() => new StringBuilder()
+        .Append("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
+        .Append("<title>NotifyHub notification</title><style>body{font-family:system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;line-height:1.4}")
+        .Append("dt{font-weight:600}dd{margin:0 0 .5rem 0}section{border-top:1px solid #ccc;margin-top:1rem}.error{color:#b00020}label{display:block;margin-top:.5rem}</style></head><body>");
+
     public static string Render(NotificationView view, FieldErrors? errors = null, string? name = null, string? role = null)
     {
         var h = HtmlEncoder.Default;
-        var html = new StringBuilder();
-        html.Append("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
-            .Append("<title>NotifyHub notification</title><style>body{font-family:system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;line-height:1.4}")
-            .Append("dt{font-weight:600}dd{margin:0 0 .5rem 0}section{border-top:1px solid #ccc;margin-top:1rem}.error{color:#b00020}label{display:block;margin-top:.5rem}</style></head><body>");
+        var html = Start();
         html.Append("<h1>Safeguarding notification</h1>");
         html.Append("<p>For <strong>").Append(h.Encode(view.RecipientId)).Append("</strong> (").Append(h.Encode(view.RecipientType)).Append(") — police reference <strong>")
             .Append(h.Encode($"{view.ForceCode} {view.IncidentReference}".Trim())).Append("</strong></p>");

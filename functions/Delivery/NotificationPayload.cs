@@ -1,3 +1,4 @@
+using NotifyHub.Domain.Delivery;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 

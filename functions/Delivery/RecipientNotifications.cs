@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Azure.Data.Tables;
 using NotifyHub.Domain.Delivery;
+using NotifyHub.Ledger;
 using NotifyHub.Routing;
 using NotifyHub.Storage;
 using NotifyHub.Telemetry;
@@ -11,7 +12,7 @@ namespace NotifyHub.Delivery;
 public sealed record NotificationView(
     string NotificationId, string IncidentId, string RecipientId, string RecipientType, string? ForceCode, string? IncidentReference, string Status,
     string? Channel, int Attempts, IReadOnlyList<AttemptSummary> AttemptLog, DateTimeOffset CreatedAt, DateTimeOffset? DeliveredAt,
-    AcknowledgementView? Acknowledged, bool ContentPurged, JsonElement? Content);
+    AcknowledgementView? Acknowledged, bool ContentPurged, JsonElement? Content, DateTimeOffset? DueAt = null);
 
 public sealed record AcknowledgementView(string Name, string Role, DateTimeOffset At)
 {
@@ -19,65 +20,78 @@ public sealed record AcknowledgementView(string Name, string Role, DateTimeOffse
 }
 
 /// <summary>One line of a recipient's inbox.</summary>
-public sealed record InboxItem(string NotificationId, string IncidentId, string RecipientType, string Rule, string Status, DateTimeOffset CreatedAt);
+public sealed record InboxItem(string NotificationId, string IncidentId, string RecipientType, string Rule, string Status, DateTimeOffset CreatedAt,
+    DateTimeOffset? DueAt = null);
 
 public sealed record InboxPage(IReadOnlyList<InboxItem> Items, string? ContinuationToken);
 
+/// <summary>A recipient's notification as read or just changed: the delivery, its incident's ledger (with its content and attempts), and whether this call changed it.</summary>
+/// <param name="LinkNonce">The nonce of the email link it was opened with: a change is refused once the link is revoked.</param>
+public sealed record RecipientNotification(DeliveryRecord Record, IncidentLedger Ledger, bool Changed, string? LinkNonce = null);
+
 /// <summary>
-/// What a recipient does with its notifications — list, fetch, acknowledge — whichever way it came (API key or
-/// email link). Every change goes through <see cref="Receipt"/> and is saved ETag-conditionally, read again and
-/// re-applied if a delivery attempt moved the receipt meanwhile.
+/// What a recipient does with its notifications — list, fetch, open, acknowledge — whichever way it came (API key or email
+/// link). Each change is a decision (<see cref="DeliveryChanges"/>) committed to the incident's ledger by the one writer;
+/// a request's change is noted first, so its views follow even if this process dies after the commit, and is answered as
+/// stored once committed.
 /// </summary>
-public sealed class RecipientNotifications(ReceiptStore receipts, DeliveryStore deliveries, TableServiceClient tables, HubMetrics metrics, TimeProvider time)
+public sealed class RecipientNotifications(LedgerStore ledger, LedgerWriter writer, TableServiceClient tables, HubMetrics metrics, TimeProvider time)
 {
     private TableClient Inbox => tables.GetTableClient(StorageNames.RecipientDeliveriesTable);
 
-    /// <summary>The notification if it exists and is addressed to <paramref name="organisationId"/>; null otherwise (another's is not found, never forbidden).</summary>
-    public async Task<DeliveryRecord?> FindAsync(string notificationId, string organisationId, CancellationToken cancellationToken)
+    /// <summary>
+    /// The notification if it exists and is addressed to <paramref name="organisationId"/> (and, for a link, still carries
+    /// its nonce); null otherwise — another's is not found, never forbidden.
+    /// </summary>
+    public async Task<RecipientNotification?> FindAsync(string notificationId, string organisationId, string? linkNonce, CancellationToken ct)
     {
         if (!NotificationId.TryParse(notificationId, out var incidentId, out var recipientId) || recipientId != organisationId) return null;
-        return await receipts.LoadAsync(incidentId, recipientId, cancellationToken);
+        var current = await ledger.LoadAsync(incidentId, LedgerParts.Content | LedgerParts.Attempts, [recipientId], ct);
+        return current.Delivery(recipientId) is { } d && (linkNonce is null || d.LinkNonce == linkNonce) ? new(d, current, false, linkNonce) : null;
     }
 
-    /// <summary>Records that the recipient fetched it (delivered, if it was not already).</summary>
-    public Task<DeliveryRecord> RetrievedAsync(DeliveryRecord record, CancellationToken cancellationToken) =>
-        ChangeAsync(record, r => Receipt.Retrieved(r.Receipt, time.GetUtcNow()), r => r, cancellationToken);
+    /// <summary>The recipient's own system fetched it with its API key: delivered, if it was not already.</summary>
+    public Task<RecipientNotification?> RetrievedAsync(RecipientNotification found, CancellationToken ct) =>
+        ChangeAsync(found, d => DeliveryChanges.Retrieve(d, time.GetUtcNow(), "fetched"), ct);
 
-    /// <summary>Records that the email link's page was opened (the first time is kept).</summary>
-    public Task<DeliveryRecord> OpenedAsync(DeliveryRecord record, CancellationToken cancellationToken) =>
-        record.FirstOpenedAt is not null
-            ? RetrievedAsync(record, cancellationToken)
-            : ChangeAsync(record, r => Receipt.Retrieved(r.Receipt, time.GetUtcNow()), r => r with { FirstOpenedAt = r.FirstOpenedAt ?? time.GetUtcNow() },
-                cancellationToken, alwaysSave: true);
+    /// <summary>A person asked to see it on the email link's page (a POST; the first opening is kept).</summary>
+    public Task<RecipientNotification?> OpenedAsync(RecipientNotification found, CancellationToken ct) =>
+        ChangeAsync(found, d => DeliveryChanges.Open(d, time.GetUtcNow()), ct);
 
-    /// <summary>Records the acknowledgement; a second one changes nothing and the first stands. Answers the record and whether this call acknowledged it.</summary>
-    public async Task<(DeliveryRecord Record, bool First)> AcknowledgeAsync(DeliveryRecord record, AcknowledgedBy by, CancellationToken cancellationToken)
-    {
-        var first = false;
-        var saved = await ChangeAsync(record, r =>
-        {
-            var change = Receipt.Acknowledge(r.Receipt, by.Name, by.Role, time.GetUtcNow());
-            first = change.Changed;
-            return change;
-        }, r => r, cancellationToken);
-        return (saved, first);
-    }
+    /// <summary>Records the acknowledgement; a second one changes nothing and the first stands (<see cref="RecipientNotification.Changed"/> says which).</summary>
+    public Task<RecipientNotification?> AcknowledgeAsync(RecipientNotification found, AcknowledgedBy by, string how, CancellationToken ct) =>
+        ChangeAsync(found, d => DeliveryChanges.Acknowledge(d, by, time.GetUtcNow(), how), ct);
 
     /// <summary>Revokes every email link sent for the delivery so far (a new nonce; later emails carry links with it).</summary>
-    public Task<DeliveryRecord> RevokeLinksAsync(DeliveryRecord record, CancellationToken cancellationToken) =>
-        ChangeAsync(record, r => ReceiptChange.Same(r.Receipt), r => r with { LinkNonce = LinkToken.NewNonce() }, cancellationToken, alwaysSave: true);
+    public Task<RecipientNotification?> RevokeLinksAsync(RecipientNotification found, CancellationToken ct) =>
+        ChangeAsync(found, d => DeliveryChanges.RevokeLinks(d, LinkToken.NewNonce(), time.GetUtcNow()), ct);
 
-    public async Task<NotificationView> ViewAsync(DeliveryRecord record, CancellationToken cancellationToken)
+    private async Task<RecipientNotification?> ChangeAsync(RecipientNotification found, Func<DeliveryRecord, Decision> decide, CancellationToken ct)
     {
-        var content = await deliveries.ContentAsync(record.IncidentId, record.RecipientId, cancellationToken);
-        return new NotificationView(record.NotificationId, record.IncidentId, record.RecipientId, record.RecipientType, record.ForceCode,
-            record.IncidentReference, record.Receipt.Status, record.Receipt.Channels.Count > 0 ? record.Receipt.Channel : null, record.Receipt.Attempts,
-            (await receipts.AttemptsAsync(record.IncidentId, record.RecipientId, cancellationToken)).Select(AttemptSummary.Of).ToList(), record.CreatedAt,
-            record.Receipt.DeliveredAt, AcknowledgementView.Of(record.Receipt.Acknowledged), content is null,
-            content is null ? null : JsonDocument.Parse(content).RootElement.Clone());
+        var (incidentId, recipientId) = (found.Record.IncidentId, found.Record.RecipientId);
+        var committed = await writer.CommitAsync(found.Ledger, current =>
+            current.Delivery(recipientId) is { } d && (found.LinkNonce is null || d.LinkNonce == found.LinkNonce) ? new LedgerWrite().Add(decide(d)) : null,
+            LedgerWriter.Options.Request, () => ledger.LoadAsync(incidentId, LedgerParts.Content | LedgerParts.Attempts, [recipientId], ct), ct);
+        await writer.ApplyAsync(committed, LedgerWriter.Options.Request, ct);
+        if (committed.After.Delivery(recipientId) is not { } after) return null;
+        var before = committed.Before.Delivery(recipientId);
+        if (before is not null && before.Receipt.Status != after.Receipt.Status)
+            metrics.Delivery(after.Receipt.Status, after.RecipientType, after.Receipt.Channels.Count > 0 ? after.Receipt.Channel : null);
+        return new(after, committed.After, committed.Events.Count > 0, found.LinkNonce);
     }
 
-    /// <summary>The recipient's notifications, newest first; optionally one status and a window on when they were made.</summary>
+    /// <summary>The recipient's view of the notification, from what was read with it (no further read).</summary>
+    public static NotificationView View(RecipientNotification n)
+    {
+        var d = n.Record;
+        var content = n.Ledger.Content.GetValueOrDefault(d.RecipientId);
+        var attempts = n.Ledger.Attempts.Where(a => a.RecipientId == d.RecipientId).Select(AttemptSummary.Of).OrderBy(a => a.Number).ToList();
+        return new NotificationView(d.NotificationId, d.IncidentId, d.RecipientId, d.RecipientType, d.ForceCode, d.IncidentReference, d.Receipt.Status,
+            d.Receipt.Channels.Count > 0 ? d.Receipt.Channel : null, d.Receipt.Attempts, attempts, d.CreatedAt, d.Receipt.DeliveredAt,
+            AcknowledgementView.Of(d.Receipt.Acknowledged), content is null, content is null ? null : JsonDocument.Parse(content).RootElement.Clone(), d.DueAt);
+    }
+
+    /// <summary>The recipient's notifications (its inbox view), newest first; optionally one status and a window on when they were made.</summary>
     public async Task<InboxPage> ListAsync(string organisationId, string? status, DateTimeOffset? since, DateTimeOffset? until, string? tableToken, int pageSize,
         CancellationToken cancellationToken)
     {
@@ -92,29 +106,10 @@ public sealed class RecipientNotifications(ReceiptStore receipts, DeliveryStore 
             {
                 var incidentId = InboxKeys.IncidentId(row.RowKey);
                 return new InboxItem(NotificationId.Format(incidentId, organisationId), incidentId, row.GetString("RecipientType") ?? "", row.GetString("Rule") ?? "",
-                    row.GetString("Status") ?? DeliveryStatus.Pending, row.GetDateTimeOffset("CreatedAt") ?? default);
+                    row.GetString("Status") ?? DeliveryStatus.Pending, row.GetDateTimeOffset("CreatedAt") ?? default, row.GetDateTimeOffset("DueAt"));
             }).ToList();
             return new InboxPage(items, page.ContinuationToken is { } next ? ContinuationToken.Encode(next) : null);
         }
         return new InboxPage([], null);
-    }
-
-    private async Task<DeliveryRecord> ChangeAsync(DeliveryRecord record, Func<DeliveryRecord, ReceiptChange> change, Func<DeliveryRecord, DeliveryRecord> also,
-        CancellationToken cancellationToken, bool alwaysSave = false)
-    {
-        var current = record;
-        for (var tries = 0; tries < 10; tries++)
-        {
-            var result = change(current);
-            if (!result.Changed && !alwaysSave) return current;
-            if (await receipts.TrySaveAsync(also(current with { Receipt = result.State }), cancellationToken) is { } saved)
-            {
-                if (saved.Receipt.Status != current.Receipt.Status) metrics.Delivery(saved.Receipt.Status, saved.RecipientType, saved.Receipt.Channels.Count > 0 ? saved.Receipt.Channel : null);
-                return saved;
-            }
-            current = await receipts.LoadAsync(record.IncidentId, record.RecipientId, cancellationToken)
-                ?? throw new InvalidOperationException($"Delivery {record.NotificationId} disappeared while it was being changed.");
-        }
-        throw new InvalidOperationException($"Delivery {record.NotificationId} kept changing; try again.");
     }
 }

@@ -2,6 +2,7 @@ using Microsoft.Azure.Functions.Worker;
 using NotifyHub.Audit;
 using NotifyHub.Auth;
 using NotifyHub.Delivery;
+using NotifyHub.Domain.Delivery;
 using NotifyHub.Hosting;
 
 namespace NotifyHub.Functions;
@@ -11,7 +12,7 @@ namespace NotifyHub.Functions;
 /// working at once (e.g. an email went to the wrong person). The notification itself is unchanged and stays in the
 /// recipient's inbox; an email sent later carries a new link.
 /// </summary>
-public sealed class RevokeNotificationLinks(ReceiptStore receipts, RecipientNotifications notifications, AuditTrail audit)
+public sealed class RevokeNotificationLinks(RecipientNotifications notifications, AuditTrail audit)
 {
     public sealed record Answer(string NotificationId, bool Revoked);
 
@@ -21,11 +22,11 @@ public sealed class RevokeNotificationLinks(ReceiptStore receipts, RecipientNoti
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "admin/notifications/{id}/revoke-links")] HttpRequest request, string id)
     {
         var ct = request.HttpContext.RequestAborted;
-        if (!NotificationId.TryParse(id, out var incidentId, out var recipientId)) return Problems.NotFound($"There is no notification with id {id}.");
-        var record = await receipts.LoadAsync(incidentId, recipientId, ct);
-        if (record is null) return Problems.NotFound($"There is no notification with id {id}.");
-        await notifications.RevokeLinksAsync(record, ct);
-        await audit.RecordAsync(AuditActor.Of(request.HttpContext.Caller()), AuditActions.NotificationLinksRevoked, [record.NotificationId], null, ct);
-        return TypedResults.Ok(new Answer(record.NotificationId, true));
+        if (!NotificationId.TryParse(id, out _, out var recipientId)) return Problems.NotFound($"There is no notification with id {id}.");
+        var found = await notifications.FindAsync(id, recipientId, null, ct);
+        if (found is null) return Problems.NotFound($"There is no notification with id {id}.");
+        await notifications.RevokeLinksAsync(found, ct);
+        await audit.RecordAsync(AuditActor.Of(request.HttpContext.Caller()), AuditActions.NotificationLinksRevoked, [found.Record.NotificationId], null, ct);
+        return TypedResults.Ok(new Answer(found.Record.NotificationId, true));
     }
 }

@@ -29,6 +29,9 @@ public sealed class WebhookSender(IHttpClientFactory clients, IOptions<DeliveryO
 {
     public const string ClientName = "webhooks";
 
+    /// <summary>The most of a receiver's answer kept in an attempt's record.</summary>
+    public const int MaxResponseBytes = 1024;
+
     public async Task<SendResult> SendAsync(string url, string messageId, byte[] body, IReadOnlyList<string> secrets, CancellationToken cancellationToken)
     {
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || !string.IsNullOrEmpty(uri.UserInfo)) return new(AttemptOutcome.Permanent("invalid-url"));
@@ -54,7 +57,7 @@ public sealed class WebhookSender(IHttpClientFactory clients, IOptions<DeliveryO
             var retryAfter = response.Headers.TryGetValues("Retry-After", out var values) ? values.FirstOrDefault() : null;
             // The status decides; the body is only kept for the log, so a slow or endless body does not undo a 2xx.
             string? snippet;
-            try { snippet = await ReadAtMostAsync(response.Content, ReceiptStore.MaxResponseBytes, attempt.Token); }
+            try { snippet = await ReadAtMostAsync(response.Content, MaxResponseBytes, attempt.Token); }
             catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is OperationCanceledException or IOException or HttpRequestException)
             {
                 snippet = "(response body not read in time)";

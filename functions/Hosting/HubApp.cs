@@ -4,6 +4,7 @@ using NotifyHub.Audit;
 using NotifyHub.Auth;
 using NotifyHub.Delivery;
 using NotifyHub.Incidents;
+using NotifyHub.Ledger;
 using NotifyHub.Organisations;
 using NotifyHub.Retention;
 using NotifyHub.Routing;
@@ -55,6 +56,7 @@ public static class HubApp
         services.AddRetention(configuration);
         services.AddDelivery(configuration);
         services.AddTimeliness(configuration);
+        services.AddLedger();
         return services;
     }
 }

@@ -11,7 +11,7 @@ namespace NotifyHub.Functions;
 /// waiting to be routed), <c>routed</c> or <c>stuck</c> (with the reason) — who it was routed to and why, and which
 /// shares could not be routed and why; and only its own incidents.
 /// </summary>
-public sealed class GetIncidentStatus(IncidentStore incidents, DeliveryStore deliveries)
+public sealed class GetIncidentStatus(IncidentStore incidents, IncidentDeliveries deliveries)
 {
     public sealed record Answer(
         string IncidentId, string ForceCode, string IncidentReference, string Status, DateTimeOffset ReceivedAt, DateTimeOffset? RoutedAt,
@@ -31,10 +31,9 @@ public sealed class GetIncidentStatus(IncidentStore incidents, DeliveryStore del
         var status = await incidents.GetStatusAsync(force, reference, ct);
         if (status is null) return Problems.NotFound($"Force {force} has no incident with reference {reference}.");
 
-        var routed = deliveries.ForIncidentAsync(status.IncidentId, ct);
-        var unrouted = deliveries.UnroutedForIncidentAsync(status.IncidentId, ct);
+        var (routed, unrouted) = await deliveries.ForIncidentAsync(status.IncidentId, ct);
         return TypedResults.Ok(new Answer(status.IncidentId, status.ForceCode, status.IncidentReference, status.Status, status.ReceivedAt,
-            status.RoutedAt, status.RiskLevel, status.ChildCount, await routed, await unrouted,
+            status.RoutedAt, status.RiskLevel, status.ChildCount, routed, unrouted,
             status.Status == IncidentStatuses.Stuck ? status.StuckReason : null));
     }
 }

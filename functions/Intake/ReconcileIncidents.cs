@@ -5,6 +5,7 @@ using NotifyHub.Delivery;
 using NotifyHub.Domain.Delivery;
 using NotifyHub.Incidents;
 using NotifyHub.Organisations;
+using NotifyHub.Ledger;
 
 namespace NotifyHub.Functions;
 
@@ -16,13 +17,13 @@ namespace NotifyHub.Functions;
 /// and listed by <c>GET /api/admin/incidents/stuck</c> until an operator retries it. Nothing is dropped silently.
 /// Forces come from the force registry, not from API keys, so a force whose keys are gone is still reconciled.
 /// <para>
-/// Deliveries too: every delivery still open (listed in <c>OpenDeliveries</c>) whose next attempt is
-/// <c>Delivery:RequeueAfter</c> overdue and not claimed by a live attempt has lost its message — it is queued again
-/// with its current sequence number. One found final, or waiting in the inbox, leaves the open list.
+/// Deliveries too: every delivery still open (the open view) whose next attempt is <c>Delivery:RequeueAfter</c> overdue
+/// and not claimed by a live attempt has lost its message — it is queued again with its current sequence number, at most
+/// once a claim period.
 /// </para>
 /// </summary>
-public sealed class ReconcileIncidents(IncidentStore store, DirectoryStore directory, ReceiptStore receipts, AuditTrail audit,
-    IOptions<ReconcileOptions> options, IOptions<DeliveryOptions> delivery, TimeProvider time, ILogger<ReconcileIncidents> logger)
+public sealed class ReconcileIncidents(IncidentStore store, DirectoryStore directory, OpenDeliveries open, LedgerWriter writer, Projector projector,
+    AuditTrail audit, IOptions<ReconcileOptions> options, IOptions<DeliveryOptions> delivery, TimeProvider time, ILogger<ReconcileIncidents> logger)
 {
     public const string ScheduleSetting = "ReconcileIncidentsSchedule";
 
@@ -59,21 +60,30 @@ public sealed class ReconcileIncidents(IncidentStore store, DirectoryStore direc
         await ReconcileDeliveriesAsync(now, ct);
     }
 
+    /// <summary>
+    /// Every open delivery whose next attempt is <c>Delivery:RequeueAfter</c> overdue (from the open view) is queued again —
+    /// a decision on its ledger (<see cref="DeliveryChanges.Requeue"/>), so it is queued at most once a claim period however
+    /// often this runs, and the message goes when the change is applied. One the view lists but its ledger says is not
+    /// overdue (its view lags) has its views brought up to date.
+    /// </summary>
     private async Task ReconcileDeliveriesAsync(DateTimeOffset now, CancellationToken ct)
     {
-        await foreach (var (incidentId, recipientId) in receipts.OpenDeliveriesAsync(ct))
+        var settings = delivery.Value;
+        foreach (var incident in (await open.OverdueAsync(now - settings.RequeueAfter, ct)).GroupBy(o => o.IncidentId))
         {
-            var record = await receipts.LoadAsync(incidentId, recipientId, ct);
-            if (record is null) continue;
-            if (DeliveryStatus.IsFinal(record.Receipt.Status) || record.Receipt.NextAttemptAt is null)
+            var recipients = incident.Select(o => o.RecipientId).ToList();
+            var committed = await writer.ChangeAsync(incident.Key, LedgerParts.None, null, current =>
             {
-                await receipts.ForgetAsync(record, ct);
-                continue;
-            }
-            var overdue = now - record.Receipt.NextAttemptAt.Value;
-            if (overdue < delivery.Value.RequeueAfter || record.ClaimedUntil > now) continue;
-            await receipts.EnqueueAsync(record, TimeSpan.Zero, ct);
-            DeliveryLog.Requeued(logger, record.NotificationId, overdue);
+                var write = new LedgerWrite();
+                foreach (var r in recipients)
+                {
+                    if (current.Delivery(r) is { } d) write.Add(DeliveryChanges.Requeue(d, now, settings.RequeueAfter, settings.ClaimFor));
+                }
+                return write;
+            }, LedgerWriter.Options.Retried, ct);
+            foreach (var e in committed.Events) DeliveryLog.Requeued(logger, NotificationId.Format(incident.Key, e.Event.Subject!), now - (committed.Before.Delivery(e.Event.Subject!)?.Receipt.NextAttemptAt ?? now));
+            var stale = recipients.Where(r => committed.After.Delivery(r) is not { IsOpen: true }).ToList();
+            if (stale.Count > 0 && !committed.Before.Lagging) await projector.CatchUpAsync(incident.Key, stale, false, ct);
         }
     }
 

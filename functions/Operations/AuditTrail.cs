@@ -28,7 +28,8 @@ public static class AuditActions
     public const string NotificationLinksRevoked = "notification.links-revoked";
     public const string CalendarLoaded = "calendar.loaded";
     public const string SlaMonitorRun = "timeliness.sla-monitor-run";
-    public const string RollupsRebuilt = "timeliness.rollups-rebuilt";
+    public const string ViewsRebuildStarted = "views.rebuild-started";
+    public const string RepeatChildrenRead = "reports.repeat-children-read";
     public const string DashboardLinkCreated = "timeliness.dashboard-link-created";
 
     public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
@@ -36,7 +37,7 @@ public static class AuditActions
         ApiKeyIssued, ApiKeyRevoked, OrganisationCreated, OrganisationChanged, OrganisationCoverageChanged, OrganisationDeactivated,
         GiasImported, DemoSeeded, PoisonReplayed, IncidentGivenUp, IncidentRetried, PersonalDataPurged,
         WebhookSecretRotated, NotificationRead, NotificationAcknowledged, NotificationLinksRevoked,
-        CalendarLoaded, SlaMonitorRun, RollupsRebuilt, DashboardLinkCreated,
+        CalendarLoaded, SlaMonitorRun, ViewsRebuildStarted, RepeatChildrenRead, DashboardLinkCreated,
     };
 }
 

@@ -7,6 +7,7 @@ using NotifyHub.Delivery;
 using NotifyHub.Incidents;
 using NotifyHub.Organisations;
 using NotifyHub.Storage;
+using NotifyHub.Ledger;
 
 namespace NotifyHub.Functions;
 
@@ -15,19 +16,30 @@ namespace NotifyHub.Functions;
 /// consumes it, how many messages were given up on (poison), how many incidents are overdue for routing and
 /// how many are stuck; how many deliveries are overdue (a lost message reconciliation will re-queue) and how many
 /// failed on every channel (missing shares). "degraded" whenever anything is poisoned, overdue, stuck or failed:
-/// a lost share is never silent. Counts stop at 1000. Timeliness: how many shares are late and not yet acknowledged, how
-/// far SlaMonitor has got, and the local authorities with incidents or a partnership lead but no term calendar (their
-/// schools' due times are guesses until one is loaded).
+/// a lost share is never silent. Counts stop at 1000. Timeliness: how many shares are late and not yet acknowledged, and
+/// the local authorities with incidents or a partnership lead but no term calendar (their schools' due times are guesses
+/// until one is loaded). Views: how far they trail the ledger, and the latest rebuild.
 /// </summary>
-public sealed class GetHealth(QueueServiceClient queues, IncidentStore incidents, DirectoryStore directory, ReceiptStore receipts,
-    Timeliness.SlaStore sla, Timeliness.CalendarCoverage calendars, IOptions<ReconcileOptions> reconcile, IOptions<DeliveryOptions> delivery, TimeProvider time)
+public sealed class GetHealth(QueueServiceClient queues, IncidentStore incidents, DirectoryStore directory, OpenDeliveries open,
+    Timeliness.SlaStore sla, Timeliness.CalendarCoverage calendars, ProjectionHints hints, ViewRebuild rebuild, IOptions<ReconcileOptions> reconcile,
+    IOptions<DeliveryOptions> delivery, TimeProvider time)
 {
     private const int CountLimit = 1000;
 
     public sealed record QueueHealth(string Name, int Waiting, int Poisoned, string? Consumer);
 
+    /// <summary>
+    /// How far the views trail the ledger: incidents noted as possibly lagging and since when the oldest (a note older than a
+    /// few minutes means <c>ProjectLedger</c> is not keeping up: degraded); shares whose due time passed over five minutes ago
+    /// and still await judgement (SlaMonitor is not keeping up: degraded); the latest rebuild of the views.
+    /// </summary>
+    public sealed record ViewsHealth(int LaggingIncidents, long? OldestLagSeconds, int OverdueJudgements, RebuildRun? LatestRebuild);
+
     public sealed record Answer(string Status, IReadOnlyList<QueueHealth> Queues, int OverdueIncidents, int StuckIncidents, int OverdueDeliveries,
-        int FailedDeliveries, string? Problem, int LateShares = 0, DateTimeOffset? SlaMonitorThrough = null, IReadOnlyList<string>? LasWithoutTermCalendar = null);
+        int FailedDeliveries, string? Problem, int LateShares = 0, ViewsHealth? Views = null, IReadOnlyList<string>? LasWithoutTermCalendar = null);
+
+    /// <summary>A view this far behind its ledger means the apply after commits, and ProjectLedger, are not keeping up.</summary>
+    public static readonly TimeSpan LagTolerated = TimeSpan.FromMinutes(3);
 
     [Function(nameof(GetHealth))]
     [RequiresRole(Roles.Admin)]
@@ -51,17 +63,21 @@ public sealed class GetHealth(QueueServiceClient queues, IncidentStore incidents
             }
             var stuck = 0;
             await foreach (var _ in incidents.StuckAsync(ct)) stuck++;
-            var overdueDeliveries = await receipts.OverdueCountAsync(time.GetUtcNow(), delivery.Value.RequeueAfter, CountLimit, ct);
-            var failedDeliveries = await receipts.FailedCountAsync(CountLimit, ct);
-            var degraded = overdue > 0 || stuck > 0 || overdueDeliveries > 0 || failedDeliveries > 0 || queueHealth.Any(q => q.Poisoned > 0);
+            var now = time.GetUtcNow();
+            var overdueDeliveries = (await open.OverdueAsync(now - delivery.Value.RequeueAfter, ct, CountLimit)).Count;
+            var failedDeliveries = await open.FailedCountAsync(CountLimit, ct);
+            var (lagging, oldest) = await hints.LagAsync(CountLimit, ct);
+            var overdueJudgements = (await sla.DueAsync(now - TimeSpan.FromMinutes(5), CountLimit, ct)).Count;
+            var views = new ViewsHealth(lagging, oldest is { } o ? (long)(now - o).TotalSeconds : null, overdueJudgements, await rebuild.CurrentAsync(ct));
+            var degraded = overdue > 0 || stuck > 0 || overdueDeliveries > 0 || failedDeliveries > 0 || queueHealth.Any(q => q.Poisoned > 0)
+                || oldest < now - LagTolerated || overdueJudgements > 0;
             var late = 0;
             await foreach (var _ in sla.OpenLateAsync(ct))
             {
                 if (++late >= CountLimit) break;
             }
-            var (through, _) = await sla.CheckpointAsync(ct);
             return TypedResults.Ok(new Answer(degraded ? "degraded" : "ok", queueHealth, overdue, stuck, overdueDeliveries, failedDeliveries, null,
-                late, through, await calendars.LasWithoutTermCalendarAsync(ct)));
+                late, views, await calendars.LasWithoutTermCalendarAsync(ct)));
         }
         catch (RequestFailedException e)
         {

@@ -29,7 +29,7 @@ public sealed class ListLateShares(SlaStore sla, ReportScope scopes, TimeProvide
         {
             if (!scope.Covers(late.La, late.ForceCode)) continue;
             items.Add(new Item(late.NotificationId, late.IncidentId, late.ForceCode, late.IncidentReference, late.La, late.RecipientId, late.RecipientType,
-                late.RecipientName, late.DueAt, late.LateAt, DeliveryStore.LateBy(late.DueAt, null, now) ?? 0));
+                late.RecipientName, late.DueAt, late.LateAt, IncidentDeliveries.LateBy(late.DueAt, null, now) ?? 0));
         }
         return TypedResults.Ok(new Answer(items.Count, items.OrderBy(i => i.DueAt).ThenBy(i => i.NotificationId, StringComparer.Ordinal).ToList()));
     }

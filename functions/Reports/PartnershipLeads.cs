@@ -1,3 +1,4 @@
+using NotifyHub.Domain.Delivery;
 using NotifyHub.Domain.Directory;
 using NotifyHub.Auth;
 using NotifyHub.Organisations;
@@ -9,16 +10,28 @@ public sealed class PartnershipLeads(DirectoryStore directory)
 {
     public Task<IReadOnlyList<Organisation>> AllAsync(CancellationToken ct) => directory.PartnershipLeadsAsync(ct);
 
-    /// <summary>The escalation contacts for late shares of <paramref name="recipientType"/> in local authority <paramref name="la"/>.</summary>
-    public async Task<IReadOnlyList<string>> EscalationContactsAsync(string la, string recipientType, CancellationToken ct)
+    /// <summary>
+    /// The escalation contacts for late shares of <paramref name="recipientType"/> in local authority <paramref name="la"/>, each
+    /// with the key the ledger records an alert to them under (<see cref="EscalationTargets.Contact"/>: the lead's id and a
+    /// keyed hash of the address — never the address).
+    /// </summary>
+    public async Task<IReadOnlyList<EscalationContact>> EscalationContactsAsync(string la, string recipientType, byte[] hashKey, CancellationToken ct)
     {
         var key = new DirectoryKey(OrganisationTypes.PartnershipLead, DirectoryKey.La, la);
         var leads = (await directory.LoadAsync([key], ct)).Find(key);
         return leads.Where(l => l.LaCodes?.Contains(la) == true)
-            .SelectMany(l => l.EscalationContacts ?? []).Where(c => c.Covers(recipientType)).Select(c => c.Email)
-            .Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+            .SelectMany(l => (l.EscalationContacts ?? []).Where(c => c.Covers(recipientType)).Select(c => (Lead: l.Id, c.Email)))
+            .DistinctBy(c => c.Email.ToLowerInvariant())
+            .Select(c => new EscalationContact(EscalationTargets.Contact(c.Lead, AddressKey(c.Email, hashKey)), c.Email))
+            .ToList();
     }
+
+    private static string AddressKey(string email, byte[] hashKey) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData(hashKey, System.Text.Encoding.UTF8.GetBytes("escalation-contact:" + email.ToLowerInvariant())))[..12];
 }
+
+/// <summary>An escalation contact: the key alerts to it are recorded under, and its address.</summary>
+public sealed record EscalationContact(string Key, string Email);
 
 /// <summary>What a caller may see of the reports: every LA (administrators), its LAs (a partnership lead) or its force (police).</summary>
 public sealed record Scope(IReadOnlyList<string>? Las, string? ForceCode)

@@ -11,29 +11,35 @@ namespace NotifyHub.Timeliness;
 /// <summary>
 /// The rollups the timeliness reports read (table <c>Rollups</c>): partition = local authority, row = the local date the
 /// shares were reported and a shard (<c>yyyy-MM-dd|n</c>, see <see cref="Shards"/>), holding every share of that LA and day as a compact <see cref="ShareFact"/>
-/// (Brotli-compressed). A state change replaces its share's fact — never an increment — so applying one twice, or late,
-/// or out of order after a rebuild, converges on the same rollup; a quarter for one LA is about ninety rows, however many
-/// deliveries there were. Updates are ETag-conditional and retried, so concurrent deliveries never lose each other's facts.
+/// (Brotli-compressed). A rollup is a projection of the ledger (and, for shares missing at source, of the manifests): a
+/// state change replaces its share's fact — never an increment — and only with a fact at least as new, so applying one
+/// twice, late, out of order or beside a rebuild converges on the same rollup; a quarter for one LA is about ninety rows,
+/// however many deliveries there were. Updates are ETag-conditional and retried, so concurrent applies never lose each
+/// other's facts.
 /// </summary>
 public sealed class RollupStore(TableServiceClient tables)
 {
     private TableClient Table => tables.GetTableClient(StorageNames.RollupsTable);
 
     /// <summary>
-    /// Records the facts (each replacing any fact with its key), one conditional write per LA and day. With
-    /// <paramref name="onlyIfAbsent"/> a fact already there stays: a retried routing must not set a delivery back to pending.
+    /// Records the facts, one conditional write per LA and day: each replaces the stored fact with its key when it is at least
+    /// as new (<see cref="ShareFact.Supersedes"/>), so an apply repeated, late, or beside a rebuild never sets a share back.
     /// </summary>
-    public async Task RecordAsync(IEnumerable<ShareFact> facts, CancellationToken ct, bool onlyIfAbsent = false)
+    public async Task RecordAsync(IEnumerable<ShareFact> facts, CancellationToken ct)
     {
         foreach (var cell in facts.GroupBy(f => (f.La, Row: RowKeyOf(f))))
         {
             await UpdateCellAsync(cell.Key.La, cell.Key.Row, existing =>
             {
+                var changed = false;
                 foreach (var fact in cell)
                 {
-                    if (onlyIfAbsent) existing.TryAdd(fact.Key, fact);
-                    else existing[fact.Key] = fact;
+                    var stored = existing.GetValueOrDefault(fact.Key);
+                    if (!fact.Supersedes(stored) || (stored is not null && stored == fact)) continue;
+                    existing[fact.Key] = fact;
+                    changed = true;
                 }
+                return changed;
             }, ct);
         }
     }
@@ -43,10 +49,7 @@ public sealed class RollupStore(TableServiceClient tables)
     {
         foreach (var shard in keys.GroupBy(k => RowKey(day, Shard(k))))
         {
-            await UpdateCellAsync(la, shard.Key, existing =>
-            {
-                foreach (var key in shard) existing.Remove(key);
-            }, ct);
+            await UpdateCellAsync(la, shard.Key, existing => shard.Aggregate(false, (changed, key) => existing.Remove(key) | changed), ct);
         }
     }
 
@@ -68,13 +71,18 @@ public sealed class RollupStore(TableServiceClient tables)
         return (int)(hash % Shards);
     }
 
-    private async Task UpdateCellAsync(string la, string rowKey, Action<Dictionary<string, ShareFact>> change, CancellationToken ct)
+    /// <summary>Removes the facts with these keys from one cell (the rebuild's sweep: shares no record supports any more).</summary>
+    public Task RemoveAsync(string la, string rowKey, IReadOnlyCollection<string> keys, CancellationToken ct) =>
+        UpdateCellAsync(la, rowKey, existing => keys.Aggregate(false, (changed, key) => existing.Remove(key) | changed), ct);
+
+    /// <summary>Reads a cell, changes its facts, writes it back conditionally (read again and change again on a conflict); no write when nothing changed.</summary>
+    private async Task UpdateCellAsync(string la, string rowKey, Func<Dictionary<string, ShareFact>, bool> change, CancellationToken ct)
     {
         for (var tries = 0; ; tries++)
         {
             var row = await Table.GetEntityIfExistsAsync<TableEntity>(la, rowKey, cancellationToken: ct);
             var facts = row.HasValue ? Decode(row.Value!).ToDictionary(f => f.Key, StringComparer.Ordinal) : new Dictionary<string, ShareFact>(StringComparer.Ordinal);
-            change(facts);
+            if (!change(facts)) return;
             var entity = Entity(la, rowKey, facts.Values);
             try
             {
@@ -94,27 +102,16 @@ public sealed class RollupStore(TableServiceClient tables)
         }
     }
 
-    /// <summary>Replaces whole cells (the rebuild): each LA and day with exactly these facts.</summary>
-    public async Task ReplaceAsync(IEnumerable<ShareFact> facts, CancellationToken ct)
+    /// <summary>Every cell, a page at a time: (LA, row) and its facts (the rebuild's sweep).</summary>
+    public async Task<(IReadOnlyList<(string La, string Row, IReadOnlyList<ShareFact> Facts)> Cells, string? Next)> CellsAsync(string? continuation, int pageSize,
+        CancellationToken ct)
     {
-        var listed = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var cell in facts.GroupBy(f => (f.La, Row: RowKeyOf(f))))
-        {
-            if (listed.Add(cell.Key.La)) await ListLaAsync(cell.Key.La, ct);
-            await Table.UpsertEntityAsync(Entity(cell.Key.La, cell.Key.Row, cell), TableUpdateMode.Replace, ct);
-        }
+        var pages = Table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey ne {LasPartition}"), maxPerPage: pageSize, cancellationToken: ct)
+            .AsPages(continuation, pageSize);
+        await foreach (var page in pages)
+            return (page.Values.Select(r => (r.PartitionKey, r.RowKey, Decode(r))).ToList(), page.ContinuationToken);
+        return ([], null);
     }
-
-    /// <summary>Every cell's (LA, row), for the rebuild to clear the ones no raw record supports any more.</summary>
-    public async Task<IReadOnlyList<(string La, string Row)>> CellsAsync(CancellationToken ct)
-    {
-        var cells = new List<(string, string)>();
-        await foreach (var row in Table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey ne {LasPartition}"), select: ["PartitionKey", "RowKey"],
-            cancellationToken: ct)) cells.Add((row.PartitionKey, row.RowKey));
-        return cells;
-    }
-
-    public Task DeleteCellAsync(string la, string row, CancellationToken ct) => Table.DeleteEntityAsync(la, row, ETag.All, ct);
 
     /// <summary>The facts of the given LAs reported from <paramref name="from"/> to <paramref name="to"/>: one range query per LA.</summary>
     public async Task<IReadOnlyList<ShareFact>> ReadAsync(IEnumerable<string> las, DateOnly from, DateOnly to, CancellationToken ct)
@@ -199,7 +196,7 @@ public sealed class RollupStore(TableServiceClient tables)
         return output.ToArray();
     }
 
-    private const byte FormatVersion = 2;
+    private const byte FormatVersion = 3;
 
     // The compact form, then Brotli: a version byte; the cell's distinct short strings (kinds, forces, LAs, types, organisations,
     // risk levels, reasons) once; then per fact its key and incident id, indexes into that table, and its times as Unix
@@ -230,6 +227,7 @@ public sealed class RollupStore(TableServiceClient tables)
                 w.Write7BitEncodedInt(Index(f.RiskLevel));
                 w.Write7BitEncodedInt(Index(f.Reason) + 1);
                 w.Write(f.Failed);
+                w.Write7BitEncodedInt64(f.Version);
                 var reported = f.ReportedAt.ToUnixTimeMilliseconds();
                 w.Write(reported);
                 DateTimeOffset?[] times = [f.OccurredAt, f.AttendedAt, f.ReceivedAt, f.DueAt, f.DeliveredAt, f.AcknowledgedAt];
@@ -282,12 +280,14 @@ public sealed class RollupStore(TableServiceClient tables)
             var risk = table[r.Read7BitEncodedInt()];
             var reason = r.Read7BitEncodedInt() is var e and > 0 ? table[e - 1] : null;
             var failed = r.ReadBoolean();
+            var version = r.Read7BitEncodedInt64();
             var reported = r.ReadInt64();
             var present = r.ReadByte();
             for (var i = 0; i < times.Length; i++)
                 times[i] = (present & (1 << i)) != 0 ? DateTimeOffset.FromUnixTimeMilliseconds(reported + UnZigZag(r.Read7BitEncodedInt64())) : null;
             facts.Add(new ShareFact(key, kind, incident.Length == 0 ? null : incident, force, la, day, type, organisation, risk,
-                DateTimeOffset.FromUnixTimeMilliseconds(reported), times[0], times[1], times[2], times[3], times[4], times[5], failed, reason));
+                DateTimeOffset.FromUnixTimeMilliseconds(reported), times[0], times[1], times[2], times[3], times[4], times[5], failed, reason)
+            { Version = version });
         }
         return facts;
     }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
+using NotifyHub.Domain.Delivery;
 using NotifyHub.Domain.Routing;
 using NotifyHub.Incidents;
 using NotifyHub.Organisations;
@@ -12,19 +13,19 @@ using NotifyHub.Timeliness;
 namespace NotifyHub.Functions;
 
 /// <summary>
-/// Queue <c>incidents</c>: decides who receives an incident and records it — one delivery per recipient
-/// (with its projected content and the children's cumulative-risk count), the shares that could not be
-/// routed and why — then queues one message per delivery and marks the incident routed.
+/// Queue <c>incidents</c>: decides who receives an incident and records it on the incident's ledger — one delivery
+/// per recipient (with its projected content, due time and the children's cumulative-risk count), the shares that could
+/// not be routed and why — whose apply writes the views and queues the first attempts; then marks the incident routed.
 /// <para>
 /// It first claims the incident (ETag-conditional, with the decision recorded on it), so two messages for
 /// one incident never route it at once. A retried routing reuses the recorded decision: every delivery it
-/// names is written if missing and queued again, so a retry converges on one decision whatever changed in
-/// the directory meanwhile. Any storage failure throws, so the host retries and finally poisons the
+/// names is recorded if missing, and a ledger whose views lag is caught up (its messages sent), so a retry converges on
+/// one decision whatever changed in the directory meanwhile. Any storage failure throws, so the host retries and finally poisons the
 /// message; the incident's pending row stays, and <c>ReconcileIncidents</c> takes it from there.
 /// </para>
 /// </summary>
 public sealed class RouteIncident(
-    IncidentStore incidents, DirectoryStore directory, ChildHistoryStore history, DeliveryStore deliveries, DueTimeCalculator dueTimes,
+    IncidentStore incidents, DirectoryStore directory, ChildHistoryStore history, IncidentDeliveries deliveries, DueTimeCalculator dueTimes,
     RepeatChildrenStore repeatChildren,
     IOptions<RoutingOptions> options, HubMetrics metrics, TimeProvider time, ILogger<RouteIncident> logger)
 {
@@ -81,9 +82,10 @@ public sealed class RouteIncident(
                 var due = await dueTimes.ForAsync(d.Recipient, d.RecipientType, risk, incident.ReportedAt, ct);
                 planned.Add(new PlannedWrite(d, Projection.Build(incident, d, prior), due));
             }
-            var facts = new ShareFactRows.IncidentFacts(incident.ForceCode, incident.Location.LaCode, risk, incident.ReportedAt, incident.OccurredAt, incident.AttendedAt, stored.ReceivedAt);
-            await deliveries.WriteAsync(stored.IncidentId, decision, planned, facts, ct);
-            await deliveries.EnqueueAsync(stored.IncidentId, decision.Deliveries, ct);
+            var facts = new IncidentFacts(incident.ForceCode, incident.IncidentReference, incident.Location.LaCode, risk, incident.ReportedAt,
+                incident.OccurredAt, incident.AttendedAt, stored.ReceivedAt);
+            // Recorded on the incident's ledger; applying it writes the views and sends the first attempts' message.
+            await deliveries.RecordAsync(stored.IncidentId, decision, planned, facts, ct);
             routed = await incidents.MarkRoutedAsync(stored, etag, decision.Deliveries.Count, decision.Unrouted.Count, ct);
         }
         catch

@@ -11,7 +11,7 @@ public static class RoutingRegistration
                 "outside the Development environment (AZURE_FUNCTIONS_ENVIRONMENT). Set a secret key of your own (e.g. `openssl rand -base64 32`).")
             .ValidateOnStart();
         services.AddSingleton<ChildHistoryStore>();
-        services.AddSingleton<DeliveryStore>();
+        services.AddSingleton<IncidentDeliveries>();
         return services;
     }
 }

@@ -69,9 +69,9 @@ public static class StorageNames
     public const string ApiKeysTable = "ApiKeys";
     public const string OrganisationsTable = "Organisations";
     public const string DirectoryIndexTable = "DirectoryIndex";
-    public const string DeliveriesTable = "Deliveries";
+    public const string LedgerTable = "Ledger";
+    public const string ViewsTable = "Views";
     public const string RecipientDeliveriesTable = "RecipientDeliveries";
-    public const string UnroutedSharesTable = "UnroutedShares";
     public const string ChildHistoryTable = "ChildHistory";
     public const string StuckIncidentsTable = "StuckIncidents";
     public const string ForcesTable = "Forces";
@@ -89,15 +89,16 @@ public static class StorageNames
     public const string IncidentsQueue = "incidents";
     public const string DeliveriesQueue = "deliveries";
     public const string EscalationsQueue = "escalations";
+    public const string ViewRebuildsQueue = "view-rebuilds";
 
     public static readonly string[] Tables =
     [
         IncidentsTable, ApiKeysTable, OrganisationsTable, DirectoryIndexTable,
-        DeliveriesTable, RecipientDeliveriesTable, UnroutedSharesTable, ChildHistoryTable, StuckIncidentsTable, ForcesTable,
+        LedgerTable, ViewsTable, RecipientDeliveriesTable, ChildHistoryTable, StuckIncidentsTable, ForcesTable,
         AuditTable, RetentionTable, OpenDeliveriesTable, WebhookEndpointsTable,
         CalendarsTable, DueIndexTable, LateSharesTable, RollupsTable, ManifestsTable, RepeatChildrenTable,
     ];
-    public static readonly string[] Queues = [IncidentsQueue, DeliveriesQueue, EscalationsQueue];
+    public static readonly string[] Queues = [IncidentsQueue, DeliveriesQueue, EscalationsQueue, ViewRebuildsQueue];
 
     /// <summary>The function that consumes a queue.</summary>
     public static string? ConsumerOf(string queue) => queue switch
@@ -105,6 +106,7 @@ public static class StorageNames
         IncidentsQueue => "RouteIncident",
         DeliveriesQueue => "DeliverNotification",
         EscalationsQueue => "EscalateLateShare",
+        ViewRebuildsQueue => "ContinueViewRebuild",
         _ => null,
     };
 }

@@ -1,11 +1,10 @@
 using System.Text.Json;
-using Azure;
-using Azure.Data.Tables;
+using Azure.Storage.Queues;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
 using NotifyHub.Delivery;
 using NotifyHub.Domain.Delivery;
-using NotifyHub.Domain.Timeliness;
+using NotifyHub.Ledger;
 using NotifyHub.Storage;
 using NotifyHub.Telemetry;
 using NotifyHub.Timeliness;
@@ -13,14 +12,17 @@ using NotifyHub.Timeliness;
 namespace NotifyHub.Functions;
 
 /// <summary>
-/// Queue <c>escalations</c>: a late share, once. Sends the recipient a reminder (to its email: the channel's address or
-/// its first contact's; with a fresh secure link when it has one) and alerts each partnership escalation contact for the
-/// incident's LA and the recipient's type. Each email is recorded on the delivery row when sent (<c>ReminderSentAt</c>,
-/// <c>AlertSentAt</c>), so a retried message sends only what is still unsent. An SMTP failure that may pass throws: the
-/// host retries, then the message is poisoned and an operator replays it. Nothing is sent once the share is acknowledged.
+/// Queue <c>escalations</c>: a late share. Sends the recipient a reminder (to its email: the channel's address or its first
+/// contact's; with a fresh secure link when it has one) and alerts each partnership escalation contact for the incident's LA
+/// and the recipient's type. It first claims the share's escalation on its ledger (<c>escalation.started</c>), so two copies
+/// of the message, or two instances, never send at once; then each email is recorded as it goes (<c>escalation.reminder-sent</c>,
+/// <c>escalation.alert-sent</c>, one per contact), so a retry sends only what is still unsent — and an email whose sending
+/// was not recorded (its process died) goes again with the same Message-ID. An SMTP failure that may pass throws: the host
+/// retries once the claim lapses, then the message is poisoned and an operator replays it. Nothing is sent once the share
+/// is acknowledged.
 /// </summary>
-public sealed class EscalateLateShare(ReceiptStore receipts, RecipientCache recipients, PartnershipLeads leads, EmailSender email,
-    TableServiceClient tables, IOptions<DeliveryOptions> delivery, HubMetrics metrics, TimeProvider time, ILogger<EscalateLateShare> logger)
+public sealed class EscalateLateShare(LedgerStore ledger, LedgerWriter writer, RecipientCache recipients, PartnershipLeads leads, EmailSender email,
+    QueueServiceClient queues, IOptions<DeliveryOptions> delivery, HubMetrics metrics, TimeProvider time, ILogger<EscalateLateShare> logger)
 {
     [Function(nameof(EscalateLateShare))]
     public async Task RunAsync([QueueTrigger(StorageNames.EscalationsQueue)] string message, long dequeueCount, CancellationToken ct)
@@ -34,46 +36,77 @@ public sealed class EscalateLateShare(ReceiptStore receipts, RecipientCache reci
             metrics.Poisoned(nameof(EscalateLateShare), "unreadable");
             return;
         }
-        var record = await receipts.LoadAsync(queued.IncidentId, queued.RecipientId, ct);
-        if (record?.DueAt is not { } dueAt || record.Receipt.Acknowledged is not null) return;
-        var row = record.Row!;
-        var table = tables.GetTableClient(StorageNames.DeliveriesTable);
-
-        var reminder = row.GetString("ReminderOutcome") ?? "already-sent";
-        if (row.GetDateTimeOffset("ReminderSentAt") is null)
+        var (incidentId, recipientId) = (queued.IncidentId, queued.RecipientId);
+        Task<IncidentLedger> Reload() => ledger.LoadAsync(incidentId, LedgerParts.None, null, ct);
+        var current = await Reload();
+        if (current.Delivery(recipientId) is not { DueAt: { } dueAt, LateAt: not null, Receipt.Acknowledged: null } late)
         {
-            var organisation = await recipients.GetAsync(record.RecipientId, ct);
-            reminder = ChannelPlan.EmailAddress(organisation) is { } address
-                ? Outcome(await email.SendAsync(EscalationEmails.Reminder(record, address, dueAt, Link(record)), ct))
-                : "no-email-address";
-            await table.UpdateEntityAsync(new TableEntity(record.IncidentId, record.RecipientId)
-            {
-                ["ReminderSentAt"] = time.GetUtcNow(),
-                ["ReminderOutcome"] = reminder,
-            }, ETag.All, TableUpdateMode.Merge, ct);
+            await writer.ApplyAsync(new Committed(current, current, []), LedgerWriter.Options.Retried, ct);
+            return;
         }
 
-        var alert = row.GetString("AlertOutcome") ?? "already-sent";
-        if (row.GetDateTimeOffset("AlertSentAt") is null)
+        // Who is to hear of it (read before anything is claimed: a failure here is the hub's, and the host retries).
+        var organisation = await recipients.GetAsync(recipientId, ct);
+        var address = ChannelPlan.EmailAddress(organisation);
+        var la = current.Facts?.La ?? "";
+        var contacts = await leads.EscalationContactsAsync(la, late.RecipientType, delivery.Value.LinkSigningKeyBytes, ct);
+        if (!Pending(late, contacts))
         {
-            var la = row.GetString("La") ?? "";
-            var contacts = (await leads.EscalationContactsAsync(la, record.RecipientType, ct)).ToList();
-            var lateList = delivery.Value.PublicBaseUrl.TrimEnd('/') + "/api/reports/late";
-            var sent = 0;
-            foreach (var contact in contacts)
+            await writer.ApplyAsync(new Committed(current, current, []), LedgerWriter.Options.Retried, ct);
+            return;
+        }
+
+        var claim = await writer.CommitAsync(current, c => c.Delivery(recipientId) is { } d && Pending(d, contacts)
+            ? new LedgerWrite().Add(DeliveryChanges.StartEscalation(d, time.GetUtcNow(), delivery.Value.ClaimFor)) : null,
+            LedgerWriter.Options.Retried, Reload, ct);
+        if (claim.Events.Count == 0)
+        {
+            if (claim.After.Delivery(recipientId) is { EscalatingUntil: { } until } held && until > time.GetUtcNow() && Pending(held, contacts))
             {
-                Outcome(await email.SendAsync(EscalationEmails.Alert(record, contact, la, dueAt, lateList), ct));
-                sent++;
+                // Another escalation of it holds it and may yet die: come back when its claim lapses.
+                await queues.GetQueueClient(StorageNames.EscalationsQueue).SendAsync(queued, ct, until - time.GetUtcNow() + TimeSpan.FromSeconds(1));
             }
-            alert = sent == 0 ? "no-escalation-contact" : $"sent-to-{sent}";
-            await table.UpdateEntityAsync(new TableEntity(record.IncidentId, record.RecipientId)
-            {
-                ["AlertSentAt"] = time.GetUtcNow(),
-                ["AlertOutcome"] = alert,
-            }, ETag.All, TableUpdateMode.Merge, ct);
+            await writer.ApplyAsync(claim, LedgerWriter.Options.Retried, ct);
+            return;
         }
-        TimelinessLog.Escalated(logger, record.NotificationId, reminder, alert);
+
+        var all = claim;
+        var escalating = claim.After.Delivery(recipientId)!;
+        async Task RecordAsync(string to, string outcome)
+        {
+            var recorded = await writer.CommitAsync(all.After, c => c.Delivery(recipientId) is { } d
+                ? new LedgerWrite().Add(DeliveryChanges.Escalated(d, to, outcome, time.GetUtcNow())) : null, LedgerWriter.Options.Retried, Reload, ct);
+            all = LedgerWriter.Combine(all, recorded);
+        }
+
+        if (!escalating.Escalated(EscalationTargets.Recipient))
+        {
+            var outcome = address is null
+                ? "no-email-address"
+                : Outcome(await email.SendAsync(EscalationEmails.Reminder(escalating, address, dueAt, Link(escalating)) with
+                {
+                    MessageId = LinkEmails.MessageId(escalating.NotificationId, "reminder", delivery.Value.PublicBaseUrl),
+                }, ct), escalating, EscalationTargets.Recipient);
+            await RecordAsync(EscalationTargets.Recipient, outcome);
+        }
+        var lateList = delivery.Value.PublicBaseUrl.TrimEnd('/') + "/api/reports/late";
+        foreach (var contact in contacts.Where(c => !escalating.Escalated(c.Key)))
+        {
+            var outcome = Outcome(await email.SendAsync(EscalationEmails.Alert(escalating, contact.Email, la, dueAt, lateList) with
+            {
+                MessageId = LinkEmails.MessageId(escalating.NotificationId, "alert-" + contact.Key.Replace('#', '-'), delivery.Value.PublicBaseUrl),
+            }, ct), escalating, contact.Key);
+            await RecordAsync(contact.Key, outcome);
+        }
+        await writer.ApplyAsync(all, LedgerWriter.Options.Retried, ct);
+        var final = all.After.Delivery(recipientId)!;
+        TimelinessLog.Escalated(logger, final.NotificationId, final.Escalations.FirstOrDefault(e => e.To == EscalationTargets.Recipient)?.Outcome ?? "none",
+            contacts.Count == 0 ? "no-escalation-contact" : $"sent-to-{final.Escalations.Count(e => e.To != EscalationTargets.Recipient)}");
     }
+
+    /// <summary>Whether anything is still to be sent: the reminder, or an alert to one of the contacts.</summary>
+    private static bool Pending(DeliveryRecord d, IReadOnlyList<EscalationContact> contacts) =>
+        d.LateAt is not null && d.Receipt.Acknowledged is null && (!d.Escalated(EscalationTargets.Recipient) || contacts.Any(c => !d.Escalated(c.Key)));
 
     /// <summary>A fresh secure link to the notification, when it has a link nonce (it has been attempted at least once).</summary>
     private string? Link(DeliveryRecord record)
@@ -85,10 +118,15 @@ public sealed class EscalateLateShare(ReceiptStore receipts, RecipientCache reci
     }
 
     /// <summary>Sent, or refused for good (recorded); a failure that may pass throws, so the host tries the message again.</summary>
-    private static string Outcome(SendResult result) => result.Outcome.Kind switch
+    private string Outcome(SendResult result, DeliveryRecord d, string to)
     {
-        OutcomeKind.Delivered => "sent",
-        OutcomeKind.Permanent => "refused-" + result.Outcome.ErrorClass,
-        _ => throw new InvalidOperationException($"The escalation email could not be sent yet ({result.Outcome.ErrorClass}); the message will be retried."),
-    };
+        switch (result.Outcome.Kind)
+        {
+            case OutcomeKind.Delivered: return "sent";
+            case OutcomeKind.Permanent: return "refused-" + result.Outcome.ErrorClass;
+            default:
+                TimelinessLog.EscalationDeferred(logger, d.NotificationId, to, result.Outcome.ErrorClass);
+                throw new InvalidOperationException($"The escalation email could not be sent yet ({result.Outcome.ErrorClass}); the message will be retried.");
+        }
+    }
 }

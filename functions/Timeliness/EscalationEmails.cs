@@ -1,3 +1,4 @@
+using NotifyHub.Domain.Delivery;
 using System.Text.Encodings.Web;
 using NotifyHub.Delivery;
 

@@ -1,83 +1,67 @@
-using Azure;
-using Azure.Data.Tables;
-using Azure.Storage.Queues;
-using Microsoft.Extensions.Options;
-using NotifyHub.Delivery;
 using NotifyHub.Domain.Delivery;
-using NotifyHub.Storage;
+using NotifyHub.Ledger;
 using NotifyHub.Telemetry;
 
 namespace NotifyHub.Timeliness;
 
 /// <summary>What one run of the monitor did.</summary>
-public sealed record MonitorRun(DateTimeOffset From, DateTimeOffset Through, int Due, int OnTime, int MarkedLate, int Escalated, int Skipped, bool CheckpointAdvanced);
+/// <param name="Due">Deliveries awaiting judgement whose due time had passed.</param>
+/// <param name="OnTime">Of those, acknowledged by their due time (the view had not caught up yet).</param>
+/// <param name="MarkedLate">Marked late by this run (each once, whoever else runs at the same time).</param>
+/// <param name="Escalated">Of those, not acknowledged: their escalation is queued as the change is applied.</param>
+/// <param name="Skipped">Already judged (by another run, or before its view caught up).</param>
+public sealed record MonitorRun(DateTimeOffset AsOf, int Due, int OnTime, int MarkedLate, int Escalated, int Skipped);
 
 /// <summary>The message on the <c>escalations</c> queue: keys only.</summary>
 public sealed record EscalationMessage(string IncidentId, string RecipientId);
 
 /// <summary>
-/// Finds the deliveries whose due time has passed without an acknowledgement — reading only those falling due since
-/// the last run, from the due-time index — marks each one late once (<c>LateAt</c> on its row), lists it on the open
-/// late list and queues its escalation. Every step is safe to repeat, and the checkpoint moves only after the window is
-/// done, so a crash part-way repeats the window rather than skipping it.
+/// Finds the deliveries whose due time has passed without an acknowledgement — reading only those still awaiting
+/// judgement, from the awaiting view — and marks each late on its incident's ledger (<see cref="DeliveryChanges.MarkLate"/>).
+/// Applying that takes it off the awaiting view, puts it on the open late list and queues its escalation. Marking is a
+/// decision on what is stored, so two runs at once (the timer and the admin endpoint) mark each share once and queue one
+/// escalation; a crash part-way leaves the rest awaiting, for the next run.
 /// </summary>
-public sealed class LatenessMonitor(SlaStore sla, ReceiptStore receipts, TableServiceClient tables, QueueServiceClient queues,
-    IOptions<TimelinessOptions> options, HubMetrics metrics, TimeProvider time, ILogger<LatenessMonitor> logger)
+public sealed class LatenessMonitor(SlaStore sla, LedgerWriter writer, Projector projector, HubMetrics metrics, TimeProvider time,
+    ILogger<LatenessMonitor> logger)
 {
-    private TableClient Deliveries => tables.GetTableClient(StorageNames.DeliveriesTable);
-    private QueueClient Escalations => queues.GetQueueClient(StorageNames.EscalationsQueue);
+    /// <summary>The most deliveries one run judges; the next run goes on from there.</summary>
+    public const int MaxPerRun = 5000;
 
-    /// <param name="asOf">Development only: the clock to judge by (the README's demo). The checkpoint is not moved.</param>
+    /// <param name="asOf">Development only: the clock to judge by (the README's demo).</param>
     public async Task<MonitorRun> RunAsync(DateTimeOffset? asOf, CancellationToken ct)
     {
         var now = asOf ?? time.GetUtcNow();
-        var (through, etag) = await sla.CheckpointAsync(ct);
-        var from = through ?? now - options.Value.MonitorFirstLookBack;
-        var to = asOf ?? (now - from > options.Value.MonitorMaxWindow ? from + options.Value.MonitorMaxWindow : now);
-        if (to <= from) return new MonitorRun(from, from, 0, 0, 0, 0, 0, false);
-
-        var due = await sla.DueAsync(from, to, ct);
+        var due = await sla.DueAsync(now, MaxPerRun, ct);
         int onTime = 0, late = 0, escalated = 0, skipped = 0;
-        foreach (var entry in due)
+        foreach (var incident in due.GroupBy(e => e.IncidentId))
         {
-            switch (await JudgeAsync(entry, now, ct))
+            var recipients = incident.Select(e => e.RecipientId).Distinct(StringComparer.Ordinal).ToList();
+            var committed = await writer.ChangeAsync(incident.Key, LedgerParts.None, null, current =>
             {
-                case Verdict.OnTime: onTime++; break;
-                case Verdict.Late: late++; break;
-                case Verdict.LateAndEscalated: late++; escalated++; break;
-                default: skipped++; break;
+                var write = new LedgerWrite();
+                foreach (var r in recipients)
+                {
+                    if (current.Delivery(r) is { } d) write.Add(DeliveryChanges.MarkLate(d, now));
+                }
+                return write;
+            }, LedgerWriter.Options.Retried, ct);
+            var marked = committed.After.Deliveries.Values.Where(d => recipients.Contains(d.RecipientId) && committed.Before.Delivery(d.RecipientId)?.LateAt is null
+                && d.LateAt is not null).ToList();
+            foreach (var d in marked)
+            {
+                late++;
+                if (d.Receipt.Acknowledged is null) escalated++;
+                TimelinessLog.Late(logger, d.NotificationId, d.RecipientType, d.DueAt!.Value, d.Receipt.Acknowledged is not null);
+                metrics.ShareLate(d.RecipientType);
             }
+            var unmarked = recipients.Where(r => marked.All(m => m.RecipientId != r)).ToList();
+            onTime += unmarked.Count(r => committed.After.Delivery(r) is { } d && d.Receipt.Acknowledged is { } ack && ack.At <= d.DueAt);
+            skipped += unmarked.Count(r => !(committed.After.Delivery(r) is { } d && d.Receipt.Acknowledged is { } ack && ack.At <= d.DueAt));
+            // Listed as awaiting but already judged: its view is behind what is stored; bring it up to date.
+            if (unmarked.Count > 0 && committed.Events.Count == 0 && !committed.Before.Lagging) await projector.CatchUpAsync(incident.Key, unmarked, false, ct);
         }
-        var advanced = asOf is null && await sla.AdvanceAsync(to, etag, time.GetUtcNow(), ct);
-        TimelinessLog.Monitored(logger, from, to, due.Count, late, escalated);
-        return new MonitorRun(from, to, due.Count, onTime, late, escalated, skipped, advanced);
-    }
-
-    private enum Verdict { Skipped, OnTime, Late, LateAndEscalated }
-
-    private async Task<Verdict> JudgeAsync(DueEntry entry, DateTimeOffset now, CancellationToken ct)
-    {
-        var record = await receipts.LoadAsync(entry.IncidentId, entry.RecipientId, ct);
-        // No row: routing writes the index first, and an entry falls due at least a minute after routing (SlaStore.JudgeAt), by
-        // when routing has written its rows; or the delivery was routed before due times were recorded.
-        if (record?.DueAt is not { } dueAt) return Verdict.Skipped;
-        var acknowledged = record.Receipt.Acknowledged?.At;
-        if (acknowledged is { } at && at <= dueAt) return Verdict.OnTime;
-        if (dueAt > now) return Verdict.Skipped; // the index said due, the row says later: it is judged when that time comes
-        var lateAt = record.LateAt ?? now;
-        if (record.LateAt is null)
-        {
-            await Deliveries.UpdateEntityAsync(new TableEntity(entry.IncidentId, entry.RecipientId) { ["LateAt"] = lateAt }, ETag.All, TableUpdateMode.Merge, ct);
-            TimelinessLog.Late(logger, record.NotificationId, record.RecipientType, dueAt);
-            metrics.ShareLate(record.RecipientType);
-        }
-        if (acknowledged is not null) return Verdict.Late; // acknowledged after its due time: late, but nobody needs chasing
-        await sla.ListLateAsync(new LateShare(record.NotificationId, record.IncidentId, record.RecipientId, record.RecipientType, record.RecipientName,
-            record.ForceCode ?? "", record.IncidentReference, record.Row?.GetString("La") ?? "", dueAt, lateAt), ct);
-        if (record.Row?.GetDateTimeOffset("EscalationQueuedAt") is not null) return Verdict.Late;
-        await Escalations.SendAsync(new EscalationMessage(record.IncidentId, record.RecipientId), ct);
-        await Deliveries.UpdateEntityAsync(new TableEntity(entry.IncidentId, entry.RecipientId) { ["EscalationQueuedAt"] = time.GetUtcNow() }, ETag.All,
-            TableUpdateMode.Merge, ct);
-        return Verdict.LateAndEscalated;
+        TimelinessLog.Monitored(logger, now, due.Count, late, escalated);
+        return new MonitorRun(now, due.Count, onTime, late, escalated, skipped);
     }
 }

@@ -72,6 +72,24 @@ public sealed class ManifestStore(TableServiceClient tables, IncidentStore incid
         return new ManifestResult(forceCode, date, entries.Count, entries.Count - missing.Count, missing, now);
     }
 
+    /// <summary>A page of manifests: the missing-at-source facts they stand for, how many manifests, and where the next page starts.</summary>
+    public async Task<(IReadOnlyList<ShareFact> Facts, int Manifests, string? Next)> MissingFactsAsync(string? continuation, int pageSize, CancellationToken ct)
+    {
+        await foreach (var page in Table.QueryAsync<TableEntity>(maxPerPage: pageSize, cancellationToken: ct).AsPages(continuation, pageSize))
+            return (page.Values.SelectMany(MissingFacts).ToList(), page.Values.Count, page.ContinuationToken);
+        return ([], 0, null);
+    }
+
+    /// <summary>Whether a missing-at-source fact is still what its manifest says (the rebuild's sweep removes one that is not).</summary>
+    public async Task<bool> StillMissingAsync(ShareFact fact, CancellationToken ct)
+    {
+        await foreach (var row in Table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {fact.ForceCode}"), cancellationToken: ct))
+        {
+            if (MissingFacts(row).Any(f => f.Key == fact.Key && f.La == fact.La && f.Day == fact.Day)) return true;
+        }
+        return false;
+    }
+
     /// <summary>The missing-at-source facts a stored manifest stands for (the rebuild reads them).</summary>
     public static IEnumerable<ShareFact> MissingFacts(TableEntity row)
     {

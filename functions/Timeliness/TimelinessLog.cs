@@ -3,11 +3,11 @@ namespace NotifyHub.Timeliness;
 /// <summary>Timeliness's structured log events: ids, codes and times only — never names, contents or addresses.</summary>
 internal static partial class TimelinessLog
 {
-    [LoggerMessage(EventId = 5001, Level = LogLevel.Information, Message = "SlaMonitor judged {Due} deliveries due from {From} to {Through}: {Late} late, {Escalated} escalated")]
-    public static partial void Monitored(ILogger logger, DateTimeOffset from, DateTimeOffset through, int due, int late, int escalated);
+    [LoggerMessage(EventId = 5001, Level = LogLevel.Information, Message = "SlaMonitor judged {Due} deliveries due by {AsOf}: {Late} marked late, {Escalated} escalated")]
+    public static partial void Monitored(ILogger logger, DateTimeOffset asOf, int due, int late, int escalated);
 
-    [LoggerMessage(EventId = 5002, Level = LogLevel.Warning, Message = "Notification {NotificationId} ({RecipientType}) is late: due {DueAt}, not acknowledged")]
-    public static partial void Late(ILogger logger, string notificationId, string recipientType, DateTimeOffset dueAt);
+    [LoggerMessage(EventId = 5002, Level = LogLevel.Warning, Message = "Notification {NotificationId} ({RecipientType}) is late: due {DueAt}, acknowledged late: {AcknowledgedLate}")]
+    public static partial void Late(ILogger logger, string notificationId, string recipientType, DateTimeOffset dueAt, bool acknowledgedLate);
 
     [LoggerMessage(EventId = 5003, Level = LogLevel.Information, Message = "Escalation of notification {NotificationId}: reminder {Reminder}, alert {Alert}")]
     public static partial void Escalated(ILogger logger, string notificationId, string reminder, string alert);
@@ -21,6 +21,6 @@ internal static partial class TimelinessLog
     [LoggerMessage(EventId = 5006, Level = LogLevel.Information, Message = "Daily digest for partnership lead {OrganisationId}: {Late} late, {Missing} missing, outcome {Outcome}")]
     public static partial void Digest(ILogger logger, string organisationId, int late, int missing, string outcome);
 
-    [LoggerMessage(EventId = 5007, Level = LogLevel.Information, Message = "Rollups rebuilt: {Facts} shares in {Cells} cells, {Cleared} stale cells cleared")]
-    public static partial void Rebuilt(ILogger logger, int facts, int cells, int cleared);
+    [LoggerMessage(EventId = 5008, Level = LogLevel.Warning, Message = "Escalation of notification {NotificationId}: the email to {To} could not be sent yet ({ErrorClass}); it will be retried")]
+    public static partial void EscalationDeferred(ILogger logger, string notificationId, string to, string? errorClass);
 }

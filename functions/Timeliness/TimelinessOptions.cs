@@ -30,14 +30,6 @@ public sealed class TimelinessOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:05:00", "31.00:00:00")]
     public TimeSpan DashboardLinkValidFor { get; set; } = TimeSpan.FromDays(7);
 
-    /// <summary>The most one run of SlaMonitor catches up on after an outage; the next run goes on from there.</summary>
-    [Range(typeof(TimeSpan), "00:01:00", "7.00:00:00")]
-    public TimeSpan MonitorMaxWindow { get; set; } = TimeSpan.FromHours(6);
-
-    /// <summary>Where SlaMonitor starts the first time it runs: this long before then.</summary>
-    [Range(typeof(TimeSpan), "00:00:00", "31.00:00:00")]
-    public TimeSpan MonitorFirstLookBack { get; set; } = TimeSpan.FromDays(1);
-
     private TimelinessPolicy? _policy;
 
     public TimelinessPolicy Policy => _policy ??= TimelinessPolicy.Create(Entries(out _));
@@ -85,7 +77,6 @@ public static class TimelinessRegistration
         services.AddSingleton<LatenessMonitor>();
         services.AddSingleton<CalendarCoverage>();
         services.AddSingleton<ReportReader>();
-        services.AddSingleton<RollupRebuild>();
         services.AddSingleton<DashboardLinks>();
         services.AddSingleton<RepeatChildrenStore>();
         return services;

@@ -38,6 +38,9 @@ public sealed record PlannedDelivery(
 public sealed record UnroutedShare(string Rule, string RecipientType, int? ChildIndex, int? AdultIndex, string Reason)
 {
     public string Description => UnroutedReasons.Describe(Reason);
+
+    /// <summary>The share's key within its incident: <c>{rule}|{type}|c{child}|a{adult}</c>.</summary>
+    public string Key => $"{Rule}|{RecipientType}|c{ChildIndex}|a{AdultIndex}";
 }
 
 /// <summary>

@@ -29,4 +29,33 @@ public sealed record ShareFact(
     public bool DeliveredByDue => IsDelivery && DueAt is { } due && DeliveredAt is { } at && at <= due;
 
     public bool AcknowledgedByDue => IsDelivery && DueAt is { } due && AcknowledgedAt is { } at && at <= due;
+
+    /// <summary>
+    /// The version of its incident's ledger the fact was taken at (0 for a fact no ledger holds: missing at source). A fact
+    /// replaces a stored one only when it is at least as new, so a late or repeated apply, or a rebuild running beside live
+    /// changes, never sets a share back.
+    /// </summary>
+    public long Version { get; init; }
+
+    /// <summary>Whether this fact may replace <paramref name="stored"/> (same key): it is at least as new.</summary>
+    public bool Supersedes(ShareFact? stored) => stored is null || Version >= stored.Version;
+}
+
+/// <summary>The facts the ledger's deliveries and unrouted shares stand for: the one mapping the live projection and the rebuild share.</summary>
+public static class ShareFacts
+{
+    public static ShareFact OfDelivery(Delivery.DeliveryRecord d, Delivery.IncidentFacts incident, long version) =>
+        new(d.NotificationId, ShareKinds.Delivery, d.IncidentId, incident.ForceCode, incident.La, UkTime.DateOf(incident.ReportedAt), d.RecipientType,
+            d.RecipientId, incident.RiskLevel, incident.ReportedAt, incident.OccurredAt, incident.AttendedAt, incident.ReceivedAt, d.DueAt,
+            d.Receipt.DeliveredAt, d.Receipt.Acknowledged?.At, d.Receipt.Status == Delivery.DeliveryStatus.Failed, d.Receipt.FailureReason)
+        { Version = version };
+
+    public static ShareFact OfUnrouted(string incidentId, Routing.UnroutedShare share, Delivery.IncidentFacts incident, long version) =>
+        new($"u:{incidentId}:{share.Key}", ShareKinds.Unrouted, incidentId, incident.ForceCode, incident.La, UkTime.DateOf(incident.ReportedAt),
+            share.RecipientType, null, incident.RiskLevel, incident.ReportedAt, incident.OccurredAt, incident.AttendedAt, incident.ReceivedAt, null, null,
+            null, false, share.Reason)
+        { Version = version };
+
+    /// <summary>Whether two facts say the same (their versions aside): a fact that says nothing new need not be written.</summary>
+    public static bool SameFacts(ShareFact a, ShareFact b) => a with { Version = 0 } == b with { Version = 0 };
 }

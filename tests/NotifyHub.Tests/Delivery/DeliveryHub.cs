@@ -101,12 +101,12 @@ public static class DeliveryApi
 
     public static string Status(JsonElement delivery) => delivery.GetProperty("status").GetString()!;
 
-    /// <summary>The attempt log of a notification, read from its table (the log is append-only; the status API shows counts).</summary>
+    /// <summary>The attempt records of a notification, read from its incident's ledger (the status API shows them without the receivers' answers).</summary>
     public static async Task<IReadOnlyList<Azure.Data.Tables.TableEntity>> AttemptsAsync(HubFixture hub, string notificationId)
     {
-        var table = hub.Tables.GetTableClient(NotifyHub.Storage.StorageNames.DeliveriesTable);
+        var table = hub.Tables.GetTableClient(NotifyHub.Storage.StorageNames.LedgerTable);
         var dot = notificationId.IndexOf('.');
-        var (incidentId, prefix) = (notificationId[..dot], notificationId[(dot + 1)..] + "|attempt|");
+        var (incidentId, prefix) = (notificationId[..dot], "at|" + notificationId[(dot + 1)..] + "|");
         var list = new List<Azure.Data.Tables.TableEntity>();
         await foreach (var row in table.QueryAsync<Azure.Data.Tables.TableEntity>(
             Azure.Data.Tables.TableClient.CreateQueryFilter($"PartitionKey eq {incidentId} and RowKey ge {prefix} and RowKey lt {prefix[..^1] + "}"}")))

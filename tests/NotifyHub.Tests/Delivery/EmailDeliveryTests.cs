@@ -42,18 +42,27 @@ public partial class EmailDeliveryTests(EmailHubFixture hub) : IClassFixture<Ema
     }
 
     [Fact]
-    public async Task The_link_opens_the_schools_view_and_its_form_acknowledges_it_which_the_force_then_sees()
+    public async Task The_link_opens_the_schools_view_when_asked_and_its_form_acknowledges_it_which_the_force_then_sees()
     {
         var (school, incident, _, email) = await EmailedAsync();
         var path = LinkPath(email);
 
-        var page = await hub.Http.GetAsync(path);
+        var landing = await hub.Http.GetAsync(path);
+        Assert.Equal(HttpStatusCode.OK, landing.StatusCode);
+        Assert.Equal("no-referrer", landing.Headers.GetValues("Referrer-Policy").Single());
+        var first = await landing.Content.ReadAsStringAsync();
+        Assert.Contains(incident.Reference, first);
+        Assert.DoesNotContain("Example", first); // the child's (synthetic) family name: not before a person asks to open it
+
+        using var open = new HttpRequestMessage(HttpMethod.Post, path) { Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["action"] = "open" }) };
+        open.Headers.Add("Accept", "text/html");
+        var page = await hub.Http.SendAsync(open);
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
         Assert.Equal("no-referrer", page.Headers.GetValues("Referrer-Policy").Single());
         Assert.Contains("no-store", page.Headers.CacheControl?.ToString());
         var html = await page.Content.ReadAsStringAsync();
-        Assert.Contains("Synthetic", html); // the child's (synthetic) name: the school's projection
+        Assert.Contains("Example", html); // the child's (synthetic) family name: the school's projection
         Assert.DoesNotContain("Casey", html); // never the adults
         Assert.Contains("<form method=\"post\"", html);
 
@@ -78,7 +87,7 @@ public partial class EmailDeliveryTests(EmailHubFixture hub) : IClassFixture<Ema
     }
 
     [Fact]
-    public async Task A_person_opens_the_link_in_a_real_browser_reads_the_notification_and_acknowledges_it_with_the_form()
+    public async Task A_person_opens_the_link_in_a_real_browser_presses_open_reads_the_notification_and_acknowledges_it_with_the_form()
     {
         var (school, incident, _, email) = await EmailedAsync();
         var url = new Uri(hub.Host.BaseAddress, LinkPath(email)).ToString();
@@ -94,6 +103,8 @@ public partial class EmailDeliveryTests(EmailHubFixture hub) : IClassFixture<Ema
 
         var seen = JsonDocument.Parse(output).RootElement;
         Assert.Equal(200, seen.GetProperty("status").GetInt32());
+        Assert.Contains(incident.Reference, seen.GetProperty("landing").GetString());
+        Assert.Equal(200, seen.GetProperty("openedStatus").GetInt32());
         Assert.Contains(incident.Reference, seen.GetProperty("before").GetString());
         Assert.Equal(1, seen.GetProperty("formCount").GetInt32());
         Assert.Equal(200, seen.GetProperty("submittedStatus").GetInt32());

@@ -316,16 +316,16 @@ public class WebhookDeliveryTests(WebhookHubFixture hub) : IClassFixture<Webhook
         var incident = await SubmitForSchoolAsync(hub, urn);
         await DeliveryAsync(hub, incident, school, d => Status(d) == "delivered", "the first delivery");
 
-        // As a crash would leave it between saving the next attempt and queueing its message: due an hour ago, no message.
-        var deliveries = hub.Tables.GetTableClient(NotifyHub.Storage.StorageNames.DeliveriesTable);
-        var row = (await deliveries.GetEntityAsync<Azure.Data.Tables.TableEntity>(incident.IncidentId, school)).Value;
+        // As a lost message leaves it (deleted, or poisoned and never replayed): its next attempt due an hour ago, listed open, no message.
+        var ledger = hub.Tables.GetTableClient(NotifyHub.Storage.StorageNames.LedgerTable);
+        var row = (await ledger.GetEntityAsync<Azure.Data.Tables.TableEntity>(incident.IncidentId, "dl|" + school)).Value;
         row["Status"] = "sending";
         row["Sequence"] = 7;
         row["NextAttemptAt"] = DateTimeOffset.UtcNow.AddHours(-1);
         row.Remove("DeliveredAt");
-        await deliveries.UpdateEntityAsync(row, row.ETag, Azure.Data.Tables.TableUpdateMode.Replace);
+        await ledger.UpdateEntityAsync(row, row.ETag, Azure.Data.Tables.TableUpdateMode.Replace);
         await hub.Tables.GetTableClient(NotifyHub.Storage.StorageNames.OpenDeliveriesTable)
-            .UpsertEntityAsync(new Azure.Data.Tables.TableEntity("open", $"{incident.IncidentId}.{school}"));
+            .UpsertEntityAsync(new Azure.Data.Tables.TableEntity("open", $"{incident.IncidentId}.{school}") { ["NextAttemptAt"] = DateTimeOffset.UtcNow.AddHours(-1), ["Sequence"] = 7 });
         Assert.Equal("sending", Status(await DeliveryAsync(hub, incident, school, _ => true, "the delivery")));
 
         await hub.RunFunctionAsync("ReconcileIncidents");

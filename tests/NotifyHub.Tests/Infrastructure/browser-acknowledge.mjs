@@ -1,5 +1,6 @@
-// Opens a notification link in real headless Chromium (Debian's, driven by playwright-core), reads the page,
-// fills in the Acknowledge form and submits it as a person would. Prints what it saw as JSON.
+// Opens a notification link in real headless Chromium (Debian's, driven by playwright-core), presses "Open the
+// notification" on the page the link opens, reads the notification, fills in the Acknowledge form and submits it as a
+// person would. Prints what it saw as JSON.
 // Usage: node browser-acknowledge.mjs <url> <name> <role>
 import { createRequire } from "node:module";
 const require = createRequire(process.env.NOTIFYHUB_ROOT + "/package.json");
@@ -14,6 +15,8 @@ const browser = await chromium.launch({
 try {
   const page = await browser.newPage();
   const response = await page.goto(url);
+  const landing = await page.textContent("body");
+  const [opened] = await Promise.all([page.waitForNavigation(), page.click("#open")]);
   const before = await page.textContent("body");
   const formCount = await page.locator("form").count();
   await page.fill("#name", name);
@@ -21,7 +24,7 @@ try {
   const [submitted] = await Promise.all([page.waitForNavigation(), page.click("button[type=submit]")]);
   const after = await page.textContent("body");
   console.log(JSON.stringify({
-    status: response.status(), before, formCount, submittedStatus: submitted?.status() ?? null, after,
+    status: response.status(), landing, openedStatus: opened?.status() ?? null, before, formCount, submittedStatus: submitted?.status() ?? null, after,
     acknowledged: await page.locator("#acknowledged").count() > 0 ? await page.textContent("#acknowledged") : null,
   }));
 } finally {

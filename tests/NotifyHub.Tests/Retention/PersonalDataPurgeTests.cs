@@ -27,7 +27,7 @@ public class PersonalDataPurgeTests(RetentionHubFixture hub) : IClassFixture<Ret
     private PersonalDataPurge PurgeAt(DateTimeOffset now)
     {
         var clock = new FixedTime(now);
-        return new PersonalDataPurge(new IncidentStore(hub.Tables, hub.Queues, clock), TestStores.Deliveries(hub.Tables, hub.Queues, clock),
+        return new PersonalDataPurge(new IncidentStore(hub.Tables, hub.Queues, clock), TestStores.LedgerWriter(hub.Tables, hub.Queues, clock),
             new ChildHistoryStore(hub.Tables), new DirectoryStore(hub.Tables, clock),
             Options.Create(new RetentionOptions { PersonalDataAfter = Period }), clock);
     }
@@ -45,13 +45,12 @@ public class PersonalDataPurgeTests(RetentionHubFixture hub) : IClassFixture<Ret
         var (force, key, reference, incidentId) = await RouteIncidentTests.SubmitAsync(hub);
         var routed = await RouteIncidentTests.RoutedAsync(hub, force, key, reference);
         var recipients = routed.GetProperty("deliveries").EnumerateArray().Select(d => d.GetProperty("recipientId").GetString()!).ToList();
-        var content = TestStores.Deliveries(hub.Tables, hub.Queues, TimeProvider.System);
         var routedAt = DateTimeOffset.UtcNow;
 
         await PurgeAt(routedAt + Period - TimeSpan.FromDays(1)).RunAsync(default);
 
         Assert.NotNull(LargeBinary.Read(await IncidentRowAsync(force, reference), "Payload"));
-        foreach (var recipient in recipients) Assert.NotNull(await content.ContentAsync(incidentId, recipient, default));
+        foreach (var recipient in recipients) Assert.NotNull(await TestStores.ContentAsync(hub.Tables, incidentId, recipient));
 
         var report = await PurgeAt(routedAt + Period + TimeSpan.FromDays(1)).RunAsync(default);
 
@@ -59,7 +58,7 @@ public class PersonalDataPurgeTests(RetentionHubFixture hub) : IClassFixture<Ret
         var row = await IncidentRowAsync(force, reference);
         Assert.DoesNotContain(row.Keys, k => k.StartsWith("Payload", StringComparison.Ordinal) || k == "Fingerprint");
         Assert.NotNull(row.GetDateTimeOffset("PersonalDataPurgedAt"));
-        foreach (var recipient in recipients) Assert.Null(await content.ContentAsync(incidentId, recipient, default));
+        foreach (var recipient in recipients) Assert.Null(await TestStores.ContentAsync(hub.Tables, incidentId, recipient));
 
         // What timeliness needs is still there, through the same API as before.
         var after = await RouteIncidentTests.StatusAsync(hub, force, key, reference);
@@ -113,7 +112,7 @@ public class PersonalDataPurgeOfUnroutedIncidentsTests
         Assert.Equal(StoreResult.Created, (await store.StoreAsync(incident, "test", default)).Result);
 
         var late = new FixedTime(ExampleIncident.Now.AddYears(5));
-        await new PersonalDataPurge(new IncidentStore(tables, queues, late), TestStores.Deliveries(tables, queues, late), new ChildHistoryStore(tables),
+        await new PersonalDataPurge(new IncidentStore(tables, queues, late), TestStores.LedgerWriter(tables, queues, late), new ChildHistoryStore(tables),
             new DirectoryStore(tables, late), Options.Create(new RetentionOptions { PersonalDataAfter = TimeSpan.FromDays(1) }), late).RunAsync(default);
 
         var stored = await store.LoadAsync(code, "OLD-1", default);
@@ -142,7 +141,7 @@ public class PurgePersonalDataFunctionTests(ShortRetentionHubFixture hub) : ICla
 
         var row = (await hub.Tables.GetTableClient(StorageNames.IncidentsTable).GetEntityAsync<TableEntity>(force, "i:" + reference)).Value;
         Assert.DoesNotContain(row.Keys, k => k.StartsWith("Payload", StringComparison.Ordinal));
-        Assert.Null(await TestStores.Deliveries(hub.Tables, hub.Queues, TimeProvider.System).ContentAsync(incidentId, "school-999001", default));
+        Assert.Null(await TestStores.ContentAsync(hub.Tables, incidentId, "school-999001"));
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/admin/audit?action=retention.personal-data-purged&actor=function:PurgePersonalData");
         request.Headers.Add("X-Api-Key", hub.AdminKey);
         var audit = await (await hub.Http.SendAsync(request)).Content.ReadFromJsonAsync<JsonElement>();

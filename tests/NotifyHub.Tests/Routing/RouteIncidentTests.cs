@@ -137,7 +137,7 @@ public class RouteIncidentTests(RoutingHubFixture hub) : IClassFixture<RoutingHu
         var (_, _, reference, incidentId) = await SubmitAsync(hub, incident, force, key);
         await RoutedAsync(hub, force, key, reference);
 
-        var content = (await TestStores.Deliveries(hub.Tables, hub.Queues, TimeProvider.System).ContentAsync(incidentId, "school-999001", default))!.ToString();
+        var content = (await TestStores.ContentAsync(hub.Tables, incidentId, "school-999001"))!;
 
         Assert.Contains(pupil, content, StringComparison.Ordinal);
         foreach (var absent in new[] { sibling, "Jordan", "Casey", "Sample", "NPS", "North East", "P-SYN-0004" })
@@ -173,8 +173,8 @@ public class RouteIncidentTests(RoutingHubFixture hub) : IClassFixture<RoutingHu
         // after one delivery has already progressed.
         var incidents = hub.Tables.GetTableClient(StorageNames.IncidentsTable);
         await incidents.UpdateEntityAsync(new TableEntity(force, "i:" + reference) { ["Status"] = "received" }, ETag.All, TableUpdateMode.Merge);
-        var deliveries = hub.Tables.GetTableClient(StorageNames.DeliveriesTable);
-        await deliveries.UpdateEntityAsync(new TableEntity(incidentId, "school-999001") { ["Status"] = "sent" }, ETag.All, TableUpdateMode.Merge);
+        var ledger = hub.Tables.GetTableClient(StorageNames.LedgerTable);
+        await ledger.UpdateEntityAsync(new TableEntity(incidentId, "dl|school-999001") { ["Status"] = "sent" }, ETag.All, TableUpdateMode.Merge);
 
         var message = JsonSerializer.Serialize(new IncidentQueued(incidentId, force, reference), JsonSerializerOptions.Web);
         await hub.RunFunctionAsync("RouteIncident", message);

@@ -148,7 +148,7 @@ public class DueTimeAndLatenessTests(TimelinessHubFixture hub) : IClassFixture<T
     {
         _ = await RouteIncidentTests.StatusAsync(hub, incident.Force, incident.Key, incident.Reference);
         // The children's given names are unique per test (WithUniqueChildren): read them back from the stored content.
-        var content = await TestStores.Deliveries(hub.Tables, hub.Queues, TimeProvider.System).ContentAsync(incident.IncidentId, "school-" + TimelinessHubFixture.LateSchoolUrn, default);
+        var content = await TestStores.ContentAsync(hub.Tables, incident.IncidentId, "school-" + TimelinessHubFixture.LateSchoolUrn);
         var json = JsonDocument.Parse(content!.ToString()).RootElement;
         return json.GetProperty("children").EnumerateArray().Select(c => c.GetProperty("givenName").GetString()!);
     }

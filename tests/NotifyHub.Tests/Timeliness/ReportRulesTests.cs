@@ -122,10 +122,10 @@ public class ReportRulesTests
     public void Late_by_is_the_time_from_the_due_time_to_the_acknowledgement_or_to_now()
     {
         var due = Monday;
-        Assert.Equal(3 * 3600 + 600, DeliveryStore.LateBy(due, due.AddHours(3).AddMinutes(10), due.AddDays(1)));
-        Assert.Null(DeliveryStore.LateBy(due, due.AddMinutes(-1), due.AddDays(1)));
-        Assert.Equal(60, DeliveryStore.LateBy(due, null, due.AddMinutes(1)));
-        Assert.Null(DeliveryStore.LateBy(null, null, due));
+        Assert.Equal(3 * 3600 + 600, IncidentDeliveries.LateBy(due, due.AddHours(3).AddMinutes(10), due.AddDays(1)));
+        Assert.Null(IncidentDeliveries.LateBy(due, due.AddMinutes(-1), due.AddDays(1)));
+        Assert.Equal(60, IncidentDeliveries.LateBy(due, null, due.AddMinutes(1)));
+        Assert.Null(IncidentDeliveries.LateBy(null, null, due));
     }
 
     [Fact]

@@ -1,4 +1,4 @@
-namespace NotifyHub.Delivery;
+namespace NotifyHub.Domain.Delivery;
 
 /// <summary>
 /// A notification is one delivery: one incident to one recipient. Its id, <c>{incidentId}.{recipientId}</c>, is the

@@ -1,0 +1,58 @@
+namespace NotifyHub.Domain.Delivery;
+
+/// <summary>
+/// The facts of an incident that its shares are judged and reported by — ids, codes and times only — recorded once on
+/// its ledger when it is routed.
+/// </summary>
+public sealed record IncidentFacts(
+    string ForceCode, string IncidentReference, string La, string RiskLevel, DateTimeOffset ReportedAt, DateTimeOffset OccurredAt,
+    DateTimeOffset? AttendedAt, DateTimeOffset ReceivedAt);
+
+/// <summary>When a delivery falls due and by which rule; guessed when the calendars could not say.</summary>
+public sealed record DueInfo(DateTimeOffset At, string Rule, bool Guessed);
+
+/// <summary>One escalation email recorded on a delivery: to whom (a key, never an address) and how it went.</summary>
+/// <param name="To"><c>recipient</c> for the reminder; <c>{lead organisation id}#{key}</c> for an alert to an escalation contact.</param>
+public sealed record EscalationSent(string To, string Outcome, DateTimeOffset At);
+
+/// <summary>
+/// One delivery — one incident to one recipient — as its ledger holds it now: who it is for and why, its receipt, and
+/// the bookkeeping that keeps sending safe. It changes only through <see cref="DeliveryChanges"/>, each change an event
+/// recorded with it (docs/architecture.md, "The ledger").
+/// </summary>
+/// <param name="Sequence">Which queue message is current: a message carrying another number is stale and is dropped.</param>
+/// <param name="ClaimedUntil">An attempt in progress holds the delivery until then.</param>
+/// <param name="OpenAttempt">The attempt claimed and not yet ended: a retry after a crash finishes it rather than start another.</param>
+/// <param name="LinkNonce">Binds email links to this delivery; a new nonce revokes every link sent so far.</param>
+/// <param name="RequeuedUntil">Reconciliation queued its message again; it does not again before then.</param>
+/// <param name="Escalations">The escalation emails sent (or refused for good), one per addressee.</param>
+public sealed record DeliveryRecord(
+    string IncidentId, string RecipientId, string RecipientType, string RecipientName, string Rule, IReadOnlyList<int> Children,
+    IReadOnlyList<int> Adults, int PriorIncidents, string? ForceCode, string? IncidentReference, DateTimeOffset CreatedAt, ReceiptState Receipt,
+    int Sequence, DateTimeOffset? ClaimedUntil, int? OpenAttempt, string? LinkNonce, DateTimeOffset? FirstOpenedAt, DueInfo? Due,
+    DateTimeOffset? LateAt, IReadOnlyList<EscalationSent> Escalations, DateTimeOffset? RequeuedUntil, DateTimeOffset? ContentPurgedAt)
+{
+    /// <summary>An escalation in progress holds the delivery's escalation emails until then (so two never send at once).</summary>
+    public DateTimeOffset? EscalatingUntil { get; init; }
+
+    public string NotificationId => Delivery.NotificationId.Format(IncidentId, RecipientId);
+
+    public DateTimeOffset? DueAt => Due?.At;
+
+    /// <summary>Nothing more is to be sent, and no attempt waits in the inbox: reconciliation has nothing to look for.</summary>
+    public bool IsOpen => !DeliveryStatus.IsFinal(Receipt.Status) && Receipt.NextAttemptAt is not null;
+
+    /// <summary>Still to be judged on time or late: due, not marked late, and not acknowledged by its due time.</summary>
+    public bool AwaitsJudgement => Due is { } due && LateAt is null && !(Receipt.Acknowledged is { } ack && ack.At <= due.At);
+
+    /// <summary>On the open late list: marked late and not acknowledged.</summary>
+    public bool IsOpenLate => LateAt is not null && Receipt.Acknowledged is null;
+
+    public bool Escalated(string to) => Escalations.Any(e => e.To == to);
+
+    /// <summary>A new delivery, as routing makes it: pending, due for its first attempt at once, channels chosen at that attempt.</summary>
+    public static DeliveryRecord New(string incidentId, string recipientId, string recipientType, string recipientName, string rule, IReadOnlyList<int> children,
+        IReadOnlyList<int> adults, int priorIncidents, string? forceCode, string? incidentReference, DueInfo? due, DateTimeOffset now) =>
+        new(incidentId, recipientId, recipientType, recipientName, rule, children, adults, priorIncidents, forceCode, incidentReference, now,
+            new ReceiptState(DeliveryStatus.Pending, [], 0, 0, 0, now, null, null, null, null), 0, null, null, null, null, due, null, [], null, null);
+}

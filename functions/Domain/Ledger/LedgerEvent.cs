@@ -1,0 +1,117 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace NotifyHub.Domain.Ledger;
+
+/// <summary>The kinds of change an incident's ledger records. Names are <c>subject.verb</c>, past tense.</summary>
+public static class LedgerEventTypes
+{
+    public const string DeliveryRouted = "delivery.routed";
+    public const string ShareUnrouted = "share.unrouted";
+    public const string AttemptStarted = "attempt.started";
+    public const string AttemptEnded = "attempt.ended";
+    public const string ChannelChanged = "delivery.channel-changed";
+    public const string Delivered = "delivery.delivered";
+    public const string Opened = "delivery.opened";
+    public const string Acknowledged = "delivery.acknowledged";
+    public const string Failed = "delivery.failed";
+    public const string MarkedLate = "delivery.marked-late";
+    public const string EscalationStarted = "escalation.started";
+    public const string ReminderSent = "escalation.reminder-sent";
+    public const string AlertSent = "escalation.alert-sent";
+    public const string LinksRevoked = "delivery.links-revoked";
+    public const string ContentPurged = "delivery.content-purged";
+    public const string MessageRequeued = "delivery.message-requeued";
+
+    public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
+    {
+        DeliveryRouted, ShareUnrouted, AttemptStarted, AttemptEnded, ChannelChanged, Delivered, Opened, Acknowledged, Failed, MarkedLate,
+        EscalationStarted, ReminderSent, AlertSent, LinksRevoked, ContentPurged, MessageRequeued,
+    };
+}
+
+/// <summary>
+/// One change to an incident's record, as its ledger keeps it for good: what happened (<see cref="Type"/>), when, to
+/// which delivery or share (<see cref="Subject"/>: a recipient id, or a share key), and its particulars — ids, codes,
+/// numbers and times only, never a name, a date of birth, an address or what happened. Events are never changed.
+/// </summary>
+/// <param name="Data">The particulars: values are strings, whole numbers, booleans or instants (written as UTC, <c>o</c> format).</param>
+public sealed record LedgerEvent(string Type, DateTimeOffset At, string? Subject, IReadOnlyDictionary<string, object?> Data)
+{
+    public static LedgerEvent Of(string type, DateTimeOffset at, string? subject, params (string Key, object? Value)[] data) =>
+        new(type, at, subject, data.Where(d => d.Value is not null).ToDictionary(d => d.Key, d => d.Value, StringComparer.Ordinal));
+
+    public string? String(string key) => Data.TryGetValue(key, out var v) ? v switch { null => null, string s => s, _ => Convert.ToString(v, CultureInfo.InvariantCulture) } : null;
+
+    public long? Number(string key) => Data.TryGetValue(key, out var v) ? v switch
+    {
+        int i => i,
+        long l => l,
+        string s when long.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var parsed) => parsed,
+        _ => null,
+    } : null;
+
+    public DateTimeOffset? Instant(string key) => Data.TryGetValue(key, out var v) ? v switch
+    {
+        DateTimeOffset d => d,
+        string s when DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var parsed) => parsed,
+        _ => null,
+    } : null;
+
+    public bool? Flag(string key) => Data.TryGetValue(key, out var v) && v is bool b ? b : null;
+
+    /// <summary>
+    /// The particulars in their canonical form: a JSON object with keys in ordinal order, no white space, instants as UTC
+    /// in round-trip (<c>o</c>) format, numbers as integers. The same event always has the same bytes.
+    /// </summary>
+    public string DataJson()
+    {
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream))
+        {
+            w.WriteStartObject();
+            foreach (var (key, value) in Data.OrderBy(d => d.Key, StringComparer.Ordinal))
+            {
+                w.WritePropertyName(key);
+                switch (value)
+                {
+                    case null: w.WriteNullValue(); break;
+                    case string s: w.WriteStringValue(s); break;
+                    case bool b: w.WriteBooleanValue(b); break;
+                    case int i: w.WriteNumberValue(i); break;
+                    case long l: w.WriteNumberValue(l); break;
+                    case DateTimeOffset d: w.WriteStringValue(Canonical(d)); break;
+                    default: throw new ArgumentException($"Event {Type}: '{key}' is a {value.GetType().Name}; events hold strings, whole numbers, booleans and instants.");
+                }
+            }
+            w.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    /// <summary>Reads particulars written by <see cref="DataJson"/>: instants come back as strings and are read with <see cref="Instant"/>.</summary>
+    public static IReadOnlyDictionary<string, object?> ReadData(string? json)
+    {
+        var data = new Dictionary<string, object?>(StringComparer.Ordinal);
+        if (string.IsNullOrEmpty(json)) return data;
+        using var document = JsonDocument.Parse(json);
+        foreach (var property in document.RootElement.EnumerateObject())
+        {
+            data[property.Name] = property.Value.ValueKind switch
+            {
+                JsonValueKind.String => property.Value.GetString(),
+                JsonValueKind.True => true,
+                JsonValueKind.False => false,
+                JsonValueKind.Number => property.Value.GetInt64(),
+                _ => null,
+            };
+        }
+        return data;
+    }
+
+    public static string Canonical(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+}
+
+/// <summary>An event as its ledger holds it: numbered in its incident's stream from 1, in the order committed.</summary>
+public sealed record StoredEvent(long Version, LedgerEvent Event);

@@ -1,0 +1,86 @@
+using NotifyHub.Domain.Delivery;
+using NotifyHub.Domain.Ledger;
+using NotifyHub.Domain.Routing;
+using NotifyHub.Domain.Timeliness;
+using NotifyHub.Ledger;
+
+namespace NotifyHub.Routing;
+
+/// <summary>
+/// One delivery as the incident's status shows it: who, why, and its receipt — status, channel, attempts, when it was
+/// delivered and acknowledged and the acknowledging role (never the person's name), or why it failed.
+/// </summary>
+public sealed record DeliverySummary(string NotificationId, string RecipientId, string RecipientType, string RecipientName, string Rule, string Status,
+    IReadOnlyList<int> Children, int PriorIncidentsLast12Months, string? Channel, int Attempts, DateTimeOffset? NextAttemptAt,
+    DateTimeOffset? DeliveredAt, DateTimeOffset? AcknowledgedAt, string? AcknowledgedByRole, string? FailureReason, IReadOnlyList<AttemptSummary> AttemptLog,
+    DateTimeOffset? DueAt = null, string? DueRule = null, bool? DueGuessed = null, DateTimeOffset? LateAt = null, long? LateBySeconds = null);
+
+/// <summary>One attempt as the force and the recipient see it: when, on which channel, how it ended — never the receiver's response or the SMTP reply.</summary>
+public sealed record AttemptSummary(int Number, string Channel, DateTimeOffset StartedAt, long DurationMs, string Outcome, int? HttpStatus, string? ErrorClass)
+{
+    public static AttemptSummary Of(AttemptEntry a) =>
+        new(a.Attempt.Number, a.Attempt.Channel, a.Attempt.StartedAt, a.Attempt.DurationMs, a.Outcome, a.Attempt.HttpStatus, a.ErrorClass);
+}
+
+/// <summary>One delivery routing is about to make: who, what they may see, and when it is due.</summary>
+public sealed record PlannedWrite(PlannedDelivery Delivery, DeliveryContent Content, DueTime Due);
+
+/// <summary>One share that could not be routed, and why.</summary>
+public sealed record UnroutedSummary(string Rule, string RecipientType, int? Child, int? Adult, string Reason, string Description);
+
+/// <summary>
+/// An incident's deliveries and unrouted shares, on its ledger (<see cref="LedgerStore"/>): routing records them — each
+/// delivery with its projected content and due time, each unrouted share with why — as events in one commit, and the
+/// views and the first attempts' message follow from applying it. Recording again (a retried routing) adds only what is
+/// missing, so it neither duplicates a delivery nor resets its progress.
+/// </summary>
+public sealed class IncidentDeliveries(LedgerStore ledger, LedgerWriter writer, TimeProvider time)
+{
+    public async Task RecordAsync(string incidentId, RoutingDecision decision, IReadOnlyList<PlannedWrite> planned, IncidentFacts facts, CancellationToken ct) =>
+        await writer.ChangeAsync(incidentId, LedgerParts.Unrouted, null, current =>
+        {
+            var now = time.GetUtcNow();
+            var write = new LedgerWrite { Facts = current.Facts is null ? facts : null };
+            foreach (var (delivery, content, due) in planned)
+            {
+                var recipient = delivery.Recipient;
+                if (current.Delivery(recipient.Id) is not null) continue;
+                var record = DeliveryRecord.New(incidentId, recipient.Id, delivery.RecipientType, recipient.Name, delivery.Rule, delivery.ChildIndexes,
+                    delivery.AdultIndexes, content.PriorIncidentsLast12Months ?? 0, content.ForceCode, content.IncidentReference,
+                    new DueInfo(due.At.ToDateTimeOffset(), due.Rule.ToString(), due.Guessed), now);
+                write.Add(DeliveryChanges.Route(record));
+                write.AddContent[recipient.Id] = content.ToJson();
+            }
+            var recorded = current.Unrouted.Select(u => u.Key).ToHashSet(StringComparer.Ordinal);
+            foreach (var share in decision.Unrouted.Where(u => !recorded.Contains(u.Key)))
+            {
+                write.Unrouted.Add(share);
+                write.Events.Add(LedgerEvent.Of(LedgerEventTypes.ShareUnrouted, now, share.Key, ("rule", share.Rule), ("recipientType", share.RecipientType),
+                    ("child", share.ChildIndex), ("adult", share.AdultIndex), ("reason", share.Reason)));
+            }
+            return write;
+        }, LedgerWriter.Options.Retried, ct);
+
+    /// <summary>Every delivery of an incident with its receipt and attempt log, and its unrouted shares: one partition query.</summary>
+    public async Task<(IReadOnlyList<DeliverySummary> Deliveries, IReadOnlyList<UnroutedSummary> Unrouted)> ForIncidentAsync(string incidentId,
+        CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var current = await ledger.LoadAsync(incidentId, LedgerParts.Attempts | LedgerParts.Unrouted, null, ct);
+        var attempts = current.Attempts.ToLookup(a => a.RecipientId, AttemptSummary.Of);
+        var deliveries = current.Deliveries.Values.OrderBy(d => d.RecipientId, StringComparer.Ordinal).Select(d =>
+        {
+            var r = d.Receipt;
+            return new DeliverySummary(d.NotificationId, d.RecipientId, d.RecipientType, d.RecipientName, d.Rule, r.Status, d.Children, d.PriorIncidents,
+                r.Channels.Count > 0 ? r.Channel : null, r.Attempts, r.NextAttemptAt, r.DeliveredAt, r.Acknowledged?.At, r.Acknowledged?.Role, r.FailureReason,
+                attempts[d.RecipientId].OrderBy(a => a.Number).ToList(), d.DueAt, d.Due?.Rule, d.Due?.Guessed, d.LateAt,
+                LateBy(d.DueAt, r.Acknowledged?.At, now));
+        }).ToList();
+        var unrouted = current.Unrouted.Select(u => new UnroutedSummary(u.Rule, u.RecipientType, u.ChildIndex, u.AdultIndex, u.Reason, u.Description)).ToList();
+        return (deliveries, unrouted);
+    }
+
+    /// <summary>How late a share is or was: acknowledged after its due time, or not acknowledged and past it ("late by 3 h 10 min").</summary>
+    public static long? LateBy(DateTimeOffset? dueAt, DateTimeOffset? acknowledgedAt, DateTimeOffset now) =>
+        dueAt is { } due && (acknowledgedAt ?? now) is var end && end > due ? (long)(end - due).TotalSeconds : null;
+}
