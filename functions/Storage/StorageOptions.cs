@@ -60,6 +60,12 @@ public sealed class StorageOptions : IValidatableObject
 
     /// <summary>host.json <c>extensions.queues.maxDequeueCount</c>: the attempt after which the host moves a failing message to its poison queue.</summary>
     public int MaxDequeueCount { get; set; } = 5;
+
+    /// <summary><c>Testing:FaultPlanFile</c>: the fault-injection tests' plan (<see cref="FaultInjectionPolicy"/>); Development only.</summary>
+    public string FaultPlanFile { get; set; } = "";
+
+    /// <summary>Whether the hub runs in the Development environment (what may be set depends on it).</summary>
+    public bool Development { get; set; }
 }
 
 /// <summary>Table and queue names, in one place.</summary>

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Azure.Core;
+using Azure.Core.Pipeline;
 using Azure.Data.Tables;
 using Azure.Identity;
 using Azure.Storage.Queues;
@@ -23,9 +24,13 @@ public static class StorageRegistration
                 o.Credential = identity["credential"] ?? "";
                 o.ClientId = identity["clientId"] ?? "";
                 (o.MessageEncoding, o.MaxDequeueCount) = ReadQueueSettings(appRoot);
+                o.FaultPlanFile = configuration[FaultInjectionPolicy.Setting] ?? "";
+                o.Development = Routing.RoutingOptions.IsDevelopment(configuration);
             })
             .ValidateDataAnnotations()
             .Validate(o => o.MessageEncoding is "base64" or "none", "host.json extensions.queues.messageEncoding must be base64 or none.")
+            .Validate(o => o.FaultPlanFile.Length == 0 || o.Development,
+                "Testing:FaultPlanFile makes storage requests fail on purpose, for the fault-injection tests only: it is refused outside the Development environment.")
             .ValidateOnStart();
 
         // One credential for both clients, so that they share its token cache (resolved only for an identity-based connection).
@@ -33,7 +38,11 @@ public static class StorageRegistration
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
-            return options.UsesIdentity ? new TableServiceClient(options.TableEndpoint(), sp.GetRequiredService<TokenCredential>()) : new TableServiceClient(options.ConnectionString);
+            var tableOptions = new TableClientOptions();
+            if (Faults(options) is { } faults) tableOptions.AddPolicy(faults, HttpPipelinePosition.PerCall);
+            return options.UsesIdentity
+                ? new TableServiceClient(options.TableEndpoint(), sp.GetRequiredService<TokenCredential>(), tableOptions)
+                : new TableServiceClient(options.ConnectionString, tableOptions);
         });
         services.AddSingleton(sp =>
         {
@@ -43,6 +52,7 @@ public static class StorageRegistration
                 // The sender's encoding must be the trigger's, or the trigger never reads the message.
                 MessageEncoding = options.MessageEncoding == "base64" ? QueueMessageEncoding.Base64 : QueueMessageEncoding.None,
             };
+            if (Faults(options) is { } faults) queueOptions.AddPolicy(faults, HttpPipelinePosition.PerCall);
             return options.UsesIdentity
                 ? new QueueServiceClient(options.QueueEndpoint(), sp.GetRequiredService<TokenCredential>(), queueOptions)
                 : new QueueServiceClient(options.ConnectionString, queueOptions);
@@ -50,6 +60,15 @@ public static class StorageRegistration
         services.AddHostedService<StorageInitializer>();
         return services;
     }
+
+    /// <summary>The fault-injection tests' policy (one for every client, so one count), when its plan file is set (Development only).</summary>
+    private static FaultInjectionPolicy? Faults(StorageOptions options)
+    {
+        if (options.FaultPlanFile.Length == 0) return null;
+        lock (FaultPolicies) return FaultPolicies.TryGetValue(options.FaultPlanFile, out var p) ? p : FaultPolicies[options.FaultPlanFile] = new FaultInjectionPolicy(options.FaultPlanFile);
+    }
+
+    private static readonly Dictionary<string, FaultInjectionPolicy> FaultPolicies = new(StringComparer.Ordinal);
 
     /// <summary>
     /// The identity an identity-based connection signs in with: the user-assigned managed identity named by its client id
