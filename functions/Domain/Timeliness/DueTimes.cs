@@ -40,7 +40,9 @@ public static class DueTimes
                     : throw new ArgumentException($"A {rule.Kind} rule needs Days from 1 to {DeadlineRule.MostWorkingDays}.", nameof(rule));
                 var day = reported.Date;
                 for (var i = 0; i < days; i++) day = NextWorkingDayAfter(day, calendar);
-                return new DueTime(AtLocal(day, reported.TimeOfDay), rule, false);
+                // The end of the Nth working day, not the report's time of day on it: a late-night report must not
+                // fall due in the night (issue 17), and a later report is then never due earlier.
+                return new DueTime(AtLocal(day, rule.At ?? DeadlineRule.DefaultWorkingDayEnd), rule, false);
             default:
                 throw new ArgumentOutOfRangeException(nameof(rule), rule.Kind, "Unknown kind of deadline.");
         }

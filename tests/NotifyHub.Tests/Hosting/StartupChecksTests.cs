@@ -83,4 +83,12 @@ public class StartupChecksTests
             new Dictionary<string, string?> { [setting] = value }));
         Assert.Contains(expected, refused.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Start_up_refuses_an_end_of_the_working_day_that_is_not_a_local_time_and_names_it()
+    {
+        var refused = await Assert.ThrowsAsync<OptionsValidationException>(() => StartAsync("Development", CommittedKey, CommittedLinkKey,
+            new Dictionary<string, string?> { ["Timeliness:WorkingDayEndsAt"] = "5pm" }));
+        Assert.Contains("Timeliness:WorkingDayEndsAt '5pm'", refused.Message, StringComparison.Ordinal);
+    }
 }

@@ -85,7 +85,7 @@ public class DueTimesPropertyTests
     }
 
     [Fact]
-    public void One_working_day_keeps_the_local_time_of_day_on_the_first_working_day_after()
+    public void One_working_day_ends_at_five_on_the_first_working_day_after_the_reports_local_date()
     {
         var rule = DeadlineRule.AfterWorkingDays(1);
         foreach (var reported in EveryHalfHourOf2026())
@@ -94,7 +94,7 @@ public class DueTimesPropertyTests
             var local = Local(due.At);
             var reportedLocal = Local(reported);
 
-            Assert.Equal(reportedLocal.TimeOfDay, local.TimeOfDay);
+            Assert.Equal(new LocalTime(17, 0), local.TimeOfDay);
             Assert.True(DueTimes.IsWorkingDay(local.Date, NoTerms));
             Assert.DoesNotContain(DaysFrom(reportedLocal.Date.PlusDays(1), local.Date), d => DueTimes.IsWorkingDay(d, NoTerms));
             Assert.True(due.At > reported);
@@ -117,7 +117,7 @@ public class DueTimesPropertyTests
     [Fact]
     public void A_later_report_is_never_due_earlier_under_the_wall_clock_rules()
     {
-        foreach (var rule in new[] { School, Noon, EndOfDay })
+        foreach (var rule in new[] { School, Noon, EndOfDay, DeadlineRule.AfterWorkingDays(1), DeadlineRule.AfterWorkingDays(3) })
         {
             Instant? previous = null;
             foreach (var reported in EveryHalfHourOf2026())
@@ -130,13 +130,12 @@ public class DueTimesPropertyTests
     }
 
     [Fact]
-    public void Working_days_keep_the_time_of_day_so_a_report_just_after_friday_midnight_is_due_before_one_just_before_it()
+    public void A_report_just_before_friday_midnight_and_one_just_after_are_both_due_at_the_end_of_monday()
     {
-        // As domain.md defines it (the same local time on the Nth working day after the local date), a Friday 23:30
-        // report is due Monday 23:30 while a Saturday 00:00 report is due Monday 00:00. Pinned so a change is deliberate.
+        // Until issue 17 a working day kept the time of day: Friday 23:30 was due Monday 23:30, Saturday 00:00 Monday 00:00.
         var rule = DeadlineRule.AfterWorkingDays(1);
-        Assert.Equal(Utc(2026, 1, 5, 23, 30), DueTimes.Compute(rule, Uk(2026, 1, 2, 23, 30), NoTerms).At);
-        Assert.Equal(Utc(2026, 1, 5, 0, 0), DueTimes.Compute(rule, Uk(2026, 1, 3, 0, 0), NoTerms).At);
+        Assert.Equal(Utc(2026, 1, 5, 17, 0), DueTimes.Compute(rule, Uk(2026, 1, 2, 23, 30), NoTerms).At);
+        Assert.Equal(Utc(2026, 1, 5, 17, 0), DueTimes.Compute(rule, Uk(2026, 1, 3, 0, 0), NoTerms).At);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using NodaTime;
+using NotifyHub.Domain.Directory;
 using NotifyHub.Domain.Timeliness;
 using static NotifyHub.Tests.Timeliness.TimelinessFixtures;
 
@@ -334,30 +335,43 @@ public class ElapsedAndWorkingDaysTests
         Assert.Equal(Utc(2026, 1, 7, 11, 30), Due(DeadlineRule.ElapsedAfter(Duration.FromMinutes(90)), Utc(2026, 1, 7, 10, 0)));
 
     [Fact]
-    public void One_working_day_from_a_friday_afternoon_is_the_same_time_on_monday() =>
-        Assert.Equal(Utc(2026, 1, 12, 15, 0), Due(DeadlineRule.AfterWorkingDays(1), Uk(2026, 1, 9, 15, 0)));
-
-    [Fact]
-    public void One_working_day_from_a_saturday_is_the_same_time_on_monday() =>
-        Assert.Equal(Utc(2026, 1, 12, 10, 0), Due(DeadlineRule.AfterWorkingDays(1), Uk(2026, 1, 10, 10, 0)));
-
-    [Fact]
-    public void One_working_day_from_a_weekday_is_the_same_time_the_next_day() =>
-        Assert.Equal(Utc(2026, 1, 8, 16, 45), Due(DeadlineRule.AfterWorkingDays(1), Uk(2026, 1, 7, 16, 45)));
-
-    [Fact]
-    public void Working_days_keep_the_local_time_across_the_spring_clock_change()
+    public void A_MARAC_share_reported_late_on_a_saturday_night_is_due_at_the_end_of_monday_not_in_the_night()
     {
-        // Fri 27 Mar 2026 15:00 GMT → Mon 30 Mar 15:00 BST = 14:00Z.
-        Assert.Equal(Utc(2026, 3, 30, 14, 0), Due(DeadlineRule.AfterWorkingDays(1), Uk(2026, 3, 27, 15, 0)));
+        // Issue 17: Sat 10 Jan 2026 23:08 fell due at 23:08 on Monday. One working day ends at 17:00 on Monday.
+        var due = DueTimes.Compute(TimelinessPolicy.Default.RuleFor(OrganisationTypes.MaracCoordinator, "marac-840", "high"), Uk(2026, 1, 10, 23, 8), NoTerms);
+        Assert.Equal(Utc(2026, 1, 12, 17, 0), due.At);
+        Assert.False(due.Guessed);
+    }
+
+    [Fact]
+    public void One_working_day_from_a_friday_afternoon_is_the_end_of_monday() =>
+        Assert.Equal(Utc(2026, 1, 12, 17, 0), Due(DeadlineRule.AfterWorkingDays(1), Uk(2026, 1, 9, 15, 0)));
+
+    [Fact]
+    public void One_working_day_from_a_weekday_is_the_end_of_the_next_day_whatever_the_time_of_the_report()
+    {
+        Assert.Equal(Utc(2026, 1, 8, 17, 0), Due(DeadlineRule.AfterWorkingDays(1), Uk(2026, 1, 7, 16, 45)));
+        Assert.Equal(Utc(2026, 1, 8, 17, 0), Due(DeadlineRule.AfterWorkingDays(1), Uk(2026, 1, 7, 0, 30)));
+        Assert.Equal(Utc(2026, 1, 8, 17, 0), Due(DeadlineRule.AfterWorkingDays(1), Uk(2026, 1, 7, 23, 59)));
+    }
+
+    [Fact]
+    public void Working_days_end_at_five_local_time_across_the_spring_clock_change()
+    {
+        // Fri 27 Mar 2026 15:00 GMT → Mon 30 Mar 17:00 BST = 16:00Z.
+        Assert.Equal(Utc(2026, 3, 30, 16, 0), Due(DeadlineRule.AfterWorkingDays(1), Uk(2026, 3, 27, 15, 0)));
     }
 
     [Fact]
     public void Two_working_days_over_easter_skip_good_friday_and_easter_monday()
     {
-        // Thu 2 Apr 2026 10:00 BST: 1st working day Tue 7 Apr, 2nd Wed 8 Apr, 10:00 BST = 09:00Z.
-        Assert.Equal(Utc(2026, 4, 8, 9, 0), Due(DeadlineRule.AfterWorkingDays(2), Uk(2026, 4, 2, 10, 0)));
+        // Thu 2 Apr 2026 10:00 BST: 1st working day Tue 7 Apr, 2nd Wed 8 Apr, 17:00 BST = 16:00Z.
+        Assert.Equal(Utc(2026, 4, 8, 16, 0), Due(DeadlineRule.AfterWorkingDays(2), Uk(2026, 4, 2, 10, 0)));
     }
+
+    [Fact]
+    public void A_working_days_rule_with_a_time_of_its_own_ends_the_day_at_that_time() =>
+        Assert.Equal(Utc(2026, 1, 13, 12, 30), Due(DeadlineRule.AfterWorkingDays(2, new LocalTime(12, 30)), Uk(2026, 1, 9, 15, 0)));
 
     [Theory]
     [InlineData(0)]
