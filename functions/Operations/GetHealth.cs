@@ -17,7 +17,8 @@ namespace NotifyHub.Functions;
 /// failed on every channel (missing shares). "degraded" whenever anything is poisoned, overdue, stuck or failed:
 /// a lost share is never silent. Counts stop at 1000. Timeliness: how many shares are late and not yet acknowledged, how
 /// far SlaMonitor has got, and the local authorities with incidents or a partnership lead but no term calendar (their
-/// schools' due times are guesses until one is loaded).
+/// schools' due times are guesses until one is loaded). Bank holidays: "degraded" when none are loaded or they do not
+/// cover today (due times are guesses), with the day they cover until and a warning when that is close.
 /// </summary>
 public sealed class GetHealth(QueueServiceClient queues, IncidentStore incidents, DirectoryStore directory, ReceiptStore receipts,
     Timeliness.SlaStore sla, Timeliness.CalendarCoverage calendars, IOptions<ReconcileOptions> reconcile, IOptions<DeliveryOptions> delivery, TimeProvider time)
@@ -27,7 +28,8 @@ public sealed class GetHealth(QueueServiceClient queues, IncidentStore incidents
     public sealed record QueueHealth(string Name, int Waiting, int Poisoned, string? Consumer);
 
     public sealed record Answer(string Status, IReadOnlyList<QueueHealth> Queues, int OverdueIncidents, int StuckIncidents, int OverdueDeliveries,
-        int FailedDeliveries, string? Problem, int LateShares = 0, DateTimeOffset? SlaMonitorThrough = null, IReadOnlyList<string>? LasWithoutTermCalendar = null);
+        int FailedDeliveries, string? Problem, int LateShares = 0, DateTimeOffset? SlaMonitorThrough = null, IReadOnlyList<string>? LasWithoutTermCalendar = null,
+        DateOnly? BankHolidaysCoveredUntil = null, IReadOnlyList<string>? Warnings = null);
 
     [Function(nameof(GetHealth))]
     [RequiresRole(Roles.Admin)]
@@ -54,6 +56,8 @@ public sealed class GetHealth(QueueServiceClient queues, IncidentStore incidents
             var overdueDeliveries = await receipts.OverdueCountAsync(time.GetUtcNow(), delivery.Value.RequeueAfter, CountLimit, ct);
             var failedDeliveries = await receipts.FailedCountAsync(CountLimit, ct);
             var degraded = overdue > 0 || stuck > 0 || overdueDeliveries > 0 || failedDeliveries > 0 || queueHealth.Any(q => q.Poisoned > 0);
+            var bankHolidays = await calendars.BankHolidaysAsync(ct);
+            degraded |= bankHolidays.Degraded;
             var late = 0;
             await foreach (var _ in sla.OpenLateAsync(ct))
             {
@@ -61,7 +65,8 @@ public sealed class GetHealth(QueueServiceClient queues, IncidentStore incidents
             }
             var (through, _) = await sla.CheckpointAsync(ct);
             return TypedResults.Ok(new Answer(degraded ? "degraded" : "ok", queueHealth, overdue, stuck, overdueDeliveries, failedDeliveries, null,
-                late, through, await calendars.LasWithoutTermCalendarAsync(ct)));
+                late, through, await calendars.LasWithoutTermCalendarAsync(ct),
+                bankHolidays.CoveredUntil?.ToDateOnly(), bankHolidays.Warning is { } warning ? [warning] : []));
         }
         catch (RequestFailedException e)
         {

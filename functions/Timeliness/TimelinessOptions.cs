@@ -44,6 +44,13 @@ public sealed class TimelinessOptions : IValidatableObject
     /// </summary>
     public string WorkingDayEndsAt { get; set; } = "17:00";
 
+    /// <summary>
+    /// Health warns this long before the loaded bank holidays run out (whole days), in time to load the next GOV.UK file.
+    /// At most two years: GOV.UK publishes about that far ahead, so a longer warning would never be off.
+    /// </summary>
+    [Range(typeof(TimeSpan), "1.00:00:00", "731.00:00:00")]
+    public TimeSpan BankHolidaysWarnAhead { get; set; } = TimeSpan.FromDays(60);
+
     private TimelinessPolicy? _policy;
 
     public TimelinessPolicy Policy => _policy ??= TimelinessPolicy.Create(Entries(out _),

@@ -84,11 +84,14 @@ public class StartupChecksTests
         Assert.Contains(expected, refused.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Start_up_refuses_an_end_of_the_working_day_that_is_not_a_local_time_and_names_it()
+    [Theory]
+    [InlineData("Timeliness:WorkingDayEndsAt", "5pm", "Timeliness:WorkingDayEndsAt '5pm'")]
+    [InlineData("Timeliness:BankHolidaysWarnAhead", "1000.00:00:00", "BankHolidaysWarnAhead")]
+    [InlineData("Timeliness:BankHolidaysWarnAhead", "00:00:00", "BankHolidaysWarnAhead")]
+    public async Task Start_up_refuses_a_bad_timeliness_setting_and_names_it(string setting, string value, string expected)
     {
         var refused = await Assert.ThrowsAsync<OptionsValidationException>(() => StartAsync("Development", CommittedKey, CommittedLinkKey,
-            new Dictionary<string, string?> { ["Timeliness:WorkingDayEndsAt"] = "5pm" }));
-        Assert.Contains("Timeliness:WorkingDayEndsAt '5pm'", refused.Message, StringComparison.Ordinal);
+            new Dictionary<string, string?> { [setting] = value }));
+        Assert.Contains(expected, refused.Message, StringComparison.Ordinal);
     }
 }
