@@ -18,7 +18,9 @@ namespace NotifyHub.Functions;
 /// failed on every channel (missing shares). "degraded" whenever anything is poisoned, overdue, stuck or failed:
 /// a lost share is never silent. Counts stop at 1000. Timeliness: how many shares are late and not yet acknowledged, and
 /// the local authorities with incidents or a partnership lead but no term calendar (their schools' due times are guesses
-/// until one is loaded). Views: how far they trail the ledger, and the latest rebuild.
+/// until one is loaded). Bank holidays: "degraded" when none are loaded or they do not cover today (due times are
+/// guesses), with the day they cover until and a warning when that is close. Views: how far they trail the ledger, and
+/// the latest rebuild.
 /// </summary>
 public sealed class GetHealth(QueueServiceClient queues, IncidentStore incidents, DirectoryStore directory, OpenDeliveries open,
     Timeliness.SlaStore sla, Timeliness.CalendarCoverage calendars, ProjectionHints hints, ViewRebuild rebuild, IOptions<ReconcileOptions> reconcile,
@@ -36,7 +38,8 @@ public sealed class GetHealth(QueueServiceClient queues, IncidentStore incidents
     public sealed record ViewsHealth(int LaggingIncidents, long? OldestLagSeconds, int OverdueJudgements, RebuildRun? LatestRebuild);
 
     public sealed record Answer(string Status, IReadOnlyList<QueueHealth> Queues, int OverdueIncidents, int StuckIncidents, int OverdueDeliveries,
-        int FailedDeliveries, string? Problem, int LateShares = 0, ViewsHealth? Views = null, IReadOnlyList<string>? LasWithoutTermCalendar = null);
+        int FailedDeliveries, string? Problem, int LateShares = 0, ViewsHealth? Views = null, IReadOnlyList<string>? LasWithoutTermCalendar = null,
+        DateOnly? BankHolidaysCoveredUntil = null, IReadOnlyList<string>? Warnings = null);
 
     /// <summary>A view this far behind its ledger means the apply after commits, and ProjectLedger, are not keeping up.</summary>
     public static readonly TimeSpan LagTolerated = TimeSpan.FromMinutes(3);
@@ -71,13 +74,16 @@ public sealed class GetHealth(QueueServiceClient queues, IncidentStore incidents
             var views = new ViewsHealth(lagging, oldest is { } o ? (long)(now - o).TotalSeconds : null, overdueJudgements, await rebuild.CurrentAsync(ct));
             var degraded = overdue > 0 || stuck > 0 || overdueDeliveries > 0 || failedDeliveries > 0 || queueHealth.Any(q => q.Poisoned > 0)
                 || oldest < now - LagTolerated || overdueJudgements > 0;
+            var bankHolidays = await calendars.BankHolidaysAsync(ct);
+            degraded |= bankHolidays.Degraded;
             var late = 0;
             await foreach (var _ in sla.OpenLateAsync(ct))
             {
                 if (++late >= CountLimit) break;
             }
             return TypedResults.Ok(new Answer(degraded ? "degraded" : "ok", queueHealth, overdue, stuck, overdueDeliveries, failedDeliveries, null,
-                late, views, await calendars.LasWithoutTermCalendarAsync(ct)));
+                late, views, await calendars.LasWithoutTermCalendarAsync(ct),
+                bankHolidays.CoveredUntil?.ToDateOnly(), bankHolidays.Warning is { } warning ? [warning] : []));
         }
         catch (RequestFailedException e)
         {

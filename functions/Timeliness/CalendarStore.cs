@@ -87,7 +87,7 @@ public sealed class CalendarStore(TableServiceClient tables, TimeProvider time)
     /// <summary>The calendar due times use for <paramref name="recipient"/>: bank holidays, and for schools and settings their LA's terms or their own.</summary>
     public async Task<WorkingCalendar> ForAsync(Organisation recipient, CancellationToken ct)
     {
-        var bankHolidays = (await CachedAsync(BankHolidaysCalendar, ct))?.Days.Select(Day).ToHashSet() ?? [];
+        var bankHolidays = await BankHolidaysAsync(ct);
         if (recipient.Type is not (OrganisationTypes.School or OrganisationTypes.EarlyYearsSetting)) return WorkingCalendar.WithoutTerms(bankHolidays);
         var la = recipient.LaCode is { } code ? await CachedAsync(LaCalendar(code), ct) : null;
         var own = recipient.CalendarOverride is { } id ? await CachedAsync(SchoolCalendar(id), ct) : null;
@@ -95,6 +95,10 @@ public sealed class CalendarStore(TableServiceClient tables, TimeProvider time)
         var school = own is null ? null : new SchoolCalendarOverride(own.Terms.Count > 0 ? own.Terms.Select(Of).ToList() : null, own.Days.Select(Day).ToHashSet());
         return WorkingCalendar.For(bankHolidays, laTerms, school);
     }
+
+    /// <summary>The England-and-Wales bank holidays loaded (none if none are).</summary>
+    public async Task<IReadOnlySet<LocalDate>> BankHolidaysAsync(CancellationToken ct) =>
+        (await CachedAsync(BankHolidaysCalendar, ct))?.Days.Select(Day).ToHashSet() ?? [];
 
     /// <summary>Whether an LA has a term calendar loaded.</summary>
     public async Task<bool> HasLaCalendarAsync(string laCode, CancellationToken ct) => await CachedAsync(LaCalendar(laCode), ct) is not null;

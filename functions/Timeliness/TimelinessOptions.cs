@@ -8,7 +8,7 @@ namespace NotifyHub.Timeliness;
 public sealed class PolicyRuleOptions
 {
     public string RecipientType { get; set; } = "";
-    /// <summary>A deadline in its text form: <c>next-school-day 08:30</c>, <c>next-working-day 12:00</c>, <c>elapsed 1h</c>, <c>working-days 1</c>.</summary>
+    /// <summary>A deadline in its text form: <c>next-school-day 08:30</c>, <c>next-working-day 12:00</c>, <c>elapsed 1h</c>, <c>working-days 1</c>, <c>working-days 2 16:00</c>.</summary>
     public string Deadline { get; set; } = "";
     public string? OrganisationId { get; set; }
     public string? RiskLevel { get; set; }
@@ -30,9 +30,23 @@ public sealed class TimelinessOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:05:00", "31.00:00:00")]
     public TimeSpan DashboardLinkValidFor { get; set; } = TimeSpan.FromDays(7);
 
+    /// <summary>
+    /// When a working day ends (HH:mm, Europe/London): a <c>working-days N</c> deadline without a time of its own falls
+    /// due then on the Nth working day. A string, not a TimeSpan: it is a time of day, not a duration.
+    /// </summary>
+    public string WorkingDayEndsAt { get; set; } = "17:00";
+
+    /// <summary>
+    /// Health warns this long before the loaded bank holidays run out (whole days), in time to load the next GOV.UK file.
+    /// At most two years: GOV.UK publishes about that far ahead, so a longer warning would never be off.
+    /// </summary>
+    [Range(typeof(TimeSpan), "1.00:00:00", "731.00:00:00")]
+    public TimeSpan BankHolidaysWarnAhead { get; set; } = TimeSpan.FromDays(60);
+
     private TimelinessPolicy? _policy;
 
-    public TimelinessPolicy Policy => _policy ??= TimelinessPolicy.Create(Entries(out _));
+    public TimelinessPolicy Policy => _policy ??= TimelinessPolicy.Create(Entries(out _),
+        DeadlineRule.TryParseTime(WorkingDayEndsAt, out var endsAt, out _) ? endsAt : null);
 
     private List<PolicyEntry> Entries(out List<ValidationResult> errors)
     {
@@ -58,6 +72,8 @@ public sealed class TimelinessOptions : IValidatableObject
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         Entries(out var errors);
+        if (!DeadlineRule.TryParseTime(WorkingDayEndsAt, out _, out var error))
+            errors.Add(new ValidationResult($"Timeliness:WorkingDayEndsAt '{WorkingDayEndsAt}' is not the end of a working day: {error}"));
         return errors;
     }
 }

@@ -12,12 +12,17 @@ public enum DeadlineKind { NextSchoolDayStart, NextWorkingDayAt, Elapsed, Workin
 /// NextSchoolDayStart: At = default school-day start (08:30); the organisation's own start overrides it.
 /// NextWorkingDayAt: At = local time on the first working day AFTER the local date of reportedAt.
 /// Elapsed: After = absolute elapsed duration from reportedAt.
-/// WorkingDays: Days = N; the same local time-of-day as reportedAt on the Nth working day after reportedAt's local date.
+/// WorkingDays: Days = N; the end of the Nth working day after reportedAt's local date, at At (local) — or, without At,
+/// at the end of the working day the hub is configured with (<see cref="DefaultWorkingDayEnd"/> unless set otherwise).
+/// Never the time of day of the report: a share reported at 23:08 must not fall due at 23:08, in the night.
 /// </summary>
 public sealed partial record DeadlineRule(DeadlineKind Kind, LocalTime? At = null, Duration? After = null, int? Days = null)
 {
     /// <summary>When the school day starts unless the school says otherwise (domain.md).</summary>
     public static readonly LocalTime DefaultSchoolDayStart = new(8, 30);
+
+    /// <summary>When a working day ends unless configured otherwise (domain.md: "end of the next working day (17:00)").</summary>
+    public static readonly LocalTime DefaultWorkingDayEnd = new(17, 0);
 
     /// <summary>The longest elapsed duration and the most working days a rule may have: anything more is a typo, not a policy.</summary>
     public static readonly Duration LongestElapsed = Duration.FromDays(31);
@@ -33,11 +38,12 @@ public sealed partial record DeadlineRule(DeadlineKind Kind, LocalTime? At = nul
     public static DeadlineRule NextSchoolDay(LocalTime? at = null) => new(DeadlineKind.NextSchoolDayStart, At: at);
     public static DeadlineRule NextWorkingDay(LocalTime at) => new(DeadlineKind.NextWorkingDayAt, At: at);
     public static DeadlineRule ElapsedAfter(Duration after) => new(DeadlineKind.Elapsed, After: after);
-    public static DeadlineRule AfterWorkingDays(int days) => new(DeadlineKind.WorkingDays, Days: days);
+    public static DeadlineRule AfterWorkingDays(int days, LocalTime? endsAt = null) => new(DeadlineKind.WorkingDays, At: endsAt, Days: days);
 
     /// <summary>
     /// Reads the compact text form: "next-school-day 08:30" (or bare "next-school-day": the default start),
-    /// "next-working-day 12:00", "elapsed 1h" / "elapsed 90m", "working-days 1". Words are case-insensitive.
+    /// "next-working-day 12:00", "elapsed 1h" / "elapsed 90m", "working-days 1" (or "working-days 1 17:00": the day
+    /// ends then rather than at the configured end of the working day). Words are case-insensitive.
     /// </summary>
     public static bool TryParse(string text, out DeadlineRule? rule, out string? error)
     {
@@ -51,9 +57,11 @@ public sealed partial record DeadlineRule(DeadlineKind Kind, LocalTime? At = nul
         }
         var word = parts[0].ToLowerInvariant();
         var argument = parts.Length > 1 ? parts[1] : null;
-        if (parts.Length > 2)
+        // Only a working-days rule takes a second argument: the time its last day ends.
+        var allowed = word == WorkingDaysWord ? 3 : 2;
+        if (parts.Length > allowed)
         {
-            error = $"has unexpected text after \"{parts[0]} {parts[1]}\"";
+            error = $"has unexpected text after \"{string.Join(' ', parts.Take(allowed))}\"";
             return false;
         }
         switch (word)
@@ -93,10 +101,16 @@ public sealed partial record DeadlineRule(DeadlineKind Kind, LocalTime? At = nul
                 if (argument is null || !DaysPattern().IsMatch(argument) ||
                     !int.TryParse(argument, NumberStyles.None, CultureInfo.InvariantCulture, out var days) || days < 1 || days > MostWorkingDays)
                 {
-                    error = $"needs a whole number of working days from 1 to {MostWorkingDays}, e.g. \"working-days 1\"";
+                    error = $"needs a whole number of working days from 1 to {MostWorkingDays}, e.g. \"working-days 1\" or \"working-days 1 17:00\"";
                     return false;
                 }
-                rule = AfterWorkingDays(days);
+                LocalTime? endsAt = null;
+                if (parts.Length == 3)
+                {
+                    if (!TryParseTime(parts[2], out var end, out error)) return false;
+                    endsAt = end;
+                }
+                rule = AfterWorkingDays(days, endsAt);
                 return true;
             default:
                 error = $"\"{parts[0]}\" is not a kind of deadline; expected next-school-day, next-working-day, elapsed or working-days";
@@ -110,14 +124,16 @@ public sealed partial record DeadlineRule(DeadlineKind Kind, LocalTime? At = nul
         DeadlineKind.NextSchoolDayStart => At is { } start ? $"{NextSchoolDayWord} {TimePattern.Format(start)}" : NextSchoolDayWord,
         DeadlineKind.NextWorkingDayAt => $"{NextWorkingDayWord} {(At is { } at ? TimePattern.Format(at) : "?")}",
         DeadlineKind.Elapsed => $"{ElapsedWord} {(After is { } after ? FormatDuration(after) : "?")}",
-        DeadlineKind.WorkingDays => $"{WorkingDaysWord} {(Days is { } days ? days.ToString(CultureInfo.InvariantCulture) : "?")}",
+        DeadlineKind.WorkingDays => $"{WorkingDaysWord} {(Days is { } days ? days.ToString(CultureInfo.InvariantCulture) : "?")}"
+            + (At is { } end ? " " + TimePattern.Format(end) : ""),
         _ => Kind.ToString(),
     };
 
-    private static bool TryParseTime(string text, out LocalTime time, out string? error)
+    /// <summary>A local time written HH:mm (24-hour), as rules and the time settings take it; the error says what was wrong.</summary>
+    public static bool TryParseTime(string text, out LocalTime time, out string? error)
     {
-        var result = TimePattern.Parse(text);
-        if (result.Success && text.Length == 5)
+        var result = TimePattern.Parse(text ?? "");
+        if (result.Success && text!.Length == 5)
         {
             time = result.Value;
             error = null;

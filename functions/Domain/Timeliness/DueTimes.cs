@@ -4,8 +4,10 @@ using NodaTime.TimeZones;
 namespace NotifyHub.Domain.Timeliness;
 
 /// <summary>
-/// When a share is due and by which rule. Guessed = true when the rule needed a term calendar and none covered the
-/// date (no LA calendar, or reportedAt after the last imported term), so school days were taken as working days.
+/// When a share is due and by which rule. Guessed = true when the answer rested on a day the loaded calendars do not
+/// speak for: a school day outside the term calendar (no LA calendar, or after the last imported term: school days
+/// were taken as working days), or a weekday outside the bank holidays' coverage (none loaded, or after the last year
+/// loaded: it was taken as a working day). Elapsed rules never guess.
 /// </summary>
 public sealed record DueTime(Instant At, DeadlineRule Rule, bool Guessed);
 
@@ -30,7 +32,8 @@ public static class DueTimes
                 return NextSchoolDayStart(rule, reportedAt, reported.Date, calendar, schoolDayStart ?? rule.At ?? DeadlineRule.DefaultSchoolDayStart);
             case DeadlineKind.NextWorkingDayAt:
                 var at = rule.At ?? throw new ArgumentException($"A {rule.Kind} rule needs At.", nameof(rule));
-                return new DueTime(AtLocal(NextWorkingDayAfter(reported.Date, calendar), at), rule, false);
+                var (next, nextGuessed) = NextWorkingDayAfter(reported.Date, calendar, calendar.BankHolidayCoverage);
+                return new DueTime(AtLocal(next, at), rule, nextGuessed);
             case DeadlineKind.Elapsed:
                 var after = rule.After is { } a && a > Duration.Zero ? a : throw new ArgumentException($"An {rule.Kind} rule needs a positive After.", nameof(rule));
                 return new DueTime(reportedAt + after, rule, false);
@@ -38,54 +41,85 @@ public static class DueTimes
                 var days = rule.Days is { } d and > 0 and <= DeadlineRule.MostWorkingDays
                     ? d
                     : throw new ArgumentException($"A {rule.Kind} rule needs Days from 1 to {DeadlineRule.MostWorkingDays}.", nameof(rule));
-                var day = reported.Date;
-                for (var i = 0; i < days; i++) day = NextWorkingDayAfter(day, calendar);
-                return new DueTime(AtLocal(day, reported.TimeOfDay), rule, false);
+                var (day, guessed, coverage) = (reported.Date, false, calendar.BankHolidayCoverage);
+                for (var i = 0; i < days; i++)
+                {
+                    (day, var dayGuessed) = NextWorkingDayAfter(day, calendar, coverage);
+                    guessed |= dayGuessed;
+                }
+                // The end of the Nth working day, not the report's time of day on it: a late-night report must not
+                // fall due in the night (issue 17), and a later report is then never due earlier.
+                return new DueTime(AtLocal(day, rule.At ?? DeadlineRule.DefaultWorkingDayEnd), rule, guessed);
             default:
                 throw new ArgumentOutOfRangeException(nameof(rule), rule.Kind, "Unknown kind of deadline.");
         }
     }
 
-    /// <summary>Monday to Friday and not an England-and-Wales bank holiday.</summary>
+    /// <summary>Monday to Friday and not an England-and-Wales bank holiday (as far as the loaded ones say: see <see cref="WorkingCalendar.BankHolidayCoverage"/>).</summary>
     public static bool IsWorkingDay(LocalDate day, WorkingCalendar calendar) =>
-        day.DayOfWeek is not (IsoDayOfWeek.Saturday or IsoDayOfWeek.Sunday) && !calendar.BankHolidays.Contains(day);
+        !IsWeekend(day) && !calendar.BankHolidays.Contains(day);
 
     /// <summary>Mon–Fri, inside a term, not a bank holiday, not a closed day. With no term calendar no day is known to be one.</summary>
     public static bool IsSchoolDay(LocalDate day, WorkingCalendar calendar) =>
         IsWorkingDay(day, calendar) && !calendar.ClosedDays.Contains(day) && calendar.Terms is { } terms && terms.Any(t => t.Contains(day));
 
-    // The earliest school-day start at or after reportedAt. A day the term calendar does not cover (no calendar, or
-    // before its first or after its last term) is judged as a working day the school has not said it is closed on,
-    // and the answer is marked as a guess: better a deadline to chase than none.
+    // What the calendars say of one day. A day they do not speak for is taken as open — better a deadline to chase than
+    // none — and the due time that lands on it is a guess.
+    private enum Judged { Open, Closed, GuessedOpen }
+
+    private static bool IsWeekend(LocalDate day) => day.DayOfWeek is IsoDayOfWeek.Saturday or IsoDayOfWeek.Sunday;
+
+    private static bool Inside((LocalDate First, LocalDate Last)? range, LocalDate day) => range is var (first, last) && day >= first && day <= last;
+
+    // A weekend is never a working day, whatever is loaded; a weekday is known only inside the bank holidays' coverage.
+    private static Judged WorkingDay(LocalDate day, WorkingCalendar calendar, (LocalDate, LocalDate)? bankHolidays) =>
+        IsWeekend(day) ? Judged.Closed
+        : !Inside(bankHolidays, day) ? Judged.GuessedOpen
+        : IsWorkingDay(day, calendar) ? Judged.Open : Judged.Closed;
+
+    // Closed for certain on a weekend, a closed day, a known bank holiday or between terms the calendar covers; open for
+    // certain only in a term on a weekday the bank holidays cover; anything else is a guess that it is open (a day
+    // outside the term calendar is taken to be a working day).
+    private static Judged SchoolDay(LocalDate day, WorkingCalendar calendar, (LocalDate, LocalDate)? bankHolidays, (LocalDate, LocalDate)? terms)
+    {
+        if (calendar.ClosedDays.Contains(day)) return Judged.Closed;
+        var working = WorkingDay(day, calendar, bankHolidays);
+        if (working == Judged.Closed) return Judged.Closed;
+        if (!Inside(terms, day)) return Judged.GuessedOpen;
+        if (!calendar.Terms!.Any(t => t.Contains(day))) return Judged.Closed;
+        return working;
+    }
+
+    // The earliest school-day start at or after reportedAt. A start already past when police were told is skipped
+    // without judging its day: what that day was cannot change the answer, so it cannot make it a guess.
     private static DueTime NextSchoolDayStart(DeadlineRule rule, Instant reportedAt, LocalDate reportedDay, WorkingCalendar calendar, LocalTime start)
     {
-        var coverage = calendar.TermCoverage;
-        var guessed = false;
+        var (bankHolidays, terms) = (calendar.BankHolidayCoverage, calendar.TermCoverage);
         for (var day = reportedDay; day <= reportedDay.PlusDays(SearchLimitDays); day = day.PlusDays(1))
         {
-            bool open;
-            if (coverage is var (first, last) && day >= first && day <= last)
-            {
-                open = IsSchoolDay(day, calendar);
-            }
-            else
-            {
-                guessed = true;
-                open = IsWorkingDay(day, calendar) && !calendar.ClosedDays.Contains(day);
-            }
-            if (!open) continue;
             var due = AtLocal(day, start);
-            if (due >= reportedAt) return new DueTime(due, rule, guessed);
+            if (due < reportedAt) continue;
+            switch (SchoolDay(day, calendar, bankHolidays, terms))
+            {
+                case Judged.Open: return new DueTime(due, rule, false);
+                case Judged.GuessedOpen: return new DueTime(due, rule, true);
+            }
         }
         throw new InvalidOperationException(
             $"No school day within {SearchLimitDays} days of {reportedDay:uuuu-MM-dd}: the term calendar or closed days leave no day open.");
     }
 
-    private static LocalDate NextWorkingDayAfter(LocalDate day, WorkingCalendar calendar)
+    // The first working day after `day`, and whether it is a guess. Only the day found can be: every day before it was
+    // closed for certain, or the search would have stopped there.
+    private static (LocalDate Day, bool Guessed) NextWorkingDayAfter(LocalDate day, WorkingCalendar calendar, (LocalDate, LocalDate)? bankHolidays)
     {
         for (var next = day.PlusDays(1); next <= day.PlusDays(SearchLimitDays); next = next.PlusDays(1))
         {
-            if (IsWorkingDay(next, calendar)) return next;
+            switch (WorkingDay(next, calendar, bankHolidays))
+            {
+                case Judged.Open: return (next, false);
+                case Judged.GuessedOpen: return (next, true);
+            }
         }
         throw new InvalidOperationException($"No working day within {SearchLimitDays} days after {day:uuuu-MM-dd}: the bank holidays leave no day open.");
     }

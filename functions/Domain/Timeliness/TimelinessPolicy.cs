@@ -8,7 +8,9 @@ public sealed record PolicyEntry(string RecipientType, DeadlineRule Deadline, st
 
 /// <summary>
 /// Which deadline applies to a share: the domain's defaults (domain.md "Timeliness") with configured entries layered
-/// on top. An entry replaces an earlier one with the same recipient type, organisation and risk level.
+/// on top. An entry replaces an earlier one with the same recipient type, organisation and risk level. A working-days
+/// rule without a time of its own is given the configured end of the working day here, so the rule a due time records
+/// says exactly when it fell due even after the setting changes.
 /// </summary>
 public sealed class TimelinessPolicy
 {
@@ -43,12 +45,13 @@ public sealed class TimelinessPolicy
 
     private readonly Dictionary<(string Type, string? Organisation, string? Risk), PolicyEntry> _rules = [];
 
-    private TimelinessPolicy(IEnumerable<PolicyEntry> entries)
+    private TimelinessPolicy(IEnumerable<PolicyEntry> entries, LocalTime workingDayEndsAt)
     {
-        foreach (var entry in entries)
+        foreach (var given in entries)
         {
+            ArgumentNullException.ThrowIfNull(given.Deadline);
+            var entry = given.Deadline is { Kind: DeadlineKind.WorkingDays, At: null } ? given with { Deadline = given.Deadline with { At = workingDayEndsAt } } : given;
             ArgumentException.ThrowIfNullOrWhiteSpace(entry.RecipientType, nameof(entry.RecipientType));
-            ArgumentNullException.ThrowIfNull(entry.Deadline);
             if (entry.RiskLevel is not null && !RiskLevels.Contains(entry.RiskLevel))
             {
                 throw new ArgumentException($"Risk level \"{entry.RiskLevel}\" is not one of: {string.Join(", ", RiskLevels)}.", nameof(entries));
@@ -59,10 +62,14 @@ public sealed class TimelinessPolicy
         }
     }
 
-    public static TimelinessPolicy Default { get; } = new(DefaultEntries);
+    public static TimelinessPolicy Default { get; } = Create([]);
 
-    /// <summary>The defaults with <paramref name="overrides"/> layered on top (a later entry for the same key wins).</summary>
-    public static TimelinessPolicy Create(IEnumerable<PolicyEntry> overrides) => new(DefaultEntries.Concat(overrides));
+    /// <summary>
+    /// The defaults with <paramref name="overrides"/> layered on top (a later entry for the same key wins); working-days
+    /// rules without a time end at <paramref name="workingDayEndsAt"/> (default 17:00).
+    /// </summary>
+    public static TimelinessPolicy Create(IEnumerable<PolicyEntry> overrides, LocalTime? workingDayEndsAt = null) =>
+        new(DefaultEntries.Concat(overrides), workingDayEndsAt ?? DeadlineRule.DefaultWorkingDayEnd);
 
     /// <summary>Every entry in force, defaults included, by type, organisation and risk level (for showing the policy).</summary>
     public IReadOnlyList<PolicyEntry> Entries =>

@@ -83,4 +83,15 @@ public class StartupChecksTests
             new Dictionary<string, string?> { [setting] = value }));
         Assert.Contains(expected, refused.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("Timeliness:WorkingDayEndsAt", "5pm", "Timeliness:WorkingDayEndsAt '5pm'")]
+    [InlineData("Timeliness:BankHolidaysWarnAhead", "1000.00:00:00", "BankHolidaysWarnAhead")]
+    [InlineData("Timeliness:BankHolidaysWarnAhead", "00:00:00", "BankHolidaysWarnAhead")]
+    public async Task Start_up_refuses_a_bad_timeliness_setting_and_names_it(string setting, string value, string expected)
+    {
+        var refused = await Assert.ThrowsAsync<OptionsValidationException>(() => StartAsync("Development", CommittedKey, CommittedLinkKey,
+            new Dictionary<string, string?> { [setting] = value }));
+        Assert.Contains(expected, refused.Message, StringComparison.Ordinal);
+    }
 }

@@ -17,6 +17,8 @@ public class DeadlineRuleTests
         { "elapsed 90m", DeadlineRule.ElapsedAfter(Duration.FromMinutes(90)) },
         { "working-days 1", DeadlineRule.AfterWorkingDays(1) },
         { "working-days 3", DeadlineRule.AfterWorkingDays(3) },
+        { "working-days 1 17:00", DeadlineRule.AfterWorkingDays(1, new LocalTime(17, 0)) },
+        { "working-days 2 16:30", DeadlineRule.AfterWorkingDays(2, new LocalTime(16, 30)) },
     };
 
     [Theory]
@@ -35,6 +37,7 @@ public class DeadlineRuleTests
     [InlineData("elapsed 120m", "elapsed 2h")]
     [InlineData("elapsed 60m", "elapsed 1h")]
     [InlineData("working-days 01", "working-days 1")]
+    [InlineData(" Working-Days  02   09:00 ", "working-days 2 09:00")]
     public void Loosely_written_rules_are_read_and_written_back_in_the_one_canonical_form(string text, string canonical)
     {
         Assert.True(DeadlineRule.TryParse(text, out var rule, out var error), error);
@@ -67,6 +70,13 @@ public class DeadlineRuleTests
     [InlineData("working-days -1")]
     [InlineData("working-days 61")]
     [InlineData("working-days one")]
+    [InlineData("working-days 1 5pm")]
+    [InlineData("working-days 1 17")]
+    [InlineData("working-days 1 24:00")]
+    [InlineData("working-days 1 17:00 sharp")]
+    [InlineData("working-days 17:00")]
+    [InlineData("elapsed 1h 17:00")]
+    [InlineData("next-working-day 12:00 17:00")]
     public void A_malformed_rule_is_refused_with_a_reason(string text)
     {
         Assert.False(DeadlineRule.TryParse(text, out var rule, out var error));
@@ -86,5 +96,13 @@ public class DeadlineRuleTests
     {
         Assert.True(DeadlineRule.TryParse("elapsed 744h", out var rule, out _));
         Assert.Equal(Duration.FromDays(31), rule!.After);
+    }
+
+    [Fact]
+    public void A_working_days_rule_without_a_time_ends_at_the_default_end_of_the_working_day()
+    {
+        Assert.True(DeadlineRule.TryParse("working-days 1", out var rule, out _));
+        Assert.Null(rule!.At);
+        Assert.Equal(new LocalTime(17, 0), DeadlineRule.DefaultWorkingDayEnd);
     }
 }

@@ -1,4 +1,5 @@
 using NodaTime;
+using NotifyHub.Domain.Directory;
 using NotifyHub.Domain.Timeliness;
 using static NotifyHub.Tests.Timeliness.TimelinessFixtures;
 
@@ -208,11 +209,44 @@ public class NextSchoolDayStartTests
     }
 
     [Fact]
-    public void A_rule_that_needs_no_term_calendar_is_never_a_guess()
+    public void A_rule_that_needs_no_term_calendar_is_not_a_guess_inside_the_bank_holiday_coverage()
     {
         Assert.False(DueTimes.Compute(Noon, Uk(2026, 1, 10, 14, 0), NoTerms).Guessed);
         Assert.False(DueTimes.Compute(DeadlineRule.ElapsedAfter(Duration.FromHours(1)), Uk(2026, 1, 10, 14, 0), NoTerms).Guessed);
         Assert.False(DueTimes.Compute(DeadlineRule.AfterWorkingDays(1), Uk(2026, 1, 10, 14, 0), NoTerms).Guessed);
+    }
+
+    [Fact]
+    public void An_incident_after_school_the_day_before_the_first_imported_term_is_not_a_guess()
+    {
+        // The example calendar starts Wed 3 Sep 2025. At 10:00 on Tue 2 Sep that day's start has passed, so whether it
+        // was a school day does not matter: the due time is the first day of term, which the calendar knows.
+        var due = Due(Uk(2025, 9, 2, 10, 0));
+        Assert.Equal(Utc(2025, 9, 3, 7, 30), due.At);
+        Assert.False(due.Guessed);
+    }
+
+    [Fact]
+    public void A_school_day_in_term_beyond_the_loaded_bank_holidays_is_a_guess()
+    {
+        // Bank holidays are loaded to the end of 2027; this school is in term over the new year. Mon 3 Jan 2028 is in
+        // fact the New Year substitute bank holiday, which nobody has told the hub.
+        var calendar = new WorkingCalendar(BankHolidays, [new Term("Winter 2027", Date(2027, 12, 20), Date(2028, 1, 14))], Days());
+        var inside = Due(Uk(2027, 12, 30, 12, 0), calendar);
+        Assert.Equal(Utc(2027, 12, 31, 8, 30), inside.At);
+        Assert.False(inside.Guessed);
+        var beyond = Due(Uk(2027, 12, 31, 12, 0), calendar);
+        Assert.Equal(Utc(2028, 1, 3, 8, 30), beyond.At);
+        Assert.True(beyond.Guessed);
+    }
+
+    [Fact]
+    public void With_no_bank_holidays_loaded_a_school_day_is_a_guess_even_in_term()
+    {
+        var calendar = WorkingCalendar.For(Days(), La840Terms, null);
+        var due = Due(Uk(2026, 1, 7, 7, 0), calendar);
+        Assert.Equal(Utc(2026, 1, 7, 8, 30), due.At);
+        Assert.True(due.Guessed);
     }
 
     [Fact]
@@ -334,30 +368,43 @@ public class ElapsedAndWorkingDaysTests
         Assert.Equal(Utc(2026, 1, 7, 11, 30), Due(DeadlineRule.ElapsedAfter(Duration.FromMinutes(90)), Utc(2026, 1, 7, 10, 0)));
 
     [Fact]
-    public void One_working_day_from_a_friday_afternoon_is_the_same_time_on_monday() =>
-        Assert.Equal(Utc(2026, 1, 12, 15, 0), Due(DeadlineRule.AfterWorkingDays(1), Uk(2026, 1, 9, 15, 0)));
-
-    [Fact]
-    public void One_working_day_from_a_saturday_is_the_same_time_on_monday() =>
-        Assert.Equal(Utc(2026, 1, 12, 10, 0), Due(DeadlineRule.AfterWorkingDays(1), Uk(2026, 1, 10, 10, 0)));
-
-    [Fact]
-    public void One_working_day_from_a_weekday_is_the_same_time_the_next_day() =>
-        Assert.Equal(Utc(2026, 1, 8, 16, 45), Due(DeadlineRule.AfterWorkingDays(1), Uk(2026, 1, 7, 16, 45)));
-
-    [Fact]
-    public void Working_days_keep_the_local_time_across_the_spring_clock_change()
+    public void A_MARAC_share_reported_late_on_a_saturday_night_is_due_at_the_end_of_monday_not_in_the_night()
     {
-        // Fri 27 Mar 2026 15:00 GMT → Mon 30 Mar 15:00 BST = 14:00Z.
-        Assert.Equal(Utc(2026, 3, 30, 14, 0), Due(DeadlineRule.AfterWorkingDays(1), Uk(2026, 3, 27, 15, 0)));
+        // Issue 17: Sat 10 Jan 2026 23:08 fell due at 23:08 on Monday. One working day ends at 17:00 on Monday.
+        var due = DueTimes.Compute(TimelinessPolicy.Default.RuleFor(OrganisationTypes.MaracCoordinator, "marac-840", "high"), Uk(2026, 1, 10, 23, 8), NoTerms);
+        Assert.Equal(Utc(2026, 1, 12, 17, 0), due.At);
+        Assert.False(due.Guessed);
+    }
+
+    [Fact]
+    public void One_working_day_from_a_friday_afternoon_is_the_end_of_monday() =>
+        Assert.Equal(Utc(2026, 1, 12, 17, 0), Due(DeadlineRule.AfterWorkingDays(1), Uk(2026, 1, 9, 15, 0)));
+
+    [Fact]
+    public void One_working_day_from_a_weekday_is_the_end_of_the_next_day_whatever_the_time_of_the_report()
+    {
+        Assert.Equal(Utc(2026, 1, 8, 17, 0), Due(DeadlineRule.AfterWorkingDays(1), Uk(2026, 1, 7, 16, 45)));
+        Assert.Equal(Utc(2026, 1, 8, 17, 0), Due(DeadlineRule.AfterWorkingDays(1), Uk(2026, 1, 7, 0, 30)));
+        Assert.Equal(Utc(2026, 1, 8, 17, 0), Due(DeadlineRule.AfterWorkingDays(1), Uk(2026, 1, 7, 23, 59)));
+    }
+
+    [Fact]
+    public void Working_days_end_at_five_local_time_across_the_spring_clock_change()
+    {
+        // Fri 27 Mar 2026 15:00 GMT → Mon 30 Mar 17:00 BST = 16:00Z.
+        Assert.Equal(Utc(2026, 3, 30, 16, 0), Due(DeadlineRule.AfterWorkingDays(1), Uk(2026, 3, 27, 15, 0)));
     }
 
     [Fact]
     public void Two_working_days_over_easter_skip_good_friday_and_easter_monday()
     {
-        // Thu 2 Apr 2026 10:00 BST: 1st working day Tue 7 Apr, 2nd Wed 8 Apr, 10:00 BST = 09:00Z.
-        Assert.Equal(Utc(2026, 4, 8, 9, 0), Due(DeadlineRule.AfterWorkingDays(2), Uk(2026, 4, 2, 10, 0)));
+        // Thu 2 Apr 2026 10:00 BST: 1st working day Tue 7 Apr, 2nd Wed 8 Apr, 17:00 BST = 16:00Z.
+        Assert.Equal(Utc(2026, 4, 8, 16, 0), Due(DeadlineRule.AfterWorkingDays(2), Uk(2026, 4, 2, 10, 0)));
     }
+
+    [Fact]
+    public void A_working_days_rule_with_a_time_of_its_own_ends_the_day_at_that_time() =>
+        Assert.Equal(Utc(2026, 1, 13, 12, 30), Due(DeadlineRule.AfterWorkingDays(2, new LocalTime(12, 30)), Uk(2026, 1, 9, 15, 0)));
 
     [Theory]
     [InlineData(0)]
@@ -417,4 +464,85 @@ public class WorkingAndSchoolDayTests
     [Fact]
     public void With_no_term_calendar_no_day_is_known_to_be_a_school_day() =>
         Assert.False(DueTimes.IsSchoolDay(Date(2026, 1, 7), NoTerms));
+}
+
+/// <summary>
+/// Issue 17: with no bank holidays loaded, or past the end of those loaded, every weekday was taken as a working day and
+/// the due time was not marked as a guess — shares fell due on the August bank holiday with dueGuessed false.
+/// </summary>
+public class BankHolidayCoverageTests
+{
+    private static readonly WorkingCalendar NoBankHolidays = WorkingCalendar.WithoutTerms(Days());
+
+    /// <summary>The real bank holidays of 2026 only: covered from 1 Jan to 31 Dec 2026.</summary>
+    private static readonly WorkingCalendar Only2026 = WorkingCalendar.WithoutTerms(BankHolidays.Where(d => d.Year == 2026).ToHashSet());
+
+    [Fact]
+    public void The_bank_holidays_cover_the_whole_years_they_list()
+    {
+        Assert.Equal((Date(2025, 1, 1), Date(2027, 12, 31)), NoTerms.BankHolidayCoverage);
+        Assert.Equal((Date(2026, 1, 1), Date(2026, 12, 31)), Only2026.BankHolidayCoverage);
+        Assert.Equal((Date(2026, 1, 1), Date(2026, 12, 31)), WorkingCalendar.WithoutTerms(Days(Date(2026, 8, 31))).BankHolidayCoverage);
+    }
+
+    [Fact]
+    public void With_no_bank_holidays_loaded_nothing_is_covered() =>
+        Assert.Null(NoBankHolidays.BankHolidayCoverage);
+
+    [Fact]
+    public void With_no_bank_holidays_loaded_a_share_due_on_the_august_bank_holiday_is_a_guess()
+    {
+        // Fri 28 Aug 2026 → Mon 31 Aug 12:00 BST, the summer bank holiday the hub does not know about.
+        var due = DueTimes.Compute(Noon, Uk(2026, 8, 28, 15, 0), NoBankHolidays);
+        Assert.Equal(Utc(2026, 8, 31, 11, 0), due.At);
+        Assert.True(due.Guessed);
+    }
+
+    [Fact]
+    public void With_no_bank_holidays_loaded_a_working_days_deadline_is_a_guess()
+    {
+        var due = DueTimes.Compute(DeadlineRule.AfterWorkingDays(1), Uk(2026, 1, 10, 23, 8), NoBankHolidays);
+        Assert.Equal(Utc(2026, 1, 12, 17, 0), due.At);
+        Assert.True(due.Guessed);
+    }
+
+    [Fact]
+    public void A_next_working_day_beyond_the_loaded_years_is_a_guess_and_one_inside_them_is_not()
+    {
+        // Wed 30 Dec 2026 → Thu 31 Dec: covered. Thu 31 Dec → Fri 1 Jan 2027, New Year's Day, beyond what is loaded.
+        var inside = DueTimes.Compute(Noon, Uk(2026, 12, 30, 10, 0), Only2026);
+        Assert.Equal(Utc(2026, 12, 31, 12, 0), inside.At);
+        Assert.False(inside.Guessed);
+        var beyond = DueTimes.Compute(Noon, Uk(2026, 12, 31, 10, 0), Only2026);
+        Assert.Equal(Utc(2027, 1, 1, 12, 0), beyond.At);
+        Assert.True(beyond.Guessed);
+    }
+
+    [Fact]
+    public void A_working_days_deadline_that_counts_a_day_beyond_the_loaded_years_is_a_guess()
+    {
+        // Tue 29 Dec 2026 + 3 working days: Wed 30, Thu 31 Dec (covered), Fri 1 Jan 2027 (not): a guess.
+        var due = DueTimes.Compute(DeadlineRule.AfterWorkingDays(3), Uk(2026, 12, 29, 10, 0), Only2026);
+        Assert.Equal(Utc(2027, 1, 1, 17, 0), due.At);
+        Assert.True(due.Guessed);
+        Assert.False(DueTimes.Compute(DeadlineRule.AfterWorkingDays(2), Uk(2026, 12, 29, 10, 0), Only2026).Guessed);
+    }
+
+    [Fact]
+    public void Only_a_weekday_beyond_the_loaded_years_makes_a_guess_a_weekend_is_never_a_working_day()
+    {
+        // Bank holidays loaded to Fri 31 Dec 2027. Thu 30 Dec → Fri 31 Dec: known. Fri 31 Dec → Sat, Sun (known not to be
+        // working days), Mon 3 Jan 2028: unknown — in fact the New Year substitute day.
+        Assert.False(DueTimes.Compute(EndOfDay, Uk(2027, 12, 30, 10, 0), NoTerms).Guessed);
+        var due = DueTimes.Compute(EndOfDay, Uk(2027, 12, 31, 10, 0), NoTerms);
+        Assert.Equal(Utc(2028, 1, 3, 17, 0), due.At);
+        Assert.True(due.Guessed);
+    }
+
+    [Fact]
+    public void An_elapsed_deadline_is_never_a_guess_whatever_the_bank_holidays()
+    {
+        Assert.False(DueTimes.Compute(DeadlineRule.ElapsedAfter(Duration.FromHours(24)), Uk(2026, 8, 30, 10, 0), NoBankHolidays).Guessed);
+        Assert.False(DueTimes.Compute(DeadlineRule.ElapsedAfter(Duration.FromHours(1)), Uk(2031, 1, 1, 10, 0), NoTerms).Guessed);
+    }
 }

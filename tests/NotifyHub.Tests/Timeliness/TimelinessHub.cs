@@ -105,6 +105,26 @@ public static class TimelinessApi
         return RouteIncidentTests.SubmitAsync(hub, change is null ? incident : change(incident), force, key);
     }
 
+    /// <summary>A bank-holiday file in GOV.UK's shape listing Christmas Day of each of <paramref name="years"/>: it covers those whole years.</summary>
+    public static string BankHolidaysFile(params int[] years) => new JsonObject
+    {
+        ["england-and-wales"] = new JsonObject
+        {
+            ["division"] = "england-and-wales",
+            ["events"] = new JsonArray([.. years.Select(year => (JsonNode)new JsonObject
+            {
+                ["title"] = "Christmas Day", ["date"] = $"{year:D4}-12-25", ["notes"] = "", ["bunting"] = true,
+            })]),
+        },
+    }.ToJsonString();
+
+    /// <summary>Loads <see cref="BankHolidaysFile"/> for <paramref name="years"/> through the admin API.</summary>
+    public static async Task LoadBankHolidaysAsync(HubFixture hub, params int[] years)
+    {
+        var loaded = await SendRawAsync(hub, HttpMethod.Put, "/api/admin/calendars/bank-holidays", hub.AdminKey, BankHolidaysFile(years), "application/json");
+        Assert.True(loaded.IsSuccessStatusCode, await loaded.Content.ReadAsStringAsync());
+    }
+
     public static async Task<JsonElement> RunMonitorAsync(HubFixture hub, DateTimeOffset asOf) =>
         await JsonAsync(await DeliveryApi.SendAsync(hub, HttpMethod.Post, "/api/admin/sla-monitor/run", hub.AdminKey,
             new { asOf = asOf.ToString("yyyy-MM-ddTHH:mm:ssZ") }));

@@ -1,6 +1,7 @@
 using NodaTime;
 using NotifyHub.Domain.Directory;
 using NotifyHub.Domain.Timeliness;
+using NotifyHub.Timeliness;
 
 namespace NotifyHub.Tests.Timeliness;
 
@@ -25,7 +26,7 @@ public class TimelinessPolicyTests
     [InlineData(OrganisationTypes.Mash, "high", "elapsed 1h")]
     [InlineData(OrganisationTypes.Mash, "medium", "elapsed 24h")]
     [InlineData(OrganisationTypes.Mash, "standard", "elapsed 24h")]
-    [InlineData(OrganisationTypes.MaracCoordinator, "high", "working-days 1")]
+    [InlineData(OrganisationTypes.MaracCoordinator, "high", "working-days 1 17:00")]
     [InlineData(OrganisationTypes.LaEducationSafeguardingTeam, "standard", "next-working-day 17:00")]
     public void The_default_policy_gives_every_recipient_type_the_domain_deadline(string type, string risk, string expected) =>
         Assert.Equal(expected, RuleText(TimelinessPolicy.Default, type, risk: risk));
@@ -114,4 +115,46 @@ public class TimelinessPolicyTests
     [Fact]
     public void An_entry_with_an_empty_organisation_id_is_refused() =>
         Assert.Throws<ArgumentException>(() => TimelinessPolicy.Create([new PolicyEntry(OrganisationTypes.Mash, DeadlineRule.AfterWorkingDays(1), OrganisationId: "")]));
+
+    [Fact]
+    public void The_configured_end_of_the_working_day_applies_to_every_working_days_rule_without_a_time_of_its_own()
+    {
+        var policy = TimelinessPolicy.Create(
+        [
+            new PolicyEntry(OrganisationTypes.YosTeam, Parse("working-days 2")),
+            new PolicyEntry(OrganisationTypes.NpsSpoc, Parse("working-days 2 12:00")),
+        ], workingDayEndsAt: new LocalTime(16, 30));
+
+        Assert.Equal("working-days 1 16:30", RuleText(policy, OrganisationTypes.MaracCoordinator, risk: "high"));
+        Assert.Equal("working-days 2 16:30", RuleText(policy, OrganisationTypes.YosTeam));
+        Assert.Equal("working-days 2 12:00", RuleText(policy, OrganisationTypes.NpsSpoc));
+        Assert.Equal("next-working-day 17:00", RuleText(policy, OrganisationTypes.CrcSpoc));
+    }
+
+    [Fact]
+    public void The_options_give_the_policy_the_configured_end_of_the_working_day()
+    {
+        var options = new TimelinessOptions
+        {
+            WorkingDayEndsAt = "16:00",
+            Rules = [new PolicyRuleOptions { RecipientType = OrganisationTypes.Mash, Deadline = "working-days 1" }],
+        };
+        Assert.Equal("working-days 1 16:00", RuleText(options.Policy, OrganisationTypes.MaracCoordinator));
+        Assert.Equal("working-days 1 16:00", RuleText(options.Policy, OrganisationTypes.Mash));
+        Assert.Empty(options.Validate(new System.ComponentModel.DataAnnotations.ValidationContext(options)));
+        Assert.Equal("17:00", new TimelinessOptions().WorkingDayEndsAt);
+    }
+
+    [Theory]
+    [InlineData("5pm")]
+    [InlineData("17")]
+    [InlineData("25:00")]
+    [InlineData("17:00:00")]
+    [InlineData("")]
+    public void A_working_day_end_that_is_not_a_local_time_is_refused_and_named(string value)
+    {
+        var options = new TimelinessOptions { WorkingDayEndsAt = value };
+        var error = Assert.Single(options.Validate(new System.ComponentModel.DataAnnotations.ValidationContext(options)));
+        Assert.Contains("Timeliness:WorkingDayEndsAt", error.ErrorMessage, StringComparison.Ordinal);
+    }
 }
