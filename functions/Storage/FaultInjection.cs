@@ -7,7 +7,7 @@ namespace NotifyHub.Storage;
 
 /// <summary>
 /// What a fault plan asks for, at the <see cref="At"/>-th storage request (counted from when the plan was written) whose
-/// <c>{METHOD} {path}</c> contains <see cref="Match"/> (every request when empty):
+/// <c>{METHOD} {path}</c> matches the regular expression <see cref="Match"/> (every request when empty):
 /// <c>fail-before</c> (the request is not sent, and the caller gets a 503), <c>fail-after</c> (it is sent and lands, and the caller
 /// still gets a 503: an answer lost on the way back), <c>kill-before</c> and <c>kill-after</c> (the worker process is killed
 /// there, as a crash would). <c>count</c> injects nothing and only counts.
@@ -55,7 +55,7 @@ public sealed class FaultInjectionPolicy(string planFile) : HttpPipelinePolicy
             Reload();
             if (_plan is not { } plan) return null;
             var request = $"{message.Request.Method} {message.Request.Uri.Path}";
-            if (!string.IsNullOrEmpty(plan.Match) && !request.Contains(plan.Match, StringComparison.Ordinal)) return null;
+            if (!string.IsNullOrEmpty(plan.Match) && !System.Text.RegularExpressions.Regex.IsMatch(request, plan.Match)) return null;
             _count++;
             if (plan.Mode != "count" && _count >= plan.At && _count < plan.At + Math.Max(1, plan.Times))
             {

@@ -56,6 +56,19 @@ public static class ShareFacts
             null, false, share.Reason)
         { Version = version };
 
-    /// <summary>Whether two facts say the same (their versions aside): a fact that says nothing new need not be written.</summary>
-    public static bool SameFacts(ShareFact a, ShareFact b) => a with { Version = 0 } == b with { Version = 0 };
+    /// <summary>
+    /// Whether two facts say the same (their versions aside, to the millisecond a rollup keeps times to): a fact that says
+    /// nothing new need not be written.
+    /// </summary>
+    public static bool SameFacts(ShareFact a, ShareFact b) => Stored(a) == Stored(b);
+
+    private static ShareFact Stored(ShareFact f) => f with
+    {
+        Version = 0, ReportedAt = Ms(f.ReportedAt), OccurredAt = Ms(f.OccurredAt), AttendedAt = Ms(f.AttendedAt), ReceivedAt = Ms(f.ReceivedAt),
+        DueAt = Ms(f.DueAt), DeliveredAt = Ms(f.DeliveredAt), AcknowledgedAt = Ms(f.AcknowledgedAt),
+    };
+
+    private static DateTimeOffset Ms(DateTimeOffset at) => DateTimeOffset.FromUnixTimeMilliseconds(at.ToUnixTimeMilliseconds());
+
+    private static DateTimeOffset? Ms(DateTimeOffset? at) => at is { } a ? Ms(a) : null;
 }
