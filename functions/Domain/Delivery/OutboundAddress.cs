@@ -3,11 +3,22 @@ using System.Net.Sockets;
 
 namespace NotifyHub.Domain.Delivery;
 
+/// <summary>What <see cref="OutboundAddressPolicy.Classify"/> made of a URL's host: a name to resolve, or an address literal and whether it may be reached.</summary>
+public enum HostVerdict
+{
+    /// <summary>Not an address literal: resolve it, then check every address it resolves to with <see cref="OutboundAddressPolicy.Permits"/>.</summary>
+    Name,
+    Permitted,
+    Refused,
+}
+
 /// <summary>
 /// Which IP addresses a webhook may connect to. Safeguarding data must not be sent into the hub's own network:
 /// loopback, private, shared (CGNAT), link-local (and so the cloud metadata service), multicast, reserved and
 /// unspecified addresses are refused unless a network in the allow-list holds them. Decided on the address
 /// actually connected to, after DNS, so a name that resolves differently later (DNS rebinding) cannot get round it.
+/// A host that is an address literal is turned into its address here and nowhere else (<see cref="Classify"/>), and
+/// the connection goes to exactly that address.
 /// </summary>
 public sealed class OutboundAddressPolicy
 {
@@ -39,6 +50,27 @@ public sealed class OutboundAddressPolicy
         }
         networks = parsed;
         return bad is null;
+    }
+
+    /// <summary>
+    /// The address a URL's host names when it is an address literal, as the connection will use it; null for a name.
+    /// Takes the forms a URL's host comes in: dotted, decimal, octal or hex IPv4 (<c>127.1</c>, <c>2130706433</c>,
+    /// <c>0x7f.0.0.1</c>), IPv6 with or without brackets, with a zone id (<c>fe80::1%eth0</c>, <c>[fe80::1%25eth0]</c>).
+    /// </summary>
+    public static IPAddress? Literal(string host)
+    {
+        var text = host.Length > 1 && host[0] == '[' && host[^1] == ']' ? host[1..^1] : host;
+        return IPAddress.TryParse(text, out var address) ? address : null;
+    }
+
+    /// <summary>
+    /// Host text (a URL's host as the connection gets it) to a verdict: a name (to resolve, then check each address),
+    /// or an address literal permitted or refused. <paramref name="address"/> is the literal's address, the one to connect to.
+    /// </summary>
+    public HostVerdict Classify(string host, out IPAddress? address)
+    {
+        address = Literal(host);
+        return address is null ? HostVerdict.Name : Permits(address) ? HostVerdict.Permitted : HostVerdict.Refused;
     }
 
     /// <summary>Whether the hub may connect to <paramref name="address"/>.</summary>

@@ -63,34 +63,94 @@ public class OutboundAddressPolicyTests
 {
     private static readonly OutboundAddressPolicy Default = new([]);
 
-    [Theory]
-    [InlineData("127.0.0.1")]
-    [InlineData("127.255.0.9")]
-    [InlineData("::1")]
-    [InlineData("10.1.2.3")]
-    [InlineData("172.16.0.1")]
-    [InlineData("172.31.255.255")]
-    [InlineData("192.168.1.1")]
-    [InlineData("169.254.169.254")]
-    [InlineData("100.64.0.1")]
-    [InlineData("0.0.0.0")]
-    [InlineData("224.0.0.1")]
-    [InlineData("255.255.255.255")]
-    [InlineData("fe80::1")]
-    [InlineData("fc00::1")]
-    [InlineData("fd00:ec2::254")]
-    [InlineData("::ffff:127.0.0.1")]
-    [InlineData("::ffff:10.0.0.1")]
-    [InlineData("::")]
-    public void Private_loopback_link_local_and_metadata_addresses_are_refused(string address) =>
-        Assert.False(Default.Permits(IPAddress.Parse(address)));
+    /// <summary>Host text as a webhook URL gives it to the connection, and what the policy makes of it.</summary>
+    public static TheoryData<string, HostVerdict> Hosts => new()
+    {
+        // Loopback, in every spelling an IPv4 literal has.
+        { "127.0.0.1", HostVerdict.Refused },
+        { "127.255.0.9", HostVerdict.Refused },
+        { "127.1", HostVerdict.Refused },
+        { "2130706433", HostVerdict.Refused },
+        { "0177.0.0.1", HostVerdict.Refused },
+        { "017700000001", HostVerdict.Refused },
+        { "0x7f.0.0.1", HostVerdict.Refused },
+        { "0x7f.1", HostVerdict.Refused },
+        { "0x7f000001", HostVerdict.Refused },
+        { "::1", HostVerdict.Refused },
+        { "[::1]", HostVerdict.Refused },
+        { "::1%lo", HostVerdict.Refused },
+        { "[::1%25lo]", HostVerdict.Refused },
+        { "::ffff:127.0.0.1", HostVerdict.Refused },
+        { "[::ffff:127.0.0.1]", HostVerdict.Refused },
+        { "::ffff:7f00:1", HostVerdict.Refused },
+        // Private, shared, link-local (the cloud metadata service), multicast, reserved, unspecified.
+        { "10.1.2.3", HostVerdict.Refused },
+        { "012.1.2.3", HostVerdict.Refused },
+        { "172.16.0.1", HostVerdict.Refused },
+        { "172.31.255.255", HostVerdict.Refused },
+        { "192.168.1.1", HostVerdict.Refused },
+        { "0xc0a80101", HostVerdict.Refused },
+        { "169.254.169.254", HostVerdict.Refused },
+        { "2852039166", HostVerdict.Refused },
+        { "0xa9.0xfe.0xa9.0xfe", HostVerdict.Refused },
+        { "100.64.0.1", HostVerdict.Refused },
+        { "0.0.0.0", HostVerdict.Refused },
+        { "0", HostVerdict.Refused },
+        { "224.0.0.1", HostVerdict.Refused },
+        { "255.255.255.255", HostVerdict.Refused },
+        { "198.18.0.1", HostVerdict.Refused },
+        { "::", HostVerdict.Refused },
+        { "[::]", HostVerdict.Refused },
+        { "fe80::1", HostVerdict.Refused },
+        { "fe80::1%eth0", HostVerdict.Refused },
+        { "[fe80::1%25eth0]", HostVerdict.Refused },
+        { "fc00::1", HostVerdict.Refused },
+        { "fd00:ec2::254", HostVerdict.Refused },
+        { "[fd00:ec2::254]", HostVerdict.Refused },
+        { "::ffff:10.0.0.1", HostVerdict.Refused },
+        { "::ffff:169.254.169.254", HostVerdict.Refused },
+        { "64:ff9b::a9fe:a9fe", HostVerdict.Refused },
+        { "ff02::1", HostVerdict.Refused },
+        // Public addresses.
+        { "8.8.8.8", HostVerdict.Permitted },
+        { "51.140.1.1", HostVerdict.Permitted },
+        { "134744072", HostVerdict.Permitted },
+        { "172.32.0.1", HostVerdict.Permitted },
+        { "::ffff:8.8.8.8", HostVerdict.Permitted },
+        { "2a00:1450:4009:81f::200e", HostVerdict.Permitted },
+        { "[2a00:1450:4009:81f::200e]", HostVerdict.Permitted },
+        // Names: resolved, and then every address checked (a trailing dot or a space makes a name, not a literal).
+        { "example.org", HostVerdict.Name },
+        { "localhost", HostVerdict.Name },
+        { "127.0.0.1.", HostVerdict.Name },
+        { "1e100", HostVerdict.Name },
+        { "[example.org]", HostVerdict.Name },
+    };
 
     [Theory]
-    [InlineData("8.8.8.8")]
-    [InlineData("51.140.1.1")]
-    [InlineData("172.32.0.1")]
-    [InlineData("2a00:1450:4009:81f::200e")]
-    public void Public_addresses_are_permitted(string address) => Assert.True(Default.Permits(IPAddress.Parse(address)));
+    [MemberData(nameof(Hosts))]
+    public void A_host_is_a_name_to_resolve_or_an_address_the_hub_may_or_may_not_reach(string host, HostVerdict expected) =>
+        Assert.Equal(expected, Default.Classify(host, out _));
+
+    [Theory]
+    [InlineData("2130706433", "127.0.0.1")]
+    [InlineData("0177.0.0.1", "127.0.0.1")]
+    [InlineData("0x7f.0.0.1", "127.0.0.1")]
+    [InlineData("127.1", "127.0.0.1")]
+    [InlineData("134744072", "8.8.8.8")]
+    [InlineData("[::ffff:8.8.8.8]", "::ffff:8.8.8.8")]
+    [InlineData("[2a00:1450:4009:81f::200e]", "2a00:1450:4009:81f::200e")]
+    public void A_literal_is_classified_as_the_address_the_connection_then_goes_to(string host, string address)
+    {
+        Default.Classify(host, out var parsed);
+        Assert.Equal(IPAddress.Parse(address), parsed);
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1")]
+    [InlineData("169.254.169.254")]
+    [InlineData("fd00:ec2::254")]
+    public void A_resolved_private_or_metadata_address_is_refused(string address) => Assert.False(Default.Permits(IPAddress.Parse(address)));
 
     [Fact]
     public void An_allow_listed_network_is_permitted_and_nothing_beside_it()
