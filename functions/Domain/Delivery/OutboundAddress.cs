@@ -22,15 +22,33 @@ public enum HostVerdict
 /// </summary>
 public sealed class OutboundAddressPolicy
 {
+    /// <summary>
+    /// Refused unless an allowed network holds them. Besides private and reserved space, every IPv6 form that carries
+    /// an IPv4 address to a tunnel or a translator is refused outright (IPv4-compatible <c>::/96</c>, IPv4-translated
+    /// <c>::ffff:0:0:0/96</c>, NAT64 <c>64:ff9b::/96</c> and <c>64:ff9b:1::/48</c>, 6to4 <c>2002::/16</c>, Teredo
+    /// inside <c>2001::/23</c>): a relay would carry the connection on to the address inside, which may be private.
+    /// (IPv4-mapped <c>::ffff:0:0/96</c> is a local socket's form, checked as its IPv4 address.)
+    /// </summary>
     private static readonly IPNetwork[] Refused =
     [
         IPNetwork.Parse("0.0.0.0/8"), IPNetwork.Parse("10.0.0.0/8"), IPNetwork.Parse("100.64.0.0/10"), IPNetwork.Parse("127.0.0.0/8"),
-        IPNetwork.Parse("169.254.0.0/16"), IPNetwork.Parse("172.16.0.0/12"), IPNetwork.Parse("192.0.0.0/24"), IPNetwork.Parse("192.0.2.0/24"),
-        IPNetwork.Parse("192.168.0.0/16"), IPNetwork.Parse("198.18.0.0/15"), IPNetwork.Parse("198.51.100.0/24"), IPNetwork.Parse("203.0.113.0/24"),
-        IPNetwork.Parse("224.0.0.0/4"), IPNetwork.Parse("240.0.0.0/4"),
-        IPNetwork.Parse("::/128"), IPNetwork.Parse("::1/128"), IPNetwork.Parse("64:ff9b::/96"), IPNetwork.Parse("100::/64"),
-        IPNetwork.Parse("2001:db8::/32"), IPNetwork.Parse("fc00::/7"), IPNetwork.Parse("fe80::/10"), IPNetwork.Parse("fec0::/10"),
-        IPNetwork.Parse("ff00::/8"),
+        IPNetwork.Parse("168.63.129.16/32"), IPNetwork.Parse("169.254.0.0/16"), IPNetwork.Parse("172.16.0.0/12"), IPNetwork.Parse("192.0.0.0/24"),
+        IPNetwork.Parse("192.0.2.0/24"), IPNetwork.Parse("192.88.99.0/24"), IPNetwork.Parse("192.168.0.0/16"), IPNetwork.Parse("198.18.0.0/15"),
+        IPNetwork.Parse("198.51.100.0/24"), IPNetwork.Parse("203.0.113.0/24"), IPNetwork.Parse("224.0.0.0/4"), IPNetwork.Parse("240.0.0.0/4"),
+        IPNetwork.Parse("::/96"), IPNetwork.Parse("::ffff:0:0:0/96"), IPNetwork.Parse("64:ff9b::/96"), IPNetwork.Parse("64:ff9b:1::/48"),
+        IPNetwork.Parse("100::/64"), IPNetwork.Parse("2001::/23"), IPNetwork.Parse("2001:db8::/32"), IPNetwork.Parse("2002::/16"),
+        IPNetwork.Parse("3fff::/20"), IPNetwork.Parse("5f00::/16"), IPNetwork.Parse("fc00::/7"), IPNetwork.Parse("fe80::/10"),
+        IPNetwork.Parse("fec0::/10"), IPNetwork.Parse("ff00::/8"),
+    ];
+
+    /// <summary>
+    /// The cloud platforms' own services — Azure's wireserver (168.63.129.16) and the instance metadata services — are
+    /// never reached, whatever the allow-list says: a broad allowed network (a whole private range, or 0.0.0.0/0) must
+    /// not open the platform's credentials to a webhook URL.
+    /// </summary>
+    private static readonly IPNetwork[] Never =
+    [
+        IPNetwork.Parse("168.63.129.16/32"), IPNetwork.Parse("169.254.169.254/32"), IPNetwork.Parse("fd00:ec2::254/128"),
     ];
 
     private readonly IReadOnlyList<IPNetwork> _allowed;
@@ -77,7 +95,17 @@ public sealed class OutboundAddressPolicy
     public bool Permits(IPAddress address)
     {
         if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
+        if (In(Never, address)) return false;
         if (_allowed.Any(n => n.Contains(address))) return true;
-        return !Refused.Any(n => n.BaseAddress.AddressFamily == address.AddressFamily && n.Contains(address));
+        return !In(Refused, address);
+    }
+
+    private static bool In(IPNetwork[] networks, IPAddress address)
+    {
+        foreach (var network in networks)
+        {
+            if (network.BaseAddress.AddressFamily == address.AddressFamily && network.Contains(address)) return true;
+        }
+        return false;
     }
 }

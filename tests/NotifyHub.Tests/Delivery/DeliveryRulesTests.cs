@@ -111,6 +111,29 @@ public class OutboundAddressPolicyTests
         { "::ffff:169.254.169.254", HostVerdict.Refused },
         { "64:ff9b::a9fe:a9fe", HostVerdict.Refused },
         { "ff02::1", HostVerdict.Refused },
+        // Azure's platform address (the wireserver), in any spelling.
+        { "168.63.129.16", HostVerdict.Refused },
+        { "2822734096", HostVerdict.Refused },
+        { "::ffff:168.63.129.16", HostVerdict.Refused },
+        // IPv6 forms that carry an IPv4 address to a tunnel or translator: IPv4-compatible (::/96), IPv4-translated
+        // (::ffff:0:0:0/96), local-use NAT64 (64:ff9b:1::/48), 6to4 (2002::/16) and Teredo (2001::/32), whose relay
+        // would take the connection on to the address inside.
+        { "::7f00:1", HostVerdict.Refused },
+        { "[::127.0.0.1]", HostVerdict.Refused },
+        { "::a9fe:a9fe", HostVerdict.Refused },
+        { "::808:808", HostVerdict.Refused },
+        { "::ffff:0:7f00:1", HostVerdict.Refused },
+        { "::ffff:0:808:808", HostVerdict.Refused },
+        { "64:ff9b:1::a9fe:a9fe", HostVerdict.Refused },
+        { "2002:a9fe:a9fe::1", HostVerdict.Refused },
+        { "2002:7f00:1::", HostVerdict.Refused },
+        { "2001:0:4136:e378:8000:63bf:3fff:fdd2", HostVerdict.Refused },
+        { "192.88.99.1", HostVerdict.Refused },
+        // Other special-purpose IPv6: benchmarking and ORCHID (2001::/23), documentation (3fff::/20), SRv6 SIDs (5f00::/16).
+        { "2001:2::1", HostVerdict.Refused },
+        { "2001:20::1", HostVerdict.Refused },
+        { "3fff::1", HostVerdict.Refused },
+        { "5f00::1", HostVerdict.Refused },
         // Public addresses.
         { "8.8.8.8", HostVerdict.Permitted },
         { "51.140.1.1", HostVerdict.Permitted },
@@ -151,6 +174,19 @@ public class OutboundAddressPolicyTests
     [InlineData("169.254.169.254")]
     [InlineData("fd00:ec2::254")]
     public void A_resolved_private_or_metadata_address_is_refused(string address) => Assert.False(Default.Permits(IPAddress.Parse(address)));
+
+    [Theory]
+    [InlineData("168.63.129.16")]
+    [InlineData("::ffff:168.63.129.16")]
+    [InlineData("169.254.169.254")]
+    [InlineData("fd00:ec2::254")]
+    public void The_cloud_platform_and_metadata_addresses_are_refused_even_when_an_allowed_network_holds_them(string host)
+    {
+        Assert.True(OutboundAddressPolicy.TryParseNetworks("0.0.0.0/0,::/0", out var everything, out _));
+        var policy = new OutboundAddressPolicy(everything);
+        Assert.Equal(HostVerdict.Refused, policy.Classify(host, out _));
+        Assert.Equal(HostVerdict.Permitted, policy.Classify("10.0.0.1", out _));
+    }
 
     [Fact]
     public void An_allow_listed_network_is_permitted_and_nothing_beside_it()
