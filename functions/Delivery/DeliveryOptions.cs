@@ -102,7 +102,7 @@ public sealed class DeliveryOptions : IValidatableObject
 }
 
 /// <summary>Configuration section <c>Email</c>: the SMTP server secure-link emails go through.</summary>
-public sealed class EmailOptions
+public sealed class EmailOptions : IValidatableObject
 {
     public const string Section = "Email";
 
@@ -121,4 +121,11 @@ public sealed class EmailOptions
 
     [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        // The sender parses From with MimeKit on every email: an address it cannot read would fail them all.
+        if (From.Length > 0 && !MimeKit.MailboxAddress.TryParse(From, out _))
+            yield return new ValidationResult($"Email:From must be an address the mail library can read, e.g. notifyhub@notifyhub.example.org; '{From}' is not.", [nameof(From)]);
+    }
 }

@@ -5,6 +5,7 @@ using MailKit.Security;
 using Microsoft.Extensions.Options;
 using MimeKit;
 using NotifyHub.Domain.Delivery;
+using NotifyHub.Domain.Validation;
 
 namespace NotifyHub.Delivery;
 
@@ -23,9 +24,11 @@ public sealed class EmailSender(IOptions<EmailOptions> options)
         var o = options.Value;
         if (string.IsNullOrEmpty(o.SmtpHost)) return new(AttemptOutcome.Permanent("email-not-configured"));
 
+        // An address the mail library cannot read can never be sent: the attempt's outcome, not an exception that poisons the message.
+        if (EmailAddresses.Parse(email.To) is not { } to) return new(AttemptOutcome.Permanent("invalid-email-address"));
         var message = new MimeMessage();
         message.From.Add(MailboxAddress.Parse(o.From));
-        message.To.Add(MailboxAddress.Parse(email.To));
+        message.To.Add(to);
         message.Subject = email.Subject;
         message.Body = new BodyBuilder { TextBody = email.Text, HtmlBody = email.Html }.ToMessageBody();
 
