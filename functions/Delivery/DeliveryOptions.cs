@@ -112,7 +112,15 @@ public sealed class EmailOptions : IValidatableObject
     [Range(1, 65535)]
     public int SmtpPort { get; set; } = 587;
 
-    /// <summary>Sign in when set (after STARTTLS when the server offers it).</summary>
+    /// <summary>
+    /// TLS is required on every SMTP connection (STARTTLS, or TLS from the first byte on port 465): a server, or a
+    /// man in the middle, that does not offer it gets nothing, so a downgrade cannot put a safeguarding link on the wire
+    /// in clear. <c>false</c> (STARTTLS only when offered) is for the local mail catcher and refused at start-up outside
+    /// the Development environment.
+    /// </summary>
+    public bool RequireTls { get; set; } = true;
+
+    /// <summary>Sign in when set (always over TLS outside Development).</summary>
     public string UserName { get; set; } = "";
     public string Password { get; set; } = "";
 

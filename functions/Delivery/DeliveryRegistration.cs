@@ -19,7 +19,11 @@ public static class DeliveryRegistration
             .Validate(o => development || !o.AllowHttpToLoopback,
                 "Delivery:AllowHttpToLoopback is for local development only: it is refused outside the Development environment.")
             .ValidateOnStart();
-        services.AddOptions<EmailOptions>().Bind(configuration.GetSection(EmailOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<EmailOptions>().Bind(configuration.GetSection(EmailOptions.Section)).ValidateDataAnnotations()
+            .Validate(o => development || o.RequireTls,
+                "Email:RequireTls=false sends email, and the safeguarding links in it, in clear when the server or anyone in between offers no TLS: " +
+                "it is for the local mail catcher only, and refused outside the Development environment (AZURE_FUNCTIONS_ENVIRONMENT). Remove the setting.")
+            .ValidateOnStart();
 
         services.AddHttpClient(WebhookSender.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(sp => WebhookSender.CreateHandler(sp.GetRequiredService<IOptions<DeliveryOptions>>().Value))

@@ -13,7 +13,7 @@ namespace NotifyHub.Delivery;
 public sealed record LinkEmail(string To, string Subject, string Text, string Html);
 
 /// <summary>
-/// Sends one email over SMTP with MailKit (STARTTLS whenever the server offers it; sign-in when configured).
+/// Sends one email over SMTP with MailKit: TLS required (<see cref="TlsMode"/>; plain only in Development), sign-in when configured.
 /// Delivered means the SMTP server accepted the message. A 5xx reply is permanent for this channel; a 4xx reply,
 /// an unreachable server or a timeout is tried again on the schedule.
 /// </summary>
@@ -35,7 +35,7 @@ public sealed class EmailSender(IOptions<EmailOptions> options)
         using var client = new SmtpClient { Timeout = (int)o.Timeout.TotalMilliseconds };
         try
         {
-            await client.ConnectAsync(o.SmtpHost, o.SmtpPort, SecureSocketOptions.StartTlsWhenAvailable, cancellationToken);
+            await client.ConnectAsync(o.SmtpHost, o.SmtpPort, TlsMode(o), cancellationToken);
             if (o.UserName.Length > 0) await client.AuthenticateAsync(o.UserName, o.Password, cancellationToken);
             var reply = await client.SendAsync(message, cancellationToken);
             await client.DisconnectAsync(quit: true, cancellationToken);
@@ -48,10 +48,13 @@ public sealed class EmailSender(IOptions<EmailOptions> options)
             return new(outcome, SmtpReply: Trim($"{code} {e.Message}"));
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is SmtpProtocolException or SocketException or IOException
-            or TimeoutException or OperationCanceledException or AuthenticationException or SslHandshakeException or ServiceNotConnectedException)
+            or TimeoutException or OperationCanceledException or AuthenticationException or SslHandshakeException or ServiceNotConnectedException
+            or NotSupportedException)
         {
             var errorClass = e switch
             {
+                // MailKit's answer when TLS is required and the server (or something in between) does not offer STARTTLS.
+                NotSupportedException => "smtp-tls-failure",
                 SocketException { SocketErrorCode: SocketError.ConnectionRefused } => "smtp-connection-refused",
                 SocketException or IOException => "smtp-unreachable",
                 TimeoutException or OperationCanceledException => "smtp-timeout",
@@ -62,6 +65,15 @@ public sealed class EmailSender(IOptions<EmailOptions> options)
             return new(AttemptOutcome.Transient(errorClass));
         }
     }
+
+    /// <summary>
+    /// How the connection is secured: TLS from the first byte on port 465 (implicit TLS), else STARTTLS, required either
+    /// way; only with <see cref="EmailOptions.RequireTls"/> off (Development) is STARTTLS used only when offered.
+    /// </summary>
+    public static SecureSocketOptions TlsMode(EmailOptions options) =>
+        !options.RequireTls ? SecureSocketOptions.StartTlsWhenAvailable
+        : options.SmtpPort == 465 ? SecureSocketOptions.SslOnConnect
+        : SecureSocketOptions.StartTls;
 
     private static string? Trim(string? reply) => reply is null ? null : reply.Length <= 200 ? reply : reply[..200];
 }

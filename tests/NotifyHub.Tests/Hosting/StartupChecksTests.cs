@@ -68,6 +68,21 @@ public class StartupChecksTests
     }
 
     [Theory]
+    [InlineData("Production")]
+    [InlineData("Staging")]
+    [InlineData(null)]
+    public async Task Start_up_refuses_plain_SMTP_outside_Development(string? environment)
+    {
+        var refused = await Assert.ThrowsAsync<OptionsValidationException>(() => StartAsync(environment, TestKeys.ChildIdentityKey,
+            more: new Dictionary<string, string?> { ["Email:SmtpHost"] = "smtp.example.org", ["Email:RequireTls"] = "false" }));
+        Assert.Contains("Email:RequireTls", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Start_up_accepts_plain_SMTP_in_Development_for_the_local_mail_catcher() =>
+        await StartAsync("Development", CommittedKey, CommittedLinkKey, new Dictionary<string, string?> { ["Email:RequireTls"] = "false" });
+
+    [Theory]
     [InlineData("Delivery:LinkSigningKey", "c2hvcnQ=", "LinkSigningKey must be base64 of at least 32 bytes")]
     [InlineData("Delivery:WebhookSecretKey", "", "Delivery:WebhookSecretKey is not set")]
     [InlineData("Delivery:WebhookSecretKey", "not base64!", "WebhookSecretKey must be base64 of at least 32 bytes")]
