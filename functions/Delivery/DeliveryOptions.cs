@@ -46,7 +46,18 @@ public sealed class DeliveryOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:01:00", "30.00:00:00")]
     public TimeSpan LinkValidFor { get; set; } = TimeSpan.FromDays(7);
 
+    /// <summary>
+    /// During a rotation of <see cref="LinkSigningKey"/>: the key being retired. Links are always signed with the current
+    /// key; a link signed with this one still opens until it expires (docs/deploy.md), so a rotation breaks no link.
+    /// </summary>
+    public string LinkSigningPreviousKey { get; set; } = "";
+
+    /// <summary>The key every new link (email or dashboard) is signed with.</summary>
     public byte[] LinkSigningKeyBytes => Convert.FromBase64String(LinkSigningKey);
+
+    /// <summary>The keys a link may be signed with to open: the current one, then the previous one during a rotation (a method: validation reads every property, before the keys are known to be base64).</summary>
+    public IReadOnlyList<byte[]> LinkVerificationKeys() =>
+        LinkSigningPreviousKey.Length > 0 ? [LinkSigningKeyBytes, Convert.FromBase64String(LinkSigningPreviousKey)] : [LinkSigningKeyBytes];
 
     /// <summary>
     /// Base64 key (at least 32 bytes) that encrypts recipients' webhook signing secrets in table <c>WebhookEndpoints</c>
@@ -91,7 +102,11 @@ public sealed class DeliveryOptions : IValidatableObject
             yield return new ValidationResult("Delivery:RetryDelays must be comma-separated times from 00:00:00 to 1.00:00:00, e.g. 00:00:10,00:01:00,01:00:00.", [nameof(RetryDelays)]);
         if (PublicBaseUrl.Length > 0 && (!Uri.TryCreate(PublicBaseUrl, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http") || uri.Query.Length > 0))
             yield return new ValidationResult("Delivery:PublicBaseUrl must be an absolute http(s) address without a query, e.g. https://notifyhub.example.org.", [nameof(PublicBaseUrl)]);
-        foreach (var (name, key) in new[] { (nameof(LinkSigningKey), LinkSigningKey), (nameof(WebhookSecretKey), WebhookSecretKey), (nameof(WebhookSecretPreviousKey), WebhookSecretPreviousKey) })
+        foreach (var (name, key) in new[]
+                 {
+                     (nameof(LinkSigningKey), LinkSigningKey), (nameof(LinkSigningPreviousKey), LinkSigningPreviousKey),
+                     (nameof(WebhookSecretKey), WebhookSecretKey), (nameof(WebhookSecretPreviousKey), WebhookSecretPreviousKey),
+                 })
         {
             if (key.Length > 0 && !Routing.RoutingOptions.IsBase64Key(key, 32)) yield return new ValidationResult($"Delivery:{name} must be base64 of at least 32 bytes.", [name]);
         }

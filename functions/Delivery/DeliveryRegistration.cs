@@ -13,6 +13,9 @@ public static class DeliveryRegistration
             .Validate(o => development || !Routing.RoutingOptions.IsCommittedDevelopmentKey(o.LinkSigningKey),
                 "Delivery:LinkSigningKey is the development key committed in functions/local.settings.json, which anyone can read: it is refused " +
                 "outside the Development environment (AZURE_FUNCTIONS_ENVIRONMENT). Set a secret key of your own (e.g. `openssl rand -base64 32`).")
+            .Validate(o => development || !Routing.RoutingOptions.IsCommittedDevelopmentKey(o.LinkSigningPreviousKey),
+                "Delivery:LinkSigningPreviousKey is the development key committed in functions/local.settings.json: links signed with it would open, " +
+                "and anyone can make them. It is refused outside the Development environment; give the key being retired, or nothing.")
             .Validate(o => development || !Routing.RoutingOptions.IsCommittedDevelopmentKey(o.WebhookSecretKey),
                 "Delivery:WebhookSecretKey is the development key committed in functions/local.settings.json, which anyone can read: it is refused " +
                 "outside the Development environment (AZURE_FUNCTIONS_ENVIRONMENT). Set a secret key of your own (e.g. `openssl rand -base64 32`).")

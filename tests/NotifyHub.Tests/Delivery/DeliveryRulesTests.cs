@@ -231,6 +231,18 @@ public class LinkTokenTests
         Assert.Null(LinkToken.Verify(Key, spliced, Now));
     }
 
+    [Fact]
+    public void During_a_key_rotation_a_token_signed_with_the_current_or_the_previous_key_grants_and_no_other()
+    {
+        var previous = Key.Reverse().ToArray();
+        IReadOnlyList<byte[]> rotating = [Key, previous];
+        Assert.Equal(Grant.NotificationId, LinkToken.Verify(rotating, LinkToken.Create(Key, Grant), Now)?.NotificationId);
+        Assert.Equal(Grant.NotificationId, LinkToken.Verify(rotating, LinkToken.Create(previous, Grant), Now)?.NotificationId);
+        Assert.Null(LinkToken.Verify(rotating, LinkToken.Create(Enumerable.Repeat((byte)7, 32).ToArray(), Grant), Now));
+        Assert.Null(LinkToken.Verify(rotating, LinkToken.Create(previous, Grant), Grant.ExpiresAt));
+        Assert.Null(LinkToken.Verify([Key], LinkToken.Create(previous, Grant), Now));
+    }
+
     [Theory]
     [InlineData(null)]
     [InlineData("")]

@@ -65,6 +65,10 @@ public class StartupChecksTests
         var webhook = await Assert.ThrowsAsync<OptionsValidationException>(() => StartAsync("Production", TestKeys.ChildIdentityKey,
             more: new Dictionary<string, string?> { ["Delivery:WebhookSecretKey"] = CommittedWebhookSecretKey }));
         Assert.Contains("Delivery:WebhookSecretKey is the development key", webhook.Message, StringComparison.Ordinal);
+        // A previous link key is still accepted on links: the committed one would let anyone make links that open.
+        var previousLink = await Assert.ThrowsAsync<OptionsValidationException>(() => StartAsync("Production", TestKeys.ChildIdentityKey,
+            more: new Dictionary<string, string?> { ["Delivery:LinkSigningPreviousKey"] = CommittedLinkKey }));
+        Assert.Contains("Delivery:LinkSigningPreviousKey is the development key", previousLink.Message, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -87,6 +91,8 @@ public class StartupChecksTests
     [InlineData("Delivery:WebhookSecretKey", "", "Delivery:WebhookSecretKey is not set")]
     [InlineData("Delivery:WebhookSecretKey", "not base64!", "WebhookSecretKey must be base64 of at least 32 bytes")]
     [InlineData("Delivery:WebhookSecretPreviousKey", "c2hvcnQ=", "WebhookSecretPreviousKey must be base64 of at least 32 bytes")]
+    [InlineData("Delivery:LinkSigningPreviousKey", "c2hvcnQ=", "LinkSigningPreviousKey must be base64 of at least 32 bytes")]
+    [InlineData("Delivery:LinkSigningPreviousKey", "not base64!", "LinkSigningPreviousKey must be base64 of at least 32 bytes")]
     [InlineData("Delivery:PublicBaseUrl", "notifyhub.example.org", "PublicBaseUrl must be an absolute")]
     [InlineData("Delivery:AllowedNetworks", "10.0.0.0/8,intranet", "'intranet' is not a network")]
     [InlineData("Delivery:RetryDelays", "00:00:10,soon", "RetryDelays must be")]
