@@ -30,13 +30,14 @@ public static class AuditActions
     public const string SlaMonitorRun = "timeliness.sla-monitor-run";
     public const string RollupsRebuilt = "timeliness.rollups-rebuilt";
     public const string DashboardLinkCreated = "timeliness.dashboard-link-created";
+    public const string DashboardLinksRevoked = "timeliness.dashboard-links-revoked";
 
     public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
     {
         ApiKeyIssued, ApiKeyRevoked, OrganisationCreated, OrganisationChanged, OrganisationCoverageChanged, OrganisationDeactivated,
         GiasImported, DemoSeeded, PoisonReplayed, IncidentGivenUp, IncidentRetried, PersonalDataPurged,
         WebhookSecretRotated, NotificationRead, NotificationAcknowledged, NotificationLinksRevoked,
-        CalendarLoaded, SlaMonitorRun, RollupsRebuilt, DashboardLinkCreated,
+        CalendarLoaded, SlaMonitorRun, RollupsRebuilt, DashboardLinkCreated, DashboardLinksRevoked,
     };
 }
 
