@@ -70,6 +70,14 @@ public sealed class DeliveryOptions : IValidatableObject
     public string WebhookSecretPreviousKey { get; set; } = "";
 
     /// <summary>
+    /// The one-off migration of webhook signing secrets found in the clear in table <c>WebhookEndpoints</c> (from before
+    /// they were encrypted): while on, such a secret signs and <c>PingWebhookEndpoints</c> protects it with the current key.
+    /// Off (the default), a secret in the clear is never signed with: it is left out and logged (event 4011). Turn it on for
+    /// one run, then off (docs/deploy.md).
+    /// </summary>
+    public bool MigratePlaintextSecrets { get; set; }
+
+    /// <summary>
     /// Replaces the standard schedule's delays (docs/delivery.md): comma-separated times before the 2nd, 3rd, ... attempt
     /// on a channel, the last repeating (e.g. <c>00:00:10,00:01:00,01:00:00</c>). Empty: the standard schedule.
     /// </summary>
@@ -113,7 +121,8 @@ public sealed class DeliveryOptions : IValidatableObject
     }
 
     public WebhookSecretProtector SecretProtector() =>
-        new(Convert.FromBase64String(WebhookSecretKey), WebhookSecretPreviousKey.Length > 0 ? Convert.FromBase64String(WebhookSecretPreviousKey) : null);
+        new(Convert.FromBase64String(WebhookSecretKey), WebhookSecretPreviousKey.Length > 0 ? Convert.FromBase64String(WebhookSecretPreviousKey) : null,
+            MigratePlaintextSecrets);
 }
 
 /// <summary>Configuration section <c>Email</c>: the SMTP server secure-link emails go through.</summary>

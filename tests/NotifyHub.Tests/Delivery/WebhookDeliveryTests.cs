@@ -224,6 +224,27 @@ public class WebhookDeliveryTests(WebhookHubFixture hub) : IClassFixture<Webhook
     }
 
     [Fact]
+    public async Task A_signing_secret_found_in_the_clear_is_never_signed_with_the_email_fallback_takes_over_and_the_silent_list_says_why()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var contact = $"dsl-{Guid.NewGuid():N}@school.example.invalid";
+        var (school, urn) = await NewSchoolAsync(hub, new { kind = "webhook", url = receiver.Url }, [new { name = "DSL", email = contact }]);
+        // As a copy of the table from before secrets were encrypted, or a hand-made row, would hold it.
+        await hub.Tables.GetTableClient(NotifyHub.Storage.StorageNames.WebhookEndpointsTable).UpsertEntityAsync(
+            new Azure.Data.Tables.TableEntity(school, "endpoint") { ["CurrentSecret"] = "whsec_" + Convert.ToBase64String(new byte[32]), ["RotatedAt"] = DateTimeOffset.UtcNow });
+
+        var (_, attempts) = await FinalAsync(school, urn, "delivered");
+
+        Assert.Empty(receiver.Received);
+        Assert.Equal(("webhook", "permanent-failure", "no-signing-secret"), (attempts[0].GetString("Channel"), attempts[0].GetString("Outcome"), attempts[0].GetString("ErrorClass")));
+        Assert.Equal("email", attempts[1].GetString("Channel"));
+        var silent = await (await SendAsync(hub, HttpMethod.Get, "/api/admin/webhooks/silent", hub.AdminKey)).Content.ReadFromJsonAsync<JsonElement>();
+        var item = silent.GetProperty("items").EnumerateArray().Single(i => i.GetProperty("organisationId").GetString() == school);
+        Assert.False(item.GetProperty("hasSigningSecret").GetBoolean());
+        Assert.Equal("stored-in-the-clear", item.GetProperty("secretProblem").GetString());
+    }
+
+    [Fact]
     public async Task A_huge_response_body_is_never_read_beyond_1_KB()
     {
         await using var receiver = await WebhookReceiver.StartAsync(async (context, _) =>
