@@ -24,6 +24,14 @@ public sealed class DeliveryOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan RequeueAfter { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// How many endpoints the daily handshake (<c>PingWebhookEndpoints</c>) pings at once: an endpoint that never answers
+    /// holds one of them for <see cref="AttemptTimeout"/>, so a run over E endpoints of which S never answer takes about
+    /// (S / this) × the timeout, plus the rest.
+    /// </summary>
+    [Range(1, 64)]
+    public int PingConcurrency { get; set; } = 16;
+
     /// <summary>Development only: allow plain-http webhooks to loopback addresses (a local receiver).</summary>
     public bool AllowHttpToLoopback { get; set; }
 

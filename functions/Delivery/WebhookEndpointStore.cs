@@ -139,6 +139,28 @@ public sealed class WebhookEndpointStore(TableServiceClient tables, WebhookSecre
         }
     }
 
+    /// <summary>
+    /// Protects again with the current key every stored secret that needs it (<see cref="WebhookSecretProtector.NeedsProtectingAgain"/>),
+    /// across the whole table — whatever the organisation's channel now, active or not — <paramref name="concurrency"/> rows
+    /// at a time. Answers how many endpoints were protected again and how many were due but not (a secret that does not
+    /// open, or a row that changed meanwhile: the next run tries again).
+    /// </summary>
+    public async Task<(int Reprotected, int NotReprotected)> ReprotectAllAsync(int concurrency, CancellationToken cancellationToken)
+    {
+        var due = new List<string>();
+        await foreach (var row in Table.QueryAsync<TableEntity>(select: ["PartitionKey", "CurrentSecret", "PreviousSecret"], cancellationToken: cancellationToken))
+        {
+            if (new[] { row.GetString("CurrentSecret"), row.GetString("PreviousSecret") }.Any(s => s is not null && protector.NeedsProtectingAgain(s)))
+                due.Add(row.PartitionKey);
+        }
+        var reprotected = 0;
+        await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = cancellationToken }, async (organisationId, ct) =>
+        {
+            if (await ReprotectAsync(organisationId, ct)) Interlocked.Increment(ref reprotected);
+        });
+        return (reprotected, due.Count - reprotected);
+    }
+
     /// <summary>Disables the endpoint (its receiver answered 410 Gone): deliveries go to the fallback channel until a rotation re-enables it.</summary>
     public Task DisableAsync(string organisationId, string reason, CancellationToken cancellationToken) =>
         _kept.WritingAsync(async () => await Table.UpsertEntityAsync(new TableEntity(organisationId, Row) { ["DisabledAt"] = time.GetUtcNow(), ["DisabledReason"] = reason },

@@ -40,6 +40,13 @@ public sealed class WebhookSecretProtector
     /// <summary>Whether a stored secret is in the clear (a plain Standard Webhooks secret), not protected.</summary>
     public static bool IsPlaintext(string stored) => stored.StartsWith("whsec_", StringComparison.Ordinal);
 
+    /// <summary>
+    /// Whether a stored secret opens but is not under the current key — under the previous key, or in the clear during the
+    /// one-off migration — so that protecting it again is due. Read from the stored form alone (nothing is decrypted).
+    /// </summary>
+    public bool NeedsProtectingAgain(string stored) =>
+        IsPlaintext(stored) ? _migratePlaintext : stored.Split('.') is [Version, var id, _] && _previous is { } previous && id == previous.Id && id != _current.Id;
+
     /// <summary>The id of the current key as stored beside each secret: the first 8 hex digits of a hash of the derived key.</summary>
     public string CurrentKeyId => _current.Id;
 

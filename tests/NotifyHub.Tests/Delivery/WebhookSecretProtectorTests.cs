@@ -57,6 +57,20 @@ public class WebhookSecretProtectorTests
     }
 
     [Fact]
+    public void Protecting_again_is_due_for_a_secret_under_the_previous_key_or_in_the_clear_during_the_migration_and_for_nothing_else()
+    {
+        var underA = new WebhookSecretProtector(KeyA).Protect(Secret, "school-123456");
+        var underB = new WebhookSecretProtector(KeyB).Protect(Secret, "school-123456");
+        var rotating = new WebhookSecretProtector(KeyB, previousKey: KeyA);
+        Assert.True(rotating.NeedsProtectingAgain(underA));
+        Assert.False(rotating.NeedsProtectingAgain(underB));
+        Assert.False(rotating.NeedsProtectingAgain(Secret));
+        Assert.True(new WebhookSecretProtector(KeyB, migratePlaintext: true).NeedsProtectingAgain(Secret));
+        Assert.False(new WebhookSecretProtector(KeyB).NeedsProtectingAgain(underA)); // a key the hub no longer has: nothing to protect it with
+        Assert.False(rotating.NeedsProtectingAgain("v1.x"));
+    }
+
+    [Fact]
     public void A_secret_in_the_clear_does_not_open_except_during_the_one_off_migration_when_it_is_reported_stale()
     {
         Assert.True(WebhookSecretProtector.IsPlaintext(Secret));

@@ -97,6 +97,8 @@ public class StartupChecksTests
     [InlineData("Delivery:AllowedNetworks", "10.0.0.0/8,intranet", "'intranet' is not a network")]
     [InlineData("Delivery:RetryDelays", "00:00:10,soon", "RetryDelays must be")]
     [InlineData("Delivery:AttemptsPerChannel", "0", "AttemptsPerChannel")]
+    [InlineData("Delivery:PingConcurrency", "0", "PingConcurrency")]
+    [InlineData("Delivery:PingConcurrency", "65", "PingConcurrency")]
     [InlineData("Email:From", "not an address", "From")]
     [InlineData("Email:From", "notifyhub@hub..example", "Email:From must be an address the mail library can read")]
     public async Task Start_up_refuses_a_bad_delivery_setting_and_names_it(string setting, string value, string expected)
