@@ -207,6 +207,8 @@ public class WebhookDeliveryTests(WebhookHubFixture hub) : IClassFixture<Webhook
     [InlineData("https://localhost:{port}/hook")]
     [InlineData("https://127.0.0.1:{port}/hook")]
     [InlineData("https://[::1]:{port}/hook")]
+    [InlineData("https://2130706433:{port}/hook")]
+    [InlineData("https://[::ffff:127.0.0.1]:{port}/hook")]
     [InlineData("https://169.254.169.254/latest/meta-data")]
     [InlineData("https://10.0.0.1/hook")]
     public async Task A_webhook_address_that_resolves_into_a_private_or_loopback_network_is_never_connected_to(string template)
