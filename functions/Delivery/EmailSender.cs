@@ -33,9 +33,11 @@ public sealed class EmailSender(IOptions<EmailOptions> options)
         message.Body = new BodyBuilder { TextBody = email.Text, HtmlBody = email.Html }.ToMessageBody();
 
         using var client = new SmtpClient { Timeout = (int)o.Timeout.TotalMilliseconds };
+        var connected = false;
         try
         {
             await client.ConnectAsync(o.SmtpHost, o.SmtpPort, TlsMode(o), cancellationToken);
+            connected = true;
             if (o.UserName.Length > 0) await client.AuthenticateAsync(o.UserName, o.Password, cancellationToken);
             var reply = await client.SendAsync(message, cancellationToken);
             await client.DisconnectAsync(quit: true, cancellationToken);
@@ -53,8 +55,9 @@ public sealed class EmailSender(IOptions<EmailOptions> options)
         {
             var errorClass = e switch
             {
-                // MailKit's answer when TLS is required and the server (or something in between) does not offer STARTTLS.
-                NotSupportedException => "smtp-tls-failure",
+                // MailKit's answer, while connecting, when TLS is required and the server (or something in between) offers no STARTTLS;
+                // later it means the server lacks something else the send needs (e.g. any sign-in mechanism).
+                NotSupportedException when !connected => "smtp-tls-failure",
                 SocketException { SocketErrorCode: SocketError.ConnectionRefused } => "smtp-connection-refused",
                 SocketException or IOException => "smtp-unreachable",
                 TimeoutException or OperationCanceledException => "smtp-timeout",
