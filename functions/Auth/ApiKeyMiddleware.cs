@@ -32,7 +32,7 @@ public sealed class ApiKeyMiddleware(ApiKeyAuthentication authentication, IOptio
         if (TakesLink(context.FunctionDefinition.EntryPoint))
         {
             var token = context.BindingContext.BindingData.TryGetValue("token", out var value) ? value?.ToString() : null;
-            if (LinkToken.Verify(delivery.Value.LinkSigningKeyBytes, token, time.GetUtcNow()) is not { } grant)
+            if (LinkToken.Verify(delivery.Value.LinkVerificationKeys(), token, time.GetUtcNow()) is not { } grant)
             {
                 context.GetInvocationResult().Value = Problems.NotFound(LinkNotValid);
                 return;

@@ -33,6 +33,12 @@ internal static partial class DeliveryLog
     [LoggerMessage(EventId = 4009, Level = LogLevel.Error, Message = "A webhook signing secret of {OrganisationId} cannot be opened (key id {KeyId}): it was protected with a key the hub no longer has, or altered. Set Delivery:WebhookSecretPreviousKey to the retired key, or issue the recipient a new secret")]
     public static partial void SecretUnreadable(ILogger logger, string organisationId, string? keyId);
 
+    [LoggerMessage(EventId = 4011, Level = LogLevel.Error, Message = "A webhook signing secret of {OrganisationId} is stored in the clear: it is not used to sign, and that recipient's webhooks fall back. Issue the recipient a new secret, or protect the secrets found in the clear with the one-off migration (Delivery:MigratePlaintextSecrets=true, then PingWebhookEndpoints)")]
+    public static partial void PlaintextSecretRefused(ILogger logger, string organisationId);
+
+    [LoggerMessage(EventId = 4012, Level = LogLevel.Information, Message = "Webhook signing secrets protected again with the current key: {Reprotected} endpoints; {NotReprotected} due but not (tried again next run)")]
+    public static partial void ReprotectPass(ILogger logger, int reprotected, int notReprotected);
+
     [LoggerMessage(EventId = 4010, Level = LogLevel.Information, Message = "Webhook signing secrets of {OrganisationId} protected again with the current key")]
     public static partial void SecretsReprotected(ILogger logger, string organisationId);
 }

@@ -24,6 +24,14 @@ public sealed class DeliveryOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan RequeueAfter { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// How many endpoints the daily handshake (<c>PingWebhookEndpoints</c>) pings at once: an endpoint that never answers
+    /// holds one of them for <see cref="AttemptTimeout"/>, so a run over E endpoints of which S never answer takes about
+    /// (S / this) × the timeout, plus the rest.
+    /// </summary>
+    [Range(1, 64)]
+    public int PingConcurrency { get; set; } = 16;
+
     /// <summary>Development only: allow plain-http webhooks to loopback addresses (a local receiver).</summary>
     public bool AllowHttpToLoopback { get; set; }
 
@@ -46,7 +54,18 @@ public sealed class DeliveryOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:01:00", "30.00:00:00")]
     public TimeSpan LinkValidFor { get; set; } = TimeSpan.FromDays(7);
 
+    /// <summary>
+    /// During a rotation of <see cref="LinkSigningKey"/>: the key being retired. Links are always signed with the current
+    /// key; a link signed with this one still opens until it expires (docs/deploy.md), so a rotation breaks no link.
+    /// </summary>
+    public string LinkSigningPreviousKey { get; set; } = "";
+
+    /// <summary>The key every new link (email or dashboard) is signed with.</summary>
     public byte[] LinkSigningKeyBytes => Convert.FromBase64String(LinkSigningKey);
+
+    /// <summary>The keys a link may be signed with to open: the current one, then the previous one during a rotation (a method: validation reads every property, before the keys are known to be base64).</summary>
+    public IReadOnlyList<byte[]> LinkVerificationKeys() =>
+        LinkSigningPreviousKey.Length > 0 ? [LinkSigningKeyBytes, Convert.FromBase64String(LinkSigningPreviousKey)] : [LinkSigningKeyBytes];
 
     /// <summary>
     /// Base64 key (at least 32 bytes) that encrypts recipients' webhook signing secrets in table <c>WebhookEndpoints</c>
@@ -57,6 +76,14 @@ public sealed class DeliveryOptions : IValidatableObject
 
     /// <summary>During a rotation of <see cref="WebhookSecretKey"/>: the key being retired, which still opens the secrets it protected until they are protected again (docs/deploy.md).</summary>
     public string WebhookSecretPreviousKey { get; set; } = "";
+
+    /// <summary>
+    /// The one-off migration of webhook signing secrets found in the clear in table <c>WebhookEndpoints</c> (from before
+    /// they were encrypted): while on, such a secret signs and <c>PingWebhookEndpoints</c> protects it with the current key.
+    /// Off (the default), a secret in the clear is never signed with: it is left out and logged (event 4011). Turn it on for
+    /// one run, then off (docs/deploy.md).
+    /// </summary>
+    public bool MigratePlaintextSecrets { get; set; }
 
     /// <summary>
     /// Replaces the standard schedule's delays (docs/delivery.md): comma-separated times before the 2nd, 3rd, ... attempt
@@ -91,18 +118,23 @@ public sealed class DeliveryOptions : IValidatableObject
             yield return new ValidationResult("Delivery:RetryDelays must be comma-separated times from 00:00:00 to 1.00:00:00, e.g. 00:00:10,00:01:00,01:00:00.", [nameof(RetryDelays)]);
         if (PublicBaseUrl.Length > 0 && (!Uri.TryCreate(PublicBaseUrl, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http") || uri.Query.Length > 0))
             yield return new ValidationResult("Delivery:PublicBaseUrl must be an absolute http(s) address without a query, e.g. https://notifyhub.example.org.", [nameof(PublicBaseUrl)]);
-        foreach (var (name, key) in new[] { (nameof(LinkSigningKey), LinkSigningKey), (nameof(WebhookSecretKey), WebhookSecretKey), (nameof(WebhookSecretPreviousKey), WebhookSecretPreviousKey) })
+        foreach (var (name, key) in new[]
+                 {
+                     (nameof(LinkSigningKey), LinkSigningKey), (nameof(LinkSigningPreviousKey), LinkSigningPreviousKey),
+                     (nameof(WebhookSecretKey), WebhookSecretKey), (nameof(WebhookSecretPreviousKey), WebhookSecretPreviousKey),
+                 })
         {
             if (key.Length > 0 && !Routing.RoutingOptions.IsBase64Key(key, 32)) yield return new ValidationResult($"Delivery:{name} must be base64 of at least 32 bytes.", [name]);
         }
     }
 
     public WebhookSecretProtector SecretProtector() =>
-        new(Convert.FromBase64String(WebhookSecretKey), WebhookSecretPreviousKey.Length > 0 ? Convert.FromBase64String(WebhookSecretPreviousKey) : null);
+        new(Convert.FromBase64String(WebhookSecretKey), WebhookSecretPreviousKey.Length > 0 ? Convert.FromBase64String(WebhookSecretPreviousKey) : null,
+            MigratePlaintextSecrets);
 }
 
 /// <summary>Configuration section <c>Email</c>: the SMTP server secure-link emails go through.</summary>
-public sealed class EmailOptions
+public sealed class EmailOptions : IValidatableObject
 {
     public const string Section = "Email";
 
@@ -112,7 +144,15 @@ public sealed class EmailOptions
     [Range(1, 65535)]
     public int SmtpPort { get; set; } = 587;
 
-    /// <summary>Sign in when set (after STARTTLS when the server offers it).</summary>
+    /// <summary>
+    /// TLS is required on every SMTP connection (STARTTLS, or TLS from the first byte on port 465): a server, or a
+    /// man in the middle, that does not offer it gets nothing, so a downgrade cannot put a safeguarding link on the wire
+    /// in clear. <c>false</c> (STARTTLS only when offered) is for the local mail catcher and refused at start-up outside
+    /// the Development environment.
+    /// </summary>
+    public bool RequireTls { get; set; } = true;
+
+    /// <summary>Sign in when set (always over TLS outside Development).</summary>
     public string UserName { get; set; } = "";
     public string Password { get; set; } = "";
 
@@ -121,4 +161,11 @@ public sealed class EmailOptions
 
     [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        // The sender parses From with MimeKit on every email: an address it cannot read would fail them all.
+        if (From.Length > 0 && !MimeKit.MailboxAddress.TryParse(From, out _))
+            yield return new ValidationResult($"Email:From must be an address the mail library can read, e.g. notifyhub@notifyhub.example.org; '{From}' is not.", [nameof(From)]);
+    }
 }

@@ -13,13 +13,20 @@ public static class DeliveryRegistration
             .Validate(o => development || !Routing.RoutingOptions.IsCommittedDevelopmentKey(o.LinkSigningKey),
                 "Delivery:LinkSigningKey is the development key committed in functions/local.settings.json, which anyone can read: it is refused " +
                 "outside the Development environment (AZURE_FUNCTIONS_ENVIRONMENT). Set a secret key of your own (e.g. `openssl rand -base64 32`).")
+            .Validate(o => development || !Routing.RoutingOptions.IsCommittedDevelopmentKey(o.LinkSigningPreviousKey),
+                "Delivery:LinkSigningPreviousKey is the development key committed in functions/local.settings.json: links signed with it would open, " +
+                "and anyone can make them. It is refused outside the Development environment; give the key being retired, or nothing.")
             .Validate(o => development || !Routing.RoutingOptions.IsCommittedDevelopmentKey(o.WebhookSecretKey),
                 "Delivery:WebhookSecretKey is the development key committed in functions/local.settings.json, which anyone can read: it is refused " +
                 "outside the Development environment (AZURE_FUNCTIONS_ENVIRONMENT). Set a secret key of your own (e.g. `openssl rand -base64 32`).")
             .Validate(o => development || !o.AllowHttpToLoopback,
                 "Delivery:AllowHttpToLoopback is for local development only: it is refused outside the Development environment.")
             .ValidateOnStart();
-        services.AddOptions<EmailOptions>().Bind(configuration.GetSection(EmailOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<EmailOptions>().Bind(configuration.GetSection(EmailOptions.Section)).ValidateDataAnnotations()
+            .Validate(o => development || o.RequireTls,
+                "Email:RequireTls=false sends email, and the safeguarding links in it, in clear when the server or anyone in between offers no TLS: " +
+                "it is for the local mail catcher only, and refused outside the Development environment (AZURE_FUNCTIONS_ENVIRONMENT). Remove the setting.")
+            .ValidateOnStart();
 
         services.AddHttpClient(WebhookSender.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(sp => WebhookSender.CreateHandler(sp.GetRequiredService<IOptions<DeliveryOptions>>().Value))

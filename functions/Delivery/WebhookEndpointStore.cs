@@ -15,6 +15,15 @@ public sealed record WebhookEndpoint(
 
     /// <summary>A stored secret is not protected with the current key (the previous one, or none: stored before protection).</summary>
     public bool SecretsStale { get; init; }
+
+    /// <summary>
+    /// Why a stored secret was left out, if one was: <see cref="WebhookEndpoint.StoredInTheClear"/> (outside the one-off
+    /// migration) or <see cref="WebhookEndpoint.Unreadable"/> (a key the hub no longer has, or altered). Null when every stored secret opened.
+    /// </summary>
+    public string? SecretProblem { get; init; }
+
+    public const string StoredInTheClear = "stored-in-the-clear";
+    public const string Unreadable = "unreadable";
 }
 
 /// <summary>
@@ -22,7 +31,9 @@ public sealed record WebhookEndpoint(
 /// secrets (<c>whsec_</c> + base64 of 32 random bytes), shown once when issued and stored encrypted
 /// (<see cref="WebhookSecretProtector"/>); after a rotation the previous secret still signs for
 /// <see cref="DeliveryOptions.SecretOverlap"/>, so receivers can switch without losing a message. A secret that cannot be
-/// opened is left out (logged): the endpoint then has no secret to sign with, and deliveries take the fallback channel.
+/// opened — under a key the hub no longer has, or found in the clear outside the one-off migration — is left out (logged,
+/// and named in <see cref="WebhookEndpoint.SecretProblem"/>): the endpoint then has no secret to sign with, and deliveries
+/// take the fallback channel.
 /// </summary>
 /// <param name="sendingCacheFor">
 /// How long <see cref="ForSendingAsync"/> keeps an endpoint it read (<see cref="KeptReads"/>): an incident's deliveries and
@@ -128,6 +139,28 @@ public sealed class WebhookEndpointStore(TableServiceClient tables, WebhookSecre
         }
     }
 
+    /// <summary>
+    /// Protects again with the current key every stored secret that needs it (<see cref="WebhookSecretProtector.NeedsProtectingAgain"/>),
+    /// across the whole table — whatever the organisation's channel now, active or not — <paramref name="concurrency"/> rows
+    /// at a time. Answers how many endpoints were protected again and how many were due but not (a secret that does not
+    /// open, or a row that changed meanwhile: the next run tries again).
+    /// </summary>
+    public async Task<(int Reprotected, int NotReprotected)> ReprotectAllAsync(int concurrency, CancellationToken cancellationToken)
+    {
+        var due = new List<string>();
+        await foreach (var row in Table.QueryAsync<TableEntity>(select: ["PartitionKey", "CurrentSecret", "PreviousSecret"], cancellationToken: cancellationToken))
+        {
+            if (new[] { row.GetString("CurrentSecret"), row.GetString("PreviousSecret") }.Any(s => s is not null && protector.NeedsProtectingAgain(s)))
+                due.Add(row.PartitionKey);
+        }
+        var reprotected = 0;
+        await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = cancellationToken }, async (organisationId, ct) =>
+        {
+            if (await ReprotectAsync(organisationId, ct)) Interlocked.Increment(ref reprotected);
+        });
+        return (reprotected, due.Count - reprotected);
+    }
+
     /// <summary>Disables the endpoint (its receiver answered 410 Gone): deliveries go to the fallback channel until a rotation re-enables it.</summary>
     public Task DisableAsync(string organisationId, string reason, CancellationToken cancellationToken) =>
         _kept.WritingAsync(async () => await Table.UpsertEntityAsync(new TableEntity(organisationId, Row) { ["DisabledAt"] = time.GetUtcNow(), ["DisabledReason"] = reason },
@@ -146,6 +179,7 @@ public sealed class WebhookEndpointStore(TableServiceClient tables, WebhookSecre
     {
         var secrets = new List<string>();
         var anyStale = false;
+        string? problem = null;
         void Open(string stored)
         {
             if (protector.TryUnprotect(stored, e.PartitionKey, out var secret, out var stale, out var keyId))
@@ -153,9 +187,15 @@ public sealed class WebhookEndpointStore(TableServiceClient tables, WebhookSecre
                 secrets.Add(secret);
                 anyStale |= stale;
             }
+            else if (WebhookSecretProtector.IsPlaintext(stored))
+            {
+                DeliveryLog.PlaintextSecretRefused(logger, e.PartitionKey);
+                problem ??= WebhookEndpoint.StoredInTheClear;
+            }
             else
             {
                 DeliveryLog.SecretUnreadable(logger, e.PartitionKey, keyId);
+                problem ??= WebhookEndpoint.Unreadable;
             }
         }
         if (e.GetString("CurrentSecret") is { } current) Open(current);
@@ -164,6 +204,7 @@ public sealed class WebhookEndpointStore(TableServiceClient tables, WebhookSecre
             e.GetDateTimeOffset("LastPingAt"), e.GetBoolean("LastPingOk"), e.GetDateTimeOffset("LastSuccessfulPingAt"), e.GetString("LastPingError"))
         {
             SecretsStale = anyStale,
+            SecretProblem = problem,
         };
     }
 }

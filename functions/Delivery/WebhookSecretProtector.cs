@@ -11,8 +11,10 @@ namespace NotifyHub.Delivery;
 /// hub's webhooks. AES-256-GCM with a fresh nonce each time, the organisation id as associated data (a secret copied to
 /// another organisation's row does not open), and the key's id in the stored text so that a key rotation
 /// (<c>Delivery:WebhookSecretPreviousKey</c>) can tell which key to use. Stored form:
-/// <c>v1.{keyId}.{base64url(nonce | ciphertext | tag)}</c>. A secret stored before protection existed (plain
-/// <c>whsec_…</c>) still opens, and, like one under the previous key, is reported stale so it can be protected again.
+/// <c>v1.{keyId}.{base64url(nonce | ciphertext | tag)}</c>. A secret found in the clear (plain <c>whsec_…</c>, from before
+/// protection existed or written round the hub) does not open: whoever could write it into the table chose it, so the hub
+/// never signs with it — unless the one-off migration is on (<c>Delivery:MigratePlaintextSecrets</c>), when it opens and,
+/// like one under the previous key, is reported stale so that it is protected again.
 /// </summary>
 public sealed class WebhookSecretProtector
 {
@@ -23,14 +25,27 @@ public sealed class WebhookSecretProtector
 
     private readonly (string Id, byte[] Key) _current;
     private readonly (string Id, byte[] Key)? _previous;
+    private readonly bool _migratePlaintext;
 
     /// <param name="currentKey">The key new secrets are protected with (at least 32 bytes).</param>
     /// <param name="previousKey">During a key rotation, the key being retired: still opens what it protected.</param>
-    public WebhookSecretProtector(byte[] currentKey, byte[]? previousKey = null)
+    /// <param name="migratePlaintext">The one-off migration: a secret found in the clear opens (stale), so that it is protected again.</param>
+    public WebhookSecretProtector(byte[] currentKey, byte[]? previousKey = null, bool migratePlaintext = false)
     {
         _current = Derive(currentKey);
         _previous = previousKey is { Length: > 0 } ? Derive(previousKey) : null;
+        _migratePlaintext = migratePlaintext;
     }
+
+    /// <summary>Whether a stored secret is in the clear (a plain Standard Webhooks secret), not protected.</summary>
+    public static bool IsPlaintext(string stored) => stored.StartsWith("whsec_", StringComparison.Ordinal);
+
+    /// <summary>
+    /// Whether a stored secret opens but is not under the current key — under the previous key, or in the clear during the
+    /// one-off migration — so that protecting it again is due. Read from the stored form alone (nothing is decrypted).
+    /// </summary>
+    public bool NeedsProtectingAgain(string stored) =>
+        IsPlaintext(stored) ? _migratePlaintext : stored.Split('.') is [Version, var id, _] && _previous is { } previous && id == previous.Id && id != _current.Id;
 
     /// <summary>The id of the current key as stored beside each secret: the first 8 hex digits of a hash of the derived key.</summary>
     public string CurrentKeyId => _current.Id;
@@ -48,14 +63,16 @@ public sealed class WebhookSecretProtector
 
     /// <summary>
     /// Opens a stored secret of <paramref name="organisationId"/>. False when it cannot be opened: protected with a key
-    /// the hub no longer has (<paramref name="keyId"/> names it), tampered with, or another organisation's.
-    /// <paramref name="stale"/> is true when it opened but is not protected with the current key.
+    /// the hub no longer has (<paramref name="keyId"/> names it), tampered with, another organisation's, or in the clear
+    /// outside the one-off migration (<see cref="IsPlaintext"/>). <paramref name="stale"/> is true when it opened but is not
+    /// protected with the current key.
     /// </summary>
     public bool TryUnprotect(string stored, string organisationId, [NotNullWhen(true)] out string? secret, out bool stale, out string? keyId)
     {
         (secret, stale, keyId) = (null, false, null);
-        if (stored.StartsWith("whsec_", StringComparison.Ordinal))
+        if (IsPlaintext(stored))
         {
+            if (!_migratePlaintext) return false;
             (secret, stale) = (stored, true);
             return true;
         }

@@ -129,7 +129,8 @@ public sealed class WebhookSender(IHttpClientFactory clients, IOptions<DeliveryO
         CancellationToken cancellationToken)
     {
         var host = context.DnsEndPoint.Host;
-        var addresses = IPAddress.TryParse(host.Trim('[', ']'), out var literal) ? [literal] : await Dns.GetHostAddressesAsync(host, cancellationToken);
+        // The policy alone turns an address literal into the address connected to; only a name goes to DNS.
+        var addresses = policy.Classify(host, out var literal) == HostVerdict.Name ? await Dns.GetHostAddressesAsync(host, cancellationToken) : [literal!];
         var plainHttp = context.InitialRequestMessage.RequestUri?.Scheme == Uri.UriSchemeHttp;
         var permitted = addresses.Where(a => plainHttp ? allowHttpToLoopback && IPAddress.IsLoopback(a) : policy.Permits(a)).ToList();
         if (permitted.Count == 0) throw new OutboundAddressRefusedException(host);

@@ -31,13 +31,14 @@ public static class AuditActions
     public const string ViewsRebuildStarted = "views.rebuild-started";
     public const string RepeatChildrenRead = "reports.repeat-children-read";
     public const string DashboardLinkCreated = "timeliness.dashboard-link-created";
+    public const string DashboardLinksRevoked = "timeliness.dashboard-links-revoked";
 
     public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
     {
         ApiKeyIssued, ApiKeyRevoked, OrganisationCreated, OrganisationChanged, OrganisationCoverageChanged, OrganisationDeactivated,
         GiasImported, DemoSeeded, PoisonReplayed, IncidentGivenUp, IncidentRetried, PersonalDataPurged,
         WebhookSecretRotated, NotificationRead, NotificationAcknowledged, NotificationLinksRevoked,
-        CalendarLoaded, SlaMonitorRun, ViewsRebuildStarted, RepeatChildrenRead, DashboardLinkCreated,
+        CalendarLoaded, SlaMonitorRun, ViewsRebuildStarted, RepeatChildrenRead, DashboardLinkCreated, DashboardLinksRevoked,
     };
 }
 

@@ -8,7 +8,7 @@ namespace NotifyHub.Functions;
 /// <summary>
 /// <c>POST /api/reports/dashboard-links</c> (partnership lead): a link to the lead's own timeliness dashboard, to open in
 /// a browser; it works until <c>expiresAt</c> (<c>Timeliness__DashboardLinkValidFor</c>, default 7 days). The daily digest
-/// carries a fresh one every morning.
+/// carries a fresh one every morning. <c>RevokeDashboardLinks</c> stops every link issued so far.
 /// </summary>
 public sealed class CreateDashboardLink(DashboardLinks links, AuditTrail audit)
 {
@@ -19,7 +19,7 @@ public sealed class CreateDashboardLink(DashboardLinks links, AuditTrail audit)
     public async Task<IResult> RunAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "reports/dashboard-links")] HttpRequest request)
     {
         var caller = request.HttpContext.Caller();
-        var (url, expires) = links.Create(caller.OrganisationId);
+        var (url, expires) = await links.CreateAsync(caller.OrganisationId, request.HttpContext.RequestAborted);
         await audit.RecordAsync(AuditActor.Of(caller), AuditActions.DashboardLinkCreated, [caller.OrganisationId], new { expiresAt = expires },
             request.HttpContext.RequestAborted);
         return TypedResults.Created((string?)null, new Answer(url, expires));

@@ -35,7 +35,7 @@ public sealed class DailyDigest(PartnershipLeads leads, ReportReader reports, Da
             var counts = DigestCounts.Of(facts, yesterday, now);
             var to = (lead.Contacts ?? []).Select(c => c.Email).OfType<string>().ToList();
             if (to.Count == 0) to = (lead.EscalationContacts ?? []).Select(c => c.Email).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-            var (url, expires) = links.Create(lead.Id);
+            var (url, expires) = await links.CreateAsync(lead.Id, ct);
             var outcome = to.Count == 0 ? "no-email-address" : "sent";
             foreach (var address in to)
             {

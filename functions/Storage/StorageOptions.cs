@@ -91,6 +91,7 @@ public static class StorageNames
     public const string RollupsTable = "Rollups";
     public const string ManifestsTable = "Manifests";
     public const string RepeatChildrenTable = "RepeatChildren";
+    public const string DashboardLinksTable = "DashboardLinks";
 
     public const string IncidentsQueue = "incidents";
     public const string DeliveriesQueue = "deliveries";
@@ -102,7 +103,7 @@ public static class StorageNames
         IncidentsTable, ApiKeysTable, OrganisationsTable, DirectoryIndexTable,
         LedgerTable, ViewsTable, RecipientDeliveriesTable, ChildHistoryTable, StuckIncidentsTable, ForcesTable,
         AuditTable, RetentionTable, OpenDeliveriesTable, WebhookEndpointsTable,
-        CalendarsTable, DueIndexTable, LateSharesTable, RollupsTable, ManifestsTable, RepeatChildrenTable,
+        CalendarsTable, DueIndexTable, LateSharesTable, RollupsTable, ManifestsTable, RepeatChildrenTable, DashboardLinksTable,
     ];
     public static readonly string[] Queues = [IncidentsQueue, DeliveriesQueue, EscalationsQueue, ViewRebuildsQueue];
 

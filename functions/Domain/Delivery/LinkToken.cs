@@ -23,12 +23,20 @@ public static class LinkToken
     }
 
     /// <summary>The grant of a token signed with <paramref name="key"/> and not expired at <paramref name="now"/>; null for anything else.</summary>
-    public static LinkGrant? Verify(byte[] key, string? token, DateTimeOffset now)
+    public static LinkGrant? Verify(byte[] key, string? token, DateTimeOffset now) => Verify([key], token, now);
+
+    /// <summary>
+    /// The grant of a token signed with any of <paramref name="keys"/> (the current signing key, and during a rotation the
+    /// one it replaces) and not expired at <paramref name="now"/>; null for anything else.
+    /// </summary>
+    public static LinkGrant? Verify(IReadOnlyList<byte[]> keys, string? token, DateTimeOffset now)
     {
         if (string.IsNullOrEmpty(token) || token.Length > MaxLength) return null;
         var dot = token.IndexOf('.');
         if (dot <= 0 || FromBase64Url(token[..dot]) is not { } payload || FromBase64Url(token[(dot + 1)..]) is not { } mac) return null;
-        if (!CryptographicOperations.FixedTimeEquals(mac, HMACSHA256.HashData(key, payload))) return null;
+        var signed = false;
+        foreach (var key in keys) signed |= CryptographicOperations.FixedTimeEquals(mac, HMACSHA256.HashData(key, payload));
+        if (!signed) return null;
         var parts = Encoding.UTF8.GetString(payload).Split('|');
         if (parts.Length != 3 || !long.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)) return null;
         if (seconds > 253402300799) return null;

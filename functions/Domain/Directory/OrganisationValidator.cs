@@ -168,7 +168,7 @@ public static partial class OrganisationValidator
     {
         var name = c.String("name", 100, required: true);
         var role = c.String("role", 100, required: false);
-        var email = c.String("email", 254, required: false, EmailPattern(), "must be an email address");
+        var email = Email(c, required: false);
         var phone = c.String("phone", 30, required: false, PhonePattern(), "must be a telephone number: digits, spaces, +, ( ) and -");
         if (email is null && phone is null && !c.Failed("email") && !c.Failed("phone")) c.Fail("email", "a contact needs an email or a phone");
         return name is null ? null : new Contact(name, role, email, phone);
@@ -176,7 +176,7 @@ public static partial class OrganisationValidator
 
     private static EscalationContact? ReadEscalationContact(JsonFields c)
     {
-        var email = c.String("email", 254, required: true, EmailPattern(), "must be an email address");
+        var email = Email(c, required: true);
         var types = c.Strings("recipientTypes", required: false, maxItems: 20, maxLength: 40, value => value, AnyText(), "must be an organisation type");
         if (types is not null)
         {
@@ -190,7 +190,7 @@ public static partial class OrganisationValidator
     {
         var kind = c.String("kind", 20, required: true);
         var url = c.String("url", 2000, required: false);
-        var email = c.String("email", 254, required: false, EmailPattern(), "must be an email address");
+        var email = Email(c, required: false);
         if (kind is not null && kind is not ("webhook" or "email" or "inbox")) c.Fail("kind", "must be one of: webhook, email, inbox");
         if (kind == "webhook" && url is null && !c.Failed("url")) c.Fail("url", "is required for a webhook channel");
         if (kind is "email" or "inbox" && url is not null) c.Fail("url", "is only for webhook channels");
@@ -199,6 +199,15 @@ public static partial class OrganisationValidator
         if (url is not null && !c.Failed("url") && !IsAllowedWebhookUrl(url))
             c.Fail("url", "must be an absolute https URL (http only for localhost)");
         return c.Failed("kind") || c.Failed("url") || c.Failed("email") ? null : new ChannelSettings(kind!, url, email);
+    }
+
+    /// <summary>An <c>email</c> field: an address the hub's sender can send to (<see cref="EmailAddresses"/>), or it is named.</summary>
+    private static string? Email(JsonFields c, bool required)
+    {
+        var email = c.String("email", 254, required);
+        if (email is null || EmailAddresses.IsSendable(email)) return email;
+        c.Fail("email", EmailAddresses.Reason);
+        return null;
     }
 
     /// <summary>Webhooks carry safeguarding information: https only, except a local test receiver.</summary>
@@ -232,6 +241,5 @@ public static partial class OrganisationValidator
     [GeneratedRegex(@"^[A-Z][0-9]{5}$")] private static partial Regex GpPracticePattern();
     [GeneratedRegex(@"^[A-Z]{1,2}[0-9][A-Z0-9]?$")] private static partial Regex PostcodeDistrictPattern();
     [GeneratedRegex(@"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$")] private static partial Regex PostcodePattern();
-    [GeneratedRegex(@"^[^@\s]+@[^@\s]+\.[^@\s]+$")] private static partial Regex EmailPattern();
     [GeneratedRegex(@"^\+?[0-9\x20()-]{6,30}$")] private static partial Regex PhonePattern();
 }

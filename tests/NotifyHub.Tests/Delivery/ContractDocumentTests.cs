@@ -115,6 +115,11 @@ public class ContractDocumentTests(ContractHubFixture hub) : IClassFixture<Contr
         await AssertDocumentedAsync(await SendAsync(hub, HttpMethod.Post, $"/api/admin/notifications/{id}/revoke-links", hub.AdminKey),
             "/api/admin/notifications/{id}/revoke-links", "post");
         await AssertDocumentedAsync(await SendAsync(hub, HttpMethod.Post, "/api/admin/organisations", hub.AdminKey, new { id = "x" }), "/api/admin/organisations", "post");
+        var (lead, _, _) = await Timeliness.TimelinessApi.NewLeadAsync(hub, ["840"]);
+        await AssertDocumentedAsync(await SendAsync(hub, HttpMethod.Post, "/api/reports/dashboard-links/revoke", hub.AdminKey, new { organisationId = lead }),
+            "/api/reports/dashboard-links/revoke", "post");
+        await AssertDocumentedAsync(await SendAsync(hub, HttpMethod.Post, "/api/reports/dashboard-links/revoke", hub.AdminKey, new { }),
+            "/api/reports/dashboard-links/revoke", "post");
 
         var webhookIncident = await SubmitForSchoolAsync(hub, webhookUrn);
         await DeliveryAsync(hub, webhookIncident, webhookSchool, d => Status(d) == "delivered", "the webhook delivery");

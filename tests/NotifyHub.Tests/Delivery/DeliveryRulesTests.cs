@@ -63,34 +63,130 @@ public class OutboundAddressPolicyTests
 {
     private static readonly OutboundAddressPolicy Default = new([]);
 
-    [Theory]
-    [InlineData("127.0.0.1")]
-    [InlineData("127.255.0.9")]
-    [InlineData("::1")]
-    [InlineData("10.1.2.3")]
-    [InlineData("172.16.0.1")]
-    [InlineData("172.31.255.255")]
-    [InlineData("192.168.1.1")]
-    [InlineData("169.254.169.254")]
-    [InlineData("100.64.0.1")]
-    [InlineData("0.0.0.0")]
-    [InlineData("224.0.0.1")]
-    [InlineData("255.255.255.255")]
-    [InlineData("fe80::1")]
-    [InlineData("fc00::1")]
-    [InlineData("fd00:ec2::254")]
-    [InlineData("::ffff:127.0.0.1")]
-    [InlineData("::ffff:10.0.0.1")]
-    [InlineData("::")]
-    public void Private_loopback_link_local_and_metadata_addresses_are_refused(string address) =>
-        Assert.False(Default.Permits(IPAddress.Parse(address)));
+    /// <summary>Host text as a webhook URL gives it to the connection, and what the policy makes of it.</summary>
+    public static TheoryData<string, HostVerdict> Hosts => new()
+    {
+        // Loopback, in every spelling an IPv4 literal has.
+        { "127.0.0.1", HostVerdict.Refused },
+        { "127.255.0.9", HostVerdict.Refused },
+        { "127.1", HostVerdict.Refused },
+        { "2130706433", HostVerdict.Refused },
+        { "0177.0.0.1", HostVerdict.Refused },
+        { "017700000001", HostVerdict.Refused },
+        { "0x7f.0.0.1", HostVerdict.Refused },
+        { "0x7f.1", HostVerdict.Refused },
+        { "0x7f000001", HostVerdict.Refused },
+        { "::1", HostVerdict.Refused },
+        { "[::1]", HostVerdict.Refused },
+        { "::1%lo", HostVerdict.Refused },
+        { "[::1%25lo]", HostVerdict.Refused },
+        { "::ffff:127.0.0.1", HostVerdict.Refused },
+        { "[::ffff:127.0.0.1]", HostVerdict.Refused },
+        { "::ffff:7f00:1", HostVerdict.Refused },
+        // Private, shared, link-local (the cloud metadata service), multicast, reserved, unspecified.
+        { "10.1.2.3", HostVerdict.Refused },
+        { "012.1.2.3", HostVerdict.Refused },
+        { "172.16.0.1", HostVerdict.Refused },
+        { "172.31.255.255", HostVerdict.Refused },
+        { "192.168.1.1", HostVerdict.Refused },
+        { "0xc0a80101", HostVerdict.Refused },
+        { "169.254.169.254", HostVerdict.Refused },
+        { "2852039166", HostVerdict.Refused },
+        { "0xa9.0xfe.0xa9.0xfe", HostVerdict.Refused },
+        { "100.64.0.1", HostVerdict.Refused },
+        { "0.0.0.0", HostVerdict.Refused },
+        { "0", HostVerdict.Refused },
+        { "224.0.0.1", HostVerdict.Refused },
+        { "255.255.255.255", HostVerdict.Refused },
+        { "198.18.0.1", HostVerdict.Refused },
+        { "::", HostVerdict.Refused },
+        { "[::]", HostVerdict.Refused },
+        { "fe80::1", HostVerdict.Refused },
+        { "fe80::1%eth0", HostVerdict.Refused },
+        { "[fe80::1%25eth0]", HostVerdict.Refused },
+        { "fc00::1", HostVerdict.Refused },
+        { "fd00:ec2::254", HostVerdict.Refused },
+        { "[fd00:ec2::254]", HostVerdict.Refused },
+        { "::ffff:10.0.0.1", HostVerdict.Refused },
+        { "::ffff:169.254.169.254", HostVerdict.Refused },
+        { "64:ff9b::a9fe:a9fe", HostVerdict.Refused },
+        { "ff02::1", HostVerdict.Refused },
+        // Azure's platform address (the wireserver), in any spelling.
+        { "168.63.129.16", HostVerdict.Refused },
+        { "2822734096", HostVerdict.Refused },
+        { "::ffff:168.63.129.16", HostVerdict.Refused },
+        // IPv6 forms that carry an IPv4 address to a tunnel or translator: IPv4-compatible (::/96), IPv4-translated
+        // (::ffff:0:0:0/96), local-use NAT64 (64:ff9b:1::/48), 6to4 (2002::/16) and Teredo (2001::/32), whose relay
+        // would take the connection on to the address inside.
+        { "::7f00:1", HostVerdict.Refused },
+        { "[::127.0.0.1]", HostVerdict.Refused },
+        { "::a9fe:a9fe", HostVerdict.Refused },
+        { "::808:808", HostVerdict.Refused },
+        { "::ffff:0:7f00:1", HostVerdict.Refused },
+        { "::ffff:0:808:808", HostVerdict.Refused },
+        { "64:ff9b:1::a9fe:a9fe", HostVerdict.Refused },
+        { "2002:a9fe:a9fe::1", HostVerdict.Refused },
+        { "2002:7f00:1::", HostVerdict.Refused },
+        { "2001:0:4136:e378:8000:63bf:3fff:fdd2", HostVerdict.Refused },
+        { "192.88.99.1", HostVerdict.Refused },
+        // Other special-purpose IPv6: benchmarking and ORCHID (2001::/23), documentation (3fff::/20), SRv6 SIDs (5f00::/16).
+        { "2001:2::1", HostVerdict.Refused },
+        { "2001:20::1", HostVerdict.Refused },
+        { "3fff::1", HostVerdict.Refused },
+        { "5f00::1", HostVerdict.Refused },
+        // Public addresses.
+        { "8.8.8.8", HostVerdict.Permitted },
+        { "51.140.1.1", HostVerdict.Permitted },
+        { "134744072", HostVerdict.Permitted },
+        { "172.32.0.1", HostVerdict.Permitted },
+        { "::ffff:8.8.8.8", HostVerdict.Permitted },
+        { "2a00:1450:4009:81f::200e", HostVerdict.Permitted },
+        { "[2a00:1450:4009:81f::200e]", HostVerdict.Permitted },
+        // Names: resolved, and then every address checked (a trailing dot or a space makes a name, not a literal).
+        { "example.org", HostVerdict.Name },
+        { "localhost", HostVerdict.Name },
+        { "127.0.0.1.", HostVerdict.Name },
+        { "1e100", HostVerdict.Name },
+        { "[example.org]", HostVerdict.Name },
+    };
 
     [Theory]
-    [InlineData("8.8.8.8")]
-    [InlineData("51.140.1.1")]
-    [InlineData("172.32.0.1")]
-    [InlineData("2a00:1450:4009:81f::200e")]
-    public void Public_addresses_are_permitted(string address) => Assert.True(Default.Permits(IPAddress.Parse(address)));
+    [MemberData(nameof(Hosts))]
+    public void A_host_is_a_name_to_resolve_or_an_address_the_hub_may_or_may_not_reach(string host, HostVerdict expected) =>
+        Assert.Equal(expected, Default.Classify(host, out _));
+
+    [Theory]
+    [InlineData("2130706433", "127.0.0.1")]
+    [InlineData("0177.0.0.1", "127.0.0.1")]
+    [InlineData("0x7f.0.0.1", "127.0.0.1")]
+    [InlineData("127.1", "127.0.0.1")]
+    [InlineData("134744072", "8.8.8.8")]
+    [InlineData("[::ffff:8.8.8.8]", "::ffff:8.8.8.8")]
+    [InlineData("[2a00:1450:4009:81f::200e]", "2a00:1450:4009:81f::200e")]
+    public void A_literal_is_classified_as_the_address_the_connection_then_goes_to(string host, string address)
+    {
+        Default.Classify(host, out var parsed);
+        Assert.Equal(IPAddress.Parse(address), parsed);
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1")]
+    [InlineData("169.254.169.254")]
+    [InlineData("fd00:ec2::254")]
+    public void A_resolved_private_or_metadata_address_is_refused(string address) => Assert.False(Default.Permits(IPAddress.Parse(address)));
+
+    [Theory]
+    [InlineData("168.63.129.16")]
+    [InlineData("::ffff:168.63.129.16")]
+    [InlineData("169.254.169.254")]
+    [InlineData("fd00:ec2::254")]
+    public void The_cloud_platform_and_metadata_addresses_are_refused_even_when_an_allowed_network_holds_them(string host)
+    {
+        Assert.True(OutboundAddressPolicy.TryParseNetworks("0.0.0.0/0,::/0", out var everything, out _));
+        var policy = new OutboundAddressPolicy(everything);
+        Assert.Equal(HostVerdict.Refused, policy.Classify(host, out _));
+        Assert.Equal(HostVerdict.Permitted, policy.Classify("10.0.0.1", out _));
+    }
 
     [Fact]
     public void An_allow_listed_network_is_permitted_and_nothing_beside_it()
@@ -133,6 +229,18 @@ public class LinkTokenTests
         var other = LinkToken.Create(Key, Grant with { NotificationId = "inc_0123456789abcdef0123456789abcdef.school-100002" });
         var spliced = other[..other.IndexOf('.')] + token[token.IndexOf('.')..];
         Assert.Null(LinkToken.Verify(Key, spliced, Now));
+    }
+
+    [Fact]
+    public void During_a_key_rotation_a_token_signed_with_the_current_or_the_previous_key_grants_and_no_other()
+    {
+        var previous = Key.Reverse().ToArray();
+        IReadOnlyList<byte[]> rotating = [Key, previous];
+        Assert.Equal(Grant.NotificationId, LinkToken.Verify(rotating, LinkToken.Create(Key, Grant), Now)?.NotificationId);
+        Assert.Equal(Grant.NotificationId, LinkToken.Verify(rotating, LinkToken.Create(previous, Grant), Now)?.NotificationId);
+        Assert.Null(LinkToken.Verify(rotating, LinkToken.Create(Enumerable.Repeat((byte)7, 32).ToArray(), Grant), Now));
+        Assert.Null(LinkToken.Verify(rotating, LinkToken.Create(previous, Grant), Grant.ExpiresAt));
+        Assert.Null(LinkToken.Verify([Key], LinkToken.Create(previous, Grant), Now));
     }
 
     [Theory]

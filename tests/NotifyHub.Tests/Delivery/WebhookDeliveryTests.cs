@@ -207,6 +207,8 @@ public class WebhookDeliveryTests(WebhookHubFixture hub) : IClassFixture<Webhook
     [InlineData("https://localhost:{port}/hook")]
     [InlineData("https://127.0.0.1:{port}/hook")]
     [InlineData("https://[::1]:{port}/hook")]
+    [InlineData("https://2130706433:{port}/hook")]
+    [InlineData("https://[::ffff:127.0.0.1]:{port}/hook")]
     [InlineData("https://169.254.169.254/latest/meta-data")]
     [InlineData("https://10.0.0.1/hook")]
     public async Task A_webhook_address_that_resolves_into_a_private_or_loopback_network_is_never_connected_to(string template)
@@ -221,6 +223,27 @@ public class WebhookDeliveryTests(WebhookHubFixture hub) : IClassFixture<Webhook
         Assert.Equal(("webhook", "permanent-failure", "address-refused"), (attempts[0].GetString("Channel"), attempts[0].GetString("Outcome"), attempts[0].GetString("ErrorClass")));
         Assert.Equal("email", attempts[1].GetString("Channel"));
         Assert.Empty(receiver.Received);
+    }
+
+    [Fact]
+    public async Task A_signing_secret_found_in_the_clear_is_never_signed_with_the_email_fallback_takes_over_and_the_silent_list_says_why()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var contact = $"dsl-{Guid.NewGuid():N}@school.example.invalid";
+        var (school, urn) = await NewSchoolAsync(hub, new { kind = "webhook", url = receiver.Url }, [new { name = "DSL", email = contact }]);
+        // As a copy of the table from before secrets were encrypted, or a hand-made row, would hold it.
+        await hub.Tables.GetTableClient(NotifyHub.Storage.StorageNames.WebhookEndpointsTable).UpsertEntityAsync(
+            new Azure.Data.Tables.TableEntity(school, "endpoint") { ["CurrentSecret"] = "whsec_" + Convert.ToBase64String(new byte[32]), ["RotatedAt"] = DateTimeOffset.UtcNow });
+
+        var (_, attempts) = await FinalAsync(school, urn, "delivered");
+
+        Assert.Empty(receiver.Received);
+        Assert.Equal(("webhook", "permanent-failure", "no-signing-secret"), (attempts[0].GetString("Channel"), attempts[0].GetString("Outcome"), attempts[0].GetString("ErrorClass")));
+        Assert.Equal("email", attempts[1].GetString("Channel"));
+        var silent = await (await SendAsync(hub, HttpMethod.Get, "/api/admin/webhooks/silent", hub.AdminKey)).Content.ReadFromJsonAsync<JsonElement>();
+        var item = silent.GetProperty("items").EnumerateArray().Single(i => i.GetProperty("organisationId").GetString() == school);
+        Assert.False(item.GetProperty("hasSigningSecret").GetBoolean());
+        Assert.Equal("stored-in-the-clear", item.GetProperty("secretProblem").GetString());
     }
 
     [Fact]

@@ -46,7 +46,7 @@ public class WebhookSecretProtectorTests
     }
 
     [Fact]
-    public void During_a_key_rotation_a_secret_under_the_previous_key_opens_and_is_reported_stale_as_is_one_stored_before_protection()
+    public void During_a_key_rotation_a_secret_under_the_previous_key_opens_and_is_reported_stale()
     {
         var stored = new WebhookSecretProtector(KeyA).Protect(Secret, "school-123456");
         var rotating = new WebhookSecretProtector(KeyB, previousKey: KeyA);
@@ -54,7 +54,31 @@ public class WebhookSecretProtectorTests
         Assert.True(rotating.TryUnprotect(stored, "school-123456", out var opened, out var stale, out _));
         Assert.Equal(Secret, opened);
         Assert.True(stale);
-        Assert.True(rotating.TryUnprotect(Secret, "school-123456", out var legacy, out var legacyStale, out _));
+    }
+
+    [Fact]
+    public void Protecting_again_is_due_for_a_secret_under_the_previous_key_or_in_the_clear_during_the_migration_and_for_nothing_else()
+    {
+        var underA = new WebhookSecretProtector(KeyA).Protect(Secret, "school-123456");
+        var underB = new WebhookSecretProtector(KeyB).Protect(Secret, "school-123456");
+        var rotating = new WebhookSecretProtector(KeyB, previousKey: KeyA);
+        Assert.True(rotating.NeedsProtectingAgain(underA));
+        Assert.False(rotating.NeedsProtectingAgain(underB));
+        Assert.False(rotating.NeedsProtectingAgain(Secret));
+        Assert.True(new WebhookSecretProtector(KeyB, migratePlaintext: true).NeedsProtectingAgain(Secret));
+        Assert.False(new WebhookSecretProtector(KeyB).NeedsProtectingAgain(underA)); // a key the hub no longer has: nothing to protect it with
+        Assert.False(rotating.NeedsProtectingAgain("v1.x"));
+    }
+
+    [Fact]
+    public void A_secret_in_the_clear_does_not_open_except_during_the_one_off_migration_when_it_is_reported_stale()
+    {
+        Assert.True(WebhookSecretProtector.IsPlaintext(Secret));
+        Assert.False(new WebhookSecretProtector(KeyA).TryUnprotect(Secret, "school-123456", out _, out _, out _));
+        Assert.False(new WebhookSecretProtector(KeyB, previousKey: KeyA).TryUnprotect(Secret, "school-123456", out _, out _, out _));
+
+        var migrating = new WebhookSecretProtector(KeyA, migratePlaintext: true);
+        Assert.True(migrating.TryUnprotect(Secret, "school-123456", out var legacy, out var legacyStale, out _));
         Assert.Equal(Secret, legacy);
         Assert.True(legacyStale);
     }
@@ -66,11 +90,12 @@ public class WebhookSecretStorageTests
     private static readonly byte[] KeyA = RandomNumberGenerator.GetBytes(32);
     private static readonly byte[] KeyB = RandomNumberGenerator.GetBytes(32);
 
-    private static async Task<(WebhookEndpointStore Store, TableClient Table)> StoreAsync(byte[] key, byte[]? previous = null)
+    private static async Task<(WebhookEndpointStore Store, TableClient Table)> StoreAsync(byte[] key, byte[]? previous = null, bool migratePlaintext = false)
     {
         var tables = new TableServiceClient(await TestStorage.ConnectionStringAsync());
         await tables.CreateTableIfNotExistsAsync(StorageNames.WebhookEndpointsTable);
-        var store = new WebhookEndpointStore(tables, new WebhookSecretProtector(key, previous), TimeProvider.System, NullLogger<WebhookEndpointStore>.Instance);
+        var store = new WebhookEndpointStore(tables, new WebhookSecretProtector(key, previous, migratePlaintext), TimeProvider.System,
+            NullLogger<WebhookEndpointStore>.Instance);
         return (store, tables.GetTableClient(StorageNames.WebhookEndpointsTable));
     }
 
@@ -129,10 +154,10 @@ public class WebhookSecretStorageTests
     }
 
     [Fact]
-    public async Task A_secret_stored_in_the_clear_before_protection_still_signs_and_is_protected_on_the_next_pass()
+    public async Task During_the_one_off_migration_a_secret_stored_in_the_clear_still_signs_and_is_protected_on_the_next_pass()
     {
         var organisation = NewOrganisation();
-        var (store, table) = await StoreAsync(KeyA);
+        var (store, table) = await StoreAsync(KeyA, migratePlaintext: true);
         const string legacy = "whsec_dGhpcyBpcyBhIGxlZ2FjeSBzZWNyZXQgb2YgMzIgYnl0ZXM=";
         await table.AddEntityAsync(new TableEntity(organisation, "endpoint") { ["CurrentSecret"] = legacy, ["RotatedAt"] = DateTimeOffset.UtcNow });
 
@@ -140,6 +165,32 @@ public class WebhookSecretStorageTests
         Assert.True(await store.ReprotectAsync(organisation, default));
         Assert.StartsWith("v1.", (await table.GetEntityAsync<TableEntity>(organisation, "endpoint")).Value.GetString("CurrentSecret"), StringComparison.Ordinal);
         Assert.Equal([legacy], (await store.GetAsync(organisation, DateTimeOffset.UtcNow, default))!.Secrets);
+        // Protected, it opens without the migration too.
+        var (after, _) = await StoreAsync(KeyA);
+        Assert.Equal([legacy], (await after.GetAsync(organisation, DateTimeOffset.UtcNow, default))!.Secrets);
+    }
+
+    [Fact]
+    public async Task A_secret_found_in_the_clear_is_left_out_and_logged_and_not_protected_unless_the_one_off_migration_is_on()
+    {
+        var organisation = NewOrganisation();
+        var tables = new TableServiceClient(await TestStorage.ConnectionStringAsync());
+        await tables.CreateTableIfNotExistsAsync(StorageNames.WebhookEndpointsTable);
+        var table = tables.GetTableClient(StorageNames.WebhookEndpointsTable);
+        const string plain = "whsec_dGhpcyBpcyBhIHBsYWludGV4dCBzZWNyZXQgb2YgMzIgYnk=";
+        await table.AddEntityAsync(new TableEntity(organisation, "endpoint") { ["CurrentSecret"] = plain, ["RotatedAt"] = DateTimeOffset.UtcNow });
+        using var logs = new CollectedLogs();
+        var store = new WebhookEndpointStore(tables, new WebhookSecretProtector(KeyA), TimeProvider.System,
+            new Microsoft.Extensions.Logging.Logger<WebhookEndpointStore>(logs.Factory));
+
+        var endpoint = await store.GetAsync(organisation, DateTimeOffset.UtcNow, default);
+
+        Assert.Empty(endpoint!.Secrets);
+        var logged = Assert.Single(logs.Entries, e => e.EventId == 4011);
+        Assert.Equal(organisation, logged.State["OrganisationId"]);
+        Assert.DoesNotContain(plain["whsec_".Length..], logged.Message, StringComparison.Ordinal);
+        Assert.False(await store.ReprotectAsync(organisation, default));
+        Assert.Equal(plain, (await table.GetEntityAsync<TableEntity>(organisation, "endpoint")).Value.GetString("CurrentSecret"));
     }
 
     [Fact]

@@ -80,6 +80,7 @@ public partial class AzureTemplateTests
         Assert.Equal("false", settings["Directory__DemoMode"]);
         Assert.True(!settings.TryGetValue("Delivery__AllowHttpToLoopback", out var loopback) || loopback == "false",
             $"Delivery__AllowHttpToLoopback is '{loopback}'");
+        Assert.True(!settings.TryGetValue("Email__RequireTls", out var tls) || tls == "true", $"Email__RequireTls is '{tls}'");
         // Shared-key access is off on the account: a connection string with a key would not work, and must not exist.
         Assert.False(settings.ContainsKey("AzureWebJobsStorage"), "the template sets a storage connection string");
         Assert.Equal("managedidentity", settings["AzureWebJobsStorage__credential"]);

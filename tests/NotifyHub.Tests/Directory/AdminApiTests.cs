@@ -129,6 +129,22 @@ public class AdminApiTests(AdminApiTests.Hub hub) : IClassFixture<AdminApiTests.
         Assert.Null(await hub.Running.Store.GetAsync(id, default));
     }
 
+    [Fact]
+    public async Task An_email_address_the_sender_could_not_send_to_is_answered_400_naming_each_field_and_nothing_is_stored()
+    {
+        var id = NewId("team");
+        var body = HealthTeam(id);
+        body["contacts"]![0]!["email"] = "duty,head@school.example";
+        body["channel"]!["email"] = "team@school..example";
+        var response = await Admin.PostAsJsonAsync("/api/admin/organisations", body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var errors = (await BodyAsync(response))["errors"]!.AsObject().Select(e => e.Key).Order().ToArray();
+        Assert.Equal(["channel.email", "contacts[0].email"], errors);
+        Assert.Null(await hub.Running.Store.GetAsync(id, default));
+    }
+
     private static JsonObject Force(string id, string code) => new()
     {
         ["id"] = id, ["type"] = "police-force", ["name"] = "Synthetic force " + code, ["forceCode"] = code,

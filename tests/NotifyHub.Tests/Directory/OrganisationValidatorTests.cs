@@ -198,6 +198,44 @@ public class OrganisationValidatorTests
         Assert.Contains("contacts[2].email", errors.Keys);
     }
 
+    /// <summary>Addresses a loose pattern lets through but the sender (MimeKit) cannot send to, or that are not one plain address.</summary>
+    public static TheoryData<string> UnsendableAddresses => new()
+    {
+        "x@school..example", "x,head@school.example", "a..b@school.example", ".dsl@school.example", "dsl.@school.example",
+        "Head <head@school.example>", "dsl(office)@school.example", "dsl@school.example (office)", "dsl@[192.0.2.1]", "dsl@school",
+        "dsl@school_x.example", "dsl@-school.example", "dsl@school.example.", "head@school.example,", "group: head@school.example;",
+    };
+
+    [Theory]
+    [MemberData(nameof(UnsendableAddresses))]
+    public void An_email_address_the_sender_cannot_send_to_is_refused_wherever_the_directory_takes_one_and_the_field_is_named(string address)
+    {
+        var contact = With(School(), "contacts", new JsonArray(new JsonObject { ["name"] = "Synthetic DSL", ["email"] = address }));
+        Assert.Equal(["contacts[0].email"], Errors(contact).Keys);
+        var channel = With(School(), "channel", new JsonObject { ["kind"] = "email", ["email"] = address });
+        Assert.Equal(["channel.email"], Errors(channel).Keys);
+        var lead = new JsonObject
+        {
+            ["id"] = "lead-1", ["type"] = "partnership-lead", ["name"] = "Synthetic partnership", ["laCodes"] = new JsonArray("840"),
+            ["escalationContacts"] = new JsonArray(new JsonObject { ["email"] = address }),
+        };
+        Assert.Equal(["escalationContacts[0].email"], Errors(lead).Keys);
+    }
+
+    [Theory]
+    [InlineData("dsl@school.example")]
+    [InlineData("first.last+safeguarding@mail.school.example")]
+    [InlineData("DSL@School.Example")]
+    [InlineData("o'brien@school.example")]
+    [InlineData("head@école.example")]
+    public void A_plain_email_address_is_accepted_as_given(string address)
+    {
+        var validated = OrganisationValidator.ValidateNew(JsonDocument.Parse(
+            With(School(), "channel", new JsonObject { ["kind"] = "email", ["email"] = address }).ToJsonString()).RootElement);
+        Assert.True(validated.IsValid, string.Join("; ", validated.Errors.ToDictionary().Keys));
+        Assert.Equal(address, validated.Value!.Channel!.Email);
+    }
+
     [Theory]
     [InlineData("nps-spoc")]
     [InlineData("midwifery-team")]

@@ -139,6 +139,9 @@ public class AuthorisationMatrixTests(AuthorisationMatrixFixture hub) : IClassFi
             new("ListRepeatChildren", HttpMethod.Get, "/api/reports/repeat-children", null, Admin: 200, PoliceA: forbidden, PoliceB: forbidden, Partnership: 200),
             new("CreateDashboardLink", HttpMethod.Post, "/api/reports/dashboard-links", null, Admin: forbidden, PoliceA: forbidden, PoliceB: forbidden,
                 Partnership: 201),
+            // A lead revokes its own links with no body; an administrator must name the lead, so an empty body is a 400 naming the field.
+            new("RevokeDashboardLinks", HttpMethod.Post, "/api/reports/dashboard-links/revoke", "{}", Admin: 400, PoliceA: forbidden, PoliceB: forbidden,
+                Partnership: 200),
             new("OpenDashboard", HttpMethod.Get, "/api/dashboard/not-a-token", null, Admin: 404, PoliceA: 404, PoliceB: 404, RecipientX: 404, RecipientY: 404,
                 ByLink: true),
             new("GetDashboardData", HttpMethod.Get, "/api/dashboard/not-a-token/timeliness", null, Admin: 404, PoliceA: 404, PoliceB: 404, RecipientX: 404,

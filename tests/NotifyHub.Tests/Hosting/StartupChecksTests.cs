@@ -65,18 +65,42 @@ public class StartupChecksTests
         var webhook = await Assert.ThrowsAsync<OptionsValidationException>(() => StartAsync("Production", TestKeys.ChildIdentityKey,
             more: new Dictionary<string, string?> { ["Delivery:WebhookSecretKey"] = CommittedWebhookSecretKey }));
         Assert.Contains("Delivery:WebhookSecretKey is the development key", webhook.Message, StringComparison.Ordinal);
+        // A previous link key is still accepted on links: the committed one would let anyone make links that open.
+        var previousLink = await Assert.ThrowsAsync<OptionsValidationException>(() => StartAsync("Production", TestKeys.ChildIdentityKey,
+            more: new Dictionary<string, string?> { ["Delivery:LinkSigningPreviousKey"] = CommittedLinkKey }));
+        Assert.Contains("Delivery:LinkSigningPreviousKey is the development key", previousLink.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("Production")]
+    [InlineData("Staging")]
+    [InlineData(null)]
+    public async Task Start_up_refuses_plain_SMTP_outside_Development(string? environment)
+    {
+        var refused = await Assert.ThrowsAsync<OptionsValidationException>(() => StartAsync(environment, TestKeys.ChildIdentityKey,
+            more: new Dictionary<string, string?> { ["Email:SmtpHost"] = "smtp.example.org", ["Email:RequireTls"] = "false" }));
+        Assert.Contains("Email:RequireTls", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Start_up_accepts_plain_SMTP_in_Development_for_the_local_mail_catcher() =>
+        await StartAsync("Development", CommittedKey, CommittedLinkKey, new Dictionary<string, string?> { ["Email:RequireTls"] = "false" });
 
     [Theory]
     [InlineData("Delivery:LinkSigningKey", "c2hvcnQ=", "LinkSigningKey must be base64 of at least 32 bytes")]
     [InlineData("Delivery:WebhookSecretKey", "", "Delivery:WebhookSecretKey is not set")]
     [InlineData("Delivery:WebhookSecretKey", "not base64!", "WebhookSecretKey must be base64 of at least 32 bytes")]
     [InlineData("Delivery:WebhookSecretPreviousKey", "c2hvcnQ=", "WebhookSecretPreviousKey must be base64 of at least 32 bytes")]
+    [InlineData("Delivery:LinkSigningPreviousKey", "c2hvcnQ=", "LinkSigningPreviousKey must be base64 of at least 32 bytes")]
+    [InlineData("Delivery:LinkSigningPreviousKey", "not base64!", "LinkSigningPreviousKey must be base64 of at least 32 bytes")]
     [InlineData("Delivery:PublicBaseUrl", "notifyhub.example.org", "PublicBaseUrl must be an absolute")]
     [InlineData("Delivery:AllowedNetworks", "10.0.0.0/8,intranet", "'intranet' is not a network")]
     [InlineData("Delivery:RetryDelays", "00:00:10,soon", "RetryDelays must be")]
     [InlineData("Delivery:AttemptsPerChannel", "0", "AttemptsPerChannel")]
+    [InlineData("Delivery:PingConcurrency", "0", "PingConcurrency")]
+    [InlineData("Delivery:PingConcurrency", "65", "PingConcurrency")]
     [InlineData("Email:From", "not an address", "From")]
+    [InlineData("Email:From", "notifyhub@hub..example", "Email:From must be an address the mail library can read")]
     public async Task Start_up_refuses_a_bad_delivery_setting_and_names_it(string setting, string value, string expected)
     {
         var refused = await Assert.ThrowsAsync<OptionsValidationException>(() => StartAsync("Development", CommittedKey, CommittedLinkKey,

@@ -165,3 +165,44 @@ public class ReportRulesTests
         static string F(ShareFact f) => f.ToString();
     }
 }
+
+public class DashboardGrantTests
+{
+    private static readonly DateTimeOffset Expires = new(2026, 12, 3, 9, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void A_dashboard_grant_names_its_lead_and_opens_only_with_the_leads_current_nonce()
+    {
+        var grant = DashboardGrants.For("lead-durham", "n0nce", Expires);
+        Assert.Equal("lead-durham", DashboardGrants.LeadOf(grant));
+        Assert.True(DashboardGrants.IsCurrent(grant, "n0nce"));
+        Assert.False(DashboardGrants.IsCurrent(grant, "revoked-since"));
+    }
+
+    [Fact]
+    public void A_link_made_before_links_could_be_revoked_opens_until_the_first_revocation()
+    {
+        var old = new LinkGrant("dashboard:lead-durham", "dashboard", Expires);
+        Assert.True(DashboardGrants.IsCurrent(old, DashboardGrants.FirstNonce));
+        Assert.False(DashboardGrants.IsCurrent(old, "after-a-revocation"));
+    }
+
+    [Theory]
+    [InlineData("inc_0123456789abcdef0123456789abcdef.school-100001")]
+    [InlineData("dashboard:")]
+    [InlineData("Dashboard:lead-durham")]
+    public void An_email_links_grant_names_no_lead(string granted) =>
+        Assert.Null(DashboardGrants.LeadOf(new LinkGrant(granted, "dashboard", Expires)));
+
+    [Fact]
+    public void A_lead_revokes_its_own_links_only_and_an_administrator_must_name_the_lead()
+    {
+        Assert.Equal(new RevocationTarget("lead-a"), DashboardLinkRevocation.Target(administrator: false, "lead-a", null));
+        Assert.Equal(new RevocationTarget("lead-a"), DashboardLinkRevocation.Target(administrator: false, "lead-a", "lead-a"));
+        var other = DashboardLinkRevocation.Target(administrator: false, "lead-a", "lead-b");
+        Assert.Equal((null, "organisationId", true), (other.LeadId, other.Field, other.Forbidden));
+        Assert.Equal(new RevocationTarget("lead-b"), DashboardLinkRevocation.Target(administrator: true, "hub-administrators", "lead-b"));
+        var unnamed = DashboardLinkRevocation.Target(administrator: true, "hub-administrators", null);
+        Assert.Equal((null, "organisationId", false), (unnamed.LeadId, unnamed.Field, unnamed.Forbidden));
+    }
+}
