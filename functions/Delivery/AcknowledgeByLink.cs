@@ -65,7 +65,7 @@ public sealed class AcknowledgeByLink(RecipientNotifications notifications, Audi
         var acknowledged = await notifications.AcknowledgeAsync(found, validated.Value!, "email-link", ct);
         if (acknowledged is null) return Problems.NotFound(ApiKeyMiddleware.LinkNotValid);
         var (saved, first) = (acknowledged.Record, acknowledged.Changed);
-        if (first) await audit.RecordAsync(AuditActor.Link(saved.RecipientId), AuditActions.NotificationAcknowledged, [saved.NotificationId], new { channel = "email-link" }, ct);
+        if (first) await audit.RecordStoredAsync(AuditActor.Link(saved.RecipientId), AuditActions.NotificationAcknowledged, [saved.NotificationId], new { channel = "email-link" });
         if (browser) return LinkedNotification.Page(request.HttpContext, NotificationPage.Render(RecipientNotifications.View(acknowledged)), StatusCodes.Status200OK);
         var answer = new AcknowledgeNotification.Answer(saved.NotificationId, saved.Receipt.Status, saved.Receipt.DeliveredAt,
             AcknowledgementView.Of(saved.Receipt.Acknowledged)!, !first);

@@ -34,7 +34,7 @@ public sealed class AcknowledgeNotification(RecipientNotifications notifications
         var acknowledged = await notifications.AcknowledgeAsync(found, by!, "api", ct);
         if (acknowledged is null) return Problems.NotFound($"You have no notification with id {id}.");
         var (saved, first) = (acknowledged.Record, acknowledged.Changed);
-        if (first) await audit.RecordAsync(AuditActor.Of(caller), AuditActions.NotificationAcknowledged, [saved.NotificationId], new { channel = "api" }, ct);
+        if (first) await audit.RecordStoredAsync(AuditActor.Of(caller), AuditActions.NotificationAcknowledged, [saved.NotificationId], new { channel = "api" });
         var answer = new Answer(saved.NotificationId, saved.Receipt.Status, saved.Receipt.DeliveredAt, AcknowledgementView.Of(saved.Receipt.Acknowledged)!, !first);
         return first ? TypedResults.Created($"/api/notifications/{saved.NotificationId}", answer) : TypedResults.Ok(answer);
     }

@@ -39,7 +39,7 @@ public static class AdminCommands
         await tables.CreateTableIfNotExistsAsync(StorageNames.ApiKeysTable);
         await tables.CreateTableIfNotExistsAsync(StorageNames.AuditTable);
         var issued = await new ApiKeyStore(tables, TimeProvider.System).IssueAsync(administrator, Roles.Admin, null, CancellationToken.None);
-        await new AuditTrail(tables, TimeProvider.System).RecordAsync(AuditActor.CommandLine, AuditActions.ApiKeyIssued, [administrator, issued.KeyId],
+        await new AuditTrail(tables, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<AuditTrail>.Instance).RecordAsync(AuditActor.CommandLine, AuditActions.ApiKeyIssued, [administrator, issued.KeyId],
             new { role = Roles.Admin }, CancellationToken.None);
         await Console.Error.WriteLineAsync($"Issued administrator key {issued.KeyId} for '{administrator}'. It is shown once; the hub keeps only its hash.");
         Console.WriteLine(issued.Secret);

@@ -268,6 +268,14 @@ public sealed class IncidentStore(TableServiceClient tables, QueueServiceClient 
         }
     }
 
+    /// <summary>Whether a routing attempt holds the incident now (its claim not yet lapsed): re-queuing it would do nothing.</summary>
+    public async Task<bool> ClaimedAsync(PendingIncident pending, CancellationToken cancellationToken)
+    {
+        var row = await Table.GetEntityIfExistsAsync<TableEntity>(pending.ForceCode, IncidentRow(pending.IncidentReference), select: ["ClaimedUntil"],
+            cancellationToken: cancellationToken);
+        return row.HasValue && row.Value!.GetDateTimeOffset("ClaimedUntil") is { } until && until > time.GetUtcNow();
+    }
+
     /// <summary>
     /// Counts one more re-queue on the pending row (conditional on its ETag, so two reconcilers never both
     /// re-queue it), then sends the message. False when someone else touched the row first.

@@ -38,6 +38,8 @@ public sealed class ReconcileIncidents(IncidentStore store, DirectoryStore direc
         {
             await foreach (var pending in store.PendingAsync(force, now - settings.After, ct))
             {
+                // A routing attempt holds it (one that died holds it until its claim lapses): not a lost message, and not counted as one.
+                if (await store.ClaimedAsync(pending, ct)) continue;
                 if (pending.Requeues < settings.MaxRequeues)
                 {
                     if (!await store.RequeueAsync(pending, ct)) continue;

@@ -71,7 +71,7 @@ public sealed record AuditQuery(DateTimeOffset? From, DateTimeOffset? To, string
 /// row = the instant counted down plus a random suffix, so a plain scan reads newest first. Records are only ever
 /// added (an add fails rather than overwrite); nothing in the hub updates or deletes them, and retention leaves them.
 /// </summary>
-public sealed class AuditTrail(TableServiceClient tables, TimeProvider time)
+public sealed class AuditTrail(TableServiceClient tables, TimeProvider time, ILogger<AuditTrail> logger)
 {
     private TableClient Table => tables.GetTableClient(StorageNames.AuditTable);
 
@@ -89,6 +89,24 @@ public sealed class AuditTrail(TableServiceClient tables, TimeProvider time)
             ["Details"] = JsonSerializer.Serialize(details ?? new { }, JsonSerializerOptions.Web),
         };
         await Table.AddEntityAsync(entity, cancellationToken);
+    }
+
+    /// <summary>
+    /// Records an act that is already stored, with its own record, on an incident's ledger (an acknowledgement: its
+    /// <c>delivery.acknowledged</c> event). A failure here is logged, and the act still answered as done: a caller told
+    /// "failed" after its change was stored would be told wrong.
+    /// </summary>
+    public async Task RecordStoredAsync(AuditActor actor, string action, IEnumerable<string> targets, object? details)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            await RecordAsync(actor, action, targets, details, timeout.Token);
+        }
+        catch (Exception e) when (e is Azure.RequestFailedException or OperationCanceledException or HttpRequestException)
+        {
+            AuditLog.NotRecorded(logger, e, action);
+        }
     }
 
     public async Task<AuditPage> QueryAsync(AuditQuery query, string? tableToken, int pageSize, CancellationToken cancellationToken)
@@ -117,4 +135,10 @@ public sealed class AuditTrail(TableServiceClient tables, TimeProvider time)
 
     private static string Row(DateTimeOffset at) =>
         (DateTime.MaxValue.Ticks - at.UtcTicks).ToString("D19", CultureInfo.InvariantCulture) + "-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
+}
+
+internal static partial class AuditLog
+{
+    [LoggerMessage(EventId = 8001, Level = LogLevel.Error, Message = "The audit entry {Action} could not be written; the act itself is stored on its ledger")]
+    public static partial void NotRecorded(ILogger logger, Exception exception, string action);
 }

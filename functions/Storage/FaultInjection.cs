@@ -57,7 +57,7 @@ public sealed class FaultInjectionPolicy(string planFile) : HttpPipelinePolicy
             var request = $"{message.Request.Method} {message.Request.Uri.Path}";
             if (!string.IsNullOrEmpty(plan.Match) && !System.Text.RegularExpressions.Regex.IsMatch(request, plan.Match)) return null;
             _count++;
-            if (plan.Mode != "count" && _count >= plan.At && _count < plan.At + Math.Max(1, plan.Times))
+            if (plan.Mode != "count" && _count >= plan.At && _count < plan.At + Math.Max(1, plan.Times) && !(_fired && plan.Mode.StartsWith("kill", StringComparison.Ordinal)))
             {
                 _fired = true;
                 action = plan.Mode;
@@ -104,6 +104,16 @@ public sealed class FaultInjectionPolicy(string planFile) : HttpPipelinePolicy
         catch (Exception e) when (e is JsonException or IOException) { }
         if (plan?.Id == _plan?.Id) return;
         (_plan, _count, _fired) = (plan, 0, false);
+        // A worker started after this plan was written (the one it killed, restarted) takes up its count and never fires it again.
+        var state = planFile + ".state";
+        if (plan is null || !File.Exists(state)) return;
+        try
+        {
+            var saved = JsonDocument.Parse(File.ReadAllText(state)).RootElement;
+            if (saved.GetProperty("id").GetString() != plan.Id) return;
+            (_count, _fired) = (saved.GetProperty("count").GetInt32(), saved.GetProperty("fired").GetBoolean());
+        }
+        catch (Exception e) when (e is JsonException or IOException or KeyNotFoundException) { }
     }
 
     private void Save(string? firedAt)

@@ -31,6 +31,13 @@ public sealed class FaultHubFixture : HubFixture
 
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "notifyhub-faults-" + Guid.NewGuid().ToString("N")[..8]);
 
+    public FaultHubFixture() => Logs = new CollectedLogs();
+
+    /// <summary>The last warnings and errors of the DevHost and the worker, for a failure's message.</summary>
+    public string RecentTrouble(int count = 40) =>
+        string.Join("\n", Logs!.Entries.Where(e => e.Level >= Microsoft.Extensions.Logging.LogLevel.Warning).TakeLast(count)
+            .Select(e => $"{e.Level} {e.Category}: {e.Message} {e.Exception?.GetType().Name} {e.Exception?.Message}"));
+
     public Maildev Mail { get; private set; } = null!;
     public WebhookReceiver School { get; private set; } = null!;
     public WebhookReceiver Probation { get; private set; } = null!;
@@ -58,6 +65,8 @@ public sealed class FaultHubFixture : HubFixture
         ["PurgePersonalDataSchedule"] = Never, ["ReconcileManifestsSchedule"] = Never, ["DailyDigestSchedule"] = Never,
         ["RepairDirectoryIndexSchedule"] = Never, ["PingWebhookEndpointsSchedule"] = Never,
         ["Reconcile__After"] = "00:00:01",
+        // A routing attempt killed mid-way holds its incident until its claim lapses: a few seconds here, ten minutes by default.
+        ["Routing__ClaimFor"] = "00:00:03",
         // The school's share is due weeks after the (long past) report, so its webhook is retried rather than given up for
         // the fallback at once; every other share is late when the scenario starts.
         ["Timeliness__Rules__0__RecipientType"] = "school",
@@ -153,9 +162,9 @@ public sealed class FaultHubFixture : HubFixture
     }
 
     /// <summary>Arms (or, with null, disarms) the fault policy: a new plan, counted from now.</summary>
-    public async Task ArmAsync(string mode, int at, int times = 1)
+    public async Task ArmAsync(string mode, int at, string match = Writes, int times = 1)
     {
-        var plan = new { id = Guid.NewGuid().ToString("N"), mode, at, times, match = Writes };
+        var plan = new { id = Guid.NewGuid().ToString("N"), mode, at, times, match };
         await File.WriteAllTextAsync(PlanFile + ".tmp", JsonSerializer.Serialize(plan));
         File.Move(PlanFile + ".tmp", PlanFile, overwrite: true);
     }

@@ -15,38 +15,57 @@ namespace NotifyHub.Tests.Faults;
 /// spread over the scenario's writes. After the timers have run, every view must equal the view rebuilt from the ledger,
 /// and no share may have been sent twice except where the channel cannot know (then the copy carries the same id).
 /// <para>
-/// CI runs a spread of points (fractions of the scenario's writes, counted in a clean run first); set
-/// <c>NOTIFYHUB_FAULT_POINTS</c> to sweep others, e.g. <c>1-160</c> (every write, each mode in turn) or <c>5,17:kill-after</c>.
+/// CI runs a spread of points over the kinds of write (<see cref="Points"/>); set <c>NOTIFYHUB_FAULT_POINTS</c> to sweep
+/// others, e.g. <c>1-160</c> (every write in turn, the modes in turn), <c>batch#1-30:kill-after</c> or <c>5,17:fail-before</c>.
 /// </para>
 /// </summary>
 public class FaultInjectionTests(FaultHubFixture hub) : IClassFixture<FaultHubFixture>
 {
     private static readonly string[] Modes = ["fail-after", "kill-before", "fail-before", "kill-after"];
 
-    /// <summary>The scenario's storage writes, from a clean run (measured once per fixture).</summary>
-    private static int? _writes;
-    private static readonly SemaphoreSlim Measuring = new(1, 1);
-
+    /// <summary>
+    /// Where to fail, as <c>{kind}#{n}</c> — the n-th write of that kind (a regular expression over <c>{METHOD} {path}</c>) — or
+    /// a plain number, the n-th write of any kind. Kinds name the steps that matter: entity-group transactions (ingest, every
+    /// ledger commit, the views' batches), the checkpoint, the inbox and rollup views, queue sends (the outbox), the notes for
+    /// ProjectLedger, the audit trail.
+    /// </summary>
     public static IEnumerable<object[]> Points()
     {
         var asked = Environment.GetEnvironmentVariable("NOTIFYHUB_FAULT_POINTS");
         if (string.IsNullOrWhiteSpace(asked))
         {
-            // A spread over the scenario: its start (ingest, routing), middle (deliveries, acknowledgements, lateness) and end
-            // (escalation, manifest, purge), each mode at several places.
-            double[] fractions = [0.01, 0.06, 0.12, 0.2, 0.28, 0.36, 0.45, 0.55, 0.64, 0.73, 0.82, 0.9, 0.97];
-            for (var i = 0; i < fractions.Length; i++) yield return [Modes[i % Modes.Length], "f" + fractions[i].ToString(CultureInfo.InvariantCulture)];
+            (string Point, string Mode)[] spread =
+            [
+                ("batch#1", "kill-after"), ("batch#2", "fail-after"), ("batch#4", "kill-before"), ("batch#7", "fail-before"), ("batch#11", "fail-after"),
+                ("batch#16", "kill-after"), ("inbox#3", "fail-before"), ("inbox#9", "kill-after"), ("checkpoint#2", "fail-after"),
+                ("checkpoint#6", "kill-before"), ("send#2", "fail-after"), ("send#5", "kill-before"), ("rollup#2", "fail-before"),
+                ("note#1", "kill-after"), ("audit#3", "fail-after"),
+            ];
+            foreach (var (point, mode) in spread) yield return [mode, point];
             yield break;
         }
         var n = 0;
         foreach (var part in asked.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             var (points, mode) = part.Split(':') is [var p, var m] ? (p, m) : (part, null);
-            var range = points.Split('-');
-            var (from, to) = (int.Parse(range[0], CultureInfo.InvariantCulture), int.Parse(range[^1], CultureInfo.InvariantCulture));
-            for (var at = from; at <= to; at++) yield return [mode ?? Modes[n++ % Modes.Length], at.ToString(CultureInfo.InvariantCulture)];
+            var (kind, range) = points.Split('#') is [var k, var r] ? (k + "#", r) : ("", points);
+            var bounds = range.Split('-');
+            var (from, to) = (int.Parse(bounds[0], CultureInfo.InvariantCulture), int.Parse(bounds[^1], CultureInfo.InvariantCulture));
+            for (var at = from; at <= to; at++) yield return [mode ?? Modes[n++ % Modes.Length], kind + at.ToString(CultureInfo.InvariantCulture)];
         }
     }
+
+    /// <summary>The kinds of write a point may name, as the fault policy matches them.</summary>
+    private static readonly Dictionary<string, string> Kinds = new(StringComparer.Ordinal)
+    {
+        ["batch"] = @"^POST .*/\$batch",
+        ["checkpoint"] = @"^PUT .*/Ledger\(.*proj",
+        ["inbox"] = @"^PUT .*/RecipientDeliveries\(",
+        ["rollup"] = @"^(PUT|POST) .*/Rollups",
+        ["send"] = @"^POST .*/messages",
+        ["note"] = @"^PUT .*/Views\(",
+        ["audit"] = @"^POST .*/Audit",
+    };
 
     [Fact]
     public async Task Without_a_fault_every_view_equals_its_rebuild_and_every_share_is_sent_once()
@@ -60,39 +79,30 @@ public class FaultInjectionTests(FaultHubFixture hub) : IClassFixture<FaultHubFi
     [MemberData(nameof(Points))]
     public async Task After_a_fault_at_any_write_every_view_equals_its_rebuild_and_no_share_is_sent_twice_but_as_the_same_message(string mode, string point)
     {
-        var writes = _writes ?? (await CleanRunAsync()).Writes;
-        var at = point.StartsWith('f') ? Math.Max(1, (int)Math.Round(double.Parse(point[1..], CultureInfo.InvariantCulture) * writes)) : int.Parse(point, CultureInfo.InvariantCulture);
-        Assert.True(at <= writes, $"the scenario makes {writes} writes; there is no write {at}");
+        var (match, at) = point.Split('#') is [var kind, var n]
+            ? (Kinds[kind], int.Parse(n, CultureInfo.InvariantCulture))
+            : (FaultHubFixture.Writes, int.Parse(point, CultureInfo.InvariantCulture));
 
         var scenario = new FaultScenario(hub);
-        await hub.ArmAsync(mode, at);
+        await hub.ArmAsync(mode, at, match);
         await scenario.RunAsync();
-        var (_, fired, request) = await hub.FaultStateAsync();
+        var (count, fired, request) = await hub.FaultStateAsync();
         await hub.ArmAsync("count", int.MaxValue);
         await scenario.QuietAsync();
 
-        Assert.True(fired, $"the fault at write {at} of {writes} ({mode}) never happened");
-        await AssertViewsEqualTheirRebuildAsync($"{mode} at write {at} ({request})");
+        Assert.True(fired, $"the scenario made {count} writes matching {match}; the fault at the {at}th ({mode}) never happened");
+        await AssertViewsEqualTheirRebuildAsync($"{mode} at {point} ({request})");
         await AssertSentOnceAsync(scenario.IncidentId, allowCopies: true);
     }
 
     private async Task<(string IncidentId, int Writes)> CleanRunAsync()
     {
-        await Measuring.WaitAsync();
-        try
-        {
-            var scenario = new FaultScenario(hub);
-            await hub.ArmAsync("count", int.MaxValue);
-            await scenario.RunAsync();
-            var (writes, _, _) = await hub.FaultStateAsync();
-            await scenario.QuietAsync();
-            _writes ??= writes;
-            return (scenario.IncidentId, writes);
-        }
-        finally
-        {
-            Measuring.Release();
-        }
+        var scenario = new FaultScenario(hub);
+        await hub.ArmAsync("count", int.MaxValue);
+        await scenario.RunAsync();
+        var (writes, _, _) = await hub.FaultStateAsync();
+        await scenario.QuietAsync();
+        return (scenario.IncidentId, writes);
     }
 
     /// <summary>Snapshots every view, rebuilds them all from the ledger, snapshots again: the two must be the same.</summary>

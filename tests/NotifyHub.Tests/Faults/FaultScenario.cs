@@ -134,7 +134,7 @@ public sealed partial class FaultScenario(FaultHubFixture hub)
     }
 
     /// <summary>Sends until the hub answers one of <paramref name="expected"/>: a 5xx (an injected failure, a worker restarting) is tried again.</summary>
-    private static async Task<HttpResponseMessage> UntilAnsweredAsync(Func<Task<HttpResponseMessage>> send, params HttpStatusCode[] expected)
+    private async Task<HttpResponseMessage> UntilAnsweredAsync(Func<Task<HttpResponseMessage>> send, params HttpStatusCode[] expected)
     {
         var deadline = DateTimeOffset.UtcNow + Patience;
         while (true)
@@ -142,7 +142,7 @@ public sealed partial class FaultScenario(FaultHubFixture hub)
             var response = await send();
             if (expected.Contains(response.StatusCode)) return response;
             Assert.True((int)response.StatusCode >= 500 && DateTimeOffset.UtcNow < deadline,
-                $"expected {string.Join(" or ", expected)}, got {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+                $"expected {string.Join(" or ", expected)}, got {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}\n{hub.RecentTrouble()}");
             await Task.Delay(300);
         }
     }
@@ -179,7 +179,8 @@ public sealed partial class FaultScenario(FaultHubFixture hub)
         {
             var value = await probe();
             if (done(value)) return value;
-            if (DateTimeOffset.UtcNow > deadline) throw new TimeoutException($"Gave up waiting for {what} (incident {IncidentId}, {Reference}). Last: {value}");
+            if (DateTimeOffset.UtcNow > deadline)
+                throw new TimeoutException($"Gave up waiting for {what} (incident {IncidentId}, {Reference}). Last: {value}\n{hub.RecentTrouble()}");
             await Task.Delay(250);
             if (++round % 4 == 0)
             {

@@ -25,6 +25,9 @@ public class HubFixture : IAsyncLifetime
     public QueueServiceClient Queues => new(Storage, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
     public string AdminKey { get; private set; } = "";
 
+    /// <summary>The DevHost's and the worker's log, when a class keeps it (null: not kept).</summary>
+    public CollectedLogs? Logs { get; protected init; }
+
     /// <summary>Functions to run (null: all). A class that inspects a queue leaves out its consumer.</summary>
     protected virtual IReadOnlyList<string>? Functions => null;
 
@@ -63,7 +66,7 @@ public class HubFixture : IAsyncLifetime
             HostId = "tests-" + Guid.NewGuid().ToString("N")[..8],
             Functions = Functions,
             AppSettings = AppSettings,
-        });
+        }, Logs?.Factory);
         Http = new HttpClient { BaseAddress = Host.BaseAddress };
         var admin = await new ApiKeyStore(Tables, TimeProvider.System).IssueAsync("hub-administrators", Roles.Admin, null, default);
         AdminKey = admin.Secret;
