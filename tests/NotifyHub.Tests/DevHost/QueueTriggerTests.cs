@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Text;
+using Azure.Core;
 using Azure.Storage.Queues;
+using Microsoft.Extensions.Logging;
 using NotifyHub.Tests.Infrastructure;
 
 namespace NotifyHub.Tests.DevHost;
@@ -165,6 +167,52 @@ public class QueueTriggerTests
         Assert.NotEqual(first["processId"]!.GetValue<int>(), attempts[1]["processId"]!.GetValue<int>());
         Assert.False(await hub.Queue(hub.RecordQueueName + "-poison").ExistsAsync());
         Assert.Equal(1, hub.Host.WorkerRestarts);
+    }
+
+    [Fact]
+    public async Task A_message_whose_processing_fails_unexpectedly_is_logged_and_counted_and_stays_leased_while_the_listener_runs_on()
+    {
+        var logs = new CollectedLogs();
+        var faults = new StorageFaults();
+        await using var hub = await TestWorkerHost.StartAsync(["Record"], loggers: logs.Factory, storageFaults: faults);
+        var queue = hub.Queue(hub.RecordQueueName);
+        // The function succeeds, then deleting its message fails with an OperationCanceledException that is not the
+        // DevHost's stop, as a timed-out storage request can: none of the failures the listener handles in place.
+        faults.FailNext(StorageFaults.MessageRequest(RequestMethod.Delete, hub.RecordQueueName),
+            () => new TaskCanceledException("The operation was cancelled because it exceeded the configured timeout (a test's fault)."));
+        var first = (await queue.SendMessageAsync("first")).Value;
+
+        var failed = Assert.Single(await Eventually.UntilAsync(() => logs.Entries.Where(e => e.EventId == 305).ToList(), e => e.Count > 0, "the failure to be logged"));
+        Assert.Equal(LogLevel.Error, failed.Level);
+        Assert.Equal(first.MessageId, failed.State["MessageId"]);
+        Assert.Equal("Record", failed.State["Function"]);
+        Assert.IsType<TaskCanceledException>(failed.Exception);
+        Assert.Equal(1, hub.Host.UnexpectedFailures);
+
+        // The listener runs on: a later message is processed and deleted...
+        await queue.SendMessageAsync("second");
+        await Eventually.UntilAsync(() => hub.Recorded("Record").Count, n => n == 2, "the second message to run");
+        // ...while the first is not lost: still on the queue (the count includes invisible messages), invisible under its lease.
+        await Eventually.UntilAsync(async () => (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount, n => n == 1, "the second message to be deleted");
+        Assert.Empty((await queue.PeekMessagesAsync()).Value);
+        Assert.Equal(["first", "second"], hub.Recorded("Record").Select(r => r["text"]!.GetValue<string>()));
+        Assert.Equal(1, faults.Failed);
+    }
+
+    [Fact]
+    public async Task A_receive_that_times_out_is_logged_and_the_listener_keeps_polling()
+    {
+        var logs = new CollectedLogs();
+        var faults = new StorageFaults();
+        await using var hub = await TestWorkerHost.StartAsync(["Record"], loggers: logs.Factory, storageFaults: faults);
+        faults.FailNext(StorageFaults.Receive(hub.RecordQueueName),
+            () => new TaskCanceledException("The operation was cancelled because it exceeded the configured timeout (a test's fault)."));
+        await Eventually.UntilAsync(() => faults.Failed, n => n == 1, "a receive to fail");
+
+        await hub.Queue(hub.RecordQueueName).SendMessageAsync("after the failed receive");
+
+        await Eventually.UntilAsync(() => hub.Recorded("Record").Count, n => n == 1, "the message sent after the failed receive to run");
+        Assert.Contains(logs.Entries, e => e.EventId == 304 && e.Exception is TaskCanceledException);
     }
 
     /// <summary>A host taking one message per batch with the given newBatchThreshold, and a message already running that waits for its release file.</summary>
