@@ -92,7 +92,7 @@ public static class DevHostApp
 
             var stopping = new CancellationTokenSource();
             var abort = new CancellationTokenSource();
-            var inFlight = new InFlight();
+            var inFlight = new InFlight(failures, logger);
             var runners = new Dictionary<string, Func<string?, CancellationToken, Task<InvocationResult>>>(StringComparer.OrdinalIgnoreCase);
             foreach (var q in queueListeners) runners[q.Function.Name] = (input, ct) => q.InvokeDirectAsync(input ?? "", ct);
             foreach (var t in timerListeners) runners[t.Function.Name] = (_, ct) => t.InvokeNowAsync(ct);

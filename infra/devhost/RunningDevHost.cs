@@ -65,8 +65,9 @@ public sealed class RunningDevHost : IAsyncDisposable
     public IReadOnlyList<LoadedFunction> Functions { get; }
 
     /// <summary>
-    /// How many queue messages' processing ended with an exception the DevHost did not expect since it started; each
-    /// is also logged as an error (event 305) with the message's id.
+    /// How many pieces of background work ended with an exception the DevHost did not expect since it started, each
+    /// also logged as an error: a queue message's processing (event 305, with the message's id), or a run through the
+    /// admin API that nobody awaited (event 203).
     /// </summary>
     public int UnexpectedFailures => _failures.Count;
 
