@@ -80,6 +80,9 @@ internal static partial class Log
     [LoggerMessage(305, LogLevel.Error, "Message {MessageId} of '{Function}' failed unexpectedly; unless storage had already deleted it, it is received again when its lease ({Lease}) lapses")]
     public static partial void ProcessingFailed(ILogger logger, Exception exception, string messageId, string function, TimeSpan lease);
 
+    [LoggerMessage(306, LogLevel.Debug, "'{Function}' fetches no more messages until no more than newBatchThreshold ({NewBatchThreshold}) of the {Running} it is running still run")]
+    public static partial void WaitingForBatch(ILogger logger, string function, int newBatchThreshold, int running);
+
     // 4xx: timers
     [LoggerMessage(400, LogLevel.Information, "Timer '{Function}' is past due on startup (was due {Due}); executing now")]
     public static partial void PastDue(ILogger logger, string function, DateTimeOffset due);

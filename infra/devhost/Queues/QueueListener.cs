@@ -69,9 +69,14 @@ internal sealed class QueueListener
         {
             while (!stopping.IsCancellationRequested)
             {
-                while (running.Count > _config.NewBatchThreshold)
+                if (running.Count > _config.NewBatchThreshold)
                 {
-                    running.Remove(await Task.WhenAny(running));
+                    // Said once per wait: why a queue with messages is not being read (and a test's proof that it is not).
+                    Log.WaitingForBatch(_logger, _function.Name, _config.NewBatchThreshold, running.Count);
+                    while (running.Count > _config.NewBatchThreshold)
+                    {
+                        running.Remove(await Task.WhenAny(running));
+                    }
                 }
 
                 TimeSpan delay;

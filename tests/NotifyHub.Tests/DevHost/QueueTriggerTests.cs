@@ -57,7 +57,8 @@ public class QueueTriggerTests
         var inserted = DateTimeOffset.Parse(recorded["insertionTime"]!.GetValue<string>().Trim('"'), System.Globalization.CultureInfo.InvariantCulture);
         Assert.Equal(sent.InsertionTime, inserted);
         foreach (var key in new[] { "expirationTime", "nextVisibleTime" }) Assert.False(string.IsNullOrEmpty(recorded[key]?.GetValue<string>()), key);
-        await Task.Delay(1000);
+        // The queue was found empty, invisible messages included: the message no longer exists, so the invocation
+        // recorded is the only one there will ever be.
         Assert.Single(hub.Recorded("Record"));
     }
 
@@ -250,17 +251,51 @@ public class QueueTriggerTests
     [Fact]
     public async Task With_newBatchThreshold_zero_the_next_batch_waits_for_every_message_of_the_last()
     {
-        var (hub, release, queue) = await OneBlockedAsync(newBatchThreshold: 0);
-        await using var _ = hub;
+        // Both messages wait in the queue before the host starts; Azurite hands them out in order, one per batch here,
+        // so the blocked one is received first and the later one is there to be fetched at once by a listener that
+        // broke the rule.
+        var queueName = TestStorage.UniqueName("batch");
+        var release = Path.Combine(Path.GetTempPath(), "devhost-release-" + Guid.NewGuid().ToString("N"));
+        var queue = new QueueClient(await TestStorage.ConnectionStringAsync(), queueName, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+        await queue.CreateAsync();
+        await queue.SendMessageAsync("block:" + release);
         await queue.SendMessageAsync("after");
+        var logs = new CollectedLogs();
+        try
+        {
+            await using var hub = await TestWorkerHost.StartAsync(["Record"], host =>
+            {
+                host["extensions"]!["queues"]!["batchSize"] = 1;
+                host["extensions"]!["queues"]!["newBatchThreshold"] = 0;
+            }, settings: new Dictionary<string, string?> { ["RecordQueue"] = queueName }, loggers: logs.Factory);
+            await Eventually.UntilAsync(() => hub.Recorded("Record"), r => r.Count > 0, "the blocking message to start");
 
-        // The listener polls every 0.5 s at most (the test worker's host.json): two seconds give it four chances to break the rule.
-        await Task.Delay(TimeSpan.FromSeconds(2));
-        Assert.Single(hub.Recorded("Record"));
-        await File.WriteAllTextAsync(release, "go");
-        await Eventually.UntilAsync(() => hub.Recorded("Record"), r => r.Count == 2, "the later message once the first finished");
-        await EmptiedAsync(queue);
+            // The listener says when, instead of fetching, it waits for the batch it holds; from then on it can receive
+            // nothing until the blocked message ends, and only the test's release ends it. The later message is still
+            // there, never received.
+            var waiting = Assert.Single(await Eventually.UntilAsync(() => logs.Entries.Where(e => e.EventId == 306).ToList(), e => e.Count > 0, "the listener to wait for its batch"));
+            Assert.Equal(1, waiting.State["Running"]);
+            Assert.Equal(0, waiting.State["NewBatchThreshold"]);
+            Assert.Equal(0, Assert.Single((await queue.PeekMessagesAsync(10)).Value).DequeueCount);
+            await File.WriteAllTextAsync(release, "go");
+
+            var recorded = await Eventually.UntilAsync(() => hub.Recorded("Record"), r => r.Count == 2, "the later message once the first finished");
+            await EmptiedAsync(queue);
+            Assert.Equal("after", recorded[1]["text"]!.GetValue<string>());
+            Assert.Equal(1, recorded[1]["dequeueCount"]!.GetValue<long>());
+            // Its invocation began only after the blocked one had ended.
+            var entries = logs.Entries.ToList();
+            var blockedEnded = entries.FindIndex(e => e.EventId == 201 && InvocationOf(e) == recorded[0]["invocationId"]!.GetValue<string>());
+            var laterStarted = entries.FindIndex(e => e.EventId == 200 && InvocationOf(e) == recorded[1]["invocationId"]!.GetValue<string>());
+            Assert.True(blockedEnded >= 0 && laterStarted > blockedEnded, $"the blocked message ended at log entry {blockedEnded}, the later one started at {laterStarted}");
+        }
+        finally
+        {
+            File.Delete(release);
+        }
     }
+
+    private static string? InvocationOf(LogEntry entry) => entry.State.GetValueOrDefault("InvocationId")?.ToString();
 
     [Fact]
     public async Task A_function_that_runs_past_functionTimeout_is_cancelled_and_its_message_retried_then_poisoned()
