@@ -1,4 +1,5 @@
 using System.Net;
+using Azure.Core;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using Microsoft.AspNetCore.Builder;
@@ -68,23 +69,30 @@ public static class DevHostApp
             var functions = FunctionIndex.Build(session.Functions, app.Host, app.Settings, options.Functions);
             invoker = new Invoker(supervisor, app.Host.FunctionTimeout, options.TimeProvider, logger);
 
-            var queues = new QueueServiceClient(connection);
-            var hostsContainer = new BlobServiceClient(connection).GetBlobContainerClient("azure-webjobs-hosts");
+            var (queueOptions, blobOptions) = (new QueueClientOptions(), new BlobClientOptions());
+            if (options.StorageFaults is { } faults)
+            {
+                queueOptions.AddPolicy(faults, HttpPipelinePosition.PerCall);
+                blobOptions.AddPolicy(faults, HttpPipelinePosition.PerCall);
+            }
+            var queues = new QueueServiceClient(connection, queueOptions);
+            var hostsContainer = new BlobServiceClient(connection, blobOptions).GetBlobContainerClient("azure-webjobs-hosts");
             foreach (var queue in functions.OfType<QueueFunction>())
                 await queues.GetQueueClient(queue.QueueName).CreateIfNotExistsAsync(cancellationToken: cancellationToken);
             if (functions.OfType<TimerFunction>().Any())
                 await hostsContainer.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
 
             var time = options.TimeProvider;
+            var failures = new UnexpectedFailures();
             var queueListeners = functions.OfType<QueueFunction>()
-                .Select(f => new QueueListener(f, app.Host.Queues, queues, invoker, time, logger)).ToList();
+                .Select(f => new QueueListener(f, app.Host.Queues, queues, invoker, time, logger, failures)).ToList();
             var timerListeners = functions.OfType<TimerFunction>()
                 .Select(f => new TimerListener(f, new ScheduleStatusStore(hostsContainer, options.HostId, f.Name),
                     new ListenerLock(hostsContainer, options.HostId, f.Name), invoker, time, logger)).ToList();
 
             var stopping = new CancellationTokenSource();
             var abort = new CancellationTokenSource();
-            var inFlight = new InFlight();
+            var inFlight = new InFlight(failures, logger);
             var runners = new Dictionary<string, Func<string?, CancellationToken, Task<InvocationResult>>>(StringComparer.OrdinalIgnoreCase);
             foreach (var q in queueListeners) runners[q.Function.Name] = (input, ct) => q.InvokeDirectAsync(input ?? "", ct);
             foreach (var t in timerListeners) runners[t.Function.Name] = (_, ct) => t.InvokeNowAsync(ct);
@@ -101,7 +109,7 @@ public static class DevHostApp
 
             var loaded = functions.Select(f => new LoadedFunction(f.Name, f.Describe())).ToList();
             Log.Listening(logger, address, loaded.Count);
-            return new RunningDevHost(address, connection, supervisor, loaded, listening, inFlight,
+            return new RunningDevHost(address, connection, supervisor, loaded, listening, inFlight, failures,
                 stopping, abort, options.ShutdownGrace, [.. resources], [workerClient], logger);
         }
         catch

@@ -41,4 +41,12 @@ public sealed record DevHostOptions
 
     /// <summary>The first delay before a dead worker is restarted; it doubles on each failed start, up to 30 s.</summary>
     public TimeSpan WorkerRestartDelay { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Tests only: a policy put first on the DevHost's own storage clients (its queues and the timers' blobs), ahead
+    /// of the SDK's retries, so that a test can make one storage request fail as an outage or a timeout would and
+    /// watch what the DevHost does about it. A failure the DevHost handles wrongly is rare and hard to cause on
+    /// demand with Azurite alone.
+    /// </summary>
+    internal Azure.Core.Pipeline.HttpPipelinePolicy? StorageFaults { get; init; }
 }

@@ -58,6 +58,9 @@ internal static partial class Log
     [LoggerMessage(202, LogLevel.Error, "Executed 'Functions.{Function}' (Failed, Id={InvocationId}, Duration={DurationMs}ms): {Reason}")]
     public static partial void Failed(ILogger logger, string function, Guid invocationId, long durationMs, string reason);
 
+    [LoggerMessage(203, LogLevel.Error, "Running '{Function}' through the admin API failed")]
+    public static partial void AdminRunFailed(ILogger logger, Exception exception, string function);
+
     // 3xx: queues
     [LoggerMessage(300, LogLevel.Warning, "Message {MessageId} of '{Function}' moved to {PoisonQueue} after {DequeueCount} attempts")]
     public static partial void MovedToPoison(ILogger logger, string messageId, string function, string poisonQueue, long dequeueCount);
@@ -73,6 +76,12 @@ internal static partial class Log
 
     [LoggerMessage(304, LogLevel.Warning, "Queue operation for '{Function}' failed")]
     public static partial void QueueOperationFailed(ILogger logger, Exception exception, string function);
+
+    [LoggerMessage(305, LogLevel.Error, "Message {MessageId} of '{Function}' failed unexpectedly; unless storage had already deleted it, it is received again when its lease ({Lease}) lapses")]
+    public static partial void ProcessingFailed(ILogger logger, Exception exception, string messageId, string function, TimeSpan lease);
+
+    [LoggerMessage(306, LogLevel.Debug, "'{Function}' fetches no more messages until no more than newBatchThreshold ({NewBatchThreshold}) of the {Running} it is running still run")]
+    public static partial void WaitingForBatch(ILogger logger, string function, int newBatchThreshold, int running);
 
     // 4xx: timers
     [LoggerMessage(400, LogLevel.Information, "Timer '{Function}' is past due on startup (was due {Due}); executing now")]

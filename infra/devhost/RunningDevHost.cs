@@ -14,6 +14,7 @@ public sealed class RunningDevHost : IAsyncDisposable
     private readonly WorkerSupervisor _supervisor;
     private readonly IReadOnlyList<Task> _listeners;
     private readonly InFlight _inFlight;
+    private readonly UnexpectedFailures _failures;
     private readonly CancellationTokenSource _stopping;
     private readonly CancellationTokenSource _abort;
     private readonly TimeSpan _grace;
@@ -26,7 +27,7 @@ public sealed class RunningDevHost : IAsyncDisposable
 
     internal RunningDevHost(
         Uri baseAddress, string storageConnectionString, WorkerSupervisor supervisor,
-        IReadOnlyList<LoadedFunction> functions, IReadOnlyList<Task> listeners, InFlight inFlight,
+        IReadOnlyList<LoadedFunction> functions, IReadOnlyList<Task> listeners, InFlight inFlight, UnexpectedFailures failures,
         CancellationTokenSource stopping, CancellationTokenSource abort, TimeSpan grace,
         IAsyncDisposable[] resources, IDisposable[] clients, ILogger logger)
     {
@@ -36,6 +37,7 @@ public sealed class RunningDevHost : IAsyncDisposable
         _supervisor = supervisor;
         _listeners = listeners;
         _inFlight = inFlight;
+        _failures = failures;
         _stopping = stopping;
         _abort = abort;
         _grace = grace;
@@ -61,6 +63,13 @@ public sealed class RunningDevHost : IAsyncDisposable
     public int WorkerRestarts => _supervisor.Restarts;
 
     public IReadOnlyList<LoadedFunction> Functions { get; }
+
+    /// <summary>
+    /// How many pieces of background work ended with an exception the DevHost did not expect since it started, each
+    /// also logged as an error: a queue message's processing (event 305, with the message's id), or a run through the
+    /// admin API that nobody awaited (event 203).
+    /// </summary>
+    public int UnexpectedFailures => _failures.Count;
 
     /// <summary>Completes when the host has stopped; faults if it stopped because the worker could not be restarted.</summary>
     public Task Completion => _completion.Task;

@@ -59,7 +59,7 @@ internal sealed class AdminApi(
             return;
         }
 
-        var invocation = inFlight.Track(runner.Value(input, abort));
+        var invocation = inFlight.Track(runner.Key, runner.Value(input, abort));
         if (!string.Equals(context.Request.Query["wait"], "true", StringComparison.OrdinalIgnoreCase))
         {
             context.Response.StatusCode = StatusCodes.Status202Accepted;

@@ -26,10 +26,11 @@ internal sealed class QueueListener
     private readonly Invoker _invoker;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly UnexpectedFailures _failures;
     private bool _poisonCreated;
 
     public QueueListener(QueueFunction function, QueuesConfig config, QueueServiceClient queues,
-        Invoker invoker, TimeProvider time, ILogger logger)
+        Invoker invoker, TimeProvider time, ILogger logger, UnexpectedFailures failures)
     {
         _function = function;
         _config = config;
@@ -39,6 +40,7 @@ internal sealed class QueueListener
         _invoker = invoker;
         _time = time;
         _logger = logger;
+        _failures = failures;
     }
 
     public QueueFunction Function => _function;
@@ -61,14 +63,20 @@ internal sealed class QueueListener
     public async Task RunAsync(CancellationToken stopping, CancellationToken abort)
     {
         var backoff = new PollingBackoff(_config.MaxPollingInterval);
+        // Every task here is ProcessObservedAsync's, which never faults: one removed unawaited has nothing left to say.
         var running = new HashSet<Task>();
         try
         {
             while (!stopping.IsCancellationRequested)
             {
-                while (running.Count > _config.NewBatchThreshold)
+                if (running.Count > _config.NewBatchThreshold)
                 {
-                    running.Remove(await Task.WhenAny(running));
+                    // Said once per wait: why a queue with messages is not being read (and a test's proof that it is not).
+                    Log.WaitingForBatch(_logger, _function.Name, _config.NewBatchThreshold, running.Count);
+                    while (running.Count > _config.NewBatchThreshold)
+                    {
+                        running.Remove(await Task.WhenAny(running));
+                    }
                 }
 
                 TimeSpan delay;
@@ -81,7 +89,7 @@ internal sealed class QueueListener
                     }
                     else
                     {
-                        foreach (var message in messages) running.Add(ProcessAsync(message, abort));
+                        foreach (var message in messages) running.Add(ProcessObservedAsync(message, abort));
                         delay = backoff.Found();
                     }
                 }
@@ -89,9 +97,10 @@ internal sealed class QueueListener
                 {
                     return;
                 }
-                catch (Exception e) when (e is not OperationCanceledException)
+                catch (Exception e)
                 {
-                    // Storage down or unreachable: keep polling (with backoff) rather than stop listening.
+                    // Storage down or unreachable, or a request that timed out (an OperationCanceledException that is not
+                    // the stop): keep polling, with backoff, rather than let the listener end without a word.
                     Log.QueueOperationFailed(_logger, e, _function.Name);
                     delay = backoff.Empty();
                 }
@@ -120,6 +129,27 @@ internal sealed class QueueListener
         var now = _time.GetUtcNow();
         var message = new QueueMessageInfo(Guid.NewGuid().ToString(), 1, now, now.AddDays(7), now, null);
         return _invoker.InvokeAsync(_function, TriggerData.Queue(_function, messageText, message), "This function was programmatically called via the host APIs.", cancellationToken);
+    }
+
+    /// <summary>
+    /// ProcessAsync handles the failures it expects (the function's, storage's) itself; this is the net for anything
+    /// else — an OperationCanceledException that is not the abort, say, or a failure while releasing — so that every
+    /// message's task is observed: the failure is logged with the message's id and counted, and the loop's
+    /// WhenAny/WhenAll never meet a faulted task. The message is not lost: unless storage had already deleted it, it
+    /// is received again when its lease lapses.
+    /// </summary>
+    private async Task ProcessObservedAsync(QueueMessage message, CancellationToken abort)
+    {
+        try
+        {
+            await ProcessAsync(message, abort);
+        }
+        catch (Exception e)
+        {
+            // Counted first: whoever sees the log entry sees the count that goes with it.
+            _failures.Add();
+            Log.ProcessingFailed(_logger, e, message.MessageId, _function.Name, Lease);
+        }
     }
 
     private async Task ProcessAsync(QueueMessage message, CancellationToken abort)

@@ -24,6 +24,9 @@ public sealed partial class Azurite : IAsyncDisposable
         TablePort = tablePort;
     }
 
+    /// <summary>Its process, for a caller that stops it gently (SIGTERM lets Azurite save its data; disposing kills it).</summary>
+    public int ProcessId => _process.Id;
+
     public int BlobPort { get; }
     public int QueuePort { get; }
     public int TablePort { get; }

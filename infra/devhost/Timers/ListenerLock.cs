@@ -33,7 +33,7 @@ internal sealed class ListenerLock(BlobContainerClient container, string hostId,
         }
     }
 
-    /// <summary>Renews until cancelled; returns (never throws) when the lease is lost.</summary>
+    /// <summary>Renews until cancelled; returns (never throws) when the lease is lost, with why.</summary>
     public async Task<Exception?> KeepRenewingAsync(TimeProvider time, CancellationToken cancellationToken)
     {
         try
@@ -48,8 +48,11 @@ internal sealed class ListenerLock(BlobContainerClient container, string hostId,
         {
             return null;
         }
-        catch (RequestFailedException e)
+        catch (Exception e)
         {
+            // Not only a refusal (RequestFailedException): an outage that outlasts the SDK's retries ends in an
+            // AggregateException, and the lease lapses all the same. Thrown, it would fault a task nobody awaits
+            // until the listener stops, and the timer would carry on as if it still held the lock.
             return e;
         }
     }

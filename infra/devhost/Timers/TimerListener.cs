@@ -49,9 +49,10 @@ internal sealed class TimerListener(
             {
                 return;
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (Exception e)
             {
-                // Storage down or unreachable: try for the lock again rather than stop the timer.
+                // Storage down or unreachable, or a request that timed out (an OperationCanceledException that is not
+                // the stop): try for the lock again rather than let the timer end without a word.
                 Log.TimerError(logger, e, function.Name);
                 try
                 {

@@ -1,5 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
+using Azure;
+using Azure.Core;
+using Azure.Storage.Blobs;
 using NotifyHub.Tests.Infrastructure;
 
 namespace NotifyHub.Tests.DevHost;
@@ -31,6 +34,29 @@ public class AdminApiTests
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         await Eventually.UntilAsync(() => hub.Recorded("Tick").Count, n => n == 1, "the invocation");
+    }
+
+    [Fact]
+    public async Task A_run_answered_202_that_fails_before_the_function_runs_is_logged_and_counted()
+    {
+        var logs = new CollectedLogs();
+        var faults = new StorageFaults();
+        var hostId = TestStorage.UniqueName("admin");
+        await using var hub = await TestWorkerHost.StartAsync(["Tick"], hostId: hostId, loggers: logs.Factory, storageFaults: faults);
+        // The timer's own start-up reads are over once its initial status is there: the next read of it is the admin run's.
+        var status = new BlobContainerClient(hub.Connection, "azure-webjobs-hosts").GetBlobClient($"timers/{hostId}/Host.Functions.Tick/status");
+        await Eventually.UntilAsync(async () => (bool)await status.ExistsAsync(), exists => exists, "the timer's initial status");
+        faults.FailNext(m => m.Request.Method == RequestMethod.Get && m.Request.Uri.Path.EndsWith("/Host.Functions.Tick/status", StringComparison.Ordinal),
+            () => new RequestFailedException(503, "The server is busy (a test's fault).", "ServerBusy", null));
+
+        using var response = await hub.Http.PostAsync("admin/functions/Tick", JsonContent.Create(new { }));
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var failed = Assert.Single(await Eventually.UntilAsync(() => logs.Entries.Where(e => e.EventId == 203).ToList(), e => e.Count > 0, "the failed run to be logged"));
+        Assert.Equal("Tick", failed.State["Function"]);
+        Assert.Equal(503, Assert.IsType<RequestFailedException>(failed.Exception).Status);
+        Assert.Equal(1, hub.Host.UnexpectedFailures);
+        Assert.Equal(1, faults.Failed);
     }
 
     [Fact]

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Text;
+using Azure.Core;
 using Azure.Storage.Queues;
+using Microsoft.Extensions.Logging;
 using NotifyHub.Tests.Infrastructure;
 
 namespace NotifyHub.Tests.DevHost;
@@ -55,7 +57,8 @@ public class QueueTriggerTests
         var inserted = DateTimeOffset.Parse(recorded["insertionTime"]!.GetValue<string>().Trim('"'), System.Globalization.CultureInfo.InvariantCulture);
         Assert.Equal(sent.InsertionTime, inserted);
         foreach (var key in new[] { "expirationTime", "nextVisibleTime" }) Assert.False(string.IsNullOrEmpty(recorded[key]?.GetValue<string>()), key);
-        await Task.Delay(1000);
+        // The queue was found empty, invisible messages included: the message no longer exists, so the invocation
+        // recorded is the only one there will ever be.
         Assert.Single(hub.Recorded("Record"));
     }
 
@@ -167,6 +170,52 @@ public class QueueTriggerTests
         Assert.Equal(1, hub.Host.WorkerRestarts);
     }
 
+    [Fact]
+    public async Task A_message_whose_processing_fails_unexpectedly_is_logged_and_counted_and_stays_leased_while_the_listener_runs_on()
+    {
+        var logs = new CollectedLogs();
+        var faults = new StorageFaults();
+        await using var hub = await TestWorkerHost.StartAsync(["Record"], loggers: logs.Factory, storageFaults: faults);
+        var queue = hub.Queue(hub.RecordQueueName);
+        // The function succeeds, then deleting its message fails with an OperationCanceledException that is not the
+        // DevHost's stop, as a timed-out storage request can: none of the failures the listener handles in place.
+        faults.FailNext(StorageFaults.MessageRequest(RequestMethod.Delete, hub.RecordQueueName),
+            () => new TaskCanceledException("The operation was cancelled because it exceeded the configured timeout (a test's fault)."));
+        var first = (await queue.SendMessageAsync("first")).Value;
+
+        var failed = Assert.Single(await Eventually.UntilAsync(() => logs.Entries.Where(e => e.EventId == 305).ToList(), e => e.Count > 0, "the failure to be logged"));
+        Assert.Equal(LogLevel.Error, failed.Level);
+        Assert.Equal(first.MessageId, failed.State["MessageId"]);
+        Assert.Equal("Record", failed.State["Function"]);
+        Assert.IsType<TaskCanceledException>(failed.Exception);
+        Assert.Equal(1, hub.Host.UnexpectedFailures);
+
+        // The listener runs on: a later message is processed and deleted...
+        await queue.SendMessageAsync("second");
+        await Eventually.UntilAsync(() => hub.Recorded("Record").Count, n => n == 2, "the second message to run");
+        // ...while the first is not lost: still on the queue (the count includes invisible messages), invisible under its lease.
+        await Eventually.UntilAsync(async () => (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount, n => n == 1, "the second message to be deleted");
+        Assert.Empty((await queue.PeekMessagesAsync()).Value);
+        Assert.Equal(["first", "second"], hub.Recorded("Record").Select(r => r["text"]!.GetValue<string>()));
+        Assert.Equal(1, faults.Failed);
+    }
+
+    [Fact]
+    public async Task A_receive_that_times_out_is_logged_and_the_listener_keeps_polling()
+    {
+        var logs = new CollectedLogs();
+        var faults = new StorageFaults();
+        await using var hub = await TestWorkerHost.StartAsync(["Record"], loggers: logs.Factory, storageFaults: faults);
+        faults.FailNext(StorageFaults.Receive(hub.RecordQueueName),
+            () => new TaskCanceledException("The operation was cancelled because it exceeded the configured timeout (a test's fault)."));
+        await Eventually.UntilAsync(() => faults.Failed, n => n == 1, "a receive to fail");
+
+        await hub.Queue(hub.RecordQueueName).SendMessageAsync("after the failed receive");
+
+        await Eventually.UntilAsync(() => hub.Recorded("Record").Count, n => n == 1, "the message sent after the failed receive to run");
+        Assert.Contains(logs.Entries, e => e.EventId == 304 && e.Exception is TaskCanceledException);
+    }
+
     /// <summary>A host taking one message per batch with the given newBatchThreshold, and a message already running that waits for its release file.</summary>
     private static async Task<(TestWorkerHost Hub, string Release, QueueClient Queue)> OneBlockedAsync(int newBatchThreshold)
     {
@@ -202,17 +251,51 @@ public class QueueTriggerTests
     [Fact]
     public async Task With_newBatchThreshold_zero_the_next_batch_waits_for_every_message_of_the_last()
     {
-        var (hub, release, queue) = await OneBlockedAsync(newBatchThreshold: 0);
-        await using var _ = hub;
+        // Both messages wait in the queue before the host starts; Azurite hands them out in order, one per batch here,
+        // so the blocked one is received first and the later one is there to be fetched at once by a listener that
+        // broke the rule.
+        var queueName = TestStorage.UniqueName("batch");
+        var release = Path.Combine(Path.GetTempPath(), "devhost-release-" + Guid.NewGuid().ToString("N"));
+        var queue = new QueueClient(await TestStorage.ConnectionStringAsync(), queueName, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+        await queue.CreateAsync();
+        await queue.SendMessageAsync("block:" + release);
         await queue.SendMessageAsync("after");
+        var logs = new CollectedLogs();
+        try
+        {
+            await using var hub = await TestWorkerHost.StartAsync(["Record"], host =>
+            {
+                host["extensions"]!["queues"]!["batchSize"] = 1;
+                host["extensions"]!["queues"]!["newBatchThreshold"] = 0;
+            }, settings: new Dictionary<string, string?> { ["RecordQueue"] = queueName }, loggers: logs.Factory);
+            await Eventually.UntilAsync(() => hub.Recorded("Record"), r => r.Count > 0, "the blocking message to start");
 
-        // The listener polls every 0.5 s at most (the test worker's host.json): two seconds give it four chances to break the rule.
-        await Task.Delay(TimeSpan.FromSeconds(2));
-        Assert.Single(hub.Recorded("Record"));
-        await File.WriteAllTextAsync(release, "go");
-        await Eventually.UntilAsync(() => hub.Recorded("Record"), r => r.Count == 2, "the later message once the first finished");
-        await EmptiedAsync(queue);
+            // The listener says when, instead of fetching, it waits for the batch it holds; from then on it can receive
+            // nothing until the blocked message ends, and only the test's release ends it. The later message is still
+            // there, never received.
+            var waiting = Assert.Single(await Eventually.UntilAsync(() => logs.Entries.Where(e => e.EventId == 306).ToList(), e => e.Count > 0, "the listener to wait for its batch"));
+            Assert.Equal(1, waiting.State["Running"]);
+            Assert.Equal(0, waiting.State["NewBatchThreshold"]);
+            Assert.Equal(0, Assert.Single((await queue.PeekMessagesAsync(10)).Value).DequeueCount);
+            await File.WriteAllTextAsync(release, "go");
+
+            var recorded = await Eventually.UntilAsync(() => hub.Recorded("Record"), r => r.Count == 2, "the later message once the first finished");
+            await EmptiedAsync(queue);
+            Assert.Equal("after", recorded[1]["text"]!.GetValue<string>());
+            Assert.Equal(1, recorded[1]["dequeueCount"]!.GetValue<long>());
+            // Its invocation began only after the blocked one had ended.
+            var entries = logs.Entries.ToList();
+            var blockedEnded = entries.FindIndex(e => e.EventId == 201 && InvocationOf(e) == recorded[0]["invocationId"]!.GetValue<string>());
+            var laterStarted = entries.FindIndex(e => e.EventId == 200 && InvocationOf(e) == recorded[1]["invocationId"]!.GetValue<string>());
+            Assert.True(blockedEnded >= 0 && laterStarted > blockedEnded, $"the blocked message ended at log entry {blockedEnded}, the later one started at {laterStarted}");
+        }
+        finally
+        {
+            File.Delete(release);
+        }
     }
+
+    private static string? InvocationOf(LogEntry entry) => entry.State.GetValueOrDefault("InvocationId")?.ToString();
 
     [Fact]
     public async Task A_function_that_runs_past_functionTimeout_is_cancelled_and_its_message_retried_then_poisoned()

@@ -32,10 +32,15 @@ public sealed class TestWorkerHost : IAsyncDisposable
     public string SdkQueueName { get; }
     public string RecordFolder => Path.Combine(_folder, "record");
 
-    /// <summary>Starts a DevHost on the test worker. <paramref name="changeHostJson"/> edits a copy of its host.json.</summary>
+    /// <summary>
+    /// Starts a DevHost on the test worker. <paramref name="changeHostJson"/> edits a copy of its host.json;
+    /// <paramref name="storage"/> replaces the shared test account (an Azurite the test may stop);
+    /// <paramref name="storageFaults"/> lets the test fail chosen storage requests of the DevHost's own.
+    /// </summary>
     public static async Task<TestWorkerHost> StartAsync(
         IReadOnlyList<string>? functions, Action<JsonObject>? changeHostJson = null, IReadOnlyDictionary<string, string?>? settings = null,
-        string? hostId = null, string? masterKey = null, Microsoft.Extensions.Logging.ILoggerFactory? loggers = null)
+        string? hostId = null, string? masterKey = null, Microsoft.Extensions.Logging.ILoggerFactory? loggers = null,
+        string? storage = null, StorageFaults? storageFaults = null)
     {
         var folder = Path.Combine(Path.GetTempPath(), "devhost-test-" + Guid.NewGuid().ToString("N")[..10]);
         Directory.CreateDirectory(folder);
@@ -52,7 +57,7 @@ public sealed class TestWorkerHost : IAsyncDisposable
         };
         foreach (var (name, value) in settings ?? new Dictionary<string, string?>()) appSettings[name] = value;
 
-        var connection = await TestStorage.ConnectionStringAsync();
+        var connection = storage ?? await TestStorage.ConnectionStringAsync();
         try
         {
             var host = await DevHostApp.StartAsync(new DevHostOptions
@@ -66,6 +71,7 @@ public sealed class TestWorkerHost : IAsyncDisposable
                 AppSettings = appSettings,
                 ShutdownGrace = TimeSpan.FromSeconds(2),
                 WorkerRestartDelay = TimeSpan.FromMilliseconds(200),
+                StorageFaults = storageFaults,
             }, loggers);
             return new TestWorkerHost(host, folder, recordQueue, sdkQueue, connection);
         }

@@ -137,4 +137,49 @@ public class TimerTriggerTests
             b.TryWriteAsync(new ScheduleStatus(next, next.AddSeconds(1), next), readB.ETag, default));
         Assert.Single(second, won => won);
     }
+
+    private static int LockAcquisitions(CollectedLogs logs) => logs.Entries.Count(e => e.EventId == 402);
+
+    [Fact]
+    public async Task A_timer_whose_lock_renewal_fails_in_a_storage_outage_lets_go_of_the_lock_says_so_and_takes_it_again_once_storage_is_back()
+    {
+        await using var storage = await OwnAzurite.StartAsync();
+        var logs = new CollectedLogs();
+        var hostId = TestStorage.UniqueName("outage");
+        await using var hub = await TestWorkerHost.StartAsync(["Tick"], hostId: hostId, loggers: logs.Factory, storage: storage.ConnectionString);
+        await Eventually.UntilAsync(() => LockAcquisitions(logs), n => n == 1, "the timer to take its lock");
+        // Its start-up reads and writes are done once the initial status is there: from then on only the renewals use storage.
+        var status = new BlobContainerClient(storage.ConnectionString, "azure-webjobs-hosts").GetBlobClient($"timers/{hostId}/Host.Functions.Tick/status");
+        await Eventually.UntilAsync(async () => (bool)await status.ExistsAsync(), exists => exists, "the timer's initial status");
+
+        await storage.StopAsync();
+
+        // The SDK tries a renewal six times (about 25 s) before it gives up with an AggregateException, not a
+        // RequestFailedException: the lock is lost all the same, and the timer must know it.
+        var lost = await Eventually.UntilAsync(() => logs.Entries.Where(e => e.EventId == 403).ToList(), l => l.Count > 0,
+            "the lost lock to be reported", TimeSpan.FromSeconds(90));
+        Assert.NotNull(Assert.Single(lost).Exception);
+
+        await storage.StartAgainAsync();
+        await Eventually.UntilAsync(() => LockAcquisitions(logs), n => n == 2, "the timer to take its lock again", TimeSpan.FromSeconds(90));
+        var lockBlob = new BlobContainerClient(storage.ConnectionString, "azure-webjobs-hosts").GetBlobClient($"locks/{hostId}/Host.Functions.Tick.Listener");
+        Assert.Equal(Azure.Storage.Blobs.Models.LeaseState.Leased, (await lockBlob.GetPropertiesAsync()).Value.LeaseState);
+    }
+
+    [Fact]
+    public async Task A_timer_whose_first_lock_request_times_out_tries_again_instead_of_ending()
+    {
+        var logs = new CollectedLogs();
+        var faults = new StorageFaults();
+        // The timer's first storage request is for its lock blob; it fails as a timed-out request can, with an
+        // OperationCanceledException that is not the DevHost's stop.
+        faults.FailNext(m => m.Request.Uri.Path.Contains("/locks/", StringComparison.Ordinal),
+            () => new TaskCanceledException("The operation was cancelled because it exceeded the configured timeout (a test's fault)."));
+        await using var hub = await TestWorkerHost.StartAsync(["Tick"], loggers: logs.Factory, storageFaults: faults);
+
+        await Eventually.UntilAsync(() => LockAcquisitions(logs), n => n == 1, "the timer to take its lock after the failed request");
+
+        Assert.Equal(1, faults.Failed);
+        Assert.Contains(logs.Entries, e => e.EventId == 404 && e.Exception is TaskCanceledException);
+    }
 }

@@ -10,8 +10,9 @@ namespace NotifyHub.Tests.Infrastructure;
 
 /// <summary>
 /// The whole hub as it runs locally: its own Azurite account, the DevHost, and the real function app
-/// (the build output of functions/) started by the DevHost as its isolated worker. One per test class;
-/// tests isolate themselves with their own force codes and references.
+/// (the build output of functions/) started by the DevHost as its isolated worker. One per test class, where
+/// tests isolate themselves with their own force codes and references; one per test (the test class creates it in
+/// its own IAsyncLifetime) where tests change what the whole hub sees, such as its tables or its health.
 /// </summary>
 public class HubFixture : IAsyncLifetime
 {

@@ -10,6 +10,7 @@ namespace NotifyHub.Tests.Routing;
 /// <summary>
 /// A hub that gives up on a message after two attempts, with no delay between them, and whose reconciliation
 /// (run by the tests, not by its timer) re-queues an incident once, one second after it was last queued.
+/// Each test starts one of its own.
 /// </summary>
 public sealed class FailingRoutingHubFixture : HubFixture
 {
@@ -33,8 +34,19 @@ public sealed class FailingRoutingHubFixture : HubFixture
     };
 }
 
-public class RoutingFailureTests(FailingRoutingHubFixture hub) : IClassFixture<FailingRoutingHubFixture>
+/// <summary>
+/// Routing when storage fails. Each test has a hub of its own (its own Azurite and DevHost; xunit makes a new
+/// instance of this class for every test), so the tables one test deletes, the messages it poisons and the incidents
+/// it leaves stuck are never another's, and their order does not matter.
+/// </summary>
+public class RoutingFailureTests : IAsyncLifetime
 {
+    private readonly FailingRoutingHubFixture hub = new();
+
+    public Task InitializeAsync() => hub.InitializeAsync();
+
+    public Task DisposeAsync() => hub.DisposeAsync();
+
     [Fact]
     public async Task When_storage_fails_routing_is_retried_then_the_message_is_poisoned_intact_and_can_be_replayed_without_loss()
     {
@@ -108,6 +120,27 @@ public class RoutingFailureTests(FailingRoutingHubFixture hub) : IClassFixture<F
         return (await hub.Http.SendAsync(request)).StatusCode;
     }
 
+    /// <summary>
+    /// Runs reconciliation until what <paramref name="probe"/> then finds is <paramref name="done"/>. Reconcile:After is
+    /// one second and the runs before it has passed find nothing to do: the test waits for what reconciliation did,
+    /// not for a second to pass.
+    /// </summary>
+    private Task<T> ReconcileUntilAsync<T>(Func<Task<T>> probe, Func<T, bool> done, string what) =>
+        Eventually.UntilAsync(async () =>
+        {
+            await hub.RunFunctionAsync("ReconcileIncidents");
+            return await probe();
+        }, done, what);
+
+    /// <summary>Whether the incident's message is back on the incidents queue, or already on to its poison queue.</summary>
+    private async Task<bool> QueuedAgainAsync()
+    {
+        var waiting = 0;
+        foreach (var name in new[] { StorageNames.IncidentsQueue, StorageNames.IncidentsQueue + "-poison" })
+            waiting += (await hub.Queues.GetQueueClient(name).GetPropertiesAsync()).Value.ApproximateMessagesCount;
+        return waiting > 0;
+    }
+
     private async Task PoisonedThenDeletedAsync()
     {
         var poison = hub.Queues.GetQueueClient(StorageNames.IncidentsQueue + "-poison");
@@ -124,48 +157,38 @@ public class RoutingFailureTests(FailingRoutingHubFixture hub) : IClassFixture<F
         await hub.SeedDemoDirectoryAsync();
         var history = hub.Tables.GetTableClient(StorageNames.ChildHistoryTable);
         await history.DeleteAsync();
-        try
-        {
-            var (force, key, reference, incidentId) = await RouteIncidentTests.SubmitAsync(hub);
-            await PoisonedThenDeletedAsync();
+        var (force, key, reference, incidentId) = await RouteIncidentTests.SubmitAsync(hub);
+        await PoisonedThenDeletedAsync();
 
-            // Reconciliation queues it again from its pending row; routing still fails and the message is lost again.
-            await Task.Delay(TimeSpan.FromSeconds(1.2));
-            await hub.RunFunctionAsync("ReconcileIncidents");
-            await PoisonedThenDeletedAsync();
-            Assert.Equal("queued", (await RouteIncidentTests.StatusAsync(hub, force, key, reference)).GetProperty("status").GetString());
+        // Reconciliation queues it again from its pending row; routing still fails and the message is lost again.
+        await ReconcileUntilAsync(QueuedAgainAsync, queued => queued, "reconciliation to queue the incident again");
+        await PoisonedThenDeletedAsync();
+        Assert.Equal("queued", (await RouteIncidentTests.StatusAsync(hub, force, key, reference)).GetProperty("status").GetString());
 
-            // Its one re-queue used, it is given up on: stuck, with the reason, counted and listed — not dropped.
-            await Task.Delay(TimeSpan.FromSeconds(1.2));
-            await hub.RunFunctionAsync("ReconcileIncidents");
-            var stuck = await RouteIncidentTests.StatusAsync(hub, force, key, reference);
-            Assert.Equal("stuck", stuck.GetProperty("status").GetString());
-            Assert.Contains("queued 2 times", stuck.GetProperty("stuckReason").GetString(), StringComparison.Ordinal);
-            var health = await GetAsync("/api/admin/health");
-            Assert.Equal("degraded", health.GetProperty("status").GetString());
-            Assert.Equal(1, health.GetProperty("stuckIncidents").GetInt32());
-            var listed = Assert.Single((await GetAsync("/api/admin/incidents/stuck")).GetProperty("items").EnumerateArray());
-            Assert.Equal(incidentId, listed.GetProperty("incidentId").GetString());
-            Assert.Equal(reference, listed.GetProperty("incidentReference").GetString());
-            // The give-up is on record, as the hub's own act, naming the incident by id only.
-            var gaveUp = Assert.Single((await GetAsync("/api/admin/audit?action=incident.marked-stuck&actor=function:ReconcileIncidents")).GetProperty("items").EnumerateArray(),
-                e => e.GetProperty("targets")[0].GetString() == incidentId);
-            Assert.Equal("notifyhub", gaveUp.GetProperty("actor").GetProperty("organisationId").GetString());
+        // Its one re-queue used, it is given up on: stuck, with the reason, counted and listed — not dropped.
+        var stuck = await ReconcileUntilAsync(() => RouteIncidentTests.StatusAsync(hub, force, key, reference),
+            status => status.GetProperty("status").GetString() == "stuck", "reconciliation to give the incident up");
+        Assert.Contains("queued 2 times", stuck.GetProperty("stuckReason").GetString(), StringComparison.Ordinal);
+        var health = await GetAsync("/api/admin/health");
+        Assert.Equal("degraded", health.GetProperty("status").GetString());
+        Assert.Equal(1, health.GetProperty("stuckIncidents").GetInt32());
+        var listed = Assert.Single((await GetAsync("/api/admin/incidents/stuck")).GetProperty("items").EnumerateArray());
+        Assert.Equal(incidentId, listed.GetProperty("incidentId").GetString());
+        Assert.Equal(reference, listed.GetProperty("incidentReference").GetString());
+        // The give-up is on record, as the hub's own act, naming the incident by id only.
+        var gaveUp = Assert.Single((await GetAsync("/api/admin/audit?action=incident.marked-stuck&actor=function:ReconcileIncidents")).GetProperty("items").EnumerateArray(),
+            e => e.GetProperty("targets")[0].GetString() == incidentId);
+        Assert.Equal("notifyhub", gaveUp.GetProperty("actor").GetProperty("organisationId").GetString());
 
-            // The cause fixed, an operator retries it: routed, and no longer stuck.
-            await history.CreateIfNotExistsAsync();
-            Assert.Equal(System.Net.HttpStatusCode.Accepted, await PostAsync($"/api/admin/incidents/{force}/{reference}/retry"));
-            Assert.Single((await GetAsync("/api/admin/audit?action=incident.retried&actor=hub-administrators")).GetProperty("items").EnumerateArray(),
-                e => e.GetProperty("targets")[0].GetString() == incidentId);
-            var routed = await RouteIncidentTests.RoutedAsync(hub, force, key, reference);
-            Assert.Equal(6, routed.GetProperty("deliveries").GetArrayLength());
-            Assert.Empty((await GetAsync("/api/admin/incidents/stuck")).GetProperty("items").EnumerateArray());
-            Assert.Equal(System.Net.HttpStatusCode.Conflict, await PostAsync($"/api/admin/incidents/{force}/{reference}/retry"));
-        }
-        finally
-        {
-            await history.CreateIfNotExistsAsync();
-        }
+        // The cause fixed, an operator retries it: routed, and no longer stuck.
+        await history.CreateIfNotExistsAsync();
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, await PostAsync($"/api/admin/incidents/{force}/{reference}/retry"));
+        Assert.Single((await GetAsync("/api/admin/audit?action=incident.retried&actor=hub-administrators")).GetProperty("items").EnumerateArray(),
+            e => e.GetProperty("targets")[0].GetString() == incidentId);
+        var routed = await RouteIncidentTests.RoutedAsync(hub, force, key, reference);
+        Assert.Equal(6, routed.GetProperty("deliveries").GetArrayLength());
+        Assert.Empty((await GetAsync("/api/admin/incidents/stuck")).GetProperty("items").EnumerateArray());
+        Assert.Equal(System.Net.HttpStatusCode.Conflict, await PostAsync($"/api/admin/incidents/{force}/{reference}/retry"));
     }
 
     [Fact]
@@ -175,31 +198,23 @@ public class RoutingFailureTests(FailingRoutingHubFixture hub) : IClassFixture<F
         var history = hub.Tables.GetTableClient(StorageNames.ChildHistoryTable);
         var directory = new NotifyHub.Organisations.DirectoryStore(hub.Tables, TimeProvider.System);
         await history.DeleteAsync();
-        try
-        {
-            // The first attempts claim the incident and record the decision, then fail.
-            var (force, key, reference, incidentId) = await RouteIncidentTests.SubmitAsync(hub);
-            var poison = hub.Queues.GetQueueClient(StorageNames.IncidentsQueue + "-poison");
-            await Eventually.UntilAsync(async () => await poison.ExistsAsync() ? (await poison.PeekMessagesAsync(32)).Value.Length : 0,
-                n => n > 0, "the incident's message in the poison queue");
+        // The first attempts claim the incident and record the decision, then fail.
+        var (force, key, reference, incidentId) = await RouteIncidentTests.SubmitAsync(hub);
+        var poison = hub.Queues.GetQueueClient(StorageNames.IncidentsQueue + "-poison");
+        await Eventually.UntilAsync(async () => await poison.ExistsAsync() ? (await poison.PeekMessagesAsync(32)).Value.Length : 0,
+            n => n > 0, "the incident's message in the poison queue");
 
-            // The directory changes before the retry: the probation SPOC the decision named is deactivated.
-            await directory.UpdateAsync("demo-nps-spoc", null, s => s.Organisation with { Active = false }, default);
-            await history.CreateIfNotExistsAsync();
-            await PostAsync($"/api/admin/queues/{StorageNames.IncidentsQueue}/replay");
+        // The directory changes before the retry: the probation SPOC the decision named is deactivated.
+        await directory.UpdateAsync("demo-nps-spoc", null, s => s.Organisation with { Active = false }, default);
+        await history.CreateIfNotExistsAsync();
+        await PostAsync($"/api/admin/queues/{StorageNames.IncidentsQueue}/replay");
 
-            var routed = await RouteIncidentTests.RoutedAsync(hub, force, key, reference);
-            var recipients = routed.GetProperty("deliveries").EnumerateArray().Select(d => d.GetProperty("recipientId").GetString()).ToList();
-            Assert.Contains("demo-nps-spoc", recipients);
-            Assert.Equal(6, recipients.Count);
-            var messages = await RouteIncidentTests.DeliveryMessagesAsync(hub, incidentId);
-            Assert.Equal(recipients.Order(), messages.SelectMany(m => m.Recipients()).Distinct().Order());
-        }
-        finally
-        {
-            await history.CreateIfNotExistsAsync();
-            await directory.UpdateAsync("demo-nps-spoc", null, s => s.Organisation with { Active = true }, default);
-        }
+        var routed = await RouteIncidentTests.RoutedAsync(hub, force, key, reference);
+        var recipients = routed.GetProperty("deliveries").EnumerateArray().Select(d => d.GetProperty("recipientId").GetString()).ToList();
+        Assert.Contains("demo-nps-spoc", recipients);
+        Assert.Equal(6, recipients.Count);
+        var messages = await RouteIncidentTests.DeliveryMessagesAsync(hub, incidentId);
+        Assert.Equal(recipients.Order(), messages.SelectMany(m => m.Recipients()).Distinct().Order());
     }
 
     [Fact]
