@@ -332,7 +332,7 @@ public class WebhookDeliveryTests(WebhookHubFixture hub) : IClassFixture<Webhook
     }
 
     [Fact]
-    public async Task Reconciliation_requeues_a_delivery_whose_next_message_was_lost()
+    public async Task Reconciliation_requeues_a_delivery_whose_next_message_was_lost_once_a_claim_period()
     {
         await using var receiver = await WebhookReceiver.StartAsync();
         var (school, urn) = await WebhookSchoolAsync(hub, receiver.Url);
@@ -351,9 +351,13 @@ public class WebhookDeliveryTests(WebhookHubFixture hub) : IClassFixture<Webhook
             .UpsertEntityAsync(new Azure.Data.Tables.TableEntity("open", $"{incident.IncidentId}.{school}") { ["NextAttemptAt"] = DateTimeOffset.UtcNow.AddHours(-1), ["Sequence"] = 7 });
         Assert.Equal("sending", Status(await DeliveryAsync(hub, incident, school, _ => true, "the delivery")));
 
+        // Reconciliation runs again before the message it queued has been taken: it does not queue another.
+        await hub.RunFunctionAsync("ReconcileIncidents");
         await hub.RunFunctionAsync("ReconcileIncidents");
 
         await DeliveryAsync(hub, incident, school, d => Status(d) == "delivered", "the requeued delivery");
+        var events = await new NotifyHub.Ledger.LedgerStore(hub.Tables).AllEventsAsync(incident.IncidentId, default);
+        Assert.Single(events, e => e.Event.Type == "delivery.message-requeued");
         Assert.Equal(2, receiver.Received.Count);
         Assert.Single(receiver.Received.Select(r => r.Id).Distinct());
     }

@@ -29,6 +29,11 @@ public sealed class FaultHubFixture : HubFixture
     public const string District = "ZF1";
     public const string SchoolUrn = "871001";
 
+    /// <summary>LA 872: one school, on email, and a partnership lead with two escalation contacts — an incident there has one delivery.</summary>
+    public const string LoneLa = "872";
+    public const string LoneSchoolUrn = "872001";
+    public const string LoneSchoolEmail = "lone.school@faults.example.invalid";
+
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "notifyhub-faults-" + Guid.NewGuid().ToString("N")[..8]);
 
     public FaultHubFixture() => Logs = new CollectedLogs();
@@ -153,6 +158,17 @@ public sealed class FaultHubFixture : HubFixture
             id = "mash-" + La, type = "mash", name = "Synthetic MASH", laCode = La, channel = new { kind = "inbox" }, contacts = new[] { Contact("MASH Duty Officer") },
         });
         MashKey = await DeliveryApi.IssueKeyAsync(this, mash);
+        await Create(new
+        {
+            id = "school-" + LoneSchoolUrn, type = "school", name = "Synthetic Lone School", urn = LoneSchoolUrn, laCode = LoneLa, phase = "Primary",
+            statutoryLowAge = 4, statutoryHighAge = 11, channel = new { kind = "email", email = LoneSchoolEmail }, contacts = new[] { Contact("Head Teacher") },
+        });
+        await Create(new
+        {
+            id = "lead-" + LoneLa, type = "partnership-lead", name = "Synthetic Lone Partnership", laCodes = new[] { LoneLa },
+            contacts = new[] { Contact("Lone Board Manager") },
+            escalationContacts = EscalationContacts.Select(e => new { email = e, recipientTypes = Array.Empty<string>() }).ToArray(),
+        });
         await Create(new
         {
             id = "lead-" + La, type = "partnership-lead", name = "Synthetic Partnership", laCodes = new[] { La },

@@ -92,8 +92,144 @@ public class FaultInjectionTests(FaultHubFixture hub) : IClassFixture<FaultHubFi
 
         Assert.True(fired, $"the scenario made {count} writes matching {match}; the fault at the {at}th ({mode}) never happened");
         await AssertViewsEqualTheirRebuildAsync($"{mode} at {point} ({request})");
-        await AssertSentOnceAsync(scenario.IncidentId, allowCopies: true);
+        // A failure the hub's own retries ride out sends nothing twice; only a crash between a send and its record may.
+        await AssertSentOnceAsync(scenario.IncidentId, allowCopies: mode.StartsWith("kill", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task An_acknowledgement_whose_views_fail_to_follow_is_answered_stored_shows_as_lag_and_is_brought_up_to_date_by_ProjectLedger()
+    {
+        var scenario = new FaultScenario(hub);
+        var notification = await scenario.SubmitLoneAsync();
+        var schoolKey = await Delivery.DeliveryApi.IssueKeyAsync(hub, "school-" + FaultHubFixture.LoneSchoolUrn);
+        await scenario.DeliveryAsync("school-" + FaultHubFixture.LoneSchoolUrn, d => d.GetProperty("status").GetString() == "delivered", "the email delivery");
+        await scenario.RunMonitorAsync();
+        await scenario.UntilAsync(() => LateAsync(notification), late => late, "the share on the late list");
+
+        // Storage refuses the late list's write that should follow the acknowledgement (and keeps refusing, past any retry).
+        await hub.ArmAsync("fail-before", 1, @"^DELETE .*/LateShares", times: 100);
+        var acknowledged = await scenario.SendOnceAsync(HttpMethod.Post, $"/api/notifications/{notification}/ack", schoolKey,
+            """{"acknowledgedBy":{"name":"Synthetic Head","role":"Head teacher"}}""");
+        Assert.Equal(System.Net.HttpStatusCode.Created, acknowledged.StatusCode);
+        Assert.True((await hub.FaultStateAsync()).Fired);
+        Assert.True(await LateAsync(notification)); // the view lags...
+        var health = await Timeliness.TimelinessApi.GetAsync(hub, "/api/admin/health", hub.AdminKey);
+        Assert.True(health.GetProperty("views").GetProperty("laggingIncidents").GetInt32() >= 1, health.ToString()); // ...and health says so
+
+        await hub.ArmAsync("count", int.MaxValue);
+        Assert.True(await scenario.RunAsync("ProjectLedger"));
+
+        Assert.False(await LateAsync(notification));
+        var after = await Timeliness.TimelinessApi.GetAsync(hub, "/api/admin/health", hub.AdminKey);
+        Assert.Equal(0, after.GetProperty("views").GetProperty("laggingIncidents").GetInt32());
+        await AssertViewsEqualTheirRebuildAsync();
+    }
+
+    [Fact]
+    public async Task An_email_whose_end_could_not_be_saved_once_is_not_sent_again()
+    {
+        var scenario = new FaultScenario(hub);
+        // Writes in order: ingest (1), routing's commit (2), marking it routed (3), the attempt's claim (4), its end (5).
+        await hub.ArmAsync("fail-after", 5, Kinds["batch"]);
+        var notification = await scenario.SubmitLoneAsync();
+        await scenario.DeliveryAsync("school-" + FaultHubFixture.LoneSchoolUrn, d => d.GetProperty("status").GetString() == "delivered", "the email delivery");
+        var (_, fired, request) = await hub.FaultStateAsync();
+        await hub.ArmAsync("count", int.MaxValue);
+        await scenario.QuietAsync();
+
+        Assert.True(fired, "the attempt's end was never failed");
+        var emails = await EmailIdsAsync(notification);
+        Assert.Equal([$"{notification}.a1"], emails.Select(Local));
+        var attempts = (await new LedgerStore(hub.Tables).LoadAsync(scenario.IncidentId, LedgerParts.Attempts, null, default)).Attempts;
+        Assert.Equal([1], attempts.Select(a => a.Attempt.Number));
+        _ = request;
+    }
+
+    [Fact]
+    public async Task An_email_sent_by_an_attempt_that_died_before_recording_it_goes_again_as_the_same_attempt_with_the_same_Message_ID()
+    {
+        var scenario = new FaultScenario(hub);
+        await hub.ArmAsync("kill-before", 5, Kinds["batch"]);
+        var notification = await scenario.SubmitLoneAsync();
+        await scenario.DeliveryAsync("school-" + FaultHubFixture.LoneSchoolUrn, d => d.GetProperty("status").GetString() == "delivered", "the email delivery");
+        Assert.True((await hub.FaultStateAsync()).Fired);
+        await hub.ArmAsync("count", int.MaxValue);
+        await scenario.QuietAsync();
+
+        // The channel cannot know whether the first went: it went again, as the same email.
+        var emails = await EmailIdsAsync(notification);
+        Assert.Equal([$"{notification}.a1", $"{notification}.a1"], emails.Select(Local));
+        var ledger = new LedgerStore(hub.Tables);
+        Assert.Equal([1], (await ledger.LoadAsync(scenario.IncidentId, LedgerParts.Attempts, null, default)).Attempts.Select(a => a.Attempt.Number));
+        var events = (await ledger.AllEventsAsync(scenario.IncidentId, default)).Select(e => e.Event).Where(e => e.Type.StartsWith("attempt.", StringComparison.Ordinal)).ToList();
+        Assert.Equal(["attempt.started", "attempt.started", "attempt.ended"], events.Select(e => e.Type));
+        Assert.True(events[1].Flag("resumed"));
+        await AssertViewsEqualTheirRebuildAsync();
+    }
+
+    [Fact]
+    public async Task An_escalation_interrupted_after_alerting_one_contact_alerts_only_the_others_when_it_is_retried()
+    {
+        var scenario = new FaultScenario(hub);
+        var notification = await scenario.SubmitLoneAsync();
+        await scenario.DeliveryAsync("school-" + FaultHubFixture.LoneSchoolUrn, d => d.GetProperty("status").GetString() == "delivered", "the email delivery");
+        // From the monitor's run: marking it late (1); then the escalation's claim (2), the reminder (3), the first alert (4), the
+        // second alert's record (5) — which storage refuses past the hub's own retries, so the escalation fails after sending it.
+        await hub.ArmAsync("fail-before", 5, Kinds["batch"], times: 3);
+        await scenario.RunMonitorAsync();
+        await scenario.UntilAsync(async () => (await new LedgerStore(hub.Tables).AllEventsAsync(scenario.IncidentId, default))
+            .Count(e => e.Event.Type == "escalation.alert-sent"), n => n == 2, "both alerts recorded");
+        Assert.True((await hub.FaultStateAsync()).Fired);
+        await hub.ArmAsync("count", int.MaxValue);
+        await scenario.QuietAsync();
+
+        var escalations = (await EmailIdsAsync(notification)).Select(Local).Where(id => !id.EndsWith(".a1", StringComparison.Ordinal)).ToList();
+        Assert.Single(escalations, id => id.EndsWith(".reminder", StringComparison.Ordinal));
+        var alerts = escalations.Where(id => id.Contains(".alert-", StringComparison.Ordinal)).GroupBy(id => id).Select(g => g.Count()).Order().ToList();
+        // The first contact was alerted once; the second, whose alert went but was not recorded, again — as the same email.
+        Assert.Equal([1, 2], alerts);
+        var started = (await new LedgerStore(hub.Tables).AllEventsAsync(scenario.IncidentId, default)).Count(e => e.Event.Type == "escalation.started");
+        Assert.Equal(2, started);
+    }
+
+    [Fact]
+    public async Task The_purge_removes_the_content_what_receivers_answered_and_the_acknowledging_persons_name_and_records_it_on_the_ledger()
+    {
+        var scenario = new FaultScenario(hub);
+        var notification = await scenario.SubmitLoneAsync();
+        var recipient = "school-" + FaultHubFixture.LoneSchoolUrn;
+        var schoolKey = await Delivery.DeliveryApi.IssueKeyAsync(hub, recipient);
+        await scenario.DeliveryAsync(recipient, d => d.GetProperty("status").GetString() == "delivered", "the email delivery");
+        (await scenario.SendOnceAsync(HttpMethod.Post, $"/api/notifications/{notification}/ack", schoolKey,
+            """{"acknowledgedBy":{"name":"Synthetic Purgeable Person","role":"Head teacher"}}""")).EnsureSuccessStatusCode();
+        var store = new LedgerStore(hub.Tables);
+        var before = await store.LoadAsync(scenario.IncidentId, LedgerParts.Attempts | LedgerParts.Content, null, default);
+        Assert.Contains(before.Attempts, a => a.Attempt.SmtpReply is not null);
+        Assert.Equal("Synthetic Purgeable Person", before.Delivery(recipient)!.Receipt.Acknowledged!.Name);
+
+        Assert.True(await scenario.RunAsync("PurgePersonalData"));
+
+        var after = await store.LoadAsync(scenario.IncidentId, LedgerParts.Attempts | LedgerParts.Content, null, default);
+        Assert.Empty(after.Content);
+        Assert.All(after.Attempts, a => Assert.Null(a.Attempt.SmtpReply));
+        Assert.All(after.Attempts, a => Assert.Null(a.Attempt.Response));
+        Assert.Equal(("", "Head teacher"), (after.Delivery(recipient)!.Receipt.Acknowledged!.Name, after.Delivery(recipient)!.Receipt.Acknowledged!.Role));
+        Assert.NotNull(after.Delivery(recipient)!.ContentPurgedAt);
+        var purged = Assert.Single(await store.AllEventsAsync(scenario.IncidentId, default), e => e.Event.Type == "delivery.content-purged");
+        Assert.Equal(recipient, purged.Event.Subject);
+        var rows = await hub.Tables.GetTableClient(StorageNames.LedgerTable).QueryAsync<TableEntity>(
+            TableClient.CreateQueryFilter($"PartitionKey eq {scenario.IncidentId}")).ToListAsync();
+        Assert.DoesNotContain(rows, r => r.Any(p => p.Value is string text && text.Contains("Purgeable", StringComparison.Ordinal)));
+    }
+
+    private async Task<bool> LateAsync(string notification) =>
+        (await Timeliness.TimelinessApi.GetAsync(hub, "/api/reports/late", hub.AdminKey)).GetProperty("items").EnumerateArray()
+            .Any(i => i.GetProperty("notificationId").GetString() == notification);
+
+    private async Task<IReadOnlyList<string>> EmailIdsAsync(string notification) =>
+        (await hub.Mail.EmailsAsync()).Select(FaultScenario.MessageId).Where(id => id.StartsWith(notification + ".", StringComparison.Ordinal)).Order().ToList();
+
+    private static string Local(string messageId) => messageId.Split('@')[0];
 
     private async Task<(string IncidentId, int Writes)> CleanRunAsync()
     {

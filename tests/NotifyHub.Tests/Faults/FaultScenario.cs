@@ -82,6 +82,39 @@ public sealed partial class FaultScenario(FaultHubFixture hub)
             .Single(d => d.GetProperty("recipientId").GetString() == recipient).GetProperty("notificationId").GetString()!;
     }
 
+    /// <summary>
+    /// An incident in LA 872, reported ten days ago: one delivery, to the lone school by email (every other share unrouted).
+    /// Submitted until accepted; answers its notification id.
+    /// </summary>
+    public async Task<string> SubmitLoneAsync()
+    {
+        var incident = ExampleIncident.For(hub.ForceCode, Reference, DateTimeOffset.UtcNow.AddDays(-10)).WithUniqueChildren()
+            .With("location.laCode", FaultHubFixture.LoneLa).With("location.postcodeDistrict", "ZF9")
+            .With("children[0].schoolUrn", FaultHubFixture.LoneSchoolUrn).With("children[0].gpPracticeOdsCode", "F87299")
+            .With("children[1].gpPracticeOdsCode", "F87299").ToJsonString();
+        var accepted = await UntilAnsweredAsync(() => SendAsync(HttpMethod.Post, "/api/incidents", hub.ForceKey, incident), HttpStatusCode.Accepted);
+        IncidentId = (await accepted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("incidentId").GetString()!;
+        return $"{IncidentId}.school-{FaultHubFixture.LoneSchoolUrn}";
+    }
+
+    /// <summary>The force's view of one delivery, once <paramref name="done"/> holds (the timers run meanwhile).</summary>
+    public async Task<JsonElement> DeliveryAsync(string recipientId, Func<JsonElement, bool> done, string what) =>
+        (await ConvergeUntilAsync(async () => await StatusAsync() is { } s && s.GetProperty("status").GetString() == "routed"
+            ? s.GetProperty("deliveries").EnumerateArray().FirstOrDefault(d => d.GetProperty("recipientId").GetString() == recipientId)
+            : (JsonElement?)null, d => d is { ValueKind: JsonValueKind.Object } v && done(v), what))!.Value;
+
+    /// <summary>Runs SlaMonitor through the admin endpoint until it answers.</summary>
+    public Task RunMonitorAsync() => UntilAnsweredAsync(() => SendAsync(HttpMethod.Post, "/api/admin/sla-monitor/run", hub.AdminKey, "{}"), HttpStatusCode.OK);
+
+    /// <summary>Sends a request once (a worker killed mid-request answers 503).</summary>
+    public Task<HttpResponseMessage> SendOnceAsync(HttpMethod method, string path, string key, string? json = null) => SendAsync(method, path, key, json);
+
+    /// <summary>Waits for <paramref name="done"/> while the reconciling timers run.</summary>
+    public Task<T> UntilAsync<T>(Func<Task<T>> probe, Func<T, bool> done, string what) => ConvergeUntilAsync(probe, done, what);
+
+    /// <summary>Runs one timer function now (true when it succeeded).</summary>
+    public Task<bool> RunAsync(string function) => TryRunAsync(function);
+
     /// <summary>Runs the timers until nothing is left to do: no incident noted as lagging, no message waiting, nothing overdue.</summary>
     public Task QuietAsync() => ConvergeUntilAsync(async () =>
     {

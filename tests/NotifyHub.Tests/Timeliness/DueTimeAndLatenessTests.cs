@@ -66,7 +66,7 @@ public class DueTimeAndLatenessTests(TimelinessHubFixture hub) : IClassFixture<T
         var notification = delivery.GetProperty("notificationId").GetString()!;
         Assert.True(delivery.GetProperty("dueAt").GetDateTimeOffset() < now);
 
-        // Already due when it was routed: the monitor judges it a minute after routing (its checkpoint has passed the due time).
+        // Already due when it was routed: the monitor's next run judges it.
         var run = await RunMonitorAsync(hub, DateTimeOffset.UtcNow.AddMinutes(2));
         Assert.True(run.GetProperty("markedLate").GetInt32() >= 1, run.ToString());
 
@@ -83,9 +83,13 @@ public class DueTimeAndLatenessTests(TimelinessHubFixture hub) : IClassFixture<T
         }
         Assert.Empty(await hub.Mail.EmailsToAsync(otherLeadEmail));
 
-        // Once: a second run finds it already late and escalated.
+        // Once: a second run finds it already late. Its ledger says so — one marking, one escalation — and an escalation sends
+        // only within the one that claimed it, so no email can follow.
         await RunMonitorAsync(hub, DateTimeOffset.UtcNow.AddMinutes(2));
-        await Task.Delay(TimeSpan.FromSeconds(2));
+        var events = await Eventually.UntilAsync(() => EventsAsync(incident.IncidentId, school), e => e.Contains("escalation.alert-sent"), "the alert recorded");
+        Assert.Single(events, e => e == "delivery.marked-late");
+        Assert.Single(events, e => e == "escalation.started");
+        Assert.Single(events, e => e == "escalation.reminder-sent");
         Assert.Single(await hub.Mail.EmailsToAsync(schoolEmail));
         Assert.Single(await AlertsAsync());
 
@@ -152,4 +156,51 @@ public class DueTimeAndLatenessTests(TimelinessHubFixture hub) : IClassFixture<T
         var json = JsonDocument.Parse(content!.ToString()).RootElement;
         return json.GetProperty("children").EnumerateArray().Select(c => c.GetProperty("givenName").GetString()!);
     }
+
+    [Fact]
+    public async Task Two_lateness_runs_at_the_same_moment_mark_a_share_late_once_and_send_its_reminder_and_alert_once()
+    {
+        var (school, urn, schoolEmail) = await NewSchoolAsync(hub, TimelinessHubFixture.ConcurrentRunsSchoolUrn);
+        var (_, _, leadEmail) = await NewLeadAsync(hub, ["840"], ["school"]);
+        var incident = await SubmitAsync(hub, urn, DateTimeOffset.UtcNow.AddMinutes(-25));
+        await DeliveryApi.DeliveryAsync(hub, incident, school, d => d.GetProperty("attempts").GetInt32() >= 1, "the school's delivery");
+
+        // The timer and an administrator's run, at once.
+        await Task.WhenAll(hub.RunFunctionAsync("SlaMonitor"), RunMonitorAsync(hub, DateTimeOffset.UtcNow));
+
+        var events = await Eventually.UntilAsync(() => EventsAsync(incident.IncidentId, school), e => e.Contains("escalation.alert-sent"), "the alert recorded");
+        Assert.Single(events, e => e == "delivery.marked-late");
+        Assert.Single(events, e => e == "escalation.started");
+        Assert.Single(await hub.Mail.EmailsToAsync(schoolEmail));
+        Assert.Single(await hub.Mail.EmailsToAsync(leadEmail), e => e.GetProperty("text").GetString()!.Contains(incident.Reference, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_mail_gateway_fetching_a_reminders_link_with_GET_or_HEAD_leaves_a_share_waiting_in_the_inbox_undelivered_until_a_person_opens_it()
+    {
+        var (school, urn, schoolEmail) = await NewSchoolAsync(hub, TimelinessHubFixture.PrefetchSchoolUrn);
+        var incident = await SubmitAsync(hub, urn, DateTimeOffset.UtcNow.AddMinutes(-25));
+        await DeliveryApi.DeliveryAsync(hub, incident, school, d => d.GetProperty("attempts").GetInt32() >= 1, "the share waiting in the inbox");
+        await RunMonitorAsync(hub, DateTimeOffset.UtcNow);
+        var reminder = await Eventually.UntilAsync(() => hub.Mail.EmailsToAsync(schoolEmail), e => e.Count >= 1, "the reminder");
+        var link = new Uri(System.Text.RegularExpressions.Regex.Match(reminder[0].GetProperty("text").GetString()!, @"https?://\S+/api/links/\S+").Value).PathAndQuery;
+
+        // What a mail gateway does to every link before anyone reads the email.
+        Assert.Equal(HttpStatusCode.OK, (await hub.Http.GetAsync(link)).StatusCode);
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, (await hub.Http.SendAsync(new HttpRequestMessage(HttpMethod.Head, link))).StatusCode);
+
+        var untouched = await DeliveryApi.DeliveryAsync(hub, incident, school, _ => true, "the delivery");
+        Assert.Equal("sending", DeliveryApi.Status(untouched));
+        Assert.DoesNotContain("delivery.opened", await EventsAsync(incident.IncidentId, school));
+
+        // A person presses "Open the notification".
+        var opened = await hub.Http.PostAsync(link, new FormUrlEncodedContent(new Dictionary<string, string> { ["action"] = "open" }));
+        Assert.Equal(HttpStatusCode.OK, opened.StatusCode);
+        Assert.Equal("delivered", DeliveryApi.Status(await DeliveryApi.DeliveryAsync(hub, incident, school, d => DeliveryApi.Status(d) == "delivered", "opening")));
+        Assert.Contains("delivery.opened", await EventsAsync(incident.IncidentId, school));
+    }
+
+    /// <summary>The types of the events on the incident's ledger about one delivery, in order.</summary>
+    private async Task<IReadOnlyList<string>> EventsAsync(string incidentId, string recipientId) =>
+        (await new NotifyHub.Ledger.LedgerStore(hub.Tables).AllEventsAsync(incidentId, default)).Where(e => e.Event.Subject == recipientId).Select(e => e.Event.Type).ToList();
 }

@@ -166,7 +166,7 @@ public class ReportsAndManifestsTests(TimelinessHubFixture hub) : IClassFixture<
     }
 
     [Fact]
-    public async Task A_child_with_three_incidents_in_ninety_days_is_named_to_the_MASH_and_only_counted_for_the_partnership_lead()
+    public async Task A_child_with_three_incidents_in_ninety_days_is_named_to_the_MASH_from_what_it_was_sent_audited_and_only_counted_for_the_partnership_lead()
     {
         var la = Random.Shared.Next(600, 699).ToString();
         var (_, leadKey, _) = await NewLeadAsync(hub, [la]);
@@ -200,6 +200,23 @@ public class ReportsAndManifestsTests(TimelinessHubFixture hub) : IClassFixture<
         Assert.DoesNotContain(child, counts.GetRawText(), StringComparison.Ordinal);
         var schoolKey = await DeliveryApi.IssueKeyAsync(hub, school);
         Assert.Equal(HttpStatusCode.Forbidden, (await DeliveryApi.SendAsync(hub, HttpMethod.Get, "/api/reports/repeat-children", schoolKey)).StatusCode);
+
+        // Each read of the named list is on the audit trail, under the MASH's key.
+        var audit = await GetAsync(hub, $"/api/admin/audit?action=reports.repeat-children-read&actor={mash}", hub.AdminKey);
+        Assert.NotEmpty(audit.GetProperty("items").EnumerateArray());
+
+        // A fourth incident, standard risk, is not sent to the MASH: the child is still listed, but its name now comes only
+        // from what the MASH was sent — nothing of an incident it never received.
+        var fourth = ExampleIncident.For(force, "x", DateTimeOffset.UtcNow.AddMinutes(5)).WithUniqueChildren().With("location.laCode", la).With("riskLevel", "standard")
+            .With("children[0].schoolUrn", urn).With("children[0].gpPracticeOdsCode", null).With("children[1].gpPracticeOdsCode", null);
+        fourth["children"]![0] = template["children"]![0]!.DeepClone();
+        var latest = await NotifyHub.Tests.Routing.RouteIncidentTests.SubmitAsync(hub, fourth, force, key);
+        await NotifyHub.Tests.Routing.RouteIncidentTests.RoutedAsync(hub, force, key, latest.Reference);
+        var after = await GetAsync(hub, "/api/reports/repeat-children", mashKey);
+        var unshared = Assert.Single(after.GetProperty("children").EnumerateArray(), c => c.GetProperty("latestIncidentId").GetString() == latest.IncidentId);
+        Assert.False(unshared.GetProperty("sharedWithYou").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, unshared.GetProperty("givenName").ValueKind);
+        Assert.DoesNotContain(child, after.GetRawText(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -20,6 +20,9 @@ public sealed class TimelinessHubFixture : DeliveryHubFixture
 {
     public const string LateSchoolUrn = "987651";
     public const string FallbackSchoolUrn = "987652";
+    /// <summary>Two more schools whose shares are due an hour after they are reported, for tests of their own.</summary>
+    public const string ConcurrentRunsSchoolUrn = "987653";
+    public const string PrefetchSchoolUrn = "987654";
 
     protected override IReadOnlyDictionary<string, string?> AppSettings => new Dictionary<string, string?>(base.AppSettings)
     {
@@ -32,6 +35,12 @@ public sealed class TimelinessHubFixture : DeliveryHubFixture
         ["Timeliness__Rules__1__RecipientType"] = "school",
         ["Timeliness__Rules__1__OrganisationId"] = "school-" + FallbackSchoolUrn,
         ["Timeliness__Rules__1__Deadline"] = "elapsed 1h",
+        ["Timeliness__Rules__2__RecipientType"] = "school",
+        ["Timeliness__Rules__2__OrganisationId"] = "school-" + ConcurrentRunsSchoolUrn,
+        ["Timeliness__Rules__2__Deadline"] = "elapsed 1h",
+        ["Timeliness__Rules__3__RecipientType"] = "school",
+        ["Timeliness__Rules__3__OrganisationId"] = "school-" + PrefetchSchoolUrn,
+        ["Timeliness__Rules__3__Deadline"] = "elapsed 1h",
     };
 
     public override async Task InitializeAsync()
