@@ -152,7 +152,7 @@ public static partial class DeliveryBenchmark
             await hub.SubmitAllAsync(template, "WARMC", 5, 1, receiver);
             var idleStart = Count(log);
             await Task.Delay(TimeSpan.FromSeconds(10));
-            var idle = Count(log).Values.Sum() - idleStart.Values.Sum();
+            var idle = Services(Count(log)) - Services(idleStart);
             var before = Count(log);
             var clock = System.Diagnostics.Stopwatch.StartNew();
             await hub.SubmitAllAsync(template, "C", count, 1, receiver);
@@ -160,12 +160,14 @@ public static partial class DeliveryBenchmark
             // deletes) and Azurite writes its log behind: count once that is done, less the idle polling of the whole span.
             await Task.Delay(TimeSpan.FromSeconds(5));
             var after = Count(log);
-            var during = after.ToDictionary(kv => kv.Key, kv => kv.Value - before[kv.Key]);
+            var during = after.ToDictionary(kv => kv.Key, kv => kv.Value - before.GetValueOrDefault(kv.Key));
             var idleShare = idle * clock.Elapsed.TotalSeconds / 10;
-            return new StorageRequests(during, idle / 10.0, idleShare);
+            return new StorageRequests(during.Where(kv => kv.Key is "Table" or "Queue" or "Blob").ToDictionary(), idle / 10.0, idleShare,
+                during.Where(kv => kv.Key.Contains(' ')).ToDictionary(kv => kv.Key, kv => kv.Value));
         }
     }
 
+    /// <summary>Requests so far in Azurite's log: by service (<c>Table</c>, <c>Queue</c>, <c>Blob</c>) and by what they were (<c>{service} {method} {resource}</c>).</summary>
     private static Dictionary<string, int> Count(string log)
     {
         var counts = new Dictionary<string, int> { ["Table"] = 0, ["Queue"] = 0, ["Blob"] = 0 };
@@ -174,14 +176,25 @@ public static partial class DeliveryBenchmark
         while (reader.ReadLine() is { } line)
         {
             var match = RequestLine().Match(line);
-            if (match.Success) counts[match.Groups["service"].Value]++;
+            if (!match.Success) continue;
+            var service = match.Groups["service"].Value;
+            counts[service]++;
+            // The resource: the table or queue (with /messages), its keys left out; a table batch names no table.
+            var path = match.Groups["path"].Value.Split('?')[0];
+            var resource = Regex.Replace(path, @"\(.*\)$", "()");
+            var kind = $"{service} {match.Groups["method"].Value} {resource}";
+            counts[kind] = counts.GetValueOrDefault(kind) + 1;
         }
         return counts;
     }
 
-    [GeneratedRegex(@" info: (?<service>Table|Queue|Blob)StorageContextMiddleware: RequestMethod=")] private static partial Regex RequestLine();
+    private static int Services(Dictionary<string, int> counts) => counts["Table"] + counts["Queue"] + counts["Blob"];
 
-    private sealed record StorageRequests(Dictionary<string, int> During, double IdlePerSecond, double IdleDuring)
+    [GeneratedRegex(@" info: (?<service>Table|Queue|Blob)StorageContextMiddleware: RequestMethod=(?<method>\S+) RequestURL=https?://[^/]+/devstoreaccount1/(?<path>\S*)")]
+    private static partial Regex RequestLine();
+
+    /// <param name="ByKind">The requests of the counted span by <c>{service} {method} {resource}</c>, idle polling included.</param>
+    private sealed record StorageRequests(Dictionary<string, int> During, double IdlePerSecond, double IdleDuring, Dictionary<string, int> ByKind)
     {
         public int Total => During.Values.Sum();
     }
@@ -398,7 +411,7 @@ public static partial class DeliveryBenchmark
                       "afterwards every delivery of every measured incident was checked to be recorded `delivered` by the hub. The offered run follows the sustained one on the same hub and storage.");
         sb.AppendLine();
         foreach (var mode in modes)
-            sb.AppendLine(c, $"- **Azurite {mode.Name}: sustained {mode.Sustained.PerSecond:0.0} incidents/s** (goal ≥ 20); **p99 at an offered {rate}/s: {mode.Offered.Percentile(0.99):0} ms** (goal ≤ 2000).");
+            sb.AppendLine(c, $"- **Azurite {mode.Name}: sustained {mode.Sustained.PerSecond:0.0} incidents/s**; **p99 at an offered {rate}/s: {mode.Offered.Percentile(0.99):0} ms** (goal ≤ 1000).");
         sb.AppendLine();
         sb.AppendLine("## Storage requests and the raw storage ceiling (baseline)");
         sb.AppendLine();
@@ -411,10 +424,17 @@ public static partial class DeliveryBenchmark
             sb.AppendLine(c, $"| {service} | {n} | {n / (double)counted:0.0} | {n / (double)deliveries:0.0} |");
         sb.AppendLine(c, $"| all, less idle polling ({requests.IdleDuring:0}) | {requests.Total - requests.IdleDuring:0} | {perIncident:0.0} | {perIncident / RecipientsPerIncident:0.0} |");
         sb.AppendLine();
+        sb.AppendLine(c, $"**{perIncident:0.0} storage requests per incident** (must not rise above 46.7, the figure before the ledger; goal ≤ 35). What they were, per incident (idle polling included; a table batch names no table):");
+        sb.AppendLine();
+        sb.AppendLine("| request | per incident |");
+        sb.AppendLine("|---|---:|");
+        foreach (var (kind, n) in requests.ByKind.Where(k => k.Value > 0).OrderByDescending(k => k.Value))
+            sb.AppendLine(c, $"| `{kind}` | {n / (double)counted:0.00} |");
+        sb.AppendLine();
         sb.AppendLine(c, $"Baseline, measured in the same run just before each mode's hub, on a fresh Azurite started the same way (so that its messages do not weigh on the hub's): the SDK alone (a table insert, a point read and a queue send, {concurrency} concurrent clients), " +
                          $"divided by the {perIncident:0.0} requests an incident costs the hub, is the raw storage ceiling in incidents per second.");
         sb.AppendLine();
-        sb.AppendLine("| Azurite | SDK storage requests/s | ceiling, incidents/s | hub sustained / ceiling |");
+        sb.AppendLine("| Azurite | SDK storage requests/s | ceiling, incidents/s | hub sustained / ceiling (goal ≥ 0.8×) |");
         sb.AppendLine("|---|---:|---:|---:|");
         foreach (var mode in modes)
         {
