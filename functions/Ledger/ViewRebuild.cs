@@ -8,8 +8,9 @@ using NotifyHub.Timeliness;
 namespace NotifyHub.Ledger;
 
 /// <summary>A rebuild of the views, as its run row records it.</summary>
+/// <param name="UpdatedAt">When it last moved on: a run that has not moved for <see cref="ViewRebuild.StalledAfter"/> no longer blocks a new one.</param>
 public sealed record RebuildRun(string Id, string Status, string Phase, DateTimeOffset StartedAt, string StartedBy, DateTimeOffset? FinishedAt,
-    int Incidents, int Manifests, int RowsChecked, int RowsRewritten, int RowsRemoved)
+    int Incidents, int Manifests, int RowsChecked, int RowsRewritten, int RowsRemoved, DateTimeOffset UpdatedAt)
 {
     public const string Running = "running";
     public const string Done = "done";
@@ -45,14 +46,17 @@ public sealed class ViewRebuild(TableServiceClient tables, QueueServiceClient qu
     private TableClient Runs => tables.GetTableClient(StorageNames.ViewsTable);
     private QueueClient Steps => queues.GetQueueClient(StorageNames.ViewRebuildsQueue);
 
+    /// <summary>A run whose steps have not moved it on for this long has stalled (its messages poisoned, say): it no longer blocks a new one.</summary>
+    public static readonly TimeSpan StalledAfter = TimeSpan.FromMinutes(15);
+
     /// <summary>Starts a run, unless one is running: answers the new run, or the running one with <c>started</c> false.</summary>
     public async Task<(RebuildRun Run, bool Started)> StartAsync(string startedBy, CancellationToken ct)
     {
-        if (await CurrentAsync(ct) is { Status: RebuildRun.Running } running) return (running, false);
         var now = time.GetUtcNow();
+        if (await CurrentAsync(ct) is { Status: RebuildRun.Running } running && now - running.UpdatedAt < StalledAfter) return (running, false);
         // Newest first: the row key counts down.
         var id = (DateTimeOffset.MaxValue.UtcTicks - now.UtcTicks).ToString("D19", System.Globalization.CultureInfo.InvariantCulture);
-        var run = new RebuildRun(id, RebuildRun.Running, Phases[0], now, startedBy, null, 0, 0, 0, 0, 0);
+        var run = new RebuildRun(id, RebuildRun.Running, Phases[0], now, startedBy, null, 0, 0, 0, 0, 0, now);
         await Runs.AddEntityAsync(Row(run, null), ct);
         await Steps.SendAsync(new RebuildStep(id, Phases[0], null), ct);
         return (run, true);
@@ -88,6 +92,7 @@ public sealed class ViewRebuild(TableServiceClient tables, QueueServiceClient qu
             Phase = nextStep?.Phase ?? run.Phase,
             Status = nextStep is null ? RebuildRun.Done : RebuildRun.Running,
             FinishedAt = nextStep is null ? time.GetUtcNow() : null,
+            UpdatedAt = time.GetUtcNow(),
         };
         var queued = nextStep is null ? null : (await Steps.SendMessageAsync(BinaryData.FromObjectAsJson(nextStep, QueueJson.Options), timeToLive: QueueSend.NeverExpires,
             cancellationToken: ct)).Value;
@@ -231,10 +236,12 @@ public sealed class ViewRebuild(TableServiceClient tables, QueueServiceClient qu
         ["RowsChecked"] = run.RowsChecked,
         ["RowsRewritten"] = run.RowsRewritten,
         ["RowsRemoved"] = run.RowsRemoved,
+        ["UpdatedAt"] = run.UpdatedAt,
     };
 
     private static RebuildRun Read(TableEntity e) =>
         new(e.RowKey, e.GetString("Status") ?? RebuildRun.Running, e.GetString("Phase") ?? "", e.GetDateTimeOffset("StartedAt") ?? default,
             e.GetString("StartedBy") ?? "", e.GetDateTimeOffset("FinishedAt"), e.GetInt32("Incidents") ?? 0, e.GetInt32("Manifests") ?? 0,
-            e.GetInt32("RowsChecked") ?? 0, e.GetInt32("RowsRewritten") ?? 0, e.GetInt32("RowsRemoved") ?? 0);
+            e.GetInt32("RowsChecked") ?? 0, e.GetInt32("RowsRewritten") ?? 0, e.GetInt32("RowsRemoved") ?? 0,
+            e.GetDateTimeOffset("UpdatedAt") ?? e.GetDateTimeOffset("StartedAt") ?? default);
 }

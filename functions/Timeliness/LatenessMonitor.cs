@@ -29,7 +29,11 @@ public sealed class LatenessMonitor(SlaStore sla, LedgerWriter writer, Projector
     public const int MaxPerRun = 5000;
 
     /// <param name="asOf">Development only: the clock to judge by (the README's demo).</param>
-    public async Task<MonitorRun> RunAsync(DateTimeOffset? asOf, CancellationToken ct)
+    /// <param name="request">
+    /// Run for an HTTP request (the admin endpoint), which nobody retries if it dies: each commit is noted for ProjectLedger
+    /// first, as every request's is. The timer's run needs no note: the next run finds what this one left.
+    /// </param>
+    public async Task<MonitorRun> RunAsync(DateTimeOffset? asOf, CancellationToken ct, bool request = false)
     {
         var now = asOf ?? time.GetUtcNow();
         var due = await sla.DueAsync(now, MaxPerRun, ct);
@@ -45,7 +49,7 @@ public sealed class LatenessMonitor(SlaStore sla, LedgerWriter writer, Projector
                     if (current.Delivery(r) is { } d) write.Add(DeliveryChanges.MarkLate(d, now));
                 }
                 return write;
-            }, LedgerWriter.Options.Retried, ct);
+            }, request ? LedgerWriter.Options.Request : LedgerWriter.Options.Retried, ct);
             var marked = committed.After.Deliveries.Values.Where(d => recipients.Contains(d.RecipientId) && committed.Before.Delivery(d.RecipientId)?.LateAt is null
                 && d.LateAt is not null).ToList();
             foreach (var d in marked)

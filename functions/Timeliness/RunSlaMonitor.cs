@@ -32,7 +32,7 @@ public sealed class RunSlaMonitor(LatenessMonitor monitor, IConfiguration config
             if (asOf is not null && !RoutingOptions.IsDevelopment(configuration))
                 return Problems.Invalid("asOf", "is for the local demo only: it is accepted in the Development environment, never in a deployed hub");
         }
-        var run = await monitor.RunAsync(asOf, ct);
+        var run = await monitor.RunAsync(asOf, ct, request: true);
         await audit.RecordAsync(AuditActor.Of(request.HttpContext.Caller()), AuditActions.SlaMonitorRun, ["sla-monitor"],
             new { asOf, run.Due, run.MarkedLate, run.Escalated }, ct);
         return TypedResults.Ok(run);
