@@ -36,8 +36,14 @@ public sealed record UnroutedSummary(string Rule, string RecipientType, int? Chi
 /// </summary>
 public sealed class IncidentDeliveries(LedgerStore ledger, LedgerWriter writer, TimeProvider time)
 {
-    public async Task RecordAsync(string incidentId, RoutingDecision decision, IReadOnlyList<PlannedWrite> planned, IncidentFacts facts, CancellationToken ct) =>
-        await writer.ChangeAsync(incidentId, LedgerParts.Unrouted, null, current =>
+    /// <param name="firstAttempt">
+    /// No routing of this incident has reached its ledger before (its decision was recorded by this attempt's claim): the
+    /// ledger is empty, so it is not read first. Were it not, the commit would find out (the head exists) and read it.
+    /// </param>
+    public async Task RecordAsync(string incidentId, RoutingDecision decision, IReadOnlyList<PlannedWrite> planned, IncidentFacts facts, bool firstAttempt,
+        CancellationToken ct)
+    {
+        LedgerWrite Decide(IncidentLedger current)
         {
             var now = time.GetUtcNow();
             var write = new LedgerWrite { Facts = current.Facts is null ? facts : null };
@@ -59,7 +65,12 @@ public sealed class IncidentDeliveries(LedgerStore ledger, LedgerWriter writer, 
                     ("child", share.ChildIndex), ("adult", share.AdultIndex), ("reason", share.Reason)));
             }
             return write;
-        }, LedgerWriter.Options.Retried, ct);
+        }
+        Task<IncidentLedger> Read() => ledger.LoadAsync(incidentId, LedgerParts.Unrouted, null, ct);
+        var current = firstAttempt ? IncidentLedger.Empty(incidentId) : await Read();
+        var committed = await writer.CommitAsync(current, Decide, LedgerWriter.Options.Retried, Read, ct);
+        await writer.ApplyAsync(committed, LedgerWriter.Options.Retried, ct);
+    }
 
     /// <summary>Every delivery of an incident with its receipt and attempt log, and its unrouted shares: one partition query.</summary>
     public async Task<(IReadOnlyList<DeliverySummary> Deliveries, IReadOnlyList<UnroutedSummary> Unrouted)> ForIncidentAsync(string incidentId,

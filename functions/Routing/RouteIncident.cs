@@ -85,7 +85,7 @@ public sealed class RouteIncident(
             var facts = new IncidentFacts(incident.ForceCode, incident.IncidentReference, incident.Location.LaCode, risk, incident.ReportedAt,
                 incident.OccurredAt, incident.AttendedAt, stored.ReceivedAt);
             // Recorded on the incident's ledger; applying it writes the views and sends the first attempts' message.
-            await deliveries.RecordAsync(stored.IncidentId, decision, planned, facts, ct);
+            await deliveries.RecordAsync(stored.IncidentId, decision, planned, facts, firstAttempt: stored.Decision is null, ct);
             routed = await incidents.MarkRoutedAsync(stored, etag, decision.Deliveries.Count, decision.Unrouted.Count, ct);
         }
         catch
