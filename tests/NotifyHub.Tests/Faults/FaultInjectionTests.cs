@@ -222,6 +222,35 @@ public class FaultInjectionTests(FaultHubFixture hub) : IClassFixture<FaultHubFi
         Assert.DoesNotContain(rows, r => r.Any(p => p.Value is string text && text.Contains("Purgeable", StringComparison.Ordinal)));
     }
 
+    [Fact]
+    public async Task A_rebuild_of_the_views_while_shares_are_acknowledged_loses_none_of_the_acknowledgements()
+    {
+        var recipient = "school-" + FaultHubFixture.LoneSchoolUrn;
+        var schoolKey = await Delivery.DeliveryApi.IssueKeyAsync(hub, recipient);
+        var notifications = new List<string>();
+        for (var i = 0; i < 6; i++)
+        {
+            var scenario = new FaultScenario(hub);
+            notifications.Add(await scenario.SubmitLoneAsync());
+            await scenario.DeliveryAsync(recipient, d => d.GetProperty("status").GetString() == "delivered", "the email delivery");
+        }
+
+        // The rebuild and the acknowledgements at once: whichever writes a view last must have read the latest state.
+        var rebuild = ViewsApi.RebuildAsync(hub, TimeSpan.FromMinutes(3));
+        foreach (var notification in notifications)
+        {
+            var acknowledged = await new FaultScenario(hub).SendOnceAsync(HttpMethod.Post, $"/api/notifications/{notification}/ack", schoolKey,
+                """{"acknowledgedBy":{"name":"Synthetic Head","role":"Head teacher"}}""");
+            Assert.Equal(System.Net.HttpStatusCode.Created, acknowledged.StatusCode);
+        }
+        await rebuild;
+
+        var inbox = await Timeliness.TimelinessApi.GetAsync(hub, "/api/inbox?pageSize=100", schoolKey);
+        var statuses = inbox.GetProperty("items").EnumerateArray().ToDictionary(i => i.GetProperty("notificationId").GetString()!, i => i.GetProperty("status").GetString());
+        Assert.All(notifications, n => Assert.Equal("acknowledged", statuses[n]));
+        await AssertViewsEqualTheirRebuildAsync("a rebuild beside live acknowledgements");
+    }
+
     private async Task<bool> LateAsync(string notification) =>
         (await Timeliness.TimelinessApi.GetAsync(hub, "/api/reports/late", hub.AdminKey)).GetProperty("items").EnumerateArray()
             .Any(i => i.GetProperty("notificationId").GetString() == notification);
