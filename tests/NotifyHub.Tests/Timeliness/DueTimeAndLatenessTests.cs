@@ -160,14 +160,17 @@ public class DueTimeAndLatenessTests(TimelinessHubFixture hub) : IClassFixture<T
     [Fact]
     public async Task Two_lateness_runs_at_the_same_moment_mark_a_share_late_once_and_send_its_reminder_and_alert_once()
     {
-        var (school, urn, schoolEmail) = await NewSchoolAsync(hub, TimelinessHubFixture.ConcurrentRunsSchoolUrn);
-        var (_, _, leadEmail) = await NewLeadAsync(hub, ["840"], ["school"]);
-        var incident = await SubmitAsync(hub, urn, DateTimeOffset.UtcNow.AddMinutes(-25));
+        // An LA of its own, so that this share has one escalation contact: its lead's.
+        var la = Random.Shared.Next(700, 799).ToString();
+        var (school, urn, schoolEmail) = await NewSchoolAsync(hub, TimelinessHubFixture.ConcurrentRunsSchoolUrn, la);
+        var (_, _, leadEmail) = await NewLeadAsync(hub, [la], ["school"]);
+        var incident = await SubmitAsync(hub, urn, DateTimeOffset.UtcNow.AddMinutes(-25), la);
         await DeliveryApi.DeliveryAsync(hub, incident, school, d => d.GetProperty("attempts").GetInt32() >= 1, "the school's delivery");
 
         // The timer and an administrator's run, at once.
         await Task.WhenAll(hub.RunFunctionAsync("SlaMonitor"), RunMonitorAsync(hub, DateTimeOffset.UtcNow));
 
+        // The escalation ends with the alert to the one contact recorded; an escalation sends only within the one claim it holds.
         var events = await Eventually.UntilAsync(() => EventsAsync(incident.IncidentId, school), e => e.Contains("escalation.alert-sent"), "the alert recorded");
         Assert.Single(events, e => e == "delivery.marked-late");
         Assert.Single(events, e => e == "escalation.started");
