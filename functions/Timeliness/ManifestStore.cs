@@ -1,3 +1,4 @@
+using Azure;
 using System.Globalization;
 using System.Text.Json;
 using Azure.Data.Tables;
@@ -23,14 +24,32 @@ public sealed class ManifestStore(TableServiceClient tables, IncidentStore incid
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private TableClient Table => tables.GetTableClient(StorageNames.ManifestsTable);
 
+    /// <summary>
+    /// Stores a force's manifest for <paramref name="date"/> (a later one replaces it, keeping what was found missing until it
+    /// is reconciled) and reconciles it. Each write is conditional on the row as read: an upload or a reconciliation that
+    /// changed it meanwhile makes this one read it again.
+    /// </summary>
     public async Task<ManifestResult> SaveAndReconcileAsync(string forceCode, DateOnly date, IReadOnlyList<ManifestEntry> entries, string submittedBy, CancellationToken ct)
     {
-        var previous = await Table.GetEntityIfExistsAsync<TableEntity>(forceCode, Day(date), cancellationToken: ct);
-        var row = new TableEntity(forceCode, Day(date)) { ["SubmittedAt"] = time.GetUtcNow(), ["SubmittedBy"] = submittedBy, ["Listed"] = entries.Count };
-        LargeBinary.Write(row, "Entries", JsonSerializer.SerializeToUtf8Bytes(entries, Json));
-        if (previous.HasValue && previous.Value!.GetString("Missing") is { } missing) row["Missing"] = missing;
-        await Table.UpsertEntityAsync(row, TableUpdateMode.Replace, ct);
-        return await ReconcileAsync(row, ct);
+        while (true)
+        {
+            var previous = await Table.GetEntityIfExistsAsync<TableEntity>(forceCode, Day(date), cancellationToken: ct);
+            var row = new TableEntity(forceCode, Day(date)) { ["SubmittedAt"] = time.GetUtcNow(), ["SubmittedBy"] = submittedBy, ["Listed"] = entries.Count };
+            LargeBinary.Write(row, "Entries", JsonSerializer.SerializeToUtf8Bytes(entries, Json));
+            if (previous.HasValue && previous.Value!.GetString("Missing") is { } missing) row["Missing"] = missing;
+            try
+            {
+                var saved = previous.HasValue
+                    ? await Table.UpdateEntityAsync(row, previous.Value!.ETag, TableUpdateMode.Replace, ct)
+                    : await Table.AddEntityAsync(row, ct);
+                row.ETag = saved.Headers.ETag ?? default;
+            }
+            catch (RequestFailedException e) when (e.Status is 409 or 412)
+            {
+                continue;
+            }
+            return await ReconcileAsync(row, ct);
+        }
     }
 
     /// <summary>Reconciles again every manifest of the last <paramref name="days"/> days that still had references missing.</summary>
@@ -45,31 +64,49 @@ public sealed class ManifestStore(TableServiceClient tables, IncidentStore incid
         return results;
     }
 
+    /// <summary>
+    /// Records in the rollups every reference <paramref name="row"/> lists that the hub never received, forgets those found
+    /// since, then stores what is missing — conditional on the row as read. If an upload changed it meanwhile, it reconciles
+    /// the row as it now is, forgetting also what this call recorded that the new manifest no longer lists.
+    /// </summary>
     private async Task<ManifestResult> ReconcileAsync(TableEntity row, CancellationToken ct)
     {
         var forceCode = row.PartitionKey;
         var date = DateOnly.ParseExact(row.RowKey, "yyyy-MM-dd", CultureInfo.InvariantCulture);
-        var entries = LargeBinary.Read(row, "Entries") is { } data ? JsonSerializer.Deserialize<List<ManifestEntry>>(data, Json) ?? [] : [];
-        var missing = new List<ManifestEntry>();
-        foreach (var entry in entries)
+        var recorded = new List<ManifestEntry>();
+        while (true)
         {
-            if (await incidents.GetStatusAsync(forceCode, entry.IncidentReference, ct) is null) missing.Add(entry);
+            var entries = LargeBinary.Read(row, "Entries") is { } data ? JsonSerializer.Deserialize<List<ManifestEntry>>(data, Json) ?? [] : [];
+            var missing = new List<ManifestEntry>();
+            foreach (var entry in entries)
+            {
+                if (await incidents.GetStatusAsync(forceCode, entry.IncidentReference, ct) is null) missing.Add(entry);
+            }
+            var wasMissing = (row.GetString("Missing") is { } list ? JsonSerializer.Deserialize<List<ManifestEntry>>(list, Json) ?? [] : []).Concat(recorded);
+            var now = time.GetUtcNow();
+            await rollups.RecordAsync(missing.Select(e => Fact(forceCode, date, e)), ct);
+            foreach (var gone in wasMissing.Where(w => !missing.Any(m => m.IncidentReference == w.IncidentReference && m.LaCode == w.LaCode))
+                         .DistinctBy(e => (e.IncidentReference, e.LaCode))
+                         .GroupBy(e => (e.LaCode, Fact(forceCode, date, e).Day)))
+            {
+                await rollups.ForgetAsync(gone.Key.LaCode, gone.Key.Day, gone.Select(e => Key(forceCode, e.IncidentReference)).ToList(), ct);
+            }
+            try
+            {
+                await Table.UpdateEntityAsync(new TableEntity(forceCode, row.RowKey)
+                {
+                    ["Missing"] = JsonSerializer.Serialize(missing, Json),
+                    ["MissingCount"] = missing.Count,
+                    ["ReconciledAt"] = now,
+                }, row.ETag, TableUpdateMode.Merge, ct);
+                return new ManifestResult(forceCode, date, entries.Count, entries.Count - missing.Count, missing, now);
+            }
+            catch (RequestFailedException e) when (e.Status == 412)
+            {
+                recorded.AddRange(missing);
+                row = (await Table.GetEntityAsync<TableEntity>(forceCode, row.RowKey, cancellationToken: ct)).Value;
+            }
         }
-        var wasMissing = row.GetString("Missing") is { } list ? JsonSerializer.Deserialize<List<ManifestEntry>>(list, Json) ?? [] : [];
-        var now = time.GetUtcNow();
-        await rollups.RecordAsync(missing.Select(e => Fact(forceCode, date, e)), ct);
-        foreach (var gone in wasMissing.Where(w => !missing.Any(m => m.IncidentReference == w.IncidentReference && m.LaCode == w.LaCode))
-                     .GroupBy(e => (e.LaCode, Fact(forceCode, date, e).Day)))
-        {
-            await rollups.ForgetAsync(gone.Key.LaCode, gone.Key.Day, gone.Select(e => Key(forceCode, e.IncidentReference)).ToList(), ct);
-        }
-        await Table.UpdateEntityAsync(new TableEntity(forceCode, row.RowKey)
-        {
-            ["Missing"] = JsonSerializer.Serialize(missing, Json),
-            ["MissingCount"] = missing.Count,
-            ["ReconciledAt"] = now,
-        }, Azure.ETag.All, TableUpdateMode.Merge, ct);
-        return new ManifestResult(forceCode, date, entries.Count, entries.Count - missing.Count, missing, now);
     }
 
     /// <summary>A page of manifests: the missing-at-source facts they stand for, how many manifests, and where the next page starts.</summary>

@@ -60,6 +60,9 @@ public sealed class OtlpReceiver : IAsyncDisposable
         context.Response.ContentType = "application/x-protobuf"; // an empty Export*ServiceResponse: everything accepted
     }
 
+    /// <summary>How many metric exports have arrived: the exporter sends one every interval, whatever happened.</summary>
+    public int MetricExports => _metrics.Count;
+
     /// <summary>Every request body received so far, as sent.</summary>
     public IReadOnlyList<byte[]> Bodies => _bodies.ToArray();
 

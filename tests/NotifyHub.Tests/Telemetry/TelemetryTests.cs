@@ -190,7 +190,10 @@ public sealed class TelemetryTests(TelemetryHubFixture hub) : IClassFixture<Tele
             strings => strings.Contains(run.IncidentId) && strings.Contains(run.NotificationId)
                 && hub.Otlp.Logs.Any(l => l.Attributes.Any(a => a.Key == "IncidentId" && a.Value.StringValue == run.IncidentId)),
             "the run's telemetry to be exported", TimeSpan.FromSeconds(60));
-        await Task.Delay(TimeSpan.FromSeconds(2)); // and whatever the run's stragglers export next
+        // And whatever the run's stragglers export next: two more metric exports (every 500 ms) come after the span and
+        // log batches (every 200 ms) queued before them.
+        var exports = hub.Otlp.MetricExports;
+        await Eventually.UntilAsync(() => hub.Otlp.MetricExports, n => n >= exports + 2, "two more metric exports", TimeSpan.FromSeconds(30));
 
         var example = ExampleIncident.Load();
         var people = example["children"]!.AsArray().Concat(example["adults"]!.AsArray()).Select(p => p!.AsObject()).ToList();
