@@ -10,6 +10,8 @@ if (args is [AdminCommands.CreateAdminKey, ..])
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
 builder.AddNotifyHub();
+// The pages link to these assets: a build without one fails here, not in a reader's browser.
+NotifyHub.Web.StaticAssets.Verify();
 var app = builder.Build();
 try
 {

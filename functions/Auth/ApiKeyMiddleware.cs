@@ -29,6 +29,11 @@ public sealed class ApiKeyMiddleware(ApiKeyAuthentication authentication, IOptio
             return;
         }
         var http = context.GetHttpContext() ?? throw new InvalidOperationException("An HTTP function has no HttpContext.");
+        if (IsPublic(context.FunctionDefinition.EntryPoint))
+        {
+            await next(context);
+            return;
+        }
         if (TakesLink(context.FunctionDefinition.EntryPoint))
         {
             var token = context.BindingContext.BindingData.TryGetValue("token", out var value) ? value?.ToString() : null;
@@ -60,21 +65,23 @@ public sealed class ApiKeyMiddleware(ApiKeyAuthentication authentication, IOptio
     /// <summary>What a link that does not open says, whatever the reason: forged, expired or revoked look the same.</summary>
     public const string LinkNotValid = "This link is not valid: it may have expired or been revoked. Your organisation can still read and acknowledge the notification through its NotifyHub inbox, or ask the hub's administrators.";
 
+    private static readonly ConcurrentDictionary<string, bool> PublicByEntryPoint = new();
+
+    /// <summary>Whether a function is open to anyone (<see cref="PublicAttribute"/>).</summary>
+    public static bool IsPublic(string entryPoint) =>
+        PublicByEntryPoint.GetOrAdd(entryPoint, static name => Method(name)?.GetCustomAttribute<PublicAttribute>() is not null);
+
+    private static MethodInfo? Method(string entryPoint)
+    {
+        var dot = entryPoint.LastIndexOf('.');
+        return dot > 0 ? typeof(ApiKeyMiddleware).Assembly.GetType(entryPoint[..dot])?.GetMethod(entryPoint[(dot + 1)..]) : null;
+    }
+
     /// <summary>Whether a function is opened by an email link (<see cref="RequiresLinkAttribute"/>).</summary>
     public static bool TakesLink(string entryPoint) =>
-        LinkByEntryPoint.GetOrAdd(entryPoint, static name =>
-        {
-            var dot = name.LastIndexOf('.');
-            var method = dot > 0 ? typeof(ApiKeyMiddleware).Assembly.GetType(name[..dot])?.GetMethod(name[(dot + 1)..]) : null;
-            return method?.GetCustomAttribute<RequiresLinkAttribute>() is not null;
-        });
+        LinkByEntryPoint.GetOrAdd(entryPoint, static name => Method(name)?.GetCustomAttribute<RequiresLinkAttribute>() is not null);
 
     /// <summary>The roles a function's <c>[Function]</c> method admits (none when it declares none), from its entry point <c>Namespace.Type.Method</c>.</summary>
     public static IReadOnlyList<string> RolesOf(string entryPoint) =>
-        RolesByEntryPoint.GetOrAdd(entryPoint, static name =>
-        {
-            var dot = name.LastIndexOf('.');
-            var method = dot > 0 ? typeof(ApiKeyMiddleware).Assembly.GetType(name[..dot])?.GetMethod(name[(dot + 1)..]) : null;
-            return method?.GetCustomAttribute<RequiresRoleAttribute>()?.Roles ?? [];
-        });
+        RolesByEntryPoint.GetOrAdd(entryPoint, static name => Method(name)?.GetCustomAttribute<RequiresRoleAttribute>()?.Roles ?? []);
 }

@@ -17,3 +17,10 @@ public sealed class RequiresRoleAttribute(params string[] roles) : Attribute
 /// </summary>
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = false)]
 public sealed class RequiresLinkAttribute : Attribute;
+
+/// <summary>
+/// Open to anyone, with no key: only for what holds no data — the landing page, the API reference, the OpenAPI document
+/// and the pages' stylesheet, scripts and images.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = false)]
+public sealed class PublicAttribute : Attribute;

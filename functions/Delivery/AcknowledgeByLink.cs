@@ -22,7 +22,7 @@ public sealed class AcknowledgeByLink(RecipientNotifications notifications, Audi
 
     [Function(nameof(AcknowledgeByLink))]
     [RequiresLink]
-    public async Task<IResult> RunAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "links/{token}")] HttpRequest request, string token)
+    public async Task<IResult> RunAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/links/{token}")] HttpRequest request, string token)
     {
         var ct = request.HttpContext.RequestAborted;
         var found = await LinkedNotification.FindAsync(request.HttpContext, notifications, ct);

@@ -22,7 +22,7 @@ public sealed class AcknowledgeNotification(RecipientNotifications notifications
     [Function(nameof(AcknowledgeNotification))]
     [RequiresRole(Roles.Recipient)]
     public async Task<IResult> RunAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "notifications/{id}/ack")] HttpRequest request, string id)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/notifications/{id}/ack")] HttpRequest request, string id)
     {
         var ct = request.HttpContext.RequestAborted;
         var caller = request.HttpContext.Caller();

@@ -17,7 +17,7 @@ public sealed class GetNotification(RecipientNotifications notifications, AuditT
     [Function(nameof(GetNotification))]
     [RequiresRole(Roles.Recipient)]
     public async Task<IResult> RunAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "notifications/{id}")] HttpRequest request, string id)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/notifications/{id}")] HttpRequest request, string id)
     {
         var ct = request.HttpContext.RequestAborted;
         var caller = request.HttpContext.Caller();

@@ -16,7 +16,7 @@ public sealed class ListInbox(RecipientNotifications notifications)
 {
     [Function(nameof(ListInbox))]
     [RequiresRole(Roles.Recipient)]
-    public async Task<IResult> RunAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "inbox")] HttpRequest request)
+    public async Task<IResult> RunAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/inbox")] HttpRequest request)
     {
         var query = new QueryParameters(request.Query);
         var status = query.Single("status");

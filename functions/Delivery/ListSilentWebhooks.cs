@@ -22,7 +22,7 @@ public sealed class ListSilentWebhooks(DirectoryStore directory, WebhookEndpoint
 
     [Function(nameof(ListSilentWebhooks))]
     [RequiresRole(Roles.Admin)]
-    public async Task<IResult> RunAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "admin/webhooks/silent")] HttpRequest request)
+    public async Task<IResult> RunAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/admin/webhooks/silent")] HttpRequest request)
     {
         var query = new QueryParameters(request.Query);
         var text = query.Single("days");

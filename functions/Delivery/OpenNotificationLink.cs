@@ -17,7 +17,7 @@ public sealed class OpenNotificationLink(RecipientNotifications notifications)
 {
     [Function(nameof(OpenNotificationLink))]
     [RequiresLink]
-    public async Task<IResult> RunAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "links/{token}")] HttpRequest request, string token)
+    public async Task<IResult> RunAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/links/{token}")] HttpRequest request, string token)
     {
         var found = await LinkedNotification.FindAsync(request.HttpContext, notifications, request.HttpContext.RequestAborted);
         if (found is null) return Problems.NotFound(ApiKeyMiddleware.LinkNotValid);

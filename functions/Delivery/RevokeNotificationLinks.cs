@@ -19,7 +19,7 @@ public sealed class RevokeNotificationLinks(RecipientNotifications notifications
     [Function(nameof(RevokeNotificationLinks))]
     [RequiresRole(Roles.Admin)]
     public async Task<IResult> RunAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "admin/notifications/{id}/revoke-links")] HttpRequest request, string id)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/admin/notifications/{id}/revoke-links")] HttpRequest request, string id)
     {
         var ct = request.HttpContext.RequestAborted;
         if (!NotificationId.TryParse(id, out _, out var recipientId)) return Problems.NotFound($"There is no notification with id {id}.");

@@ -22,7 +22,7 @@ public sealed class RotateWebhookSecret(DirectoryStore organisations, WebhookEnd
     [Function(nameof(RotateWebhookSecret))]
     [RequiresRole(Roles.Admin)]
     public async Task<IResult> RunAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "admin/organisations/{id}/webhook-secrets")] HttpRequest request, string id)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/admin/organisations/{id}/webhook-secrets")] HttpRequest request, string id)
     {
         var ct = request.HttpContext.RequestAborted;
         var organisation = await organisations.GetAsync(id, ct);

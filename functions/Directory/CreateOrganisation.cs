@@ -19,7 +19,7 @@ public sealed class CreateOrganisation(DirectoryStore store, AuditTrail audit)
     [Function(nameof(CreateOrganisation))]
     [RequiresRole(Roles.Admin)]
     public async Task<IResult> RunAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "admin/organisations")] HttpRequest request)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/admin/organisations")] HttpRequest request)
     {
         var (organisation, problem) = await JsonBody.ReadValidatedAsync(request, MaxBodyBytes, OrganisationValidator.ValidateNew, request.HttpContext.RequestAborted);
         if (problem is not null) return problem;

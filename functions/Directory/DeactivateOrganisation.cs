@@ -14,7 +14,7 @@ public sealed class DeactivateOrganisation(DirectoryStore store, AuditTrail audi
     [Function(nameof(DeactivateOrganisation))]
     [RequiresRole(Roles.Admin)]
     public async Task<IResult> RunAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "admin/organisations/{id}/deactivate")] HttpRequest request, string id)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/admin/organisations/{id}/deactivate")] HttpRequest request, string id)
     {
         var result = await store.UpdateAsync(id, OrganisationApi.IfMatch(request),
             current => current.Organisation with { Active = false },

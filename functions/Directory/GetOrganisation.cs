@@ -11,7 +11,7 @@ public sealed class GetOrganisation(DirectoryStore store)
     [Function(nameof(GetOrganisation))]
     [RequiresRole(Roles.Admin)]
     public async Task<IResult> RunAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "admin/organisations/{id}")] HttpRequest request, string id) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/admin/organisations/{id}")] HttpRequest request, string id) =>
         await store.FindAsync(id, request.HttpContext.RequestAborted) is { } stored
             ? OrganisationApi.Ok(request.HttpContext, stored)
             : Problems.NotFound($"There is no organisation with id {id}.");

@@ -22,7 +22,7 @@ public sealed class ImportGiasDirectory(GiasImporter importer, IOptions<Director
     [Function(nameof(ImportGiasDirectory))]
     [RequiresRole(Roles.Admin)]
     public async Task<IResult> RunAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "admin/directory/gias")] HttpRequest request)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/admin/directory/gias")] HttpRequest request)
     {
         if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var type) || !type.MediaType.Equals("text/csv", StringComparison.OrdinalIgnoreCase))
             return Problems.UnsupportedMediaType("text/csv (the GIAS extract as published, Windows-1252)");

@@ -20,7 +20,7 @@ public sealed class IssueApiKey(DirectoryStore organisations, ApiKeyStore keys, 
     [Function(nameof(IssueApiKey))]
     [RequiresRole(Roles.Admin)]
     public async Task<IResult> RunAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "admin/organisations/{id}/keys")] HttpRequest request, string id)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/admin/organisations/{id}/keys")] HttpRequest request, string id)
     {
         var ct = request.HttpContext.RequestAborted;
         var organisation = await organisations.GetAsync(id, ct);

@@ -17,7 +17,7 @@ public sealed partial class ListOrganisations(DirectoryStore store)
     [Function(nameof(ListOrganisations))]
     [RequiresRole(Roles.Admin)]
     public async Task<IResult> RunAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "admin/organisations")] HttpRequest request)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/admin/organisations")] HttpRequest request)
     {
         var query = new QueryParameters(request.Query);
         var (type, laCode) = (query.Single("type"), query.Single("laCode"));

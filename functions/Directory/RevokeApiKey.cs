@@ -11,7 +11,7 @@ public sealed class RevokeApiKey(ApiKeyStore keys, AuditTrail audit)
     [Function(nameof(RevokeApiKey))]
     [RequiresRole(Roles.Admin)]
     public async Task<IResult> RunAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "admin/organisations/{id}/keys/{keyId}")] HttpRequest request, string id, string keyId)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "api/admin/organisations/{id}/keys/{keyId}")] HttpRequest request, string id, string keyId)
     {
         var ct = request.HttpContext.RequestAborted;
         if (!await keys.RevokeAsync(id, keyId, ct)) return Problems.NotFound($"Organisation {id} has no key {keyId}.");

@@ -18,7 +18,7 @@ public sealed class SeedDemoDirectory(DirectoryStore store, IOptions<DirectoryOp
     [Function(nameof(SeedDemoDirectory))]
     [RequiresRole(Roles.Admin)]
     public async Task<IResult> RunAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "admin/directory/demo")] HttpRequest request)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/admin/directory/demo")] HttpRequest request)
     {
         if (!options.Value.DemoMode)
             return Problems.NotFound("Demo mode is off: the demo directory exists only where Directory__DemoMode is true (never in production).");

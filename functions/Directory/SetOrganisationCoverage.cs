@@ -20,7 +20,7 @@ public sealed class SetOrganisationCoverage(DirectoryStore store, AuditTrail aud
     [Function(nameof(SetOrganisationCoverage))]
     [RequiresRole(Roles.Admin)]
     public async Task<IResult> RunAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "admin/organisations/{id}/coverage")] HttpRequest request, string id)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "api/admin/organisations/{id}/coverage")] HttpRequest request, string id)
     {
         var ct = request.HttpContext.RequestAborted;
         var (coverage, problem) = await JsonBody.ReadValidatedAsync(request, MaxBodyBytes, OrganisationValidator.ValidateCoverage, ct);

@@ -19,7 +19,7 @@ public sealed class UpdateOrganisation(DirectoryStore store, AuditTrail audit)
     [Function(nameof(UpdateOrganisation))]
     [RequiresRole(Roles.Admin)]
     public async Task<IResult> RunAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "admin/organisations/{id}")] HttpRequest request, string id)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "api/admin/organisations/{id}")] HttpRequest request, string id)
     {
         var ct = request.HttpContext.RequestAborted;
         var (replacement, problem) = await JsonBody.ReadValidatedAsync(request, MaxBodyBytes,

@@ -20,7 +20,7 @@ public sealed class GetIncidentStatus(IncidentStore incidents, IncidentDeliverie
     [Function(nameof(GetIncidentStatus))]
     [RequiresRole(Roles.Police)]
     public async Task<IResult> RunAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "incidents/{force}/{reference}")] HttpRequest request, string force, string reference)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/incidents/{force}/{reference}")] HttpRequest request, string force, string reference)
     {
         var caller = request.HttpContext.Caller();
         if (!string.Equals(force, caller.ForceCode, StringComparison.Ordinal))

@@ -19,7 +19,7 @@ public sealed class IngestIncident(IncidentStore store, IOptions<IngestOptions> 
     [Function(nameof(IngestIncident))]
     [RequiresRole(Roles.Police)]
     public async Task<IResult> RunAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "incidents")] HttpRequest request)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/incidents")] HttpRequest request)
     {
         var caller = request.HttpContext.Caller();
         var ct = request.HttpContext.RequestAborted;

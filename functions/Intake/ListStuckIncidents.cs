@@ -15,7 +15,7 @@ public sealed class ListStuckIncidents(IncidentStore incidents)
     [Function(nameof(ListStuckIncidents))]
     [RequiresRole(Roles.Admin)]
     public async Task<IResult> RunAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "admin/incidents/stuck")] HttpRequest request)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/admin/incidents/stuck")] HttpRequest request)
     {
         var items = new List<StuckIncident>();
         await foreach (var stuck in incidents.StuckAsync(request.HttpContext.RequestAborted)) items.Add(stuck);

@@ -18,7 +18,7 @@ public sealed class RetryStuckIncident(IncidentStore incidents, AuditTrail audit
     [Function(nameof(RetryStuckIncident))]
     [RequiresRole(Roles.Admin)]
     public async Task<IResult> RunAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "admin/incidents/{force}/{reference}/retry")] HttpRequest request, string force, string reference)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/admin/incidents/{force}/{reference}/retry")] HttpRequest request, string force, string reference)
     {
         var ct = request.HttpContext.RequestAborted;
         var status = await incidents.GetStatusAsync(force, reference, ct);

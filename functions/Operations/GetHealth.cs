@@ -47,7 +47,7 @@ public sealed class GetHealth(QueueServiceClient queues, IncidentStore incidents
     [Function(nameof(GetHealth))]
     [RequiresRole(Roles.Admin)]
     public async Task<IResult> RunAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "admin/health")] HttpRequest request)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/admin/health")] HttpRequest request)
     {
         var ct = request.HttpContext.RequestAborted;
         try

@@ -10,7 +10,7 @@ public sealed class GetViewRebuild(ViewRebuild rebuild)
 {
     [Function(nameof(GetViewRebuild))]
     [RequiresRole(Roles.Admin)]
-    public async Task<IResult> RunAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "admin/views/rebuild/{id}")] HttpRequest request, string id)
+    public async Task<IResult> RunAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/admin/views/rebuild/{id}")] HttpRequest request, string id)
     {
         var run = id.Length is > 0 and <= 19 && id.All(char.IsAsciiDigit) ? await rebuild.GetAsync(id, request.HttpContext.RequestAborted) : null;
         return run is null ? Problems.NotFound($"There is no rebuild {id}.") : TypedResults.Ok(run);

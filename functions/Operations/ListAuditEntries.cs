@@ -19,7 +19,7 @@ public sealed partial class ListAuditEntries(AuditTrail audit)
     [Function(nameof(ListAuditEntries))]
     [RequiresRole(Roles.Admin)]
     public async Task<IResult> RunAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "admin/audit")] HttpRequest request)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/admin/audit")] HttpRequest request)
     {
         var query = new QueryParameters(request.Query);
         var errors = query.Errors;

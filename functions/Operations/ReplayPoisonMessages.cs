@@ -26,7 +26,7 @@ public sealed class ReplayPoisonMessages(QueueServiceClient queues, TimeProvider
     [Function(nameof(ReplayPoisonMessages))]
     [RequiresRole(Roles.Admin)]
     public async Task<IResult> RunAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "admin/queues/{queue}/replay")] HttpRequest request, string queue)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/admin/queues/{queue}/replay")] HttpRequest request, string queue)
     {
         if (!StorageNames.Queues.Contains(queue))
             return Problems.NotFound($"There is no queue {queue}; the hub's queues are {string.Join(", ", StorageNames.Queues)}.");

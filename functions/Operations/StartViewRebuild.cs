@@ -16,7 +16,7 @@ public sealed class StartViewRebuild(ViewRebuild rebuild, AuditTrail audit)
 {
     [Function(nameof(StartViewRebuild))]
     [RequiresRole(Roles.Admin)]
-    public async Task<IResult> RunAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "admin/views/rebuild")] HttpRequest request)
+    public async Task<IResult> RunAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/admin/views/rebuild")] HttpRequest request)
     {
         var ct = request.HttpContext.RequestAborted;
         var caller = request.HttpContext.Caller();

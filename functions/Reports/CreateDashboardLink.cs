@@ -16,7 +16,7 @@ public sealed class CreateDashboardLink(DashboardLinks links, AuditTrail audit)
 
     [Function(nameof(CreateDashboardLink))]
     [RequiresRole(Roles.Partnership)]
-    public async Task<IResult> RunAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "reports/dashboard-links")] HttpRequest request)
+    public async Task<IResult> RunAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/reports/dashboard-links")] HttpRequest request)
     {
         var caller = request.HttpContext.Caller();
         var (url, expires) = await links.CreateAsync(caller.OrganisationId, request.HttpContext.RequestAborted);

@@ -13,7 +13,7 @@ public sealed class GetDashboardData(DashboardLinks links, ReportReader reports)
 {
     [Function(nameof(GetDashboardData))]
     [RequiresLink]
-    public async Task<IResult> RunAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "dashboard/{token}/timeliness")] HttpRequest request, string token)
+    public async Task<IResult> RunAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/dashboard/{token}/timeliness")] HttpRequest request, string token)
     {
         var ct = request.HttpContext.RequestAborted;
         if (await links.LeadAsync(request.HttpContext, ct) is not { } lead) return Problems.NotFound(ApiKeyMiddleware.LinkNotValid);

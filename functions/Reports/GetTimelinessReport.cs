@@ -19,7 +19,7 @@ public sealed class GetTimelinessReport(ReportReader reports, ReportScope scopes
 {
     [Function(nameof(GetTimelinessReport))]
     [RequiresRole(Roles.Admin, Roles.Partnership)]
-    public async Task<IResult> RunAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "reports/timeliness")] HttpRequest request)
+    public async Task<IResult> RunAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/reports/timeliness")] HttpRequest request)
     {
         var ct = request.HttpContext.RequestAborted;
         var scope = await scopes.ForAsync(request.HttpContext.Caller(), ct);

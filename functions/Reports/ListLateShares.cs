@@ -19,7 +19,7 @@ public sealed class ListLateShares(SlaStore sla, ReportScope scopes, TimeProvide
 
     [Function(nameof(ListLateShares))]
     [RequiresRole(Roles.Admin, Roles.Partnership, Roles.Police)]
-    public async Task<IResult> RunAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "reports/late")] HttpRequest request)
+    public async Task<IResult> RunAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/reports/late")] HttpRequest request)
     {
         var ct = request.HttpContext.RequestAborted;
         var scope = await scopes.ForAsync(request.HttpContext.Caller(), ct);

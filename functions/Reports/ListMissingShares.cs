@@ -17,7 +17,7 @@ public sealed class ListMissingShares(ReportReader reports, ReportScope scopes)
 
     [Function(nameof(ListMissingShares))]
     [RequiresRole(Roles.Admin, Roles.Partnership, Roles.Police)]
-    public async Task<IResult> RunAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "reports/missing")] HttpRequest request)
+    public async Task<IResult> RunAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/reports/missing")] HttpRequest request)
     {
         var ct = request.HttpContext.RequestAborted;
         var query = new QueryParameters(request.Query);

@@ -34,7 +34,7 @@ public sealed class ListRepeatChildren(RepeatChildrenStore store, LedgerStore le
 
     [Function(nameof(ListRepeatChildren))]
     [RequiresRole(Roles.Admin, Roles.Partnership, Roles.Recipient)]
-    public async Task<IResult> RunAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "reports/repeat-children")] HttpRequest request)
+    public async Task<IResult> RunAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/reports/repeat-children")] HttpRequest request)
     {
         var ct = request.HttpContext.RequestAborted;
         var caller = request.HttpContext.Caller();

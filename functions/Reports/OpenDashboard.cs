@@ -17,7 +17,7 @@ public sealed class OpenDashboard(DashboardLinks links)
 {
     [Function(nameof(OpenDashboard))]
     [RequiresLink]
-    public async Task<IResult> RunAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "dashboard/{token}")] HttpRequest request, string token)
+    public async Task<IResult> RunAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/dashboard/{token}")] HttpRequest request, string token)
     {
         if (await links.LeadAsync(request.HttpContext, request.HttpContext.RequestAborted) is null) return Problems.NotFound(ApiKeyMiddleware.LinkNotValid);
         var nonce = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));

@@ -26,7 +26,7 @@ public sealed partial class RevokeDashboardLinks(DashboardLinks links, Directory
 
     [Function(nameof(RevokeDashboardLinks))]
     [RequiresRole(Roles.Partnership, Roles.Admin)]
-    public async Task<IResult> RunAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "reports/dashboard-links/revoke")] HttpRequest request)
+    public async Task<IResult> RunAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/reports/dashboard-links/revoke")] HttpRequest request)
     {
         var ct = request.HttpContext.RequestAborted;
         var caller = request.HttpContext.Caller();

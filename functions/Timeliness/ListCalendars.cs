@@ -15,7 +15,7 @@ public sealed class ListCalendars(CalendarStore calendars, CalendarCoverage cove
 
     [Function(nameof(ListCalendars))]
     [RequiresRole(Roles.Admin)]
-    public async Task<IResult> RunAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "admin/calendars")] HttpRequest request)
+    public async Task<IResult> RunAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/admin/calendars")] HttpRequest request)
     {
         var ct = request.HttpContext.RequestAborted;
         var list = await calendars.ListAsync(ct);

@@ -17,7 +17,7 @@ public sealed class LoadBankHolidays(CalendarStore calendars, AuditTrail audit)
 
     [Function(nameof(LoadBankHolidays))]
     [RequiresRole(Roles.Admin)]
-    public async Task<IResult> RunAsync([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "admin/calendars/bank-holidays")] HttpRequest request)
+    public async Task<IResult> RunAsync([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "api/admin/calendars/bank-holidays")] HttpRequest request)
     {
         var ct = request.HttpContext.RequestAborted;
         var (body, problem) = await JsonBody.ReadBytesAsync(request, MaxBytes, "application/json", ct);

@@ -18,7 +18,7 @@ public sealed class LoadSchoolCalendar(CalendarStore calendars, AuditTrail audit
 
     [Function(nameof(LoadSchoolCalendar))]
     [RequiresRole(Roles.Admin)]
-    public async Task<IResult> RunAsync([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "admin/calendars/schools/{calendarId}")] HttpRequest request,
+    public async Task<IResult> RunAsync([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "api/admin/calendars/schools/{calendarId}")] HttpRequest request,
         string calendarId)
     {
         if (calendarId.Length is < 2 or > 64 || !calendarId.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-'))

@@ -18,7 +18,7 @@ public sealed class LoadTermDates(CalendarStore calendars, AuditTrail audit)
 
     [Function(nameof(LoadTermDates))]
     [RequiresRole(Roles.Admin)]
-    public async Task<IResult> RunAsync([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "admin/calendars/las/{laCode}")] HttpRequest request, string laCode)
+    public async Task<IResult> RunAsync([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "api/admin/calendars/las/{laCode}")] HttpRequest request, string laCode)
     {
         if (laCode.Length != 3 || !laCode.All(char.IsAsciiDigit)) return Problems.Invalid("laCode", "must be a three-digit DfE local authority code");
         var ct = request.HttpContext.RequestAborted;

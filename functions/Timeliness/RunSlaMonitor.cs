@@ -20,7 +20,7 @@ public sealed class RunSlaMonitor(LatenessMonitor monitor, IConfiguration config
 
     [Function(nameof(RunSlaMonitor))]
     [RequiresRole(Roles.Admin)]
-    public async Task<IResult> RunAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "admin/sla-monitor/run")] HttpRequest request)
+    public async Task<IResult> RunAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/admin/sla-monitor/run")] HttpRequest request)
     {
         var ct = request.HttpContext.RequestAborted;
         DateTimeOffset? asOf = null;

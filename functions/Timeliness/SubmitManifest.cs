@@ -24,7 +24,7 @@ public sealed partial class SubmitManifest(ManifestStore manifests, HubMetrics m
 
     [Function(nameof(SubmitManifest))]
     [RequiresRole(Roles.Police)]
-    public async Task<IResult> RunAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "manifests")] HttpRequest request)
+    public async Task<IResult> RunAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/manifests")] HttpRequest request)
     {
         var ct = request.HttpContext.RequestAborted;
         var caller = request.HttpContext.Caller();

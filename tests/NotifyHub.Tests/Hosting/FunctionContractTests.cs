@@ -113,6 +113,9 @@ public partial class FunctionContractTests
         }
     }
 
+    private static string RoutePrefix() =>
+        JsonNode.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, "host.json")))!["extensions"]?["http"]?["routePrefix"]?.GetValue<string>().Trim('/') ?? "api";
+
     [Fact]
     public void Every_function_in_functions_metadata_is_in_the_README_API_table_with_its_trigger_route_methods_queue_and_schedule()
     {
@@ -124,7 +127,7 @@ public partial class FunctionContractTests
             switch (function.Trigger)
             {
                 case "httpTrigger":
-                    Assert.Equal("/api/" + (function.Route ?? function.Name), row.Route);
+                    Assert.Equal("/" + string.Join('/', new[] { RoutePrefix(), function.Route ?? function.Name }.Where(part => part.Length > 0)), row.Route);
                     Assert.Equal(function.Methods, row.Methods);
                     break;
                 case "queueTrigger":
