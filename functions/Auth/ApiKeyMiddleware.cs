@@ -39,7 +39,7 @@ public sealed class ApiKeyMiddleware(ApiKeyAuthentication authentication, IOptio
             var token = context.BindingContext.BindingData.TryGetValue("token", out var value) ? value?.ToString() : null;
             if (LinkToken.Verify(delivery.Value.LinkVerificationKeys(), token, time.GetUtcNow()) is not { } grant)
             {
-                context.GetInvocationResult().Value = Problems.NotFound(LinkNotValid);
+                context.GetInvocationResult().Value = LinkRefused(http);
                 return;
             }
             http.Features.Set(grant);
@@ -61,6 +61,10 @@ public sealed class ApiKeyMiddleware(ApiKeyAuthentication authentication, IOptio
         http.Features.Set(caller);
         await next(context);
     }
+
+    /// <summary>A link that does not open: a page for a person, a 404 problem for any other client.</summary>
+    public static IResult LinkRefused(HttpContext http) =>
+        Web.Page.WantsHtml(http.Request) ? Web.Page.Result(http, Web.Page.LinkNotValid(), StatusCodes.Status404NotFound) : Problems.NotFound(LinkNotValid);
 
     /// <summary>What a link that does not open says, whatever the reason: forged, expired or revoked look the same.</summary>
     public const string LinkNotValid = "This link is not valid: it may have expired or been revoked. Your organisation can still read and acknowledge the notification through its NotifyHub inbox, or ask the hub's administrators.";

@@ -2,6 +2,8 @@ using Microsoft.Azure.Functions.Worker;
 using NotifyHub.Audit;
 using NotifyHub.Auth;
 using NotifyHub.Delivery;
+using NotifyHub.Organisations;
+using NotifyHub.Web;
 using NotifyHub.Domain.Delivery;
 using NotifyHub.Hosting;
 
@@ -15,7 +17,7 @@ namespace NotifyHub.Functions;
 /// first time, 200 with the first acknowledgement when it was already acknowledged — and problem+json naming each bad
 /// field. Every opening and acknowledgement is in the audit trail.
 /// </summary>
-public sealed class AcknowledgeByLink(RecipientNotifications notifications, AuditTrail audit)
+public sealed class AcknowledgeByLink(RecipientNotifications notifications, DirectoryStore directory, AuditTrail audit)
 {
     private const int MaxBodyBytes = 4 * 1024;
     public const string OpenAction = "open";
@@ -25,11 +27,22 @@ public sealed class AcknowledgeByLink(RecipientNotifications notifications, Audi
     public async Task<IResult> RunAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/links/{token}")] HttpRequest request, string token)
     {
         var ct = request.HttpContext.RequestAborted;
-        var found = await LinkedNotification.FindAsync(request.HttpContext, notifications, ct);
-        if (found is null) return Problems.NotFound(ApiKeyMiddleware.LinkNotValid);
+        var http = request.HttpContext;
+        var browser = Page.WantsHtml(request);
+        var found = await LinkedNotification.FindAsync(http, notifications, ct);
+        if (found is null) return ApiKeyMiddleware.LinkRefused(http);
         if (!request.HasFormContentType || request.ContentType?.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase) != true)
-            return Problems.UnsupportedMediaType("application/x-www-form-urlencoded (the page's form)");
-        if (request.ContentLength is > MaxBodyBytes) return Problems.TooLarge(MaxBodyBytes);
+        {
+            return browser
+                ? Page.Result(http, NotificationPage.Problem("The form could not be read", "Your browser sent something other than the page's form."), StatusCodes.Status415UnsupportedMediaType)
+                : Problems.UnsupportedMediaType("application/x-www-form-urlencoded (the page's form)");
+        }
+        if (request.ContentLength is > MaxBodyBytes)
+        {
+            return browser
+                ? Page.Result(http, NotificationPage.Problem("What you entered is too long", $"The form must be at most {MaxBodyBytes} bytes."), StatusCodes.Status413PayloadTooLarge)
+                : Problems.TooLarge(MaxBodyBytes);
+        }
 
         IFormCollection form;
         try
@@ -38,18 +51,24 @@ public sealed class AcknowledgeByLink(RecipientNotifications notifications, Audi
         }
         catch (Exception e) when (e is InvalidDataException or IOException)
         {
-            return Problems.Invalid("$", "is not a readable form: " + e.Message);
+            return browser
+                ? Page.Result(http, NotificationPage.Problem("The form could not be read", "Your browser sent a form the hub could not read."), StatusCodes.Status400BadRequest)
+                : Problems.Invalid("$", "is not a readable form: " + e.Message);
         }
-        var browser = request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase);
         var action = Single(form, "action");
-        if (action is not null && action != OpenAction) return Problems.Invalid("action", $"must be {OpenAction}, or left out with name and role to acknowledge");
+        if (action is not null && action != OpenAction)
+        {
+            return browser
+                ? Page.Result(http, NotificationPage.Problem("The form could not be read", "The page's form was changed before it was sent."), StatusCodes.Status400BadRequest)
+                : Problems.Invalid("action", $"must be {OpenAction}, or left out with name and role to acknowledge");
+        }
         if (action == OpenAction)
         {
             var opened = await notifications.OpenedAsync(found, ct) ?? found;
             await audit.RecordAsync(AuditActor.Link(opened.Record.RecipientId), AuditActions.NotificationRead, [opened.Record.NotificationId],
                 new { channel = "email-link" }, ct);
             return browser
-                ? LinkedNotification.Page(request.HttpContext, NotificationPage.Render(RecipientNotifications.View(opened)), StatusCodes.Status200OK)
+                ? Page.Result(http, NotificationPage.Render(await LinkedNotification.ModelAsync(opened, directory, ct)))
                 : TypedResults.Ok(RecipientNotifications.View(opened));
         }
 
@@ -58,15 +77,15 @@ public sealed class AcknowledgeByLink(RecipientNotifications notifications, Audi
         if (!validated.IsValid)
         {
             if (!browser) return Problems.Invalid(validated.Errors);
-            return LinkedNotification.Page(request.HttpContext, NotificationPage.Render(RecipientNotifications.View(found), validated.Errors, name, role),
+            return Page.Result(http, NotificationPage.Render(await LinkedNotification.ModelAsync(found, directory, ct), validated.Errors, name, role),
                 StatusCodes.Status400BadRequest);
         }
 
         var acknowledged = await notifications.AcknowledgeAsync(found, validated.Value!, "email-link", ct);
-        if (acknowledged is null) return Problems.NotFound(ApiKeyMiddleware.LinkNotValid);
+        if (acknowledged is null) return ApiKeyMiddleware.LinkRefused(http);
         var (saved, first) = (acknowledged.Record, acknowledged.Changed);
         if (first) await audit.RecordStoredAsync(AuditActor.Link(saved.RecipientId), AuditActions.NotificationAcknowledged, [saved.NotificationId], new { channel = "email-link" });
-        if (browser) return LinkedNotification.Page(request.HttpContext, NotificationPage.Render(RecipientNotifications.View(acknowledged)), StatusCodes.Status200OK);
+        if (browser) return Page.Result(http, NotificationPage.Render(await LinkedNotification.ModelAsync(acknowledged, directory, ct)));
         var answer = new AcknowledgeNotification.Answer(saved.NotificationId, saved.Receipt.Status, saved.Receipt.DeliveredAt,
             AcknowledgementView.Of(saved.Receipt.Acknowledged)!, !first);
         return first ? TypedResults.Created((string?)null, answer) : TypedResults.Ok(answer);

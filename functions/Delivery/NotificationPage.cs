@@ -1,125 +1,246 @@
-using System.Globalization;
 using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
+using NotifyHub.Domain;
+using NotifyHub.Domain.Incidents;
+using NotifyHub.Domain.Routing;
 using NotifyHub.Domain.Validation;
+using NotifyHub.Web;
+using static NotifyHub.Web.Page;
+using T = NotifyHub.Domain.Directory.OrganisationTypes;
 
 namespace NotifyHub.Delivery;
 
+/// <summary>A notification as its page shows it: the recipient's view, its name, and the names of organisations its content cites by code.</summary>
+public sealed record NotificationPageModel(NotificationView View, string RecipientName, IReadOnlyDictionary<string, string> OrganisationNames);
+
 /// <summary>
-/// The small page an email link opens: the recipient's projection of the incident and an <em>Acknowledge</em> form
-/// (name and role). Plain HTML, no script, every value encoded; served with headers that keep it out of caches,
-/// frames and Referer headers (the link is the credential).
+/// The pages an email link opens, on the GOV.UK Design System. First a page that shows nothing of the notification and
+/// asks the reader to view it (a button, which POSTs: a mail gateway fetching the link to scan it opens nothing); then
+/// the notification as its recipient may see it: at the top what happened and when, the risk, the children this
+/// recipient is concerned with, what is asked of them and by when, and the Acknowledge form; below, the details with
+/// labels in words; for a school, the Operation Encompass guidance for the key adult. Pure functions of what they are
+/// given: no script, every value encoded. Also the pages for an acknowledged notification and a link that does not open.
 /// </summary>
 public static class NotificationPage
 {
-    public static readonly IReadOnlyDictionary<string, string> SecurityHeaders = new Dictionary<string, string>
-    {
-        ["Cache-Control"] = "no-store",
-        ["Referrer-Policy"] = "no-referrer",
-        ["X-Content-Type-Options"] = "nosniff",
-        ["X-Frame-Options"] = "DENY",
-        ["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-    };
+    private const string Caption = "Safeguarding notification";
 
-    /// <summary>
-    /// What a GET of an email link shows: who the notification is for and its reference (no more than the email said), and
-    /// a button that opens it — a POST, so that a mail gateway fetching the link to scan it opens nothing.
-    /// </summary>
     public static string Landing(Domain.Delivery.DeliveryRecord delivery)
     {
-        var h = HtmlEncoder.Default;
-        var html = Start();
-        html.Append("<h1>Safeguarding notification</h1>");
-        html.Append("<p>A notification for <strong>").Append(h.Encode(delivery.RecipientName)).Append("</strong> — police reference <strong>")
-            .Append(h.Encode($"{delivery.ForceCode} {delivery.IncidentReference}".Trim())).Append("</strong>.</p>");
-        if (delivery.DueAt is { } due) html.Append("<p>Please read and acknowledge it by ").Append(h.Encode(LinkEmails.Local(due))).Append(".</p>");
-        html.Append("<form method=\"post\"><input type=\"hidden\" name=\"action\" value=\"open\"><p><button type=\"submit\" id=\"open\">Open the notification</button></p></form>");
-        html.Append("</body></html>");
-        return html.ToString();
+        var main = new StringBuilder("<div class=\"govuk-grid-row\"><div class=\"govuk-grid-column-two-thirds\">")
+            .Append("<span class=\"govuk-caption-l\">").Append(Caption).Append("</span>")
+            .Append("<h1 class=\"govuk-heading-l\">A notification for ").Append(H(delivery.RecipientName)).Append("</h1>")
+            .Append(SummaryList([("Police reference", Reference(delivery.ForceCode, delivery.IncidentReference)),
+                ("Read and acknowledge it by", delivery.DueAt is { } due ? UkTime.Describe(due) : null)]))
+            .Append("<p class=\"govuk-body\">It is confidential. View it only if you are the person at ").Append(H(delivery.RecipientName))
+            .Append(" who deals with safeguarding notifications, somewhere it cannot be read over your shoulder.</p>")
+            .Append("<form method=\"post\" novalidate><input type=\"hidden\" name=\"action\" value=\"open\">")
+            .Append("<button type=\"submit\" id=\"open\" class=\"govuk-button\" data-module=\"govuk-button\">View the notification</button></form>")
+            .Append("</div></div>");
+        return Page.Render("View the notification", main.ToString());
     }
 
-    private static StringBuilder Start() => new StringBuilder()
-        .Append("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
-        .Append("<title>NotifyHub notification</title><style>body{font-family:system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;line-height:1.4}")
-        .Append("dt{font-weight:600}dd{margin:0 0 .5rem 0}section{border-top:1px solid #ccc;margin-top:1rem}.error{color:#b00020}label{display:block;margin-top:.5rem}</style></head><body>");
-
-    public static string Render(NotificationView view, FieldErrors? errors = null, string? name = null, string? role = null)
+    public static string Render(NotificationPageModel model, FieldErrors? errors = null, string? name = null, string? role = null)
     {
-        var h = HtmlEncoder.Default;
-        var html = Start();
-        html.Append("<h1>Safeguarding notification</h1>");
-        html.Append("<p>For <strong>").Append(h.Encode(view.RecipientId)).Append("</strong> (").Append(h.Encode(view.RecipientType)).Append(") — police reference <strong>")
-            .Append(h.Encode($"{view.ForceCode} {view.IncidentReference}".Trim())).Append("</strong></p>");
-        html.Append("<p id=\"status\">Status: <strong>").Append(h.Encode(view.Status)).Append("</strong></p>");
-        if (view.Content is { } content) AppendObject(html, content, h);
-        else html.Append("<p>The details of this notification have been removed under the hub's retention policy.</p>");
+        var view = model.View;
+        var content = view.Content is { } json ? json.Deserialize(RoutingJsonContext.Default.DeliveryContent) : null;
+        var guidance = RecipientGuidance.For(view.RecipientType);
+        var hasErrors = errors is { Any: true };
+        var reference = Reference(view.ForceCode, view.IncidentReference) ?? view.IncidentId;
+        var main = new StringBuilder();
+
+        if (hasErrors) main.Append(ErrorSummary(errors!.ToDictionary().Select(e => (e.Key, Message(e.Key, e.Value)))));
+        main.Append("<span class=\"govuk-caption-l\">").Append(Caption).Append(" for ").Append(H(model.RecipientName)).Append("</span>")
+            .Append("<h1 class=\"govuk-heading-l\">Domestic abuse incident ").Append(H(reference)).Append("</h1>");
+
+        // What happened and when, the risk, who it is about: the four things a reader needs first.
+        main.Append(SummaryList([
+            ("When it happened", content?.OccurredAt is { } occurred ? UkTime.Describe(occurred) : null),
+            ("Risk level", content?.RiskLevel is { } risk ? RiskText(risk) : null),
+            (ChildrenLabel(view.RecipientType, content), ChildrenLine(content)),
+            ("Earlier incidents in the last 12 months", content?.PriorIncidentsLast12Months is { } prior ? PriorText(prior) : null),
+        ]));
 
         if (view.Acknowledged is { } ack)
         {
-            html.Append("<section id=\"acknowledged\"><h2>Acknowledged</h2><p>Acknowledged by ").Append(h.Encode(ack.Name)).Append(" (").Append(h.Encode(ack.Role))
-                .Append(") on ").Append(h.Encode(LinkEmails.Local(ack.At))).Append(".</p></section>");
+            main.Append("<div class=\"govuk-panel govuk-panel--confirmation\" id=\"acknowledged\"><h2 class=\"govuk-panel__title\">Acknowledged</h2>")
+                .Append("<div class=\"govuk-panel__body\">by ").Append(H(ack.Name)).Append(" (").Append(H(ack.Role)).Append(")<br>on ")
+                .Append(H(UkTime.Describe(ack.At))).Append("</div></div>")
+                .Append("<p class=\"govuk-body\">The police and the safeguarding partnership can see that ").Append(H(model.RecipientName))
+                .Append(" has read this notification. You do not need to do anything more here; act on it as your procedures say.</p>");
         }
         else
         {
-            html.Append("<section><h2>Acknowledge</h2><p>Acknowledge that you have read this notification and will act on it.</p>");
-            if (errors is { Any: true })
-            {
-                html.Append("<ul class=\"error\" id=\"errors\">");
-                foreach (var (field, reasons) in errors.ToDictionary()) html.Append("<li>").Append(h.Encode($"{field} {string.Join("; ", reasons)}")).Append("</li>");
-                html.Append("</ul>");
-            }
-            html.Append("<form method=\"post\"><label for=\"name\">Your name</label><input id=\"name\" name=\"name\" maxlength=\"100\" required value=\"")
-                .Append(h.Encode(name ?? "")).Append("\"><label for=\"role\">Your role</label><input id=\"role\" name=\"role\" maxlength=\"100\" required value=\"")
-                .Append(h.Encode(role ?? "")).Append("\"><p><button type=\"submit\">Acknowledge</button></p></form></section>");
+            main.Append("<div class=\"govuk-inset-text\" id=\"what-to-do\"><h2 class=\"govuk-heading-m\">What you need to do</h2><p class=\"govuk-body\">")
+                .Append(H(guidance.Ask));
+            if (view.DueAt is { } due) main.Append(", and acknowledge this notification by <strong>").Append(H(UkTime.Describe(due))).Append("</strong>");
+            main.Append(".</p></div>");
+            AppendAcknowledgeForm(main, errors, name, role);
         }
-        html.Append("</body></html>");
-        return html.ToString();
-    }
 
-    private static void AppendObject(StringBuilder html, JsonElement element, HtmlEncoder h)
-    {
-        html.Append("<dl>");
-        foreach (var property in element.EnumerateObject())
+        if (guidance.Do.Count > 0)
         {
-            if (property.Value.ValueKind == JsonValueKind.Array && property.Value.EnumerateArray().All(e => e.ValueKind == JsonValueKind.Object))
-            {
-                var i = 0;
-                foreach (var item in property.Value.EnumerateArray())
-                {
-                    html.Append("<section><h2>").Append(h.Encode($"{Label(property.Name)} {++i}")).Append("</h2>");
-                    AppendObject(html, item, h);
-                    html.Append("</section>");
-                }
-                continue;
-            }
-            html.Append("<dt>").Append(h.Encode(Label(property.Name))).Append("</dt><dd>");
-            if (property.Value.ValueKind == JsonValueKind.Object) AppendObject(html, property.Value, h);
-            else html.Append(h.Encode(Text(property.Value)));
-            html.Append("</dd>");
+            main.Append("<h2 class=\"govuk-heading-m\" id=\"guidance\">Guidance for the key adult</h2><h3 class=\"govuk-heading-s\">On the day</h3>")
+                .Append(Bullets(guidance.Do)).Append("<h3 class=\"govuk-heading-s\">What not to do</h3>").Append(Bullets(guidance.DoNot));
         }
-        html.Append("</dl>");
+
+        if (content is null)
+        {
+            main.Append("<h2 class=\"govuk-heading-m\">Details</h2><p class=\"govuk-body\">The details of this notification have been removed under ")
+                .Append("the hub's retention policy. The police reference above still identifies the incident.</p>");
+        }
+        else AppendDetails(main, content, model.OrganisationNames);
+
+        main.Append("<h2 class=\"govuk-heading-m\">About this notification</h2>").Append(SummaryList([
+            ("Police reference", reference),
+            ("Sent to", model.RecipientName),
+            ("Sent", UkTime.Describe(view.CreatedAt)),
+            ("Status", StatusText(view.Status)),
+        ]));
+        return Page.Render($"Notification {reference}", "<div class=\"govuk-grid-row\"><div class=\"govuk-grid-column-two-thirds\">" + main + "</div></div>", hasErrors);
     }
 
-    private static string Text(JsonElement value) => value.ValueKind switch
+    /// <summary>A request the page could not take, explained for a person (the API answers problem+json instead).</summary>
+    public static string Problem(string title, string detail) => Page.Render(title,
+        "<div class=\"govuk-grid-row\"><div class=\"govuk-grid-column-two-thirds\"><h1 class=\"govuk-heading-l\">" + H(title) + "</h1>" +
+        "<p class=\"govuk-body\">" + H(detail) + "</p><p class=\"govuk-body\">Go back to the email and open its link again.</p></div></div>");
+
+    private static void AppendAcknowledgeForm(StringBuilder main, FieldErrors? errors, string? name, string? role)
     {
-        JsonValueKind.String => value.GetString()!,
-        JsonValueKind.True => "yes",
-        JsonValueKind.False => "no",
-        JsonValueKind.Array => string.Join(", ", value.EnumerateArray().Select(Text)),
-        _ => value.GetRawText(),
+        var all = errors?.ToDictionary() ?? new Dictionary<string, string[]>();
+        main.Append("<form method=\"post\" novalidate class=\"app-no-print\" id=\"acknowledge\"><h2 class=\"govuk-heading-m\">Acknowledge</h2>")
+            .Append("<p class=\"govuk-body\">Acknowledge that you have read this notification and will act on it. Police and the partnership see your role; ")
+            .Append("your name is kept in the record of who acknowledged it.</p>");
+        AppendInput(main, "name", "Your name", "name", name, all);
+        AppendInput(main, "role", "Your role", "organization-title", role, all, hint: "For example, designated safeguarding lead");
+        main.Append("<button type=\"submit\" class=\"govuk-button\" data-module=\"govuk-button\">Acknowledge</button></form>");
+    }
+
+    private static void AppendInput(StringBuilder main, string field, string label, string autocomplete, string? value, IDictionary<string, string[]> errors, string? hint = null)
+    {
+        var error = errors.TryGetValue(field, out var reasons) ? Message(field, reasons) : null;
+        var describedBy = string.Join(' ', new[] { hint is null ? null : field + "-hint", error is null ? null : field + "-error" }.Where(x => x is not null));
+        main.Append("<div class=\"govuk-form-group").Append(error is null ? "" : " govuk-form-group--error").Append("\">")
+            .Append("<label class=\"govuk-label govuk-label--s\" for=\"").Append(field).Append("\">").Append(H(label)).Append("</label>");
+        if (hint is not null) main.Append("<div id=\"").Append(field).Append("-hint\" class=\"govuk-hint\">").Append(H(hint)).Append("</div>");
+        if (error is not null)
+            main.Append("<p id=\"").Append(field).Append("-error\" class=\"govuk-error-message\"><span class=\"govuk-visually-hidden\">Error:</span> ").Append(H(error)).Append("</p>");
+        main.Append("<input class=\"govuk-input govuk-!-width-two-thirds").Append(error is null ? "" : " govuk-input--error").Append("\" id=\"").Append(field)
+            .Append("\" name=\"").Append(field).Append("\" type=\"text\" maxlength=\"100\" spellcheck=\"false\" autocomplete=\"").Append(autocomplete).Append('"');
+        if (describedBy.Length > 0) main.Append(" aria-describedby=\"").Append(describedBy).Append('"');
+        main.Append(" value=\"").Append(H(value)).Append("\"></div>");
+    }
+
+    private static string Message(string field, IReadOnlyList<string> reasons)
+    {
+        var label = field == "name" ? "your name" : field == "role" ? "your role" : field;
+        return reasons.Contains("is required") ? $"Enter {label}" : char.ToUpperInvariant(label[0]) + label[1..] + " " + string.Join(" and ", reasons);
+    }
+
+    private static void AppendDetails(StringBuilder main, DeliveryContent content, IReadOnlyDictionary<string, string> names)
+    {
+        main.Append("<h2 class=\"govuk-heading-m\">The incident</h2>").Append(SummaryList([
+            ("Reported to police", content.ReportedAt is { } reported ? UkTime.Describe(reported) : null),
+            ("Police attended", content.AttendedAt is { } attended ? UkTime.Describe(attended) : null),
+            ("What happened", content.Summary),
+            ("Victim pregnant", YesNo(content.VictimPregnant)),
+            ("Area (postcode district)", content.PostcodeDistrict),
+            ("Local authority code", content.LaCode),
+            ("Children", content.ChildCount?.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            ("Children present", content.ChildrenPresentCount?.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            ("Adults", content.AdultCount?.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        ]));
+        if (content.PoliceContact is { } officer)
+        {
+            main.Append("<h2 class=\"govuk-heading-m\">Police contact</h2>").Append(SummaryList([
+                ("Officer", officer.Name + (officer.CollarNumber is { } collar ? $" (collar number {collar})" : "")),
+                ("Phone", officer.Phone),
+                ("Email", officer.Email),
+            ]));
+        }
+        var i = 0;
+        foreach (var child in content.Children ?? [])
+        {
+            i++;
+            var heading = FullName(child.GivenName, child.FamilyName) ?? (child.ExpectedDueDate is not null ? "Unborn child" : $"Child {i}");
+            main.Append("<h2 class=\"govuk-heading-m\">").Append(H(heading)).Append("</h2>").Append(SummaryList([
+                ("Date of birth", child.DateOfBirth is { } dob ? UkTime.Describe(dob) : null),
+                ("Expected due date", child.ExpectedDueDate is { } edd ? UkTime.Describe(edd) : null),
+                ("NHS number", child.NhsNumber),
+                ("Police person reference", child.PolicePersonReference),
+                ("Present at the incident", YesNo(child.Present)),
+                ("Welfare check done by police", YesNo(child.WelfareCheckDone)),
+                ("What the child said", child.WhatChildSaid),
+                ("How the child seemed", child.Demeanour),
+                ("School", child.SchoolUrn is { } urn ? Named(names, urn, "URN") : null),
+                ("Electively home educated", YesNo(child.ElectivelyHomeEducated)),
+                ("Early years setting", child.EarlyYearsSettingUrn is { } eyUrn ? Named(names, eyUrn, "URN") : null),
+                ("GP practice (ODS code)", child.GpPracticeOdsCode),
+                ("Known to the youth offending service", YesNo(child.KnownToYos)),
+                ("Earlier incidents for this child in the last 12 months", child.PriorIncidentsLast12Months is { } p ? PriorText(p) : null),
+            ]));
+        }
+        foreach (var adult in content.Adults ?? [])
+        {
+            var role = adult.Role switch { AdultRole.Victim => "Victim", AdultRole.Perpetrator => "Alleged perpetrator", _ => "Other adult" };
+            var name = FullName(adult.GivenName, adult.FamilyName);
+            main.Append("<h2 class=\"govuk-heading-m\">").Append(H(name is null ? role : $"{role}: {name}")).Append("</h2>").Append(SummaryList([
+                ("Date of birth", adult.DateOfBirth is { } dob ? UkTime.Describe(dob) : null),
+                ("Police person reference", adult.PolicePersonReference),
+                ("Pregnant", YesNo(adult.Pregnant)),
+                ("Under probation supervision", adult.Probation is { } p ? $"{(p.Provider == ProbationProvider.Nps ? "National Probation Service" : "Community Rehabilitation Company")}, {p.Region}{(p.Office is { } o ? ", " + o : "")}" : null),
+                ("Known to the youth offending service", YesNo(adult.KnownToYos)),
+            ]));
+        }
+    }
+
+    private static string? Reference(string? force, string? reference) => reference is null ? null : $"{force} {reference}".Trim();
+
+    private static string ChildrenLabel(string recipientType, DeliveryContent? content) =>
+        recipientType is T.School or T.EarlyYearsSetting ? (content?.Children?.Count == 1 ? "Your pupil" : "Your pupils")
+        : content?.Children?.Count == 1 ? "Child" : "Children";
+
+    private static string? ChildrenLine(DeliveryContent? content)
+    {
+        if (content?.Children is not { Count: > 0 } children) return null;
+        return string.Join("; ", children.Select((c, i) =>
+        {
+            var name = FullName(c.GivenName, c.FamilyName) ?? (c.ExpectedDueDate is not null ? "unborn child" : $"child {i + 1}");
+            var present = c.Present switch { true => "present at the incident", false => "not present", _ => null };
+            return present is null ? name : $"{name} ({present})";
+        }));
+    }
+
+    private static string RiskText(RiskLevel risk) => risk switch
+    {
+        RiskLevel.High => "High",
+        RiskLevel.Medium => "Medium",
+        _ => "Standard",
     };
 
-    /// <summary><c>priorIncidentsLast12Months</c> → "Prior incidents last 12 months".</summary>
-    private static string Label(string camel)
+    private static string PriorText(int prior) => prior switch
     {
-        var words = new StringBuilder();
-        for (var i = 0; i < camel.Length; i++)
-        {
-            var c = camel[i];
-            if (i > 0 && (char.IsUpper(c) || (char.IsDigit(c) && !char.IsDigit(camel[i - 1])))) words.Append(' ');
-            words.Append(i == 0 ? char.ToUpper(c, CultureInfo.InvariantCulture) : char.ToLower(c, CultureInfo.InvariantCulture));
-        }
-        return words.ToString();
-    }
+        0 => "None known to NotifyHub",
+        1 => "1 earlier incident",
+        _ => $"{prior} earlier incidents",
+    };
+
+    private static string StatusText(string status) => status switch
+    {
+        Domain.Delivery.DeliveryStatus.Acknowledged => "Acknowledged",
+        Domain.Delivery.DeliveryStatus.Delivered => "Read, not yet acknowledged",
+        Domain.Delivery.DeliveryStatus.Failed => "Delivery failed",
+        _ => "Sent, not yet read",
+    };
+
+    private static string? YesNo(bool? value) => value switch { true => "Yes", false => "No", _ => null };
+
+    private static string? FullName(string? given, string? family) =>
+        string.Join(' ', new[] { given, family }.Where(n => !string.IsNullOrWhiteSpace(n))) is { Length: > 0 } full ? full : null;
+
+    private static string Named(IReadOnlyDictionary<string, string> names, string code, string kind) =>
+        names.TryGetValue(code, out var name) ? $"{name} ({kind} {code})" : $"{kind} {code}";
+
+    private static string Bullets(IEnumerable<string> lines) =>
+        "<ul class=\"govuk-list govuk-list--bullet\">" + string.Concat(lines.Select(l => "<li>" + H(l) + "</li>")) + "</ul>";
 }

@@ -1,10 +1,9 @@
-// The API reference page: Scalar draws the hub's OpenAPI document (served by the hub at /api/openapi.json). No fonts or
-// anything else are fetched from outside the hub.
+// The API reference page: Scalar draws the hub's OpenAPI document (served by the hub at /api/openapi.json) in the
+// reader's system fonts: nothing is fetched from outside the hub.
 Scalar.createApiReference("#api-reference", {
   url: "/api/openapi.json",
   withDefaultFonts: false,
   hideClientButton: true,
   telemetry: false,
-  agent: { disabled: true },
-  mcp: { disabled: true },
+  customCss: ":root, .scalar-app { --scalar-font: Arial, sans-serif; --scalar-font-code: ui-monospace, monospace; }",
 });

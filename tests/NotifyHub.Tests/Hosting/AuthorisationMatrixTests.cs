@@ -89,7 +89,8 @@ public class AuthorisationMatrixTests(AuthorisationMatrixFixture hub) : IClassFi
     /// email link (<paramref name="ByLink"/>) takes no key at all: every caller, key or none, gets what its token earns.
     /// </summary>
     private sealed record Cell(string Function, HttpMethod Method, string Path, string? Body, int Admin, int PoliceA, int PoliceB,
-        string ContentType = "application/json", int RecipientX = 403, int RecipientY = 403, bool ByLink = false, int Partnership = 403);
+        string ContentType = "application/json", int RecipientX = 403, int RecipientY = 403, bool ByLink = false, int Partnership = 403,
+        bool Public = false);
 
     private IReadOnlyList<Cell> Matrix()
     {
@@ -119,7 +120,12 @@ public class AuthorisationMatrixTests(AuthorisationMatrixFixture hub) : IClassFi
             new("RotateWebhookSecret", HttpMethod.Post, "/api/admin/organisations/no-such-org/webhook-secrets", null, Admin: 404, PoliceA: forbidden, PoliceB: forbidden),
             new("RevokeNotificationLinks", HttpMethod.Post, "/api/admin/notifications/no-such-notification/revoke-links", null, Admin: 404, PoliceA: forbidden, PoliceB: forbidden),
             new("ListSilentWebhooks", HttpMethod.Get, "/api/admin/webhooks/silent", null, Admin: 200, PoliceA: forbidden, PoliceB: forbidden),
-            new("GetOpenApi", HttpMethod.Get, "/api/openapi.json", null, Admin: 200, PoliceA: 200, PoliceB: 200, RecipientX: 200, RecipientY: 200, Partnership: 200),
+            // Open to anyone, key or none: what holds no data — the contract, the landing page, the API reference, the docs, the assets.
+            new("GetOpenApi", HttpMethod.Get, "/api/openapi.json", null, Admin: 200, PoliceA: 200, PoliceB: 200, Public: true),
+            new("ShowHome", HttpMethod.Get, "/", null, Admin: 200, PoliceA: 200, PoliceB: 200, Public: true),
+            new("ShowApiReference", HttpMethod.Get, "/api/reference", null, Admin: 200, PoliceA: 200, PoliceB: 200, Public: true),
+            new("ShowDoc", HttpMethod.Get, "/docs/routing.md", null, Admin: 200, PoliceA: 200, PoliceB: 200, Public: true),
+            new("GetAsset", HttpMethod.Get, "/assets/site.css", null, Admin: 200, PoliceA: 200, PoliceB: 200, Public: true),
             // Timeliness: calendars and the monitor are the administrators'; reports are the partnership leads' (and the late and
             // missing lists the forces' too); a school sees no report. Bodies that fail validation show the caller got past authorisation.
             new("LoadBankHolidays", HttpMethod.Put, "/api/admin/calendars/bank-holidays", "{}", Admin: 400, PoliceA: forbidden, PoliceB: forbidden),
@@ -192,6 +198,7 @@ public class AuthorisationMatrixTests(AuthorisationMatrixFixture hub) : IClassFi
                 var expected = caller switch
                 {
                     _ when cell.ByLink => 404,
+                    _ when cell.Public => 200,
                     Caller.Admin => cell.Admin,
                     Caller.PoliceA => cell.PoliceA,
                     Caller.PoliceB => cell.PoliceB,

@@ -45,6 +45,31 @@ public static class BrowserPages
             [.. root["requests"]!.AsArray().Select(r => r!.GetValue<string>())]);
     }
 
+    /// <summary>
+    /// Checks the page as it stands at 1280 px, at 320 px (WCAG reflow: 1280 px at 400 % zoom) and at 640 px (1280 px at
+    /// 200 % zoom), named <c>{name}</c>, <c>{name}@320</c> and <c>{name}@200%</c>, with a screenshot of each when
+    /// screenshots are asked for (<see cref="Screenshots"/>); then returns to 1280 px.
+    /// </summary>
+    public static IEnumerable<object> CheckAtEverySize(string name)
+    {
+        yield return new { check = name };
+        if (ScreenshotPath(name) is { } wide) yield return new { screenshot = wide };
+        yield return new { viewport = new { width = 320, height = 640 } };
+        yield return new { check = name + "@320" };
+        if (ScreenshotPath(name + "-320") is { } narrow) yield return new { screenshot = narrow };
+        yield return new { viewport = new { width = 640, height = 450 } };
+        yield return new { check = name + "@200%" };
+        yield return new { viewport = new { width = 1280, height = 900 } };
+    }
+
+    /// <summary>
+    /// Where page screenshots go: the folder in <c>NOTIFYHUB_SCREENSHOTS</c> (scripts/screenshots sets it to
+    /// docs/screenshots), else none are taken.
+    /// </summary>
+    public static string? Screenshots => Environment.GetEnvironmentVariable("NOTIFYHUB_SCREENSHOTS") is { Length: > 0 } folder ? folder : null;
+
+    private static string? ScreenshotPath(string name) => Screenshots is { } folder ? Path.Combine(folder, name + ".png") : null;
+
     /// <summary>Every check passed axe with no violation, did not scroll sideways, and nothing broke the page's policy or script.</summary>
     public static void AssertAccessible(Journey journey)
     {

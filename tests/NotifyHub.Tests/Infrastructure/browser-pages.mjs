@@ -2,7 +2,7 @@
 // with axe-core (@axe-core/playwright) at WCAG 2.2 AA. Reads a plan (JSON) on stdin:
 //   { "viewport": {"width":1280,"height":900}, "steps": [ {"goto": url} | {"click": selector} | {"press": key}
 //     | {"fill": selector, "value": text} | {"check": "name"} | {"screenshot": path} | {"text": selector, "as": "name"}
-//     | {"viewport": {"width","height"}} | {"zoom": 2} | {"wait": selector} ] }
+//     | {"viewport": {"width","height"}} | {"zoom": 2} | {"wait": selector} | {"tabTo": selector} | {"type": text} ] }
 // A step {"check": name} records, under that name: the page's status, title, URL, main text, axe violations, whether the
 // page scrolls sideways (at 320 px that fails WCAG reflow), and which element has focus. Prints one JSON line:
 // { "checks": {name: {...}}, "texts": {...}, "consoleErrors": [...], "cspViolations": [...], "requests": [...] }.
@@ -24,7 +24,10 @@ let exitCode = 0;
 try {
   const context = await browser.newContext({ viewport: plan.viewport ?? { width: 1280, height: 900 }, javaScriptEnabled: plan.javaScript ?? true });
   const page = await context.newPage();
-  page.on("console", (m) => { if (m.type() === "error") out.consoleErrors.push(m.text()); });
+  // A page answered 400 or 404 on purpose (a form with mistakes, a dead link) makes Chromium log "Failed to load
+  // resource" for the document itself: only a sub-resource that fails is an error of the page.
+  page.on("console", (m) => { if (m.type() === "error" && !m.text().startsWith("Failed to load resource")) out.consoleErrors.push(m.text()); });
+  page.on("response", (r) => { if (r.status() >= 400 && r.request().resourceType() !== "document") out.consoleErrors.push(`${r.status()} for ${r.url()}`); });
   page.on("pageerror", (e) => out.consoleErrors.push(String(e)));
   page.on("request", (r) => out.requests.push(r.url()));
   await page.exposeFunction("__cspViolation", (v) => out.cspViolations.push(v));
@@ -39,6 +42,14 @@ try {
     } else if (step.press) {
       const [navigation] = await Promise.all([page.waitForNavigation({ timeout: 5_000 }).catch(() => null), page.keyboard.press(step.press)]);
       if (navigation) last = navigation;
+    } else if (step.tabTo) {
+      // Keyboard only: Tab from where focus is until the element has it (a page that traps or skips it fails here).
+      let reached = false;
+      for (let i = 0; i < 60 && !reached; i++) {
+        await page.keyboard.press("Tab");
+        reached = await page.evaluate((selector) => document.activeElement?.matches(selector) ?? false, step.tabTo);
+      }
+      if (!reached) throw new Error(`Tab never reached ${step.tabTo}`);
     } else if (step.type !== undefined) await page.keyboard.type(step.type);
     else if (step.fill) await page.fill(step.fill, step.value);
     else if (step.wait) await page.waitForSelector(step.wait, { timeout: 30_000 });
