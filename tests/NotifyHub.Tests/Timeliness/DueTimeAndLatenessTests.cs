@@ -159,6 +159,23 @@ public class DueTimeAndLatenessTests(TimelinessHubFixture hub) : IClassFixture<T
         Assert.DoesNotContain(notification, LateIds(await GetAsync(hub, "/api/reports/late", hub.AdminKey)));
     }
 
+    [Fact]
+    public async Task An_incidents_status_shows_lateAt_and_lateBySeconds_together_only_once_the_SLA_monitor_has_judged_a_past_due_share_late()
+    {
+        var (school, urn, _) = await NewSchoolAsync(hub, TimelinessHubFixture.JudgedStatusSchoolUrn);
+        var incident = await SubmitAsync(hub, urn, DateTimeOffset.UtcNow.AddMinutes(-25));
+        var before = await DeliveryApi.DeliveryAsync(hub, incident, school, d => d.GetProperty("attempts").GetInt32() >= 1, "the school's delivery");
+
+        // Ten minutes past due, and not judged yet (this hub's SlaMonitor timer is off): the status claims no lateness of its own.
+        Assert.True(before.GetProperty("dueAt").GetDateTimeOffset() < DateTimeOffset.UtcNow.AddMinutes(-9), before.ToString());
+        Assert.Equal(JsonValueKind.Null, before.GetProperty("lateAt").ValueKind);
+        Assert.Equal(JsonValueKind.Null, before.GetProperty("lateBySeconds").ValueKind);
+
+        await RunMonitorAsync(hub, DateTimeOffset.UtcNow);
+        var after = await DeliveryApi.DeliveryAsync(hub, incident, school, d => d.GetProperty("lateAt").ValueKind != JsonValueKind.Null, "the share judged late");
+        Assert.True(after.GetProperty("lateBySeconds").GetInt64() >= 9 * 60, after.ToString());
+    }
+
     /// <summary>An instant as the hub writes times for people (UK wall-clock time, day first), by the machine's own tz data.</summary>
     private static string London(DateTimeOffset instant) =>
         TimeZoneInfo.ConvertTime(instant, TimeZoneInfo.FindSystemTimeZoneById("Europe/London")).ToString("ddd d MMM yyyy HH:mm", CultureInfo.InvariantCulture) + " (UK time)";
