@@ -36,4 +36,14 @@ public static class UkTime
         (12, 0) => "midday",
         _ => $"{(hour % 12 == 0 ? 12 : hour % 12)}{(minute == 0 ? "" : ":" + minute.ToString("00", CultureInfo.InvariantCulture))}{(hour < 12 ? "am" : "pm")}",
     };
+
+    /// <summary>
+    /// An instant for an operator's log, day before month, in UK wall-clock time (GMT or BST as it was):
+    /// "Thu 3 Dec 2026 14:05 (UK time)": short and sortable by eye. Pages and emails use <see cref="Describe(DateTimeOffset)"/>; machines get ISO 8601.
+    /// </summary>
+    public static string Format(DateTimeOffset instant) =>
+        instant.ToInstant().InZone(Zone).ToString("ddd d MMM yyyy HH:mm", CultureInfo.InvariantCulture) + " (UK time)";
+
+    /// <summary>A local date as people in England read it: "Tue 24 Nov 2026".</summary>
+    public static string Format(DateOnly day) => day.ToString("ddd d MMM yyyy", CultureInfo.InvariantCulture);
 }

@@ -58,7 +58,11 @@ public sealed class ReportReader(RollupStore rollups, TimeProvider time)
                 f.Reason, f.Key))
             .OrderBy(m => m.ReportedOn).ThenBy(m => m.Key, StringComparer.Ordinal).ToList();
 
-    /// <summary>The report as CSV (CsvHelper): one line per group, then the total; durations in seconds, rates from 0 to 1.</summary>
+    /// <summary>
+    /// The report as CSV (CsvHelper): one line per group, then the total; durations in seconds, rates from 0 to 1. A line's
+    /// <c>period</c> is its week's Monday or its month's first day, or <c>all</c> for the whole range — the word the JSON
+    /// uses for a report not split by period (where its lines carry a null period) — never empty.
+    /// </summary>
     public static string Csv(TimelinessReport report)
     {
         using var writer = new StringWriter(CultureInfo.InvariantCulture);
@@ -76,7 +80,7 @@ public sealed class ReportReader(RollupStore rollups, TimeProvider time)
         {
             object?[] fields =
             [
-                Day(report.From), Day(report.To), g.Period ?? "", report.GroupBy ?? "", g.Key, g.Deliveries, g.DeliveredByDue, g.AcknowledgedByDue, g.Late, g.Failed,
+                Day(report.From), Day(report.To), g.Period ?? ReportDimensions.WholeRange, report.GroupBy ?? "", g.Key, g.Deliveries, g.DeliveredByDue, g.AcknowledgedByDue, g.Late, g.Failed,
                 g.Unrouted, g.MissingAtSource, g.DeliveredByDueRate, g.AcknowledgedByDueRate, g.TimeToDeliver.MedianSeconds, g.TimeToDeliver.P90Seconds,
                 g.TimeToAcknowledge.MedianSeconds, g.TimeToAcknowledge.P90Seconds, g.PoliceDelay.OccurredToAttended.MedianSeconds,
                 g.PoliceDelay.OccurredToAttended.P90Seconds, g.PoliceDelay.AttendedToReceived.MedianSeconds, g.PoliceDelay.AttendedToReceived.P90Seconds,

@@ -85,11 +85,20 @@ public sealed class IncidentDeliveries(LedgerStore ledger, LedgerWriter writer, 
             return new DeliverySummary(d.NotificationId, d.RecipientId, d.RecipientType, d.RecipientName, d.Rule, r.Status, d.Children, d.PriorIncidents,
                 r.Channels.Count > 0 ? r.Channel : null, r.Attempts, r.NextAttemptAt, r.DeliveredAt, r.Acknowledged?.At, r.Acknowledged?.Role, r.FailureReason,
                 attempts[d.RecipientId].OrderBy(a => a.Number).ToList(), d.DueAt, d.Due?.Rule, d.Due?.Guessed, d.LateAt,
-                LateBy(d.DueAt, r.Acknowledged?.At, now));
+                JudgedLateBy(d.LateAt, d.DueAt, r.Acknowledged?.At, now));
         }).ToList();
         var unrouted = current.Unrouted.Select(u => new UnroutedSummary(u.Rule, u.RecipientType, u.ChildIndex, u.AdultIndex, u.Reason, u.Description)).ToList();
         return (deliveries, unrouted);
     }
+
+    /// <summary>
+    /// How late the status says a share is or was: only once the SLA monitor has judged it late (<paramref name="lateAt"/>),
+    /// so that <c>lateAt</c> and <c>lateBySeconds</c> are null together or set together. A share past its due time that the
+    /// monitor has not reached yet (it runs every minute) shows neither: the integrator sees its <c>dueAt</c>, and the hub's
+    /// judgement once it is made. Judged late by a demo clock ahead of real time, it is 0 late until real time passes its due time.
+    /// </summary>
+    public static long? JudgedLateBy(DateTimeOffset? lateAt, DateTimeOffset? dueAt, DateTimeOffset? acknowledgedAt, DateTimeOffset now) =>
+        lateAt is null ? null : LateBy(dueAt, acknowledgedAt, now) ?? 0;
 
     /// <summary>How late a share is or was: acknowledged after its due time, or not acknowledged and past it ("late by 3 h 10 min").</summary>
     public static long? LateBy(DateTimeOffset? dueAt, DateTimeOffset? acknowledgedAt, DateTimeOffset now) =>

@@ -56,7 +56,7 @@ public sealed class LatenessMonitor(SlaStore sla, LedgerWriter writer, Projector
             {
                 late++;
                 if (d.Receipt.Acknowledged is null) escalated++;
-                TimelinessLog.Late(logger, d.NotificationId, d.RecipientType, d.DueAt!.Value, d.Receipt.Acknowledged is not null);
+                TimelinessLog.Late(logger, d);
                 metrics.ShareLate(d.RecipientType);
             }
             var unmarked = recipients.Where(r => marked.All(m => m.RecipientId != r)).ToList();

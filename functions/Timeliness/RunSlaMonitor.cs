@@ -12,7 +12,7 @@ namespace NotifyHub.Functions;
 /// <summary>
 /// <c>POST /api/admin/sla-monitor/run</c> (admin): runs <c>SlaMonitor</c> now and answers what it did. In Development
 /// only, the body may give <c>{"asOf":"…"}</c>, a clock to judge by (the README's demo lets an incident go late without
-/// waiting for its due time); that run leaves the monitor's checkpoint where it was.
+/// waiting for its due time).
 /// </summary>
 public sealed class RunSlaMonitor(LatenessMonitor monitor, IConfiguration configuration, AuditTrail audit)
 {

@@ -84,7 +84,8 @@ internal static partial class Log
     public static partial void WaitingForBatch(ILogger logger, string function, int newBatchThreshold, int running);
 
     // 4xx: timers
-    [LoggerMessage(400, LogLevel.Information, "Timer '{Function}' is past due on startup (was due {Due}); executing now")]
+    // The missed occurrence is not the time the run is for: the function runs now, once, however many it missed (as the host).
+    [LoggerMessage(400, LogLevel.Information, "Timer '{Function}' missed its run due at {Due:u} (UTC) while no host was running; running it once now, then on schedule")]
     public static partial void PastDue(ILogger logger, string function, DateTimeOffset due);
 
     [LoggerMessage(401, LogLevel.Debug, "Timer '{Function}' occurrence {Occurrence} was already taken by another instance")]

@@ -76,10 +76,15 @@ public class TimerTriggerTests
             $$"""{"Last":"{{lastRun:O}}","Next":"{{missed:O}}","LastUpdated":"{{lastRun:O}}"}"""));
 
         var before = DateTimeOffset.UtcNow;
-        await using var hub = await TestWorkerHost.StartAsync(["Tick"], settings: new Dictionary<string, string?> { ["TickSchedule"] = "0 0 * * * *" }, hostId: hostId);
+        var logs = new CollectedLogs();
+        await using var hub = await TestWorkerHost.StartAsync(["Tick"], settings: new Dictionary<string, string?> { ["TickSchedule"] = "0 0 * * * *" }, hostId: hostId,
+            loggers: logs.Factory);
 
         var run = (await Eventually.UntilAsync(() => hub.Recorded("Tick"), r => r.Count > 0, "the past-due run"))[0];
         Assert.True(run["isPastDue"]!.GetValue<bool>());
+        // The log names the missed occurrence as such, so that a run at start is not read as a run for hours ago.
+        Assert.Contains(logs.Entries, e => e.EventId == 400
+            && e.Message == $"Timer 'Tick' missed its run due at {missed.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z (UTC) while no host was running; running it once now, then on schedule");
         Assert.Equal(missed, run["next"]!.GetValue<DateTimeOffset>()); // the status as it stood before the run
         Assert.Equal(lastRun, run["last"]!.GetValue<DateTimeOffset>());
 

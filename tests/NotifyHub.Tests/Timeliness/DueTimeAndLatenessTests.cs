@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using NotifyHub.Tests.Delivery;
@@ -69,6 +70,9 @@ public class DueTimeAndLatenessTests(TimelinessHubFixture hub) : IClassFixture<T
         // Already due when it was routed: the monitor's next run judges it.
         var run = await RunMonitorAsync(hub, DateTimeOffset.UtcNow.AddMinutes(2));
         Assert.True(run.GetProperty("markedLate").GetInt32() >= 1, run.ToString());
+        await Eventually.UntilAsync(() => hub.Logs!.Entries.Select(e => e.Message).ToList(),
+            l => l.Any(m => m.EndsWith($"{notification} (school) is late: due {London(delivery.GetProperty("dueAt").GetDateTimeOffset())}, not acknowledged", StringComparison.Ordinal)),
+            "the lateness log line");
 
         var reminder = await Eventually.UntilAsync(() => hub.Mail.EmailsToAsync(schoolEmail), e => e.Count >= 1, "the reminder to the school");
         // The lead covers every school of LA 840, so it may be alerted about other tests' late shares too: this one's names its reference.
@@ -129,6 +133,52 @@ public class DueTimeAndLatenessTests(TimelinessHubFixture hub) : IClassFixture<T
         Assert.DoesNotContain(notification, LateIds(await GetAsync(hub, "/api/reports/late", hub.AdminKey)));
         Assert.Empty(await hub.Mail.EmailsToAsync(schoolEmail));
     }
+
+    [Fact]
+    public async Task A_share_acknowledged_after_its_due_time_is_marked_late_off_the_late_list_and_logged_as_acknowledged_late_with_both_times_in_UK_time()
+    {
+        var (school, urn, _) = await NewSchoolAsync(hub, TimelinessHubFixture.AcknowledgedLateSchoolUrn);
+        // Due an hour after it is reported, reported 70 minutes ago: acknowledged about 10 minutes late, before any monitor run.
+        var incident = await SubmitAsync(hub, urn, DateTimeOffset.UtcNow.AddMinutes(-25));
+        var delivery = await DeliveryApi.DeliveryAsync(hub, incident, school, d => d.GetProperty("attempts").GetInt32() >= 1, "the school's delivery");
+        var notification = delivery.GetProperty("notificationId").GetString()!;
+        var dueAt = delivery.GetProperty("dueAt").GetDateTimeOffset();
+        var key = await DeliveryApi.IssueKeyAsync(hub, school);
+        var ack = await JsonAsync(await DeliveryApi.SendAsync(hub, HttpMethod.Post, $"/api/notifications/{notification}/ack", key,
+            new { acknowledgedBy = new { name = "A Person", role = "DSL" } }), HttpStatusCode.Created);
+        var acknowledgedAt = ack.GetProperty("acknowledged").GetProperty("at").GetDateTimeOffset();
+
+        await RunMonitorAsync(hub, DateTimeOffset.UtcNow);
+
+        var lines = await Eventually.UntilAsync(() => hub.Logs!.Entries.Select(e => e.Message).Where(m => m.Contains(notification + " (school) is late", StringComparison.Ordinal)).ToList(),
+            l => l.Count > 0, "the lateness log line");
+        var line = Assert.Single(lines);
+        Assert.EndsWith($" is late: due {London(dueAt)}, acknowledged late, at {London(acknowledgedAt)}", line);
+        Assert.DoesNotContain("A Person", line);
+        Assert.Contains("delivery.marked-late", await EventsAsync(incident.IncidentId, school));
+        Assert.DoesNotContain(notification, LateIds(await GetAsync(hub, "/api/reports/late", hub.AdminKey)));
+    }
+
+    [Fact]
+    public async Task An_incidents_status_shows_lateAt_and_lateBySeconds_together_only_once_the_SLA_monitor_has_judged_a_past_due_share_late()
+    {
+        var (school, urn, _) = await NewSchoolAsync(hub, TimelinessHubFixture.JudgedStatusSchoolUrn);
+        var incident = await SubmitAsync(hub, urn, DateTimeOffset.UtcNow.AddMinutes(-25));
+        var before = await DeliveryApi.DeliveryAsync(hub, incident, school, d => d.GetProperty("attempts").GetInt32() >= 1, "the school's delivery");
+
+        // Ten minutes past due, and not judged yet (this hub's SlaMonitor timer is off): the status claims no lateness of its own.
+        Assert.True(before.GetProperty("dueAt").GetDateTimeOffset() < DateTimeOffset.UtcNow.AddMinutes(-9), before.ToString());
+        Assert.Equal(JsonValueKind.Null, before.GetProperty("lateAt").ValueKind);
+        Assert.Equal(JsonValueKind.Null, before.GetProperty("lateBySeconds").ValueKind);
+
+        await RunMonitorAsync(hub, DateTimeOffset.UtcNow);
+        var after = await DeliveryApi.DeliveryAsync(hub, incident, school, d => d.GetProperty("lateAt").ValueKind != JsonValueKind.Null, "the share judged late");
+        Assert.True(after.GetProperty("lateBySeconds").GetInt64() >= 9 * 60, after.ToString());
+    }
+
+    /// <summary>An instant as the hub writes times for people (UK wall-clock time, day first), by the machine's own tz data.</summary>
+    private static string London(DateTimeOffset instant) =>
+        TimeZoneInfo.ConvertTime(instant, TimeZoneInfo.FindSystemTimeZoneById("Europe/London")).ToString("ddd d MMM yyyy HH:mm", CultureInfo.InvariantCulture) + " (UK time)";
 
     [Fact]
     public async Task A_webhook_that_fails_close_to_the_due_time_falls_back_to_the_secure_email_at_once_instead_of_retrying()

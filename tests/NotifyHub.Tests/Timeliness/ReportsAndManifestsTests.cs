@@ -231,6 +231,37 @@ public class ReportsAndManifestsTests(TimelinessHubFixture hub) : IClassFixture<
         Assert.Contains("from", range.GetProperty("errors").EnumerateObject().Select(e => e.Name));
     }
 
+    [Fact]
+    public async Task The_CSV_reports_period_column_says_all_for_the_whole_range_as_the_JSON_does_and_each_lines_Monday_when_split_by_week()
+    {
+        var la = Random.Shared.Next(600, 699).ToString();
+        var (_, leadKey, _) = await NewLeadAsync(hub, [la]);
+        var (school, urn, _) = await NewSchoolAsync(hub, la: la);
+        var incident = await SubmitAsync(hub, urn, DateTimeOffset.UtcNow, la: la);
+        await DeliveryApi.DeliveryAsync(hub, incident, school, d => d.GetProperty("attempts").GetInt32() >= 1, "the school's delivery");
+        await Eventually.UntilAsync(() => GetAsync(hub, "/api/reports/timeliness?groupBy=recipientType", leadKey),
+            r => r.GetProperty("groups").EnumerateArray().Any(g => g.GetProperty("key").GetString() == "school"), "the share in the rollups");
+
+        foreach (var query in new[] { "groupBy=recipientType", "groupBy=recipientType&period=week" })
+        {
+            var json = await GetAsync(hub, "/api/reports/timeliness?" + query, leadKey);
+            var rows = CsvRows(await (await SendAcceptingAsync("/api/reports/timeliness?" + query, leadKey, "text/csv")).Content.ReadAsStringAsync());
+            var lines = json.GetProperty("groups").EnumerateArray().Append(json.GetProperty("total")).ToList();
+            Assert.Equal(lines.Count, rows.Count);
+            foreach (var (line, row) in lines.Zip(rows))
+            {
+                Assert.Equal(line.GetProperty("key").GetString(), row["key"]);
+                // A line's period in JSON is its Monday, or null for the whole range (a report's total, or every line of a
+                // report not split by period) — which the report's own period calls "all".
+                Assert.Equal(line.GetProperty("period").GetString() ?? "all", row["period"]);
+            }
+        }
+        var whole = await GetAsync(hub, "/api/reports/timeliness?groupBy=recipientType", leadKey);
+        Assert.Equal("all", whole.GetProperty("period").GetString());
+        var wholeCsv = CsvRows(await (await SendAcceptingAsync("/api/reports/timeliness?groupBy=recipientType", leadKey, "text/csv")).Content.ReadAsStringAsync());
+        Assert.All(wholeCsv, row => Assert.Equal("all", row["period"]));
+    }
+
     private static System.Text.Json.Nodes.JsonNode JsonNodeOf(object value) => System.Text.Json.Nodes.JsonNode.Parse(JsonSerializer.Serialize(value))!;
 
     private static IEnumerable<string?> MissingReferences(JsonElement missing) =>

@@ -12,9 +12,9 @@ namespace NotifyHub.Tests.Timeliness;
 /// <summary>
 /// The hub with timeliness on real parts (Azurite, maildev, the DevHost): the England-and-Wales bank holidays and LA 840's
 /// term dates are loaded through the admin API at start. The timers stay off — tests run <c>SlaMonitor</c> through the
-/// admin "run now" with <c>asOf</c>, which never moves its checkpoint, so each run looks back a day and no test depends on
-/// another's run. Two schools have due-time overrides by organisation (<c>elapsed 1h</c>), so a test can make a share that
-/// is already late, or due within the fallback lead time, without waiting.
+/// admin "run now" with <c>asOf</c>; a run judges whatever awaits judgement by then, so no test depends on another's run.
+/// Some schools have due-time overrides by organisation (<c>elapsed 1h</c>), so a test can make a share that is already
+/// late, or due within the fallback lead time, without waiting.
 /// </summary>
 public sealed class TimelinessHubFixture : DeliveryHubFixture
 {
@@ -23,6 +23,11 @@ public sealed class TimelinessHubFixture : DeliveryHubFixture
     /// <summary>Two more schools whose shares are due an hour after they are reported, for tests of their own.</summary>
     public const string ConcurrentRunsSchoolUrn = "987653";
     public const string PrefetchSchoolUrn = "987654";
+    public const string AcknowledgedLateSchoolUrn = "987655";
+    public const string JudgedStatusSchoolUrn = "987656";
+
+    /// <summary>The DevHost's and the worker's log is kept: tests read what the lateness log says.</summary>
+    public TimelinessHubFixture() => Logs = new CollectedLogs();
 
     protected override IReadOnlyDictionary<string, string?> AppSettings => new Dictionary<string, string?>(base.AppSettings)
     {
@@ -41,6 +46,12 @@ public sealed class TimelinessHubFixture : DeliveryHubFixture
         ["Timeliness__Rules__3__RecipientType"] = "school",
         ["Timeliness__Rules__3__OrganisationId"] = "school-" + PrefetchSchoolUrn,
         ["Timeliness__Rules__3__Deadline"] = "elapsed 1h",
+        ["Timeliness__Rules__4__RecipientType"] = "school",
+        ["Timeliness__Rules__4__OrganisationId"] = "school-" + AcknowledgedLateSchoolUrn,
+        ["Timeliness__Rules__4__Deadline"] = "elapsed 1h",
+        ["Timeliness__Rules__5__RecipientType"] = "school",
+        ["Timeliness__Rules__5__OrganisationId"] = "school-" + JudgedStatusSchoolUrn,
+        ["Timeliness__Rules__5__Deadline"] = "elapsed 1h",
     };
 
     public override async Task InitializeAsync()
