@@ -23,6 +23,7 @@ public sealed class TimelinessHubFixture : DeliveryHubFixture
     /// <summary>Two more schools whose shares are due an hour after they are reported, for tests of their own.</summary>
     public const string ConcurrentRunsSchoolUrn = "987653";
     public const string PrefetchSchoolUrn = "987654";
+    public const string EmailStyleSchoolUrn = "987655";
 
     protected override IReadOnlyDictionary<string, string?> AppSettings => new Dictionary<string, string?>(base.AppSettings)
     {
@@ -41,6 +42,9 @@ public sealed class TimelinessHubFixture : DeliveryHubFixture
         ["Timeliness__Rules__3__RecipientType"] = "school",
         ["Timeliness__Rules__3__OrganisationId"] = "school-" + PrefetchSchoolUrn,
         ["Timeliness__Rules__3__Deadline"] = "elapsed 1h",
+        ["Timeliness__Rules__4__RecipientType"] = "school",
+        ["Timeliness__Rules__4__OrganisationId"] = "school-" + EmailStyleSchoolUrn,
+        ["Timeliness__Rules__4__Deadline"] = "elapsed 1h",
     };
 
     public override async Task InitializeAsync()
