@@ -7,7 +7,7 @@ namespace NotifyHub.Domain;
 /// <summary>
 /// Wall-clock time in England and Wales (Europe/London), from NodaTime's embedded time-zone
 /// database, so dates do not depend on the machine's tz data. Every "which day was it" question
-/// in the hub goes through here.
+/// in the hub goes through here, and so does every time the hub tells a person.
 /// </summary>
 public static class UkTime
 {
@@ -18,24 +18,32 @@ public static class UkTime
         instant.ToInstant().InZone(Zone).Date.ToDateOnly();
 
     /// <summary>
-    /// An instant as people in England read it, the GOV.UK way: "Tuesday 24 November 2026 at 9:40pm", "… at 9am",
-    /// "… at midday", "… at midnight" (midnight belongs to the day it starts). Wall-clock time, BST or GMT as it was then.
+    /// An instant as the GOV.UK style guide writes it for people in England: "Tuesday 24 November 2026 at 9:40pm",
+    /// "at 9am", "at midday", to the minute. Midnight is the end of the day before ("Monday 23 November 2026 at midnight"
+    /// for 00:00 on Tuesday), because that is how a reader takes "Monday at midnight" in a deadline; "12am" and "12pm" are
+    /// never written. In the hour that happens twice when the clocks go back, the time says which one ("1:30am BST").
     /// </summary>
     public static string Describe(DateTimeOffset instant)
     {
-        var local = instant.ToInstant().InZone(Zone).LocalDateTime;
-        return $"{local.ToString("dddd d MMMM yyyy", CultureInfo.InvariantCulture)} at {Clock(local.Hour, local.Minute)}";
+        var local = instant.ToInstant().InZone(Zone);
+        var minute = new LocalTime(local.Hour, local.Minute);
+        if (minute == LocalTime.Midnight) return $"{DescribeDate(local.Date.PlusDays(-1).ToDateOnly())} at midnight";
+        var clock = minute == LocalTime.Noon ? "midday"
+            : (minute.ClockHourOfHalfDay, minute.Minute) switch
+            {
+                (var h, 0) => $"{h}",
+                (var h, var m) => $"{h}:{m:00}",
+            } + (minute.Hour < 12 ? "am" : "pm");
+        // The hour the clocks go back is lived twice: name the offset so that the reader knows which.
+        if (Zone.MapLocal(local.LocalDateTime).Count > 1) clock += local.Offset == Offset.FromHours(1) ? " BST" : " GMT";
+        return $"{DescribeDate(local.Date.ToDateOnly())} at {clock}";
     }
 
-    /// <summary>A date as people in England read it: "2 March 2016".</summary>
-    public static string Describe(DateOnly date) => date.ToString("d MMMM yyyy", CultureInfo.InvariantCulture);
+    /// <summary>A calendar date as GOV.UK writes it: "Tuesday 24 November 2026".</summary>
+    public static string DescribeDate(DateOnly date) => date.ToString("dddd d MMMM yyyy", CultureInfo.InvariantCulture);
 
-    private static string Clock(int hour, int minute) => (hour, minute) switch
-    {
-        (0, 0) => "midnight",
-        (12, 0) => "midday",
-        _ => $"{(hour % 12 == 0 ? 12 : hour % 12)}{(minute == 0 ? "" : ":" + minute.ToString("00", CultureInfo.InvariantCulture))}{(hour < 12 ? "am" : "pm")}",
-    };
+    /// <summary>A date without its weekday, for dates of birth and expected due dates: "2 March 2016".</summary>
+    public static string Describe(DateOnly date) => date.ToString("d MMMM yyyy", CultureInfo.InvariantCulture);
 
     /// <summary>
     /// An instant for an operator's log, day before month, in UK wall-clock time (GMT or BST as it was):

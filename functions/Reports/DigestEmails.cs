@@ -1,6 +1,7 @@
-using System.Text.Encodings.Web;
 using NotifyHub.Delivery;
+using NotifyHub.Domain;
 using NotifyHub.Domain.Timeliness;
+using static NotifyHub.Delivery.EmailLayout;
 
 namespace NotifyHub.Timeliness;
 
@@ -12,7 +13,7 @@ public sealed record DigestCounts(DateOnly Day, int Due, int Late, int Unrouted,
     public static DigestCounts Of(IEnumerable<ShareFact> facts, DateOnly day, DateTimeOffset now)
     {
         var list = facts.ToList();
-        var dueYesterday = list.Where(f => f.IsDelivery && f.DueAt is { } due && Domain.UkTime.DateOf(due) == day).ToList();
+        var dueYesterday = list.Where(f => f.IsDelivery && f.DueAt is { } due && UkTime.DateOf(due) == day).ToList();
         var reportedYesterday = list.Where(f => f.Day == day).ToList();
         return new DigestCounts(day, dueYesterday.Count, dueYesterday.Count(f => f.IsLate(now)),
             reportedYesterday.Count(f => f.Kind == ShareKinds.Unrouted), reportedYesterday.Count(f => f.IsDelivery && f.Failed),
@@ -25,18 +26,17 @@ public static class DigestEmails
 {
     public static LinkEmail Build(string to, string leadName, IReadOnlyList<string> las, DigestCounts c, string dashboardUrl, DateTimeOffset linkExpires)
     {
-        var day = c.Day.ToString("ddd d MMM yyyy", System.Globalization.CultureInfo.InvariantCulture);
+        var day = UkTime.DescribeDate(c.Day);
         var scope = string.Join(", ", las);
-        var subject = $"NotifyHub daily digest for {day}: {c.Late} late, {c.Missing} missing (LA {scope})";
-        var text = $"{leadName} — local authorities {scope} — {day}\n\n" +
-                   $"Shares due: {c.Due}\nLate (not acknowledged by their due time): {c.Late}\n" +
-                   $"Missing: {c.Missing} (unrouted {c.Unrouted}, failed {c.Failed}, missing at source {c.MissingAtSource})\n\n" +
-                   $"Dashboard (this link works until {LinkEmails.Local(linkExpires)}):\n{dashboardUrl}\n";
-        var h = HtmlEncoder.Default;
-        var html = $"<p><strong>{h.Encode(leadName)}</strong> — local authorities {h.Encode(scope)} — {h.Encode(day)}</p>" +
-                   $"<table><tr><td>Shares due</td><td>{c.Due}</td></tr><tr><td>Late (not acknowledged by their due time)</td><td>{c.Late}</td></tr>" +
-                   $"<tr><td>Missing</td><td>{c.Missing} (unrouted {c.Unrouted}, failed {c.Failed}, missing at source {c.MissingAtSource})</td></tr></table>" +
-                   $"<p><a href=\"{h.Encode(dashboardUrl)}\">Open the dashboard</a> (this link works until {h.Encode(LinkEmails.Local(linkExpires))}).</p>";
-        return new LinkEmail(to, subject, text, html);
+        return EmailLayout.Build(to, $"NotifyHub daily digest for {day}: {c.Late} late, {c.Missing} missing (LA {scope})",
+            Title($"Daily digest for {day}"),
+            Para($"{leadName}, local authorities {scope}."),
+            Figures(
+                ("Shares due", $"{c.Due}"),
+                ("Late (not acknowledged by their due time)", $"{c.Late}"),
+                ("Missing", $"{c.Missing} (unrouted {c.Unrouted}, failed {c.Failed}, missing at source {c.MissingAtSource})")),
+            Action("Open the dashboard", dashboardUrl),
+            Para($"The link opens your partnership's dashboard. It expires on {UkTime.Describe(linkExpires)}."),
+            Para("Do not forward this email."));
     }
 }

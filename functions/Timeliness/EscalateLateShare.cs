@@ -108,13 +108,14 @@ public sealed class EscalateLateShare(LedgerStore ledger, LedgerWriter writer, R
     private static bool Pending(DeliveryRecord d, IReadOnlyList<EscalationContact> contacts) =>
         d.LateAt is not null && d.Receipt.Acknowledged is null && (!d.Escalated(EscalationTargets.Recipient) || contacts.Any(c => !d.Escalated(c.Key)));
 
-    /// <summary>A fresh secure link to the notification, when it has a link nonce (it has been attempted at least once).</summary>
-    private string? Link(DeliveryRecord record)
+    /// <summary>A fresh secure link to the notification and when it expires, when it has a link nonce (it has been attempted at least once).</summary>
+    private (string Url, DateTimeOffset ExpiresAt)? Link(DeliveryRecord record)
     {
         if (record.LinkNonce is not { } nonce) return null;
         var o = delivery.Value;
-        var token = LinkToken.Create(o.LinkSigningKeyBytes, new LinkGrant(record.NotificationId, nonce, time.GetUtcNow() + o.LinkValidFor));
-        return o.PublicBaseUrl.TrimEnd('/') + "/api/links/" + token;
+        var expires = time.GetUtcNow() + o.LinkValidFor;
+        var token = LinkToken.Create(o.LinkSigningKeyBytes, new LinkGrant(record.NotificationId, nonce, expires));
+        return (o.PublicBaseUrl.TrimEnd('/') + "/api/links/" + token, expires);
     }
 
     /// <summary>Sent, or refused for good (recorded); a failure that may pass throws, so the host tries the message again.</summary>

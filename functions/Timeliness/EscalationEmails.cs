@@ -1,6 +1,7 @@
+using NotifyHub.Domain;
 using NotifyHub.Domain.Delivery;
-using System.Text.Encodings.Web;
 using NotifyHub.Delivery;
+using static NotifyHub.Delivery.EmailLayout;
 
 namespace NotifyHub.Timeliness;
 
@@ -10,35 +11,37 @@ namespace NotifyHub.Timeliness;
 /// </summary>
 public static class EscalationEmails
 {
-    public static LinkEmail Reminder(DeliveryRecord delivery, string to, DateTimeOffset dueAt, string? link)
+    /// <param name="link">A fresh secure link and when it expires; none when the notification has never been attempted.</param>
+    public static LinkEmail Reminder(DeliveryRecord delivery, string to, DateTimeOffset dueAt, (string Url, DateTimeOffset ExpiresAt)? link)
     {
-        var reference = Reference(delivery);
-        var subject = $"NotifyHub reminder: a notification for {delivery.RecipientName} is overdue (reference {reference})";
-        var where = link is null ? "Please read and acknowledge it in your NotifyHub inbox." : $"Open it here and acknowledge it:\n{link}";
-        var text = $"A safeguarding notification for {delivery.RecipientName} was due by {LinkEmails.Local(dueAt)} and has not been acknowledged.\n\n" +
-                   $"Police reference: {reference}\n\n{where}\n";
-        var h = HtmlEncoder.Default;
-        var html = $"<p>A safeguarding notification for <strong>{h.Encode(delivery.RecipientName)}</strong> was due by {h.Encode(LinkEmails.Local(dueAt))} and has not been acknowledged.</p>" +
-                   $"<p>Police reference: {h.Encode(reference)}</p>" +
-                   (link is null ? "<p>Please read and acknowledge it in your NotifyHub inbox.</p>" : $"<p><a href=\"{h.Encode(link)}\">Open the notification</a> and acknowledge it.</p>");
-        return new LinkEmail(to, subject, text, html);
+        var reference = LinkEmails.Reference(delivery);
+        EmailBlock[] whatToDo = link is { } l
+            ?
+            [
+                Para("Open it, read it and acknowledge it now."),
+                Action("Open the notification", l.Url),
+                Para($"The link works for this notification only. It expires on {UkTime.Describe(l.ExpiresAt)}."),
+            ]
+            : [Para("Read it and acknowledge it in your NotifyHub inbox now.")];
+        return EmailLayout.Build(to, $"NotifyHub reminder: a notification for {delivery.RecipientName} is overdue (reference {reference})",
+        [
+            Title("A safeguarding notification is overdue"),
+            Para($"A safeguarding notification for {delivery.RecipientName} was due by {UkTime.Describe(dueAt)} and has not been acknowledged."),
+            KeyLines($"Police reference: {reference}"),
+            .. whatToDo,
+            Para("Do not forward this email."),
+        ]);
     }
 
     public static LinkEmail Alert(DeliveryRecord delivery, string to, string la, DateTimeOffset dueAt, string lateListUrl)
     {
-        var reference = Reference(delivery);
-        var subject = $"NotifyHub: a late share for {delivery.RecipientName} ({delivery.RecipientType}, LA {la})";
-        var text = $"A notification to {delivery.RecipientName} ({delivery.RecipientType}, local authority {la}) was due by {LinkEmails.Local(dueAt)} " +
-                   $"and has not been acknowledged. The recipient has been reminded.\n\nPolice reference: {reference}\nNotification: {delivery.NotificationId}\n\n" +
-                   $"Every open late share: {lateListUrl} (with your partnership's API key)\n";
-        var h = HtmlEncoder.Default;
-        var html = $"<p>A notification to <strong>{h.Encode(delivery.RecipientName)}</strong> ({h.Encode(delivery.RecipientType)}, local authority {h.Encode(la)}) " +
-                   $"was due by {h.Encode(LinkEmails.Local(dueAt))} and has not been acknowledged. The recipient has been reminded.</p>" +
-                   $"<p>Police reference: {h.Encode(reference)}<br>Notification: {h.Encode(delivery.NotificationId)}</p>" +
-                   $"<p>Every open late share: {h.Encode(lateListUrl)} (with your partnership's API key)</p>";
-        return new LinkEmail(to, subject, text, html);
+        var reference = LinkEmails.Reference(delivery);
+        return EmailLayout.Build(to, $"NotifyHub: a late share for {delivery.RecipientName} ({delivery.RecipientType}, LA {la})",
+            Title("A share is late"),
+            Para($"A notification to {delivery.RecipientName} ({delivery.RecipientType}, local authority {la}) was due by {UkTime.Describe(dueAt)} " +
+                 "and has not been acknowledged. The recipient has been reminded."),
+            KeyLines($"Police reference: {reference}", $"Notification: {delivery.NotificationId}"),
+            Para($"Every open late share: {lateListUrl} (with your partnership's API key)"),
+            Para("Do not forward this email."));
     }
-
-    private static string Reference(DeliveryRecord delivery) =>
-        delivery.IncidentReference is { } r ? $"{delivery.ForceCode} {r}" : delivery.IncidentId;
 }

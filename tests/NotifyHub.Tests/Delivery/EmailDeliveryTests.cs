@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using NotifyHub.Domain;
 using NotifyHub.Domain.Delivery;
 using NotifyHub.Tests.Infrastructure;
 using static NotifyHub.Tests.Delivery.DeliveryApi;
@@ -39,6 +40,25 @@ public partial class EmailDeliveryTests(EmailHubFixture hub) : IClassFixture<Ema
         var example = ExampleIncident.Load();
         foreach (var secret in new[] { "Synthetic", "Example", "2016-03-02", "Jordan", "Casey", "pushed", "hid upstairs", "ZZ1", "P-" })
             Assert.DoesNotContain(secret, everything.Replace("Synthetic School", ""));
+    }
+
+    [Fact]
+    public async Task The_email_has_an_HTML_part_laid_out_like_GOV_UK_Notify_and_a_plain_text_part_that_say_the_same_things_what_to_do_and_by_when()
+    {
+        var (school, incident, _, json) = await EmailedAsync();
+        var email = await SentEmail.ReadAsync(hub.Mail, json);
+        var delivery = await DeliveryAsync(hub, incident, school, _ => true, "the delivery");
+        var due = delivery.GetProperty("dueAt").GetDateTimeOffset();
+        var link = LinkPattern().Match(email.Text).Value;
+        var grant = LinkToken.Verify(Convert.FromBase64String(LocalSettings.Value("Delivery__LinkSigningKey")), link[(link.LastIndexOf('/') + 1)..], DateTimeOffset.UtcNow)!;
+
+        email.AssertLaidOutLikeNotify();
+        email.AssertBothPartsSay(incident.Reference, "Synthetic School " + school["school-".Length..], $"acknowledge it by {UkTime.Describe(due)}.", "Open the notification",
+            $"It expires on {UkTime.Describe(grant.ExpiresAt)}.", "Do not forward this email.");
+        Assert.Equal([link], email.HtmlLinks);
+        foreach (var secret in new[] { "Synthetic", "Example", "2016-03-02", "Jordan", "Casey", "pushed", "hid upstairs", "ZZ1", "P-" })
+            Assert.DoesNotContain(secret, email.Everything.Replace("Synthetic School", ""));
+        await SentEmail.AssertAccessibleInChromiumAsync(email);
     }
 
     [Fact]

@@ -72,6 +72,19 @@ public sealed class Maildev : IAsyncDisposable
         (await EmailsAsync()).Where(e => e.GetProperty("envelope").GetProperty("to").EnumerateArray()
             .Any(t => string.Equals(t.GetProperty("address").GetString(), address, StringComparison.OrdinalIgnoreCase))).ToList();
 
+    /// <summary>Where maildev serves an email's HTML part as a page (for a browser).</summary>
+    public Uri HtmlAddress(JsonElement email) => new(WebAddress, $"api/email/{email.GetProperty("id").GetString()}/html");
+
+    /// <summary>The email exactly as it arrived over SMTP, parsed by MimeKit.</summary>
+    public async Task<MimeKit.MimeMessage> SourceAsync(JsonElement email)
+    {
+        await using var source = await _api.GetStreamAsync($"api/email/{email.GetProperty("id").GetString()}/source");
+        using var buffer = new MemoryStream();
+        await source.CopyToAsync(buffer);
+        buffer.Position = 0;
+        return await MimeKit.MimeMessage.LoadAsync(buffer);
+    }
+
     private static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using NotifyHub.Domain;
 using NotifyHub.Tests.Delivery;
 using NotifyHub.Tests.Infrastructure;
 using static NotifyHub.Tests.Timeliness.TimelinessApi;
@@ -93,6 +94,25 @@ public partial class DashboardDigestAndCalendarTests(TimelinessHubFixture hub) :
         await hub.RunFunctionAsync("DailyDigest");
         Assert.Single(await hub.Mail.EmailsToAsync(leadEmail));
         _ = leadId;
+    }
+
+    [Fact]
+    public async Task The_daily_digest_has_an_HTML_part_laid_out_like_GOV_UK_Notify_and_a_plain_text_part_that_say_the_same_things()
+    {
+        // An LA of its own: nothing was due there yesterday.
+        var (_, leadId, leadEmail) = await NewLeadWithIdAsync([Random.Shared.Next(500, 599).ToString()]);
+
+        await hub.RunFunctionAsync("DailyDigest");
+        var digest = await SentEmail.ReadAsync(hub.Mail, (await Eventually.UntilAsync(() => hub.Mail.EmailsToAsync(leadEmail), e => e.Count >= 1, "the digest"))[0]);
+
+        var url = DashboardUrl().Match(digest.Text).Value;
+        var expires = Regex.Match(digest.Text, @"It expires on \w+day \d{1,2} \w+ \d{4} at (midnight|midday|\d{1,2}(:\d\d)?[ap]m)\.").Value;
+        Assert.NotEmpty(expires);
+        digest.AssertLaidOutLikeNotify();
+        digest.AssertBothPartsSay($"Daily digest for {UkTime.DescribeDate(UkTime.DateOf(DateTimeOffset.UtcNow).AddDays(-1))}", "Synthetic Partnership " + leadId,
+            "Shares due", "Late (not acknowledged by their due time)", "Open the dashboard", expires, "Do not forward this email.");
+        Assert.Equal([url], digest.HtmlLinks);
+        await SentEmail.AssertAccessibleInChromiumAsync(digest);
     }
 
     [Fact]

@@ -1,6 +1,9 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using System.Text.RegularExpressions;
+using NotifyHub.Domain;
+using NotifyHub.Domain.Delivery;
 using NotifyHub.Tests.Delivery;
 using NotifyHub.Tests.Infrastructure;
 using NotifyHub.Tests.Routing;
@@ -198,11 +201,12 @@ public class DueTimeAndLatenessTests(TimelinessHubFixture hub) : IClassFixture<T
 
     private static IEnumerable<string?> LateIds(JsonElement late) => late.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("notificationId").GetString());
 
-    private async Task<IEnumerable<string>> StatusChildNamesAsync((string Force, string Key, string Reference, string IncidentId) incident)
+    private async Task<IEnumerable<string>> StatusChildNamesAsync((string Force, string Key, string Reference, string IncidentId) incident,
+        string school = "school-" + TimelinessHubFixture.LateSchoolUrn)
     {
         _ = await RouteIncidentTests.StatusAsync(hub, incident.Force, incident.Key, incident.Reference);
         // The children's given names are unique per test (WithUniqueChildren): read them back from the stored content.
-        var content = await TestStores.ContentAsync(hub.Tables, incident.IncidentId, "school-" + TimelinessHubFixture.LateSchoolUrn);
+        var content = await TestStores.ContentAsync(hub.Tables, incident.IncidentId, school);
         var json = JsonDocument.Parse(content!.ToString()).RootElement;
         return json.GetProperty("children").EnumerateArray().Select(c => c.GetProperty("givenName").GetString()!);
     }
@@ -226,6 +230,40 @@ public class DueTimeAndLatenessTests(TimelinessHubFixture hub) : IClassFixture<T
         Assert.Single(events, e => e == "escalation.started");
         Assert.Single(await hub.Mail.EmailsToAsync(schoolEmail));
         Assert.Single(await hub.Mail.EmailsToAsync(leadEmail), e => e.GetProperty("text").GetString()!.Contains(incident.Reference, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_reminder_and_the_alert_have_an_HTML_part_laid_out_like_GOV_UK_Notify_and_a_plain_text_part_that_say_the_same_things()
+    {
+        // An LA of its own, so that the alert found is this share's.
+        var la = Random.Shared.Next(600, 699).ToString();
+        var (school, urn, schoolEmail) = await NewSchoolAsync(hub, TimelinessHubFixture.EmailStyleSchoolUrn, la);
+        var (_, _, leadEmail) = await NewLeadAsync(hub, [la], ["school"]);
+        var incident = await SubmitAsync(hub, urn, DateTimeOffset.UtcNow.AddMinutes(-25), la);
+        var delivery = await DeliveryApi.DeliveryAsync(hub, incident, school, d => d.GetProperty("attempts").GetInt32() >= 1, "the school's delivery");
+        var due = UkTime.Describe(delivery.GetProperty("dueAt").GetDateTimeOffset());
+        await RunMonitorAsync(hub, DateTimeOffset.UtcNow.AddMinutes(2));
+
+        var reminder = await SentEmail.ReadAsync(hub.Mail,
+            (await Eventually.UntilAsync(() => hub.Mail.EmailsToAsync(schoolEmail), e => e.Count >= 1, "the reminder"))[0]);
+        var alert = await SentEmail.ReadAsync(hub.Mail,
+            (await Eventually.UntilAsync(() => hub.Mail.EmailsToAsync(leadEmail), e => e.Count >= 1, "the alert"))[0]);
+
+        var link = Regex.Match(reminder.Text, @"https?://\S+/api/links/\S+").Value;
+        var grant = LinkToken.Verify(Convert.FromBase64String(LocalSettings.Value("Delivery__LinkSigningKey")), link[(link.LastIndexOf('/') + 1)..], DateTimeOffset.UtcNow)!;
+        reminder.AssertLaidOutLikeNotify();
+        reminder.AssertBothPartsSay(incident.Reference, "Synthetic School " + urn, $"was due by {due}", "Open the notification",
+            $"It expires on {UkTime.Describe(grant.ExpiresAt)}.", "Do not forward this email.");
+        Assert.Equal([link], reminder.HtmlLinks);
+        alert.AssertLaidOutLikeNotify();
+        alert.AssertBothPartsSay(incident.Reference, "Synthetic School " + urn, $"was due by {due}", "/api/reports/late", "Do not forward this email.");
+        var childNames = (await StatusChildNamesAsync(incident, school)).ToList();
+        foreach (var email in new[] { reminder, alert })
+        {
+            foreach (var secret in childNames.Concat(["Example", "2016-03-02", "Casey", "pushed", "hid upstairs", "ZZ1"]))
+                Assert.DoesNotContain(secret, email.Everything, StringComparison.Ordinal);
+        }
+        await SentEmail.AssertAccessibleInChromiumAsync(reminder, alert);
     }
 
     [Fact]

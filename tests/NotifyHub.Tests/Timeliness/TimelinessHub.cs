@@ -25,6 +25,7 @@ public sealed class TimelinessHubFixture : DeliveryHubFixture
     public const string PrefetchSchoolUrn = "987654";
     public const string AcknowledgedLateSchoolUrn = "987655";
     public const string JudgedStatusSchoolUrn = "987656";
+    public const string EmailStyleSchoolUrn = "987657";
 
     /// <summary>The DevHost's and the worker's log is kept: tests read what the lateness log says.</summary>
     public TimelinessHubFixture() => Logs = new CollectedLogs();
@@ -52,6 +53,9 @@ public sealed class TimelinessHubFixture : DeliveryHubFixture
         ["Timeliness__Rules__5__RecipientType"] = "school",
         ["Timeliness__Rules__5__OrganisationId"] = "school-" + JudgedStatusSchoolUrn,
         ["Timeliness__Rules__5__Deadline"] = "elapsed 1h",
+        ["Timeliness__Rules__6__RecipientType"] = "school",
+        ["Timeliness__Rules__6__OrganisationId"] = "school-" + EmailStyleSchoolUrn,
+        ["Timeliness__Rules__6__Deadline"] = "elapsed 1h",
     };
 
     public override async Task InitializeAsync()
