@@ -139,7 +139,7 @@ public static class NotificationPage
 
     private static void AppendDetails(StringBuilder main, DeliveryContent content, IReadOnlyDictionary<string, string> names)
     {
-        main.Append("<h2 class=\"govuk-heading-m\">The incident</h2>").Append(SummaryList([
+        var incident = SummaryList([
             ("Reported to police", content.ReportedAt is { } reported ? UkTime.Describe(reported) : null),
             ("Police attended", content.AttendedAt is { } attended ? UkTime.Describe(attended) : null),
             ("What happened", content.Summary),
@@ -149,7 +149,8 @@ public static class NotificationPage
             ("Children", content.ChildCount?.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             ("Children present", content.ChildrenPresentCount?.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             ("Adults", content.AdultCount?.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-        ]));
+        ]);
+        if (incident.Length > 0) main.Append("<h2 class=\"govuk-heading-m\">The incident</h2>").Append(incident);
         if (content.PoliceContact is { } officer)
         {
             main.Append("<h2 class=\"govuk-heading-m\">Police contact</h2>").Append(SummaryList([

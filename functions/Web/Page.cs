@@ -86,9 +86,10 @@ public static class Page
         "<p class=\"govuk-body\">If you need help, ask the hub's administrators. Give them the police reference from the email, not the link.</p>" +
         "</div></div>");
 
-    /// <summary>A GOV.UK summary list: one row per (label, value); a null or empty value is left out.</summary>
+    /// <summary>A GOV.UK summary list: one row per (label, value); a null or empty value is left out, and with no rows left, nothing.</summary>
     public static string SummaryList(IEnumerable<(string Label, string? Value)> rows, bool encoded = false)
     {
+        if (!rows.Any(r => !string.IsNullOrEmpty(r.Value))) return "";
         var html = new StringBuilder("<dl class=\"govuk-summary-list\">");
         foreach (var (label, value) in rows)
         {
