@@ -24,18 +24,19 @@ public static class EscalationEmails
         return new LinkEmail(to, subject, text, html);
     }
 
-    public static LinkEmail Alert(DeliveryRecord delivery, string to, string la, DateTimeOffset dueAt, string lateListUrl)
+    public static LinkEmail Alert(DeliveryRecord delivery, string to, string la, DateTimeOffset dueAt, string lateListUrl, DateTimeOffset lateListExpiresAt)
     {
         var reference = Reference(delivery);
         var subject = $"NotifyHub: a late share for {delivery.RecipientName} ({delivery.RecipientType}, LA {la})";
         var text = $"A notification to {delivery.RecipientName} ({delivery.RecipientType}, local authority {la}) was due by {LinkEmails.Local(dueAt)} " +
                    $"and has not been acknowledged. The recipient has been reminded.\n\nPolice reference: {reference}\nNotification: {delivery.NotificationId}\n\n" +
-                   $"Every open late share: {lateListUrl} (with your partnership's API key)\n";
+                   $"Every share in your partnership's local authorities that is late and not yet acknowledged (this link works until {LinkEmails.Local(lateListExpiresAt)}; do not forward it):\n{lateListUrl}\n";
         var h = HtmlEncoder.Default;
         var html = $"<p>A notification to <strong>{h.Encode(delivery.RecipientName)}</strong> ({h.Encode(delivery.RecipientType)}, local authority {h.Encode(la)}) " +
                    $"was due by {h.Encode(LinkEmails.Local(dueAt))} and has not been acknowledged. The recipient has been reminded.</p>" +
                    $"<p>Police reference: {h.Encode(reference)}<br>Notification: {h.Encode(delivery.NotificationId)}</p>" +
-                   $"<p>Every open late share: {h.Encode(lateListUrl)} (with your partnership's API key)</p>";
+                   $"<p><a href=\"{h.Encode(lateListUrl)}\">See every share in your partnership's local authorities that is late and not yet acknowledged</a> " +
+                   $"(this link works until {h.Encode(LinkEmails.Local(lateListExpiresAt))}; do not forward it).</p>";
         return new LinkEmail(to, subject, text, html);
     }
 
