@@ -39,7 +39,7 @@ public sealed class ApiKeyMiddleware(ApiKeyAuthentication authentication, IOptio
             var token = context.BindingContext.BindingData.TryGetValue("token", out var value) ? value?.ToString() : null;
             if (LinkToken.Verify(delivery.Value.LinkVerificationKeys(), token, time.GetUtcNow()) is not { } grant)
             {
-                context.GetInvocationResult().Value = LinkRefused(http);
+                context.GetInvocationResult().Value = Web.LinkPages.NotValid(http, LinkKindOf(context.FunctionDefinition.EntryPoint));
                 return;
             }
             http.Features.Set(grant);
@@ -62,11 +62,7 @@ public sealed class ApiKeyMiddleware(ApiKeyAuthentication authentication, IOptio
         await next(context);
     }
 
-    /// <summary>A link that does not open: a page for a person, a 404 problem for any other client.</summary>
-    public static IResult LinkRefused(HttpContext http) =>
-        Web.Page.WantsHtml(http.Request) ? Web.Page.Result(http, Web.Page.LinkNotValid(), StatusCodes.Status404NotFound) : Problems.NotFound(LinkNotValid);
-
-    /// <summary>What a link that does not open says, whatever the reason: forged, expired or revoked look the same.</summary>
+    /// <summary>What a notification link that does not open says, whatever the reason: forged, expired or revoked look the same.</summary>
     public const string LinkNotValid = "This link is not valid: it may have expired or been revoked. Your organisation can still read and acknowledge the notification through its NotifyHub inbox, or ask the hub's administrators.";
 
     private static readonly ConcurrentDictionary<string, bool> PublicByEntryPoint = new();
@@ -84,6 +80,9 @@ public sealed class ApiKeyMiddleware(ApiKeyAuthentication authentication, IOptio
     /// <summary>Whether a function is opened by an email link (<see cref="RequiresLinkAttribute"/>).</summary>
     public static bool TakesLink(string entryPoint) =>
         LinkByEntryPoint.GetOrAdd(entryPoint, static name => Method(name)?.GetCustomAttribute<RequiresLinkAttribute>() is not null);
+
+    /// <summary>What a link function's link opens (<see cref="RequiresLinkAttribute.Kind"/>).</summary>
+    public static LinkKind LinkKindOf(string entryPoint) => Method(entryPoint)?.GetCustomAttribute<RequiresLinkAttribute>()?.Kind ?? LinkKind.Notification;
 
     /// <summary>The roles a function's <c>[Function]</c> method admits (none when it declares none), from its entry point <c>Namespace.Type.Method</c>.</summary>
     public static IReadOnlyList<string> RolesOf(string entryPoint) =>

@@ -11,12 +11,19 @@ public sealed class RequiresRoleAttribute(params string[] roles) : Attribute
 }
 
 /// <summary>
-/// A page opened from an email link: the signed, expiring token in the route (<c>{token}</c>) is the credential, not
+/// A page opened from a link: the signed, expiring token in the route (<c>{token}</c>) is the credential, not
 /// an API key. <see cref="ApiKeyMiddleware"/> checks its signature and expiry and hands the function the
-/// <see cref="Domain.Delivery.LinkGrant"/>; the function checks it has not been revoked.
+/// <see cref="Domain.Delivery.LinkGrant"/>; the function checks it has not been revoked. <paramref name="kind"/> says what
+/// the link opens, so that one that does not open can say what to do instead (<see cref="Web.LinkPages.NotValid"/>).
 /// </summary>
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = false)]
-public sealed class RequiresLinkAttribute : Attribute;
+public sealed class RequiresLinkAttribute(LinkKind kind = LinkKind.Notification) : Attribute
+{
+    public LinkKind Kind { get; } = kind;
+}
+
+/// <summary>What a link opens: a notification (an email link), or a partnership lead's dashboard and late list.</summary>
+public enum LinkKind { Notification, Dashboard }
 
 /// <summary>
 /// Open to anyone, with no key: only for what holds no data — the landing page, the API reference, the OpenAPI document

@@ -28,9 +28,9 @@ public sealed class AcknowledgeByLink(RecipientNotifications notifications, Dire
     {
         var ct = request.HttpContext.RequestAborted;
         var http = request.HttpContext;
-        var browser = Page.WantsHtml(request);
+        var browser = LinkPages.WantsPage(request);
         var found = await LinkedNotification.FindAsync(http, notifications, ct);
-        if (found is null) return ApiKeyMiddleware.LinkRefused(http);
+        if (found is null) return LinkPages.NotValid(http, LinkKind.Notification);
         if (!request.HasFormContentType || request.ContentType?.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase) != true)
         {
             return browser
@@ -82,7 +82,7 @@ public sealed class AcknowledgeByLink(RecipientNotifications notifications, Dire
         }
 
         var acknowledged = await notifications.AcknowledgeAsync(found, validated.Value!, "email-link", ct);
-        if (acknowledged is null) return ApiKeyMiddleware.LinkRefused(http);
+        if (acknowledged is null) return LinkPages.NotValid(http, LinkKind.Notification);
         var (saved, first) = (acknowledged.Record, acknowledged.Changed);
         if (first) await audit.RecordStoredAsync(AuditActor.Link(saved.RecipientId), AuditActions.NotificationAcknowledged, [saved.NotificationId], new { channel = "email-link" });
         if (browser) return Page.Result(http, NotificationPage.Render(await LinkedNotification.ModelAsync(acknowledged, directory, ct)));

@@ -24,7 +24,7 @@ public sealed class OpenNotificationLink(RecipientNotifications notifications)
     public async Task<IResult> RunAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/links/{token}")] HttpRequest request, string token)
     {
         var found = await LinkedNotification.FindAsync(request.HttpContext, notifications, request.HttpContext.RequestAborted);
-        if (found is null) return ApiKeyMiddleware.LinkRefused(request.HttpContext);
+        if (found is null) return LinkPages.NotValid(request.HttpContext, LinkKind.Notification);
         return Page.Result(request.HttpContext, NotificationPage.Landing(found.Record));
     }
 }

@@ -10,9 +10,9 @@ using NotifyHub.Storage;
 namespace NotifyHub.Timeliness;
 
 /// <summary>
-/// Links to a partnership lead's dashboard: the same signed, expiring link tokens as the email links, granting
-/// <c>dashboard:{organisation id}</c> instead of a notification, so a lead opens its dashboard from the daily digest
-/// without an API key in the browser. A link stops working when it expires, when the lead is deactivated, or when the
+/// Links to a partnership lead's dashboard and late list: the same signed, expiring link tokens as the email links, granting
+/// <c>dashboard:{organisation id}</c> instead of a notification, so a lead opens its dashboard from the daily digest, and
+/// its late list from an escalation alert, without an API key in the browser. A link stops working when it expires, when the lead is deactivated, or when the
 /// lead's links are revoked: table <c>DashboardLinks</c> (partition = lead id, row <c>links</c>) holds the lead's current
 /// nonce, which every link carries and a revocation replaces (<see cref="DashboardGrants"/>).
 /// </summary>
@@ -30,6 +30,9 @@ public sealed class DashboardLinks(IOptions<DeliveryOptions> delivery, IOptions<
         var token = LinkToken.Create(delivery.Value.LinkSigningKeyBytes, grant);
         return (delivery.Value.PublicBaseUrl.TrimEnd('/') + "/api/dashboard/" + token, expires);
     }
+
+    /// <summary>The lead's late list (<c>OpenLateShares</c>) under a dashboard link made by <see cref="CreateAsync"/>.</summary>
+    public static string LateShares(string dashboardUrl) => dashboardUrl + "/late";
 
     /// <summary>The active partnership lead a verified link grants, or null (a notification's link, a revoked link, or a lead since deactivated).</summary>
     public async Task<Organisation?> LeadAsync(HttpContext context, CancellationToken ct)

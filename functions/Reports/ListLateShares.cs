@@ -22,8 +22,13 @@ public sealed class ListLateShares(SlaStore sla, ReportScope scopes, TimeProvide
     public async Task<IResult> RunAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/reports/late")] HttpRequest request)
     {
         var ct = request.HttpContext.RequestAborted;
-        var scope = await scopes.ForAsync(request.HttpContext.Caller(), ct);
-        var now = time.GetUtcNow();
+        var items = await ReadAsync(sla, await scopes.ForAsync(request.HttpContext.Caller(), ct), time.GetUtcNow(), ct);
+        return TypedResults.Ok(new Answer(items.Count, items));
+    }
+
+    /// <summary>The open late shares a scope covers, oldest due first: the API's answer and the partnership lead's late page alike.</summary>
+    public static async Task<IReadOnlyList<Item>> ReadAsync(SlaStore sla, Scope scope, DateTimeOffset now, CancellationToken ct)
+    {
         var items = new List<Item>();
         await foreach (var late in sla.OpenLateAsync(ct))
         {
@@ -31,6 +36,6 @@ public sealed class ListLateShares(SlaStore sla, ReportScope scopes, TimeProvide
             items.Add(new Item(late.NotificationId, late.IncidentId, late.ForceCode, late.IncidentReference, late.La, late.RecipientId, late.RecipientType,
                 late.RecipientName, late.DueAt, late.LateAt, IncidentDeliveries.LateBy(late.DueAt, null, now) ?? 0));
         }
-        return TypedResults.Ok(new Answer(items.Count, items.OrderBy(i => i.DueAt).ThenBy(i => i.NotificationId, StringComparer.Ordinal).ToList()));
+        return items.OrderBy(i => i.DueAt).ThenBy(i => i.NotificationId, StringComparer.Ordinal).ToList();
     }
 }

@@ -1,31 +1,32 @@
-using System.Security.Cryptography;
 using Microsoft.Azure.Functions.Worker;
 using NotifyHub.Auth;
-using NotifyHub.Hosting;
-
+using NotifyHub.Domain.Timeliness;
+using NotifyHub.Reports;
 using NotifyHub.Timeliness;
+using NotifyHub.Web;
 
 namespace NotifyHub.Functions;
 
 /// <summary>
-/// <c>GET /api/dashboard/{token}</c> (a dashboard link): the partnership lead's timeliness dashboard — on-time rates by
-/// recipient type week by week, late and missing counts, police-side delay, NPS against CRC — drawn in the browser with
-/// Chart.js, served by the hub in the page itself (no CDN). The page holds no data; it reads it from
-/// <c>GetDashboardData</c> with the same link.
+/// <c>GET /api/dashboard/{token}</c> (a dashboard link): the partnership lead's timeliness dashboard for the last 13 weeks —
+/// on-time rates by recipient type week by week, late and missing counts, police-side delay, NPS against CRC — rendered
+/// by the hub as tables of the report's own numbers, with charts drawn from them in the browser (<see cref="DashboardPage"/>).
+/// A link that does not open (forged, expired, revoked, or its lead deactivated) gets <see cref="LinkPages.NotValid"/>.
 /// </summary>
-public sealed class OpenDashboard(DashboardLinks links)
+public sealed class OpenDashboard(DashboardLinks links, ReportReader reports, SlaStore sla, TimeProvider time)
 {
     [Function(nameof(OpenDashboard))]
-    [RequiresLink]
+    [RequiresLink(LinkKind.Dashboard)]
     public async Task<IResult> RunAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/dashboard/{token}")] HttpRequest request, string token)
     {
-        if (await links.LeadAsync(request.HttpContext, request.HttpContext.RequestAborted) is null) return Problems.NotFound(ApiKeyMiddleware.LinkNotValid);
-        var nonce = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
-        var headers = request.HttpContext.Response.Headers;
-        headers.ContentSecurityPolicy = Reports.DashboardPage.ContentSecurityPolicy(nonce);
-        headers.CacheControl = "no-store";
-        headers["Referrer-Policy"] = "no-referrer";
-        headers["X-Content-Type-Options"] = "nosniff";
-        return TypedResults.Content(Reports.DashboardPage.Render(nonce), "text/html; charset=utf-8");
+        var ct = request.HttpContext.RequestAborted;
+        if (await links.LeadAsync(request.HttpContext, ct) is not { } lead) return LinkPages.NotValid(request.HttpContext, LinkKind.Dashboard);
+        var scope = new Scope(lead.LaCodes ?? [], null);
+        var (from, to) = reports.Range(new Hosting.QueryParameters(new QueryCollection())); // the reports' default: the last 13 weeks
+        var byType = await reports.TimelinessAsync(scope, new ReportQuery(from, to, ReportDimensions.RecipientType, ReportDimensions.Week), ct);
+        var totals = await reports.TimelinessAsync(scope, new ReportQuery(from, to, null, ReportDimensions.Week), ct);
+        var late = await ListLateShares.ReadAsync(sla, scope, time.GetUtcNow(), ct);
+        var view = new DashboardPage.View(token, lead.Name, lead.LaCodes ?? [], byType, totals, late.Count);
+        return Page.Result(request.HttpContext, DashboardPage.Render(view));
     }
 }

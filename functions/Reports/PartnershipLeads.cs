@@ -22,7 +22,7 @@ public sealed class PartnershipLeads(DirectoryStore directory)
         return leads.Where(l => l.LaCodes?.Contains(la) == true)
             .SelectMany(l => (l.EscalationContacts ?? []).Where(c => c.Covers(recipientType)).Select(c => (Lead: l.Id, c.Email)))
             .DistinctBy(c => c.Email.ToLowerInvariant())
-            .Select(c => new EscalationContact(EscalationTargets.Contact(c.Lead, AddressKey(c.Email, hashKey)), c.Email))
+            .Select(c => new EscalationContact(EscalationTargets.Contact(c.Lead, AddressKey(c.Email, hashKey)), c.Email, c.Lead))
             .ToList();
     }
 
@@ -30,8 +30,8 @@ public sealed class PartnershipLeads(DirectoryStore directory)
         Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData(hashKey, System.Text.Encoding.UTF8.GetBytes("escalation-contact:" + email.ToLowerInvariant())))[..12];
 }
 
-/// <summary>An escalation contact: the key alerts to it are recorded under, and its address.</summary>
-public sealed record EscalationContact(string Key, string Email);
+/// <summary>An escalation contact: the key alerts to it are recorded under, its address, and the partnership lead it is a contact of.</summary>
+public sealed record EscalationContact(string Key, string Email, string LeadId);
 
 /// <summary>What a caller may see of the reports: every LA (administrators), its LAs (a partnership lead) or its force (police).</summary>
 public sealed record Scope(IReadOnlyList<string>? Las, string? ForceCode)

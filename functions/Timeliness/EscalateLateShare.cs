@@ -21,8 +21,8 @@ namespace NotifyHub.Functions;
 /// retries once the claim lapses, then the message is poisoned and an operator replays it. Nothing is sent once the share
 /// is acknowledged.
 /// </summary>
-public sealed class EscalateLateShare(LedgerStore ledger, LedgerWriter writer, RecipientCache recipients, PartnershipLeads leads, EmailSender email,
-    QueueServiceClient queues, IOptions<DeliveryOptions> delivery, HubMetrics metrics, TimeProvider time, ILogger<EscalateLateShare> logger)
+public sealed class EscalateLateShare(LedgerStore ledger, LedgerWriter writer, RecipientCache recipients, PartnershipLeads leads, DashboardLinks links,
+    EmailSender email, QueueServiceClient queues, IOptions<DeliveryOptions> delivery, HubMetrics metrics, TimeProvider time, ILogger<EscalateLateShare> logger)
 {
     [Function(nameof(EscalateLateShare))]
     public async Task RunAsync([QueueTrigger(StorageNames.EscalationsQueue)] string message, long dequeueCount, CancellationToken ct)
@@ -89,10 +89,11 @@ public sealed class EscalateLateShare(LedgerStore ledger, LedgerWriter writer, R
                 }, ct), escalating, EscalationTargets.Recipient);
             await RecordAsync(EscalationTargets.Recipient, outcome);
         }
-        var lateList = delivery.Value.PublicBaseUrl.TrimEnd('/') + "/api/reports/late";
         foreach (var contact in contacts.Where(c => !escalating.Escalated(c.Key)))
         {
-            var outcome = Outcome(await email.SendAsync(EscalationEmails.Alert(escalating, contact.Email, la, dueAt, lateList) with
+            // The lead's late list opens from the email with a dashboard link of the contact's partnership: no API key in a browser.
+            var (dashboard, expires) = await links.CreateAsync(contact.LeadId, ct);
+            var outcome = Outcome(await email.SendAsync(EscalationEmails.Alert(escalating, contact.Email, la, dueAt, DashboardLinks.LateShares(dashboard), expires) with
             {
                 MessageId = LinkEmails.MessageId(escalating.NotificationId, "alert-" + contact.Key.Replace('#', '-'), delivery.Value.PublicBaseUrl),
             }, ct), escalating, contact.Key);

@@ -33,7 +33,7 @@ public static class EscalationEmails
         ]);
     }
 
-    public static LinkEmail Alert(DeliveryRecord delivery, string to, string la, DateTimeOffset dueAt, string lateListUrl)
+    public static LinkEmail Alert(DeliveryRecord delivery, string to, string la, DateTimeOffset dueAt, string lateListUrl, DateTimeOffset lateListExpiresAt)
     {
         var reference = LinkEmails.Reference(delivery);
         return EmailLayout.Build(to, $"NotifyHub: a late share for {delivery.RecipientName} ({delivery.RecipientType}, LA {la})",
@@ -41,7 +41,8 @@ public static class EscalationEmails
             Para($"A notification to {delivery.RecipientName} ({delivery.RecipientType}, local authority {la}) was due by {UkTime.Describe(dueAt)} " +
                  "and has not been acknowledged. The recipient has been reminded."),
             KeyLines($"Police reference: {reference}", $"Notification: {delivery.NotificationId}"),
-            Para($"Every open late share: {lateListUrl} (with your partnership's API key)"),
+            Action("See every late share in your partnership's local authorities", lateListUrl),
+            Para($"The link shows every share in your partnership's local authorities that is late and not yet acknowledged. It works until {UkTime.Describe(lateListExpiresAt)}."),
             Para("Do not forward this email."));
     }
 }

@@ -142,7 +142,7 @@ public sealed class ManifestStore(TableServiceClient tables, IncidentStore incid
     {
         var reported = e.ReportedAt ?? new DateTimeOffset(date.ToDateTime(new TimeOnly(12, 0)), TimeSpan.Zero);
         return new ShareFact(Key(forceCode, e.IncidentReference), ShareKinds.MissingAtSource, null, forceCode, e.LaCode,
-            e.ReportedAt is { } at ? Domain.UkTime.DateOf(at) : date, "not-received", null, "unknown", reported, null, null, null, null, null, null, false,
+            e.ReportedAt is { } at ? Domain.UkTime.DateOf(at) : date, Domain.Timeliness.ReportLabels.NotReceived, null, "unknown", reported, null, null, null, null, null, null, false,
             "listed in the force's manifest, never received by the hub");
     }
 

@@ -69,23 +69,6 @@ public static class Page
         return TypedResults.Content(html, "text/html; charset=utf-8", statusCode: status);
     }
 
-    /// <summary>Whether the caller is a browser (it asks for HTML): pages answer it with a page, any other client with JSON.</summary>
-    public static bool WantsHtml(HttpRequest request) => request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase);
-
-    /// <summary>
-    /// What a link from a NotifyHub email (a notification's or a dashboard's) shows a person when it does not open:
-    /// forged, expired and revoked look the same, as in the API's 404.
-    /// </summary>
-    public static string LinkNotValid() => Render("This link has expired or is not valid",
-        "<div class=\"govuk-grid-row\"><div class=\"govuk-grid-column-two-thirds\">" +
-        "<h1 class=\"govuk-heading-l\">This link has expired or is not valid</h1>" +
-        "<p class=\"govuk-body\">Links in NotifyHub emails work for a limited time, and stop working if they are withdrawn — " +
-        "for example when an email was sent or forwarded to the wrong person.</p>" +
-        "<p class=\"govuk-body\">If it was a notification, your organisation can still read and acknowledge it in its NotifyHub inbox. " +
-        "If it was a dashboard, your next daily digest brings a new link.</p>" +
-        "<p class=\"govuk-body\">If you need help, ask the hub's administrators. Give them the police reference from the email, not the link.</p>" +
-        "</div></div>");
-
     /// <summary>A GOV.UK summary list: one row per (label, value); a null or empty value is left out, and with no rows left, nothing.</summary>
     public static string SummaryList(IEnumerable<(string Label, string? Value)> rows, bool encoded = false)
     {

@@ -2,7 +2,7 @@ namespace NotifyHub.Domain.Directory;
 
 /// <summary>
 /// The identifiers reserved for demo organisations, chosen so that no real organisation or real incident can
-/// ever meet them: local authority <c>999</c> (DfE codes stop below 940), URNs <c>999000</c>–<c>999999</c> and
+/// ever meet them: local authority <c>999</c> (DfE codes stop at 943), URNs <c>999000</c>–<c>999999</c> and
 /// <c>EY999000</c>–<c>EY999999</c> (far beyond any URN issued), GP practice codes and postcode districts starting
 /// with <c>Q</c> (no GP practice code or UK postcode area begins with Q), force code <c>DEMO</c>, and organisation
 /// ids starting <c>demo-</c>. The rule both ways: a demo organisation uses only demo identifiers, a real one none;

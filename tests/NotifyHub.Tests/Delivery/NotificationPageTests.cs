@@ -147,7 +147,7 @@ public partial class NotificationPageTests(NotificationPageHubFixture hub) : ICl
         BrowserPages.AssertAccessible(journey);
         var page = journey.Checks["link-not-valid"];
         Assert.Equal(404, page.Status);
-        Assert.Contains("This link has expired or is not valid", page.Main);
+        Assert.Contains("This link is not valid", page.Main);
         Assert.Contains("NotifyHub inbox", page.Main);
 
         var forged = await hub.Http.GetAsync("/api/links/not.valid");

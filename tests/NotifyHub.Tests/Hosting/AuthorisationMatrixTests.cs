@@ -152,6 +152,8 @@ public class AuthorisationMatrixTests(AuthorisationMatrixFixture hub) : IClassFi
                 ByLink: true),
             new("GetDashboardData", HttpMethod.Get, "/api/dashboard/not-a-token/timeliness", null, Admin: 404, PoliceA: 404, PoliceB: 404, RecipientX: 404,
                 RecipientY: 404, ByLink: true),
+            new("OpenLateShares", HttpMethod.Get, "/api/dashboard/not-a-token/late", null, Admin: 404, PoliceA: 404, PoliceB: 404, RecipientX: 404,
+                RecipientY: 404, ByLink: true),
             new("ListInbox", HttpMethod.Get, "/api/inbox", null, Admin: forbidden, PoliceA: forbidden, PoliceB: forbidden, RecipientX: 200, RecipientY: 200),
             new("GetNotification", HttpMethod.Get, $"/api/notifications/{hub.NotificationX}", null, Admin: forbidden, PoliceA: forbidden, PoliceB: forbidden,
                 RecipientX: 200, RecipientY: 404),

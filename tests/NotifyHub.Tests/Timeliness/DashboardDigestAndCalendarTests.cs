@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -9,13 +8,29 @@ using static NotifyHub.Tests.Timeliness.TimelinessApi;
 
 namespace NotifyHub.Tests.Timeliness;
 
-/// <summary>The partnership leads' dashboard in real headless Chromium, the daily digest by email, and the calendar loads.</summary>
+/// <summary>The partnership leads' dashboard and late list in real headless Chromium (axe at WCAG 2.2 AA), the daily digest by email, and the calendar loads.</summary>
 public partial class DashboardDigestAndCalendarTests(TimelinessHubFixture hub) : IClassFixture<TimelinessHubFixture>
 {
-    [Fact]
-    public async Task The_dashboard_draws_in_Chromium_the_figures_the_report_gives_for_the_leads_LAs()
+    /// <summary>Where the page tests save what they saw, to look at after a run.</summary>
+    private static string Shot(string name)
     {
-        var la = Random.Shared.Next(600, 699).ToString();
+        var dir = Path.Combine(RepoPaths.Root, "artifacts", "test-results", "pages");
+        Directory.CreateDirectory(dir);
+        return Path.Combine(dir, name + ".png");
+    }
+
+    /// <summary>The steps that look at the page as it is at 1280 px, at 320 px and at 200 % zoom, each checked with axe and screenshotted.</summary>
+    private static IEnumerable<object> AtEverySize(string name) =>
+    [
+        new { check = name + "-1280" }, new { screenshot = Shot(name + "-1280") },
+        new { viewport = new { width = 320, height = 640 } }, new { check = name + "-320" }, new { screenshot = Shot(name + "-320") },
+        new { viewport = new { width = 1280, height = 900 } }, new { zoom = 2 }, new { check = name + "-zoom" }, new { screenshot = Shot(name + "-zoom") },
+    ];
+
+    [Fact]
+    public async Task The_dashboard_shows_the_reports_figures_for_the_leads_LAs_by_name_in_tables_and_charts_accessible_at_1280_px_320_px_and_200_percent_zoom()
+    {
+        const string la = "420"; // the Isles of Scilly: no other test of this hub uses it
         var (_, leadKey, _) = await NewLeadAsync(hub, [la]);
         var (school, urn, _) = await NewSchoolAsync(hub, la: la);
         var acknowledged = await SubmitAsync(hub, urn, DateTimeOffset.UtcNow, la: la);
@@ -30,45 +45,166 @@ public partial class DashboardDigestAndCalendarTests(TimelinessHubFixture hub) :
         })).EnsureSuccessStatusCode();
         var byType = await Eventually.UntilAsync(() => GetAsync(hub, "/api/reports/timeliness?groupBy=recipientType&period=week", leadKey),
             r => r.GetProperty("total").GetProperty("acknowledgedByDue").GetInt32() == 1, "the acknowledgement in the report");
-        var totals = await GetAsync(hub, "/api/reports/timeliness?period=week", leadKey);
-
+        var totals = await Eventually.UntilAsync(() => GetAsync(hub, "/api/reports/timeliness?period=week", leadKey),
+            r => r.GetProperty("total").GetProperty("missingAtSource").GetInt32() == 1, "the missing share in the report");
         var link = await JsonAsync(await DeliveryApi.SendAsync(hub, HttpMethod.Post, "/api/reports/dashboard-links", leadKey), HttpStatusCode.Created);
-        var path = new Uri(link.GetProperty("url").GetString()!).AbsolutePath;
-        var screenshot = Path.Combine(RepoPaths.Root, "artifacts", "test-results", "dashboard.png");
-        Directory.CreateDirectory(Path.GetDirectoryName(screenshot)!);
-        var seen = await BrowseAsync(new Uri(hub.Host.BaseAddress, path).ToString(), screenshot);
+        var url = link.GetProperty("url").GetString()!;
+        var page = new Uri(hub.Host.BaseAddress, new Uri(url).AbsolutePath).ToString();
+        var schoolWeek = byType.GetProperty("groups").EnumerateArray().Single(g => g.GetProperty("key").GetString() == "school");
+        var week = schoolWeek.GetProperty("period").GetString();
 
-        Assert.Equal("ready", seen.GetProperty("state").GetString());
-        Assert.Empty(seen.GetProperty("cspViolations").EnumerateArray());
-        Assert.Empty(seen.GetProperty("consoleErrors").EnumerateArray());
-        Assert.Contains(la, seen.GetProperty("title").GetString());
-        var charts = seen.GetProperty("charts");
+        var seen = await BrowserPages.WalkAsync(
+        [
+            new { @goto = page }, new { wait = "body[data-state=ready]" },
+            new { text = $"#ontime tr:has(th[data-period='{week}']) td[data-series=school]", @as = "school-rate" },
+            new { text = "#late-missing td[data-series=missingAtSource]", @as = "missing" },
+            new { text = "#late-missing td[data-series=late]", @as = "late" },
+            new { text = "#ontime thead th", @as = "ontime-series" },
+            new { text = ".govuk-summary-list", @as = "totals" },
+            // Each table with figures has its chart drawn above it (a step that waits fails the journey if it never comes).
+            new { wait = "[data-chart-for=ontime]:not([hidden]) canvas[role=img]" },
+            new { wait = "[data-chart-for=late-missing]:not([hidden]) canvas[role=img]" },
+            new { wait = "[data-chart-for=police-delay]:not([hidden]) canvas[role=img]" },
+            .. AtEverySize("dashboard"),
+        ]);
 
-        // On-time rate by recipient type: the school's line carries the report's acknowledged-by-due rate for the week.
-        var schoolGroup = byType.GetProperty("groups").EnumerateArray().Single(g => g.GetProperty("key").GetString() == "school");
-        var ontime = charts.GetProperty("ontime-by-type");
-        var week = Array.IndexOf(ontime.GetProperty("labels").EnumerateArray().Select(l => l.GetString()).ToArray(), schoolGroup.GetProperty("period").GetString());
-        Assert.True(week >= 0);
-        var schoolLine = ontime.GetProperty("datasets").EnumerateArray().Single(d => d.GetProperty("key").GetString() == "school");
-        Assert.Equal(schoolGroup.GetProperty("acknowledgedByDueRate").GetDouble(), schoolLine.GetProperty("data")[week].GetDouble(), 6);
+        BrowserPages.AssertAccessible(seen);
+        var wide = seen.Checks["dashboard-1280"];
+        Assert.Equal(200, wide.Status);
+        Assert.Equal("Timeliness for Isles of Scilly – NotifyHub", wide.Title);
+        // The school's on-time rate for its week, the missing share, the late count: the report's own numbers.
+        Assert.Equal(Percent(schoolWeek.GetProperty("acknowledgedByDueRate").GetDouble()), seen.Texts["school-rate"]);
+        Assert.Equal(totals.GetProperty("total").GetProperty("missingAtSource").GetInt32(), Sum(seen.Texts["missing"]));
+        Assert.Equal(totals.GetProperty("total").GetProperty("late").GetInt32(), Sum(seen.Texts["late"]));
+        Assert.Contains("Missing at source1", seen.Texts["totals"]);
+        Assert.Contains($"Deliveries{totals.GetProperty("total").GetProperty("deliveries").GetInt32()}", seen.Texts["totals"]);
+        // Legends and headers in words, never raw keys.
+        Assert.Contains("Schools and colleges", seen.Texts["ontime-series"]);
+        Assert.DoesNotContain("not-received", wide.Main);
+        Assert.DoesNotContain("missingAtSource", wide.Main);
+        // No share went to probation in LA 420: the panel says so rather than drawing empty charts.
+        Assert.Contains("No shares went to the NPS or CRC SPOCs in this period.", wide.Main);
+        Assert.True(File.Exists(Shot("dashboard-320")));
 
-        // Late and missing: the bars add up to the report's totals.
-        var bars = charts.GetProperty("late-missing").GetProperty("datasets").EnumerateArray().ToDictionary(d => d.GetProperty("key").GetString()!,
-            d => d.GetProperty("data").EnumerateArray().Sum(v => v.ValueKind == JsonValueKind.Number ? v.GetDouble() : 0));
-        Assert.Equal(totals.GetProperty("total").GetProperty("missingAtSource").GetInt32(), (int)bars["missingAtSource"]);
-        Assert.Equal(1, (int)bars["missingAtSource"]);
-        Assert.Equal(totals.GetProperty("total").GetProperty("late").GetInt32(), (int)bars["late"]);
+        // The figures are in the page as the hub sends it (so they are there with JavaScript off); the charts are drawn from them.
+        var html = await (await hub.Http.GetAsync(new Uri(url).AbsolutePath)).Content.ReadAsStringAsync();
+        Assert.Matches($"<th scope=\"row\" class=\"govuk-table__header\" data-period=\"{week}\">[^<]*</th><td [^>]*data-series=\"school\" data-value=\"[^\"]*\">{Regex.Escape(seen.Texts["school-rate"])}</td>", html);
 
-        // NPS and CRC are two series, never one.
-        Assert.Equal(["crc-spoc", "nps-spoc"], charts.GetProperty("nps-crc-deliveries").GetProperty("datasets").EnumerateArray()
-            .Select(d => d.GetProperty("key").GetString()).Order(StringComparer.Ordinal));
-        Assert.True(new FileInfo(screenshot).Length > 10_000, "the screenshot is saved under the test results");
+        // The download link is the report's CSV for the lead's LAs, by the same link.
+        var csv = await hub.Http.GetAsync(new Uri(url).AbsolutePath + "/timeliness?period=week&groupBy=recipientType&format=csv");
+        Assert.Equal("text/csv", csv.Content.Headers.ContentType?.MediaType);
 
-        // A forged or altered link opens nothing.
+        // A forged or altered link opens nothing: problem+json for a program, a page saying what to do for a browser.
+        var path = new Uri(url).AbsolutePath;
         var forged = path[..^4] + (path[^4..] == "AAAA" ? "BBBB" : "AAAA");
-        Assert.Equal(HttpStatusCode.NotFound, (await hub.Http.GetAsync(forged)).StatusCode);
+        var refused = await hub.Http.GetAsync(forged);
+        Assert.Equal(HttpStatusCode.NotFound, refused.StatusCode);
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
         Assert.Equal(HttpStatusCode.NotFound, (await hub.Http.GetAsync(forged + "/timeliness")).StatusCode);
+        var browser = await BrowserPages.WalkAsync([new { @goto = new Uri(hub.Host.BaseAddress, forged).ToString() }, new { check = "forged" },
+            new { screenshot = Shot("dashboard-forged") }]);
+        AssertAccessibleNotFound(browser);
+        Assert.Equal(404, browser.Checks["forged"].Status);
+        Assert.Contains("This link is not valid", browser.Checks["forged"].Main);
+        Assert.Contains("daily digest", browser.Checks["forged"].Main);
     }
+
+    [Fact]
+    public async Task A_dashboard_with_nothing_in_the_period_says_why_in_each_panel_and_is_accessible_at_every_size()
+    {
+        var (_, leadKey, _) = await NewLeadAsync(hub, ["857", "201"]); // Rutland and the City of London, which no test submits to
+        var link = await JsonAsync(await DeliveryApi.SendAsync(hub, HttpMethod.Post, "/api/reports/dashboard-links", leadKey), HttpStatusCode.Created);
+        var page = new Uri(hub.Host.BaseAddress, new Uri(link.GetProperty("url").GetString()!).AbsolutePath).ToString();
+
+        var seen = await BrowserPages.WalkAsync([new { @goto = page }, new { wait = "body[data-state=ready]" }, .. AtEverySize("dashboard-empty")]);
+
+        BrowserPages.AssertAccessible(seen);
+        var check = seen.Checks["dashboard-empty-1280"];
+        Assert.Equal("Timeliness for City of London and Rutland – NotifyHub", check.Title);
+        Assert.Contains("No shares — delivered, late or missing — were recorded for City of London and Rutland in this period.", check.Main);
+        Assert.Contains("No deliveries with a due time were made", check.Main);
+        Assert.Contains("No share was late, failed, unrouted or missing at source in this period.", check.Main);
+        Assert.Contains("No incidents with police times were received", check.Main);
+        Assert.Contains("No shares went to the NPS or CRC SPOCs", check.Main);
+        Assert.Contains("None late now", check.Main);
+    }
+
+    [Fact]
+    public async Task The_escalation_alert_links_the_partnership_to_a_page_of_its_late_shares_which_stops_opening_when_its_links_are_revoked()
+    {
+        // Shares at this school are due an hour after they are reported: one reported 70 minutes ago is late.
+        var (_, leadKey, leadEmail) = await NewLeadAsync(hub, ["840"], ["school"]);
+        var (school, urn, _) = await NewSchoolAsync(hub, TimelinessHubFixture.PrefetchSchoolUrn);
+        var incident = await SubmitAsync(hub, urn, DateTimeOffset.UtcNow.AddMinutes(-25));
+        var delivery = await DeliveryApi.DeliveryAsync(hub, incident, school, d => d.GetProperty("attempts").GetInt32() >= 1, "the school's delivery");
+        var notification = delivery.GetProperty("notificationId").GetString()!;
+        await RunMonitorAsync(hub, DateTimeOffset.UtcNow.AddMinutes(2));
+        var alerts = await Eventually.UntilAsync(async () => (await hub.Mail.EmailsToAsync(leadEmail))
+            .Where(e => e.GetProperty("text").GetString()!.Contains(incident.Reference, StringComparison.Ordinal)).ToList(), e => e.Count >= 1, "the alert");
+        var text = alerts[0].GetProperty("text").GetString()!;
+        Assert.DoesNotContain("API key", text);
+        var url = LateListUrl().Match(text).Value;
+        Assert.NotEmpty(url);
+        Assert.Contains($"href=\"{url}\"", alerts[0].GetProperty("html").GetString());
+        var listed = (await GetAsync(hub, "/api/reports/late", leadKey)).GetProperty("items").EnumerateArray()
+            .Single(i => i.GetProperty("notificationId").GetString() == notification);
+        // The page writes times as every page and email does (UkTime.Describe, whose calendar cases UkTimeTests hold).
+        string Uk(string field) => NotifyHub.Domain.UkTime.Describe(listed.GetProperty(field).GetDateTimeOffset());
+        var page = new Uri(hub.Host.BaseAddress, new Uri(url).AbsolutePath).ToString();
+
+        var seen = await BrowserPages.WalkAsync(
+        [
+            new { @goto = page },
+            new { text = $"tr[data-notification='{notification}']", @as = "row" },
+            .. AtEverySize("late-list"),
+        ]);
+
+        BrowserPages.AssertAccessible(seen);
+        Assert.Equal(200, seen.Checks["late-list-1280"].Status);
+        Assert.Equal("Late shares for County Durham – NotifyHub", seen.Checks["late-list-1280"].Title);
+        var row = seen.Texts["row"];
+        Assert.Contains($"{incident.Force} {incident.Reference}", row);
+        Assert.Contains("Synthetic School " + urn, row);
+        Assert.Contains("Schools and colleges", row);
+        Assert.Contains("County Durham", row);
+        Assert.Contains(Uk("dueAt"), row);
+        Assert.Contains(Uk("lateAt"), row);
+        foreach (var name in await ChildNamesAsync(incident, school)) Assert.DoesNotContain(name, seen.Checks["late-list-1280"].Main, StringComparison.Ordinal);
+
+        // Revoked: a program gets the 404 problem it always did, a browser a page saying what to do.
+        (await DeliveryApi.SendAsync(hub, HttpMethod.Post, "/api/reports/dashboard-links/revoke", leadKey)).EnsureSuccessStatusCode();
+        var refused = await hub.Http.GetAsync(new Uri(url).AbsolutePath);
+        Assert.Equal(HttpStatusCode.NotFound, refused.StatusCode);
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+        using var asBrowser = new HttpRequestMessage(HttpMethod.Get, new Uri(url).AbsolutePath);
+        asBrowser.Headers.Accept.ParseAdd("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8");
+        var html = await hub.Http.SendAsync(asBrowser);
+        Assert.Equal(HttpStatusCode.NotFound, html.StatusCode);
+        Assert.Equal("text/html", html.Content.Headers.ContentType?.MediaType);
+        var revoked = await BrowserPages.WalkAsync([new { @goto = page }, new { check = "revoked" }, new { screenshot = Shot("late-list-revoked") }]);
+        AssertAccessibleNotFound(revoked);
+        Assert.Equal("This link is not valid – NotifyHub", revoked.Checks["revoked"].Title);
+        Assert.Contains("Open the link in your latest NotifyHub daily digest email", revoked.Checks["revoked"].Main);
+        Assert.DoesNotContain(incident.Reference, revoked.Checks["revoked"].Main);
+    }
+
+    private async Task<IEnumerable<string>> ChildNamesAsync((string Force, string Key, string Reference, string IncidentId) incident, string recipient)
+    {
+        var content = await TestStores.ContentAsync(hub.Tables, incident.IncidentId, recipient);
+        var json = JsonDocument.Parse(content!.ToString()).RootElement;
+        return json.GetProperty("children").EnumerateArray().Select(c => c.GetProperty("givenName").GetString()!);
+    }
+
+    /// <summary>A 404 page: accessible like any other, and Chromium's only console error is its own note of the 404 status.</summary>
+    private static void AssertAccessibleNotFound(BrowserPages.Journey journey)
+    {
+        BrowserPages.AssertAccessible(journey with { ConsoleErrors = [.. journey.ConsoleErrors.Where(e => !e.Contains("status of 404", StringComparison.Ordinal))] });
+        Assert.Single(journey.ConsoleErrors);
+    }
+
+    private static string Percent(double rate) => (rate * 100).ToString("0.#", System.Globalization.CultureInfo.InvariantCulture) + "%";
+
+    private static int Sum(string cells) => cells.Split('\n', StringSplitOptions.RemoveEmptyEntries).Sum(c => int.Parse(c.Trim(), System.Globalization.CultureInfo.InvariantCulture));
 
     [Fact]
     public async Task The_daily_digest_emails_each_lead_yesterdays_late_and_missing_counts_with_a_dashboard_link_once_a_day()
@@ -173,22 +309,9 @@ public partial class DashboardDigestAndCalendarTests(TimelinessHubFixture hub) :
         return (key, id, email);
     }
 
-    private static async Task<JsonElement> BrowseAsync(string url, string screenshot)
-    {
-        var info = new ProcessStartInfo("node", [Path.Combine(AppContext.BaseDirectory, "Infrastructure", "browser-dashboard.mjs"), url, screenshot])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        info.Environment["NOTIFYHUB_ROOT"] = RepoPaths.Root;
-        using var browser = Process.Start(info)!;
-        var output = await browser.StandardOutput.ReadToEndAsync();
-        var errors = await browser.StandardError.ReadToEndAsync();
-        await browser.WaitForExitAsync();
-        Assert.True(browser.ExitCode == 0, $"the browser script failed: {errors}");
-        return JsonDocument.Parse(output.Trim().Split('\n').Last()).RootElement.Clone();
-    }
-
     [GeneratedRegex(@"https?://\S+/api/dashboard/[A-Za-z0-9_.-]+")]
     private static partial Regex DashboardUrl();
+
+    [GeneratedRegex(@"https?://\S+/api/dashboard/[A-Za-z0-9_.-]+/late")]
+    private static partial Regex LateListUrl();
 }
