@@ -1,5 +1,7 @@
 using NotifyHub.Domain;
 using NotifyHub.Domain.Delivery;
+using NotifyHub.Domain.Directory;
+using NotifyHub.Domain.Timeliness;
 using NotifyHub.Delivery;
 using static NotifyHub.Delivery.EmailLayout;
 
@@ -36,9 +38,9 @@ public static class EscalationEmails
     public static LinkEmail Alert(DeliveryRecord delivery, string to, string la, DateTimeOffset dueAt, string lateListUrl, DateTimeOffset lateListExpiresAt)
     {
         var reference = LinkEmails.Reference(delivery);
-        return EmailLayout.Build(to, $"NotifyHub: a late share for {delivery.RecipientName} ({delivery.RecipientType}, LA {la})",
+        return EmailLayout.Build(to, $"NotifyHub: a late share for {delivery.RecipientName} ({ReportLabels.RecipientType(delivery.RecipientType)}, {LocalAuthorities.Name(la)})",
             Title("A share is late"),
-            Para($"A notification to {delivery.RecipientName} ({delivery.RecipientType}, local authority {la}) was due by {UkTime.Describe(dueAt)} " +
+            Para($"A notification to {delivery.RecipientName} ({ReportLabels.RecipientType(delivery.RecipientType)}, {LocalAuthorities.Name(la)}) was due by {UkTime.Describe(dueAt)} " +
                  "and has not been acknowledged. The recipient has been reminded."),
             KeyLines($"Police reference: {reference}", $"Notification: {delivery.NotificationId}"),
             Action("See every late share in your partnership's local authorities", lateListUrl),

@@ -313,6 +313,8 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     AZURE_CLIENT_ID: identity.properties.clientId
     APPLICATIONINSIGHTS_CONNECTION_STRING: appInsights.properties.ConnectionString
     AZURE_FUNCTIONS_ENVIRONMENT: 'Production'
+    // The hub serves / itself (ShowHome, with routePrefix ""): the host's own "your app is running" page must not answer it.
+    AzureWebJobsDisableHomepage: 'true'
     Directory__DemoMode: 'false'
     ReconcileIncidentsSchedule: '0 */1 * * * *'
     RepairDirectoryIndexSchedule: '0 */5 * * * *'

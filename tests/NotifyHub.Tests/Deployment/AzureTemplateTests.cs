@@ -65,10 +65,13 @@ public partial class AzureTemplateTests
             .Append("AzureWebJobsStorage__credential")
             .Append("AzureWebJobsStorage__clientId")
             .Append("APPLICATIONINSIGHTS_CONNECTION_STRING")
+            // The hub answers / itself (ShowHome): the host's homepage is turned off.
+            .Append("AzureWebJobsDisableHomepage")
             .Distinct()
             .Order(StringComparer.Ordinal);
         var missing = needed.Where(name => !settings.ContainsKey(name)).ToList();
         Assert.True(missing.Count == 0, "infra/azure/main.bicep does not set: " + string.Join(", ", missing));
+        Assert.Equal("true", settings["AzureWebJobsDisableHomepage"]);
     }
 
     [Fact]

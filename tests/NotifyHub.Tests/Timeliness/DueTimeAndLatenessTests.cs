@@ -256,7 +256,13 @@ public class DueTimeAndLatenessTests(TimelinessHubFixture hub) : IClassFixture<T
             $"It expires on {UkTime.Describe(grant.ExpiresAt)}.", "Do not forward this email.");
         Assert.Equal([link], reminder.HtmlLinks);
         alert.AssertLaidOutLikeNotify();
-        alert.AssertBothPartsSay(incident.Reference, "Synthetic School " + urn, $"was due by {due}", "/api/reports/late", "Do not forward this email.");
+        alert.AssertBothPartsSay(incident.Reference, "Synthetic School " + urn, $"was due by {due}", "See every late share in your partnership's local authorities",
+            "Do not forward this email.");
+        // The late list is a signed page the lead can open, not an API that needs a key.
+        var lateList = Assert.Single(alert.HtmlLinks);
+        Assert.Matches(@"/api/dashboard/[^/\s]+/late$", lateList);
+        Assert.Contains(lateList, alert.Text);
+        Assert.DoesNotContain("API key", alert.Everything);
         var childNames = (await StatusChildNamesAsync(incident, school)).ToList();
         foreach (var email in new[] { reminder, alert })
         {
