@@ -120,8 +120,15 @@ public class FaultInjectionTests(FaultHubFixture hub) : IClassFixture<FaultHubFi
         Assert.True(await scenario.RunAsync("ProjectLedger"));
 
         Assert.False(await LateAsync(notification));
-        var after = await Timeliness.TimelinessApi.GetAsync(hub, "/api/admin/health", hub.AdminKey);
-        Assert.Equal(0, after.GetProperty("views").GetProperty("laggingIncidents").GetInt32());
+        // Health counts every incident of this hub: one that an earlier test of the class left mid-flight (its message
+        // still retrying) may note itself after this run, and the next run catches it up too.
+        await scenario.UntilAsync(async () =>
+        {
+            var after = await Timeliness.TimelinessApi.GetAsync(hub, "/api/admin/health", hub.AdminKey);
+            var lagging = after.GetProperty("views").GetProperty("laggingIncidents").GetInt32();
+            if (lagging > 0) await scenario.RunAsync("ProjectLedger");
+            return lagging;
+        }, lagging => lagging == 0, "no incident lagging once ProjectLedger has run");
         await AssertViewsEqualTheirRebuildAsync();
     }
 
