@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Azure.Functions.Worker.Builder;
 using NotifyHub.Audit;
 using NotifyHub.Auth;
+using NotifyHub.Decisions;
 using NotifyHub.Delivery;
 using NotifyHub.Incidents;
 using NotifyHub.Ledger;
@@ -57,6 +58,7 @@ public static class HubApp
         services.AddDelivery(configuration);
         services.AddTimeliness(configuration);
         services.AddLedger();
+        services.AddDecisions();
         return services;
     }
 }

@@ -16,6 +16,8 @@ public enum LedgerParts
     Attempts = 2,
     /// <summary>The shares that could not be routed.</summary>
     Unrouted = 4,
+    /// <summary>The MASH's decisions, every version.</summary>
+    Decisions = 8,
 }
 
 /// <summary>One attempt as its record keeps it: the attempt's result, and which delivery it belongs to.</summary>
@@ -38,6 +40,9 @@ public sealed record IncidentLedger(
 
     /// <summary>Unrouted shares read (with <see cref="LedgerParts.Unrouted"/>).</summary>
     public IReadOnlyList<UnroutedShare> Unrouted { get; init; } = [];
+
+    /// <summary>The MASH's decisions read (with <see cref="LedgerParts.Decisions"/>), oldest version first.</summary>
+    public IReadOnlyList<Domain.Decisions.MashDecision> Decisions { get; init; } = [];
 
     /// <summary>Whether anything has been committed for the incident.</summary>
     public bool Exists => HeadETag != default;
@@ -68,9 +73,11 @@ public sealed class LedgerWrite
     /// <summary>Attempt records whose receiver responses and SMTP replies are to go (the retention purge).</summary>
     public List<AttemptEntry> ClearAttemptResponses { get; } = [];
     public List<UnroutedShare> Unrouted { get; } = [];
+    /// <summary>Decision versions to store: new ones, or one whose free text the retention purge has cleared.</summary>
+    public List<Domain.Decisions.MashDecision> Decisions { get; } = [];
 
     public bool IsEmpty => Facts is null && Deliveries.Count == 0 && Events.Count == 0 && AddContent.Count == 0 && RemoveContent.Count == 0
-        && Attempts.Count == 0 && ClearAttemptResponses.Count == 0 && Unrouted.Count == 0;
+        && Attempts.Count == 0 && ClearAttemptResponses.Count == 0 && Unrouted.Count == 0 && Decisions.Count == 0;
 
     /// <summary>Takes a decision about one delivery: its new state and its events (nothing when it changed nothing).</summary>
     public LedgerWrite Add(Decision decision)

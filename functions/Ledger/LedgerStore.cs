@@ -31,6 +31,7 @@ public sealed class LedgerStore(TableServiceClient tables)
     private const string AttemptPrefix = "at|";
     private const string UnroutedPrefix = "un|";
     private const string EventPrefix = "ev|";
+    private const string DecisionPrefix = "dc|";
     /// <summary>Operations in one entity-group transaction, the head's own included.</summary>
     private const int MaxOperations = 100;
 
@@ -51,6 +52,7 @@ public sealed class LedgerStore(TableServiceClient tables)
         };
         if (parts.HasFlag(LedgerParts.Attempts)) ranges.Add(Range(AttemptPrefix));
         if (parts.HasFlag(LedgerParts.Unrouted)) ranges.Add(Range(UnroutedPrefix));
+        if (parts.HasFlag(LedgerParts.Decisions)) ranges.Add(Range(DecisionPrefix));
         if (parts.HasFlag(LedgerParts.Content))
         {
             if (contentFor is null) ranges.Add(Range(ContentPrefix));
@@ -121,7 +123,11 @@ public sealed class LedgerStore(TableServiceClient tables)
         foreach (var r in write.RemoveContent) content.Remove(r);
         foreach (var (r, bytes) in write.AddContent) content[r] = bytes;
         var unrouted = current.Unrouted.Concat(write.Unrouted).DistinctBy(u => u.Key).ToList();
-        var after = current with { Version = version, HeadETag = etag, Facts = facts, Deliveries = deliveries, Content = content, Unrouted = unrouted };
+        var decisions = current.Decisions.Where(d => write.Decisions.All(w => w.Version != d.Version)).Concat(write.Decisions).OrderBy(d => d.Version).ToList();
+        var after = current with
+        {
+            Version = version, HeadETag = etag, Facts = facts, Deliveries = deliveries, Content = content, Unrouted = unrouted, Decisions = decisions,
+        };
         return new Committed(current, after, stored);
     }
 
@@ -189,6 +195,8 @@ public sealed class LedgerStore(TableServiceClient tables)
         }
         foreach (var share in write.Unrouted)
             list.Add(new Unit([new(TableTransactionActionType.UpsertReplace, UnroutedRow(incidentId, share))], []));
+        // A decision's row goes with the incident-wide events (no subject), which record it.
+        foreach (var decision in write.Decisions) For("").Actions.Add(new(TableTransactionActionType.UpsertReplace, DecisionRow(incidentId, decision)));
         foreach (var unit in list)
         {
             if (unit.Size + 1 > MaxOperations) throw new InvalidOperationException($"One delivery's change needs {unit.Size} table operations; a transaction holds {MaxOperations - 1} besides the head.");
@@ -352,6 +360,34 @@ public sealed class LedgerStore(TableServiceClient tables)
     private static UnroutedShare ReadUnrouted(TableEntity row) =>
         new(row.GetString("Rule") ?? "", row.GetString("RecipientType") ?? "", row.GetInt32("Child"), row.GetInt32("Adult"), row.GetString("Reason") ?? "");
 
+    /// <summary>One version of the MASH's decision; its free text (rationale, next steps' actions) as JSON beside the codes.</summary>
+    private static TableEntity DecisionRow(string incidentId, Domain.Decisions.MashDecision d) =>
+        new(incidentId, DecisionPrefix + d.Version.ToString("D6", CultureInfo.InvariantCulture))
+        {
+            ["DecisionId"] = d.DecisionId,
+            ["Version"] = d.Version,
+            ["Outcome"] = d.Outcome,
+            ["Children"] = string.Join(',', d.Children),
+            ["DecidedAt"] = d.DecidedAt,
+            ["Joint"] = d.Joint,
+            ["JointWith"] = string.Join(',', d.JointWith),
+            ["Rationale"] = d.Rationale,
+            ["NextSteps"] = JsonSerializer.Serialize(d.NextSteps, Json),
+            ["RecordedBy"] = d.RecordedBy,
+            ["RecordedByKey"] = d.RecordedByKey,
+            ["RecordedAt"] = d.RecordedAt,
+            ["RationalePurgedAt"] = d.RationalePurgedAt,
+        };
+
+    private static Domain.Decisions.MashDecision ReadDecision(TableEntity row) =>
+        new(row.GetString("DecisionId") ?? "", row.GetInt32("Version") ?? 0, row.GetString("Outcome") ?? "",
+            [.. (row.GetString("Children") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(c => int.Parse(c, CultureInfo.InvariantCulture))],
+            row.GetDateTimeOffset("DecidedAt") ?? default, row.GetBoolean("Joint") ?? false,
+            [.. (row.GetString("JointWith") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries)], row.GetString("Rationale"),
+            JsonSerializer.Deserialize<List<Domain.Decisions.NextStep>>(row.GetString("NextSteps") ?? "[]", Json) ?? [],
+            row.GetString("RecordedBy") ?? "", row.GetString("RecordedByKey") ?? "", row.GetDateTimeOffset("RecordedAt") ?? default,
+            row.GetDateTimeOffset("RationalePurgedAt"));
+
     /// <summary>An incident's ledger from its rows as stored (a partition query, or a scan grouped by partition).</summary>
     public static IncidentLedger Read(string incidentId, IReadOnlyList<TableEntity> rows)
     {
@@ -360,6 +396,7 @@ public sealed class LedgerStore(TableServiceClient tables)
         var content = new Dictionary<string, byte[]>(StringComparer.Ordinal);
         var attempts = new List<AttemptEntry>();
         var unrouted = new List<UnroutedShare>();
+        var decisions = new List<Domain.Decisions.MashDecision>();
         foreach (var row in rows)
         {
             switch (row.RowKey)
@@ -383,9 +420,15 @@ public sealed class LedgerStore(TableServiceClient tables)
                 case var key when key.StartsWith(UnroutedPrefix, StringComparison.Ordinal):
                     unrouted.Add(ReadUnrouted(row));
                     break;
+                case var key when key.StartsWith(DecisionPrefix, StringComparison.Ordinal):
+                    decisions.Add(ReadDecision(row));
+                    break;
             }
         }
-        return ledger with { Deliveries = deliveries, Content = content, Attempts = attempts, Unrouted = unrouted };
+        return ledger with
+        {
+            Deliveries = deliveries, Content = content, Attempts = attempts, Unrouted = unrouted, Decisions = [.. decisions.OrderBy(d => d.Version)],
+        };
     }
 
     private static IncidentFacts? ReadFacts(TableEntity row) =>

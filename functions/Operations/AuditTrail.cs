@@ -26,6 +26,7 @@ public static class AuditActions
     public const string NotificationRead = "notification.read";
     public const string NotificationAcknowledged = "notification.acknowledged";
     public const string NotificationLinksRevoked = "notification.links-revoked";
+    public const string DecisionRecorded = "decision.recorded";
     public const string CalendarLoaded = "calendar.loaded";
     public const string SlaMonitorRun = "timeliness.sla-monitor-run";
     public const string ViewsRebuildStarted = "views.rebuild-started";
@@ -37,7 +38,7 @@ public static class AuditActions
     {
         ApiKeyIssued, ApiKeyRevoked, OrganisationCreated, OrganisationChanged, OrganisationCoverageChanged, OrganisationDeactivated,
         GiasImported, DemoSeeded, PoisonReplayed, IncidentGivenUp, IncidentRetried, PersonalDataPurged,
-        WebhookSecretRotated, NotificationRead, NotificationAcknowledged, NotificationLinksRevoked,
+        WebhookSecretRotated, NotificationRead, NotificationAcknowledged, NotificationLinksRevoked, DecisionRecorded,
         CalendarLoaded, SlaMonitorRun, ViewsRebuildStarted, RepeatChildrenRead, DashboardLinkCreated, DashboardLinksRevoked,
     };
 }

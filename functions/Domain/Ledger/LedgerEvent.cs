@@ -23,11 +23,13 @@ public static class LedgerEventTypes
     public const string LinksRevoked = "delivery.links-revoked";
     public const string ContentPurged = "delivery.content-purged";
     public const string MessageRequeued = "delivery.message-requeued";
+    /// <summary>The MASH recorded a decision (a new version); incident-wide, so it has no subject.</summary>
+    public const string DecisionRecorded = "decision.recorded";
 
     public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
     {
         DeliveryRouted, ShareUnrouted, AttemptStarted, AttemptEnded, ChannelChanged, Delivered, Opened, Acknowledged, Failed, MarkedLate,
-        EscalationStarted, ReminderSent, AlertSent, LinksRevoked, ContentPurged, MessageRequeued,
+        EscalationStarted, ReminderSent, AlertSent, LinksRevoked, ContentPurged, MessageRequeued, DecisionRecorded,
     };
 }
 

@@ -232,6 +232,36 @@ public sealed partial class JsonFields
         return items;
     }
 
+    /// <summary>An array of whole numbers within [<paramref name="min"/>, <paramref name="max"/>]; bad items are named by index, duplicates dropped.</summary>
+    public IReadOnlyList<int>? Integers(string name, bool required, int maxItems, int min, int max)
+    {
+        var element = Get(name, required);
+        if (element is null) return null;
+        if (element.Value.ValueKind != JsonValueKind.Array)
+        {
+            _errors.Add(PathOf(name), "must be an array of whole numbers");
+            return null;
+        }
+        if (element.Value.GetArrayLength() > maxItems)
+        {
+            _errors.Add(PathOf(name), $"must have at most {maxItems} items");
+            return null;
+        }
+        var items = new List<int>();
+        var index = 0;
+        foreach (var item in element.Value.EnumerateArray())
+        {
+            var path = $"{PathOf(name)}[{index++}]";
+            if (item.ValueKind != JsonValueKind.Number || !item.TryGetInt32(out var value) || value < min || value > max)
+            {
+                _errors.Add(path, max < min ? "must not be given: there is nothing to refer to" : $"must be a whole number from {min} to {max}");
+                continue;
+            }
+            if (!items.Contains(value)) items.Add(value);
+        }
+        return items;
+    }
+
     public void Fail(string name, string reason) => _errors.Add(PathOf(name), reason);
 
     public bool Failed(string name) => _errors.Has(PathOf(name));

@@ -129,6 +129,34 @@ public class ContractDocumentTests(ContractHubFixture hub) : IClassFixture<Contr
     }
 
     [Fact]
+    public async Task Real_answers_of_the_decisions_API_match_their_documented_schemas()
+    {
+        var la = Random.Shared.Next(600, 699).ToString();
+        var mash = "mash-contract-" + Guid.NewGuid().ToString("N")[..6];
+        (await SendAsync(hub, HttpMethod.Post, "/api/admin/organisations", hub.AdminKey, new
+        {
+            id = mash, type = "mash", name = "Synthetic MASH " + la, laCode = la, channel = new { kind = "inbox" },
+        })).EnsureSuccessStatusCode();
+        var mashKey = await IssueKeyAsync(hub, mash);
+        var (force, forceKey) = await hub.NewForceAsync();
+        var submitted = await Routing.RouteIncidentTests.SubmitAsync(hub,
+            ExampleIncident.For(force, "x", DateTimeOffset.UtcNow).WithUniqueChildren().With("location.laCode", la), force, forceKey);
+        await Routing.RouteIncidentTests.RoutedAsync(hub, force, forceKey, submitted.Reference);
+        var path = $"/api/notifications/{submitted.IncidentId}.{mash}/decisions";
+
+        await AssertDocumentedAsync(await SendAsync(hub, HttpMethod.Get, path, mashKey), "/api/notifications/{id}/decisions", "get");
+        await AssertDocumentedAsync(await SendAsync(hub, HttpMethod.Post, path, mashKey, new
+        {
+            outcome = "early-help", children = new[] { 0 }, decidedAt = DateTimeOffset.UtcNow.AddMinutes(-1), joint = true, jointWith = new[] { "police" },
+            rationale = "Synthetic.", nextSteps = new[] { new { owner = mash, action = "Synthetic step", dueOn = DateTime.UtcNow.AddDays(1).ToString("yyyy-MM-dd") } },
+        }), "/api/notifications/{id}/decisions", "post");
+        await AssertDocumentedAsync(await SendAsync(hub, HttpMethod.Post, path, mashKey, new { outcome = "x" }), "/api/notifications/{id}/decisions", "post");
+        await AssertDocumentedAsync(await SendAsync(hub, HttpMethod.Get, path, mashKey), "/api/notifications/{id}/decisions", "get");
+        await AssertDocumentedAsync(await SendAsync(hub, HttpMethod.Get, $"/api/incidents/{force}/{submitted.Reference}/decisions", forceKey),
+            "/api/incidents/{force}/{reference}/decisions", "get");
+    }
+
+    [Fact]
     public async Task The_daily_ping_matches_the_payload_schema()
     {
         await using var receiver = await WebhookReceiver.StartAsync();

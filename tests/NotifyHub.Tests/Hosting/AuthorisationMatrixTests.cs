@@ -120,6 +120,13 @@ public class AuthorisationMatrixTests(AuthorisationMatrixFixture hub) : IClassFi
             new("RotateWebhookSecret", HttpMethod.Post, "/api/admin/organisations/no-such-org/webhook-secrets", null, Admin: 404, PoliceA: forbidden, PoliceB: forbidden),
             new("RevokeNotificationLinks", HttpMethod.Post, "/api/admin/notifications/no-such-notification/revoke-links", null, Admin: 404, PoliceA: forbidden, PoliceB: forbidden),
             new("ListSilentWebhooks", HttpMethod.Get, "/api/admin/webhooks/silent", null, Admin: 200, PoliceA: forbidden, PoliceB: forbidden),
+            // Decisions: the MASH the notification is addressed to records and reads them (any other recipient finds no such MASH
+            // notification: 404); the submitting force reads them by its reference.
+            new("RecordDecision", HttpMethod.Post, "/api/notifications/no-such-notification/decisions", "{}", Admin: forbidden, PoliceA: forbidden,
+                PoliceB: forbidden, RecipientX: 404, RecipientY: 404),
+            new("ListDecisions", HttpMethod.Get, "/api/notifications/no-such-notification/decisions", null, Admin: forbidden, PoliceA: forbidden,
+                PoliceB: forbidden, RecipientX: 404, RecipientY: 404),
+            new("GetIncidentDecisions", HttpMethod.Get, $"/api/incidents/{a}/{hub.ReferenceA}/decisions", null, Admin: forbidden, PoliceA: 200, PoliceB: forbidden),
             // Open to anyone, key or none: what holds no data — the contract, the landing page, the API reference, the docs, the assets.
             new("GetOpenApi", HttpMethod.Get, "/api/openapi.json", null, Admin: 200, PoliceA: 200, PoliceB: 200, Public: true),
             new("ShowHome", HttpMethod.Get, "/", null, Admin: 200, PoliceA: 200, PoliceB: 200, Public: true),

@@ -1,0 +1,6 @@
+namespace NotifyHub.Decisions;
+
+public static class DecisionsRegistration
+{
+    public static IServiceCollection AddDecisions(this IServiceCollection services) => services.AddSingleton<MashDecisions>();
+}

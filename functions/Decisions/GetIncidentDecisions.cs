@@ -1,0 +1,28 @@
+using Microsoft.Azure.Functions.Worker;
+using NotifyHub.Auth;
+using NotifyHub.Decisions;
+using NotifyHub.Hosting;
+using NotifyHub.Incidents;
+
+namespace NotifyHub.Functions;
+
+/// <summary>
+/// <c>GET /api/incidents/{force}/{reference}/decisions</c> (police: the submitting force only): the MASH's decisions about
+/// the force's incident, every version, newest first — what came of what the force shared.
+/// </summary>
+public sealed class GetIncidentDecisions(IncidentStore incidents, MashDecisions decisions)
+{
+    [Function(nameof(GetIncidentDecisions))]
+    [RequiresRole(Roles.Police)]
+    public async Task<IResult> RunAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/incidents/{force}/{reference}/decisions")] HttpRequest request,
+        string force, string reference)
+    {
+        var caller = request.HttpContext.Caller();
+        if (!string.Equals(force, caller.ForceCode, StringComparison.Ordinal))
+            return Problems.ForbiddenField("force", $"is {force} in the path, but this API key belongs to force {caller.ForceCode} and can only read its incidents");
+        var ct = request.HttpContext.RequestAborted;
+        if (await incidents.GetStatusAsync(force, reference, ct) is not { } status) return Problems.NotFound($"Force {force} has no incident with reference {reference}.");
+        return TypedResults.Ok(ListDecisions.Of(status.IncidentId, await decisions.ForIncidentAsync(status.IncidentId, ct)));
+    }
+}

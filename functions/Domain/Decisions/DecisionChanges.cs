@@ -1,0 +1,24 @@
+using NotifyHub.Domain.Ledger;
+
+namespace NotifyHub.Domain.Decisions;
+
+/// <summary>
+/// The decisions about a MASH's decisions, pure functions of what the incident's ledger holds: recording one is a new
+/// version (never an edit) and the event that records it — ids, codes, counts and times, never the rationale.
+/// </summary>
+public static class DecisionChanges
+{
+    /// <summary>The change recording <paramref name="request"/> as <paramref name="decisionId"/>, or none when that id is already stored (a retried request).</summary>
+    public static (MashDecision Decision, LedgerEvent? Event) Record(IReadOnlyList<MashDecision> stored, DecisionRequest request, string decisionId,
+        string mashId, string keyId, DateTimeOffset now)
+    {
+        if (stored.FirstOrDefault(d => d.DecisionId == decisionId) is { } done) return (done, null);
+        var version = stored.Count == 0 ? 1 : stored.Max(d => d.Version) + 1;
+        var decision = new MashDecision(decisionId, version, request.Outcome, request.Children, request.DecidedAt, request.Joint, request.JointWith,
+            request.Rationale, request.NextSteps, mashId, keyId, now);
+        var recorded = LedgerEvent.Of(LedgerEventTypes.DecisionRecorded, now, null,
+            ("decisionId", decisionId), ("version", (long)version), ("outcome", request.Outcome), ("mash", mashId),
+            ("decidedAt", request.DecidedAt), ("joint", request.Joint), ("children", (long)request.Children.Count), ("nextSteps", (long)request.NextSteps.Count));
+        return (decision, recorded);
+    }
+}
