@@ -44,18 +44,26 @@ public sealed class PersonalDataPurge(IncidentStore incidents, LedgerWriter ledg
 
     /// <summary>
     /// Purges every delivery of the incident on its ledger: the projected content, what receivers answered (attempt responses,
-    /// SMTP replies) and the acknowledging person's name go, each delivery's purge an event. Answers how many deliveries it
+    /// SMTP replies) and the acknowledging person's name go, each delivery's purge an event; and the free text of the MASH's
+    /// decisions (rationale, next steps' actions), each version's purge an event. Answers how many deliveries it
     /// purged; safe to repeat (a delivery purged already is left alone).
     /// </summary>
     private async Task<int> PurgeDeliveriesAsync(string incidentId, CancellationToken ct)
     {
-        var committed = await ledger.ChangeAsync(incidentId, LedgerParts.Content | LedgerParts.Attempts, null, current =>
+        var committed = await ledger.ChangeAsync(incidentId, LedgerParts.Content | LedgerParts.Attempts | LedgerParts.Decisions, null, current =>
         {
             var now = time.GetUtcNow();
             var write = new LedgerWrite();
             foreach (var d in current.Deliveries.Values) write.Add(DeliveryChanges.PurgeContent(d, now));
             foreach (var r in current.Content.Keys) write.RemoveContent.Add(r);
             write.ClearAttemptResponses.AddRange(current.Attempts.Where(a => a.Attempt.Response is not null || a.Attempt.SmtpReply is not null));
+            foreach (var decision in current.Decisions)
+            {
+                var (purged, recorded) = Domain.Decisions.DecisionChanges.PurgeText(decision, now);
+                if (recorded is null) continue;
+                write.Decisions.Add(purged);
+                write.Events.Add(recorded);
+            }
             return write;
         }, LedgerWriter.Options.Retried, ct);
         return committed.Events.Count(e => e.Event.Type == Domain.Ledger.LedgerEventTypes.ContentPurged);

@@ -21,4 +21,18 @@ public static class DecisionChanges
             ("decidedAt", request.DecidedAt), ("joint", request.Joint), ("children", (long)request.Children.Count), ("nextSteps", (long)request.NextSteps.Count));
         return (decision, recorded);
     }
+
+    /// <summary>
+    /// The retention purge of one version: its rationale and its next steps' actions go (they are free text and may name
+    /// people); the outcome, the owners, the dates and the counts stay. None when already purged.
+    /// </summary>
+    public static (MashDecision Decision, LedgerEvent? Event) PurgeText(MashDecision decision, DateTimeOffset now)
+    {
+        if (decision.RationalePurgedAt is not null) return (decision, null);
+        var purged = decision with
+        {
+            Rationale = null, NextSteps = [.. decision.NextSteps.Select(s => s with { Action = null })], RationalePurgedAt = now,
+        };
+        return (purged, LedgerEvent.Of(LedgerEventTypes.DecisionTextPurged, now, null, ("decisionId", decision.DecisionId), ("version", (long)decision.Version)));
+    }
 }

@@ -25,11 +25,13 @@ public static class LedgerEventTypes
     public const string MessageRequeued = "delivery.message-requeued";
     /// <summary>The MASH recorded a decision (a new version); incident-wide, so it has no subject.</summary>
     public const string DecisionRecorded = "decision.recorded";
+    /// <summary>The retention purge cleared a decision version's free text (rationale, next steps' actions).</summary>
+    public const string DecisionTextPurged = "decision.text-purged";
 
     public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
     {
         DeliveryRouted, ShareUnrouted, AttemptStarted, AttemptEnded, ChannelChanged, Delivered, Opened, Acknowledged, Failed, MarkedLate,
-        EscalationStarted, ReminderSent, AlertSent, LinksRevoked, ContentPurged, MessageRequeued, DecisionRecorded,
+        EscalationStarted, ReminderSent, AlertSent, LinksRevoked, ContentPurged, MessageRequeued, DecisionRecorded, DecisionTextPurged,
     };
 }
 

@@ -151,3 +151,37 @@ public class PurgePersonalDataFunctionTests(ShortRetentionHubFixture hub) : ICla
         Assert.True(entry.GetProperty("details").GetProperty("incidents").GetInt32() >= 1);
     }
 }
+
+/// <summary>The MASH's decisions under the retention purge: the free text goes, the outcome and the dates stay.</summary>
+public class DecisionRetentionTests(ShortRetentionHubFixture hub) : IClassFixture<ShortRetentionHubFixture>
+{
+    [Fact]
+    public async Task The_purge_clears_a_decisions_rationale_and_next_step_actions_and_keeps_its_outcome_owners_and_dates()
+    {
+        await hub.SeedDemoDirectoryAsync();
+        var (force, key, reference, incidentId) = await RouteIncidentTests.SubmitAsync(hub);
+        await RouteIncidentTests.RoutedAsync(hub, force, key, reference);
+        var mashKey = await Delivery.DeliveryApi.IssueKeyAsync(hub, "demo-mash");
+        var path = $"/api/notifications/{incidentId}.demo-mash/decisions";
+        var dueOn = DateTime.UtcNow.AddDays(1).ToString("yyyy-MM-dd");
+        var recorded = await Delivery.DeliveryApi.SendAsync(hub, HttpMethod.Post, path, mashKey, new
+        {
+            outcome = "early-help", decidedAt = DateTimeOffset.UtcNow, joint = false, rationale = "Synthetic rationale naming nobody real.",
+            nextSteps = new[] { new { owner = "demo-health-visiting-team", action = "Synthetic visit", dueOn } },
+        });
+        Assert.True(recorded.StatusCode == System.Net.HttpStatusCode.Created, await recorded.Content.ReadAsStringAsync());
+
+        var decision = await Eventually.UntilAsync(async () =>
+        {
+            await hub.RunFunctionAsync("PurgePersonalData");
+            var list = await (await Delivery.DeliveryApi.SendAsync(hub, HttpMethod.Get, path, mashKey)).Content.ReadFromJsonAsync<JsonElement>();
+            return list.GetProperty("latest");
+        }, d => d.GetProperty("rationale").ValueKind == JsonValueKind.Null, "the decision's rationale to be purged");
+        Assert.Equal("early-help", decision.GetProperty("outcome").GetString());
+        Assert.True(decision.TryGetProperty("rationalePurgedAt", out _));
+        var step = Assert.Single(decision.GetProperty("nextSteps").EnumerateArray());
+        Assert.Equal(JsonValueKind.Null, step.GetProperty("action").ValueKind);
+        Assert.Equal("demo-health-visiting-team", step.GetProperty("owner").GetString());
+        Assert.Equal(dueOn, step.GetProperty("dueOn").GetString());
+    }
+}
