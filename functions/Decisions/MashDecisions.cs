@@ -46,11 +46,13 @@ public sealed class MashDecisions(LedgerStore ledger, LedgerWriter writer, Direc
         MashDecision? recorded = null;
         var committed = await writer.ChangeAsync(mash.Ledger.IncidentId, LedgerParts.Decisions, null, current =>
         {
-            var (decision, recordedEvent) = DecisionChanges.Record(current.Decisions, request, decisionId, mash.Delivery.RecipientId, keyId, time.GetUtcNow());
+            if (current.Delivery(mash.Delivery.RecipientId) is not { } delivery) return null;
+            var (decision, updated, recordedEvent) = DecisionChanges.Record(current.Decisions, delivery, request, decisionId, keyId, time.GetUtcNow());
             recorded = decision;
             if (recordedEvent is null) return null;
             var write = new LedgerWrite();
             write.Decisions.Add(decision);
+            write.Deliveries.Add(updated);
             write.Events.Add(recordedEvent);
             return write;
         }, LedgerWriter.Options.Request, ct);

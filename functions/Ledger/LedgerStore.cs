@@ -195,8 +195,8 @@ public sealed class LedgerStore(TableServiceClient tables)
         }
         foreach (var share in write.Unrouted)
             list.Add(new Unit([new(TableTransactionActionType.UpsertReplace, UnroutedRow(incidentId, share))], []));
-        // A decision's row goes with the incident-wide events (no subject), which record it.
-        foreach (var decision in write.Decisions) For("").Actions.Add(new(TableTransactionActionType.UpsertReplace, DecisionRow(incidentId, decision)));
+        // A decision's row goes with its MASH's delivery and the events about it, which record it.
+        foreach (var decision in write.Decisions) For(decision.RecordedBy).Actions.Add(new(TableTransactionActionType.UpsertReplace, DecisionRow(incidentId, decision)));
         foreach (var unit in list)
         {
             if (unit.Size + 1 > MaxOperations) throw new InvalidOperationException($"One delivery's change needs {unit.Size} table operations; a transaction holds {MaxOperations - 1} besides the head.");
@@ -292,6 +292,9 @@ public sealed class LedgerStore(TableServiceClient tables)
             ["RequeuedUntil"] = d.RequeuedUntil,
             ["ContentPurgedAt"] = d.ContentPurgedAt,
             ["EscalatingUntil"] = d.EscalatingUntil,
+            ["DecidedVersion"] = d.Decided?.Version,
+            ["DecidedOutcome"] = d.Decided?.Outcome,
+            ["DecidedAt"] = d.Decided?.RecordedAt,
         };
     }
 
@@ -311,6 +314,9 @@ public sealed class LedgerStore(TableServiceClient tables)
             e.GetDateTimeOffset("LateAt"), escalations, e.GetDateTimeOffset("RequeuedUntil"), e.GetDateTimeOffset("ContentPurgedAt"))
         {
             EscalatingUntil = e.GetDateTimeOffset("EscalatingUntil"),
+            Decided = e.GetInt32("DecidedVersion") is { } decided
+                ? new DecisionMade(decided, e.GetString("DecidedOutcome") ?? "", e.GetDateTimeOffset("DecidedAt") ?? default)
+                : null,
         };
     }
 

@@ -92,6 +92,7 @@ public static class StorageNames
     public const string ManifestsTable = "Manifests";
     public const string RepeatChildrenTable = "RepeatChildren";
     public const string DashboardLinksTable = "DashboardLinks";
+    public const string DecisionsAwaitingTable = "DecisionsAwaiting";
 
     public const string IncidentsQueue = "incidents";
     public const string DeliveriesQueue = "deliveries";
@@ -104,6 +105,7 @@ public static class StorageNames
         LedgerTable, ViewsTable, RecipientDeliveriesTable, ChildHistoryTable, StuckIncidentsTable, ForcesTable,
         AuditTable, RetentionTable, OpenDeliveriesTable, WebhookEndpointsTable,
         CalendarsTable, DueIndexTable, LateSharesTable, RollupsTable, ManifestsTable, RepeatChildrenTable, DashboardLinksTable,
+        DecisionsAwaitingTable,
     ];
     public static readonly string[] Queues = [IncidentsQueue, DeliveriesQueue, EscalationsQueue, ViewRebuildsQueue];
 

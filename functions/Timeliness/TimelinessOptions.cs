@@ -30,6 +30,18 @@ public sealed class TimelinessOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:05:00", "31.00:00:00")]
     public TimeSpan DashboardLinkValidFor { get; set; } = TimeSpan.FromDays(7);
 
+    /// <summary>How long after the MASH received an incident its decision is due (docs/decisions.md): 24 hours by default.</summary>
+    [Range(typeof(TimeSpan), "00:05:00", "31.00:00:00")]
+    public TimeSpan DecisionDueAfter { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>The same for a high-risk incident, when it differs (unset: <see cref="DecisionDueAfter"/>).</summary>
+    [Range(typeof(TimeSpan), "00:05:00", "31.00:00:00")]
+    public TimeSpan? DecisionDueAfterHighRisk { get; set; }
+
+    /// <summary>When the decision on an incident the MASH received at <paramref name="receivedAt"/> is due.</summary>
+    public DateTimeOffset DecisionDueAt(DateTimeOffset receivedAt, string? riskLevel) =>
+        receivedAt + (riskLevel == "high" && DecisionDueAfterHighRisk is { } high ? high : DecisionDueAfter);
+
     /// <summary>
     /// When a working day ends (HH:mm, Europe/London): a <c>working-days N</c> deadline without a time of its own falls
     /// due then on the Nth working day. A string, not a TimeSpan: it is a time of day, not a duration.

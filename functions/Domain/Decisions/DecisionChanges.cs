@@ -8,18 +8,23 @@ namespace NotifyHub.Domain.Decisions;
 /// </summary>
 public static class DecisionChanges
 {
-    /// <summary>The change recording <paramref name="request"/> as <paramref name="decisionId"/>, or none when that id is already stored (a retried request).</summary>
-    public static (MashDecision Decision, LedgerEvent? Event) Record(IReadOnlyList<MashDecision> stored, DecisionRequest request, string decisionId,
-        string mashId, string keyId, DateTimeOffset now)
+    /// <summary>
+    /// The change recording <paramref name="request"/> as <paramref name="decisionId"/>: the new version, the MASH's delivery
+    /// now showing it as the latest (so the incident leaves the list awaiting a decision), and the event; or no change when
+    /// that id is already stored (a retried request).
+    /// </summary>
+    public static (MashDecision Decision, Delivery.DeliveryRecord Mash, LedgerEvent? Event) Record(IReadOnlyList<MashDecision> stored,
+        Delivery.DeliveryRecord mash, DecisionRequest request, string decisionId, string keyId, DateTimeOffset now)
     {
-        if (stored.FirstOrDefault(d => d.DecisionId == decisionId) is { } done) return (done, null);
+        var mashId = mash.RecipientId;
+        if (stored.FirstOrDefault(d => d.DecisionId == decisionId) is { } done) return (done, mash, null);
         var version = stored.Count == 0 ? 1 : stored.Max(d => d.Version) + 1;
         var decision = new MashDecision(decisionId, version, request.Outcome, request.Children, request.DecidedAt, request.Joint, request.JointWith,
             request.Rationale, request.NextSteps, mashId, keyId, now);
-        var recorded = LedgerEvent.Of(LedgerEventTypes.DecisionRecorded, now, null,
+        var recorded = LedgerEvent.Of(LedgerEventTypes.DecisionRecorded, now, mashId,
             ("decisionId", decisionId), ("version", (long)version), ("outcome", request.Outcome), ("mash", mashId),
             ("decidedAt", request.DecidedAt), ("joint", request.Joint), ("children", (long)request.Children.Count), ("nextSteps", (long)request.NextSteps.Count));
-        return (decision, recorded);
+        return (decision, mash with { Decided = new Delivery.DecisionMade(version, request.Outcome, now) }, recorded);
     }
 
     /// <summary>
@@ -33,6 +38,6 @@ public static class DecisionChanges
         {
             Rationale = null, NextSteps = [.. decision.NextSteps.Select(s => s with { Action = null })], RationalePurgedAt = now,
         };
-        return (purged, LedgerEvent.Of(LedgerEventTypes.DecisionTextPurged, now, null, ("decisionId", decision.DecisionId), ("version", (long)decision.Version)));
+        return (purged, LedgerEvent.Of(LedgerEventTypes.DecisionTextPurged, now, decision.RecordedBy, ("decisionId", decision.DecisionId), ("version", (long)decision.Version)));
     }
 }

@@ -35,6 +35,12 @@ public sealed record DeliveryRecord(
     /// <summary>An escalation in progress holds the delivery's escalation emails until then (so two never send at once).</summary>
     public DateTimeOffset? EscalatingUntil { get; init; }
 
+    /// <summary>A MASH's delivery: the latest decision it has recorded about the incident (none: the incident awaits one).</summary>
+    public DecisionMade? Decided { get; init; }
+
+    /// <summary>A MASH's delivery whose incident has no decision yet (docs/decisions.md).</summary>
+    public bool AwaitsDecision => RecipientType == Directory.OrganisationTypes.Mash && Decided is null;
+
     public string NotificationId => Delivery.NotificationId.Format(IncidentId, RecipientId);
 
     public DateTimeOffset? DueAt => Due?.At;
@@ -56,3 +62,6 @@ public sealed record DeliveryRecord(
         new(incidentId, recipientId, recipientType, recipientName, rule, children, adults, priorIncidents, forceCode, incidentReference, now,
             new ReceiptState(DeliveryStatus.Pending, [], 0, 0, 0, now, null, null, null, null), 0, null, null, null, null, due, null, [], null, null);
 }
+
+/// <summary>The latest decision a MASH recorded about an incident, as its delivery keeps it: version, outcome, when recorded.</summary>
+public sealed record DecisionMade(int Version, string Outcome, DateTimeOffset RecordedAt);

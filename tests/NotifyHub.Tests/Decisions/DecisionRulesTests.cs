@@ -47,15 +47,22 @@ public sealed class DecisionRulesTests
     public void Recording_is_a_new_version_each_time_and_a_retried_request_adds_none()
     {
         var request = Read("""{"outcome":"early-help","decidedAt":"2026-11-25T09:30:00Z","joint":false,"rationale":"r"}""").Result.Value!;
-        var (first, recorded) = DecisionChanges.Record([], request, "dec_a", "mash-1", "key_1", Now);
+        var mash = NotifyHub.Domain.Delivery.DeliveryRecord.New("inc_1", "mash-1", "mash", "Synthetic MASH", "mash", [0, 1], [], 0, "SYN", "R-1", null, Received);
+        Assert.True(mash.AwaitsDecision);
+        var (first, decided, recorded) = DecisionChanges.Record([], mash, request, "dec_a", "key_1", Now);
         Assert.Equal(1, first.Version);
         Assert.Equal(LedgerEventTypes.DecisionRecorded, recorded!.Type);
+        Assert.Equal("mash-1", recorded.Subject);
         Assert.DoesNotContain("r", recorded.Data.Values.OfType<string>());
+        Assert.False(decided.AwaitsDecision);
+        Assert.Equal(new NotifyHub.Domain.Delivery.DecisionMade(1, "early-help", Now), decided.Decided);
 
-        var (second, _) = DecisionChanges.Record([first], request, "dec_b", "mash-1", "key_1", Now);
+        var (second, decidedAgain, _) = DecisionChanges.Record([first], decided, request, "dec_b", "key_1", Now);
         Assert.Equal(2, second.Version);
-        var (again, none) = DecisionChanges.Record([first, second], request, "dec_b", "mash-1", "key_1", Now.AddSeconds(5));
+        Assert.Equal(2, decidedAgain.Decided!.Version);
+        var (again, unchanged, none) = DecisionChanges.Record([first, second], decidedAgain, request, "dec_b", "key_1", Now.AddSeconds(5));
         Assert.Null(none);
         Assert.Same(second, again);
+        Assert.Same(decidedAgain, unchanged);
     }
 }

@@ -79,6 +79,31 @@ public sealed class RecordDecisionTests(DecisionsHubFixture hub) : IClassFixture
     }
 
     [Fact]
+    public async Task An_incident_awaits_the_MASHs_decision_due_a_day_after_it_received_it_for_the_MASH_and_its_lead_until_one_is_recorded()
+    {
+        var s = await SceneAsync();
+        var (_, leadKey, _) = await Timeliness.TimelinessApi.NewLeadAsync(hub, [s.La]);
+        var otherMashKey = (await SceneAsync()).MashKey;
+
+        async Task<JsonElement?> AwaitingAsync(string key) =>
+            (await (await SendAsync(hub, HttpMethod.Get, "/api/decisions/awaiting", key)).Content.ReadFromJsonAsync<JsonElement>())
+                .GetProperty("items").EnumerateArray().Cast<JsonElement?>().FirstOrDefault(i => i!.Value.GetProperty("notificationId").GetString() == s.Notification);
+
+        var mine = await Eventually.UntilAsync<JsonElement?>(() => AwaitingAsync(s.MashKey), i => i is not null, "the incident on the MASH's awaiting list");
+        var received = mine!.Value.GetProperty("receivedAt").GetDateTimeOffset();
+        Assert.Equal(received.AddHours(24), mine.Value.GetProperty("dueAt").GetDateTimeOffset());
+        Assert.Equal(JsonValueKind.Null, mine.Value.GetProperty("overdueBySeconds").ValueKind);
+        Assert.Equal(s.Reference, mine.Value.GetProperty("incidentReference").GetString());
+        Assert.NotNull(await AwaitingAsync(leadKey));
+        Assert.Null(await AwaitingAsync(otherMashKey));
+        Assert.Null(await AwaitingAsync(s.SchoolKey));
+
+        Assert.Equal(HttpStatusCode.Created, (await SendAsync(hub, HttpMethod.Post, $"/api/notifications/{s.Notification}/decisions", s.MashKey, Decision())).StatusCode);
+        Assert.Null(await AwaitingAsync(s.MashKey));
+        Assert.Null(await AwaitingAsync(leadKey));
+    }
+
+    [Fact]
     public async Task Before_any_decision_the_MASH_and_the_force_read_none()
     {
         var s = await SceneAsync();

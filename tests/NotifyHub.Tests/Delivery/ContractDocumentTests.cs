@@ -145,6 +145,7 @@ public class ContractDocumentTests(ContractHubFixture hub) : IClassFixture<Contr
         var path = $"/api/notifications/{submitted.IncidentId}.{mash}/decisions";
 
         await AssertDocumentedAsync(await SendAsync(hub, HttpMethod.Get, path, mashKey), "/api/notifications/{id}/decisions", "get");
+        await AssertDocumentedAsync(await SendAsync(hub, HttpMethod.Get, "/api/decisions/awaiting", mashKey), "/api/decisions/awaiting", "get");
         await AssertDocumentedAsync(await SendAsync(hub, HttpMethod.Post, path, mashKey, new
         {
             outcome = "early-help", children = new[] { 0 }, decidedAt = DateTimeOffset.UtcNow.AddMinutes(-1), joint = true, jointWith = new[] { "police" },

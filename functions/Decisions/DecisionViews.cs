@@ -1,0 +1,31 @@
+using NotifyHub.Domain.Delivery;
+using NotifyHub.Ledger;
+using NotifyHub.Storage;
+
+namespace NotifyHub.Decisions;
+
+/// <summary>The decisions' views, projections of the ledger like every other list.</summary>
+public static class DecisionViews
+{
+    public const string AwaitingPartition = "awaiting";
+
+    /// <summary>
+    /// Table <c>DecisionsAwaiting</c>, partition <c>awaiting</c>, row = the MASH's notification id: every incident a MASH
+    /// received and has not yet decided on (ids, codes and times only). The MASH reads its own rows, a partnership lead
+    /// those of its LAs; the due time is worked out as they read (the policy may change; the row does not).
+    /// </summary>
+    public static readonly RowView Awaiting = new("decisions-awaiting", StorageNames.DecisionsAwaitingTable, d => d.AwaitsDecision,
+        d => (AwaitingPartition, d.NotificationId),
+        (d, facts) => new Dictionary<string, object?>
+        {
+            ["IncidentId"] = d.IncidentId,
+            ["RecipientId"] = d.RecipientId,
+            ["ForceCode"] = d.ForceCode,
+            ["IncidentReference"] = d.IncidentReference,
+            ["La"] = facts?.La,
+            ["RiskLevel"] = facts?.RiskLevel,
+            ["ReceivedAt"] = d.CreatedAt,
+        },
+        row => NotificationId.TryParse(row.RowKey, out var i, out var r) ? (i, r) : null,
+        [AwaitingPartition]);
+}
