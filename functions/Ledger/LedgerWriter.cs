@@ -84,7 +84,10 @@ public sealed class LedgerWriter(LedgerStore store, Projector projector, Project
         catch (Exception e) when (!token.IsCancellationRequested)
         {
             LedgerLog.ApplyFailed(logger, e, committed.After.IncidentId, committed.After.Version);
-            await hints.TryNoteAsync(committed.After.IncidentId, committed.Before.Version);
+            // The note goes once the views pass it. A writer that committed nothing new (its apply was catching up another's
+            // commits) notes one below the version it read: those commits are in, so nothing more is awaited, and the note
+            // must not wait out the commit window as one made before a commit does.
+            await hints.TryNoteAsync(committed.After.IncidentId, Math.Min(committed.Before.Version, committed.After.Version - 1));
             if (!options.KeepCommitOnApplyFailure) throw;
         }
     }
