@@ -8,6 +8,7 @@ namespace NotifyHub.Decisions;
 public static class DecisionViews
 {
     public const string AwaitingPartition = "awaiting";
+    public const string MadePartition = "made";
 
     /// <summary>
     /// Table <c>DecisionsAwaiting</c>, partition <c>awaiting</c>, row = the MASH's notification id: every incident a MASH
@@ -28,4 +29,27 @@ public static class DecisionViews
         },
         row => NotificationId.TryParse(row.RowKey, out var i, out var r) ? (i, r) : null,
         [AwaitingPartition]);
+
+    /// <summary>
+    /// Table <c>DecisionsMade</c>, partition <c>made</c>, row = the MASH's notification id: every incident a MASH has
+    /// decided on, with its latest decision's outcome, whether joint, and the times the decision report measures (no text).
+    /// </summary>
+    public static readonly RowView Made = new("decisions-made", StorageNames.DecisionsMadeTable, d => d.Decided is not null,
+        d => (MadePartition, d.NotificationId),
+        (d, facts) => new Dictionary<string, object?>
+        {
+            ["IncidentId"] = d.IncidentId,
+            ["RecipientId"] = d.RecipientId,
+            ["ForceCode"] = d.ForceCode,
+            ["La"] = facts?.La,
+            ["RiskLevel"] = facts?.RiskLevel,
+            ["ReportedAt"] = facts?.ReportedAt,
+            ["ReceivedAt"] = d.CreatedAt,
+            ["Outcome"] = d.Decided!.Outcome,
+            ["Joint"] = d.Decided.Joint,
+            ["DecidedAt"] = d.Decided.DecidedAt,
+            ["Version"] = d.Decided.Version,
+        },
+        row => NotificationId.TryParse(row.RowKey, out var i, out var r) ? (i, r) : null,
+        [MadePartition]);
 }

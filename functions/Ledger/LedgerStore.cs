@@ -295,6 +295,8 @@ public sealed class LedgerStore(TableServiceClient tables)
             ["DecidedVersion"] = d.Decided?.Version,
             ["DecidedOutcome"] = d.Decided?.Outcome,
             ["DecidedAt"] = d.Decided?.RecordedAt,
+            ["DecidedOn"] = d.Decided?.DecidedAt,
+            ["DecidedJointly"] = d.Decided?.Joint,
         };
     }
 
@@ -315,7 +317,8 @@ public sealed class LedgerStore(TableServiceClient tables)
         {
             EscalatingUntil = e.GetDateTimeOffset("EscalatingUntil"),
             Decided = e.GetInt32("DecidedVersion") is { } decided
-                ? new DecisionMade(decided, e.GetString("DecidedOutcome") ?? "", e.GetDateTimeOffset("DecidedAt") ?? default)
+                ? new DecisionMade(decided, e.GetString("DecidedOutcome") ?? "", e.GetDateTimeOffset("DecidedAt") ?? default,
+                    e.GetDateTimeOffset("DecidedOn") ?? default, e.GetBoolean("DecidedJointly") ?? false)
                 : null,
         };
     }

@@ -93,6 +93,7 @@ public static class StorageNames
     public const string RepeatChildrenTable = "RepeatChildren";
     public const string DashboardLinksTable = "DashboardLinks";
     public const string DecisionsAwaitingTable = "DecisionsAwaiting";
+    public const string DecisionsMadeTable = "DecisionsMade";
 
     public const string IncidentsQueue = "incidents";
     public const string DeliveriesQueue = "deliveries";
@@ -105,7 +106,7 @@ public static class StorageNames
         LedgerTable, ViewsTable, RecipientDeliveriesTable, ChildHistoryTable, StuckIncidentsTable, ForcesTable,
         AuditTable, RetentionTable, OpenDeliveriesTable, WebhookEndpointsTable,
         CalendarsTable, DueIndexTable, LateSharesTable, RollupsTable, ManifestsTable, RepeatChildrenTable, DashboardLinksTable,
-        DecisionsAwaitingTable,
+        DecisionsAwaitingTable, DecisionsMadeTable,
     ];
     public static readonly string[] Queues = [IncidentsQueue, DeliveriesQueue, EscalationsQueue, ViewRebuildsQueue];
 

@@ -24,7 +24,7 @@ public static class DecisionChanges
         var recorded = LedgerEvent.Of(LedgerEventTypes.DecisionRecorded, now, mashId,
             ("decisionId", decisionId), ("version", (long)version), ("outcome", request.Outcome), ("mash", mashId),
             ("decidedAt", request.DecidedAt), ("joint", request.Joint), ("children", (long)request.Children.Count), ("nextSteps", (long)request.NextSteps.Count));
-        return (decision, mash with { Decided = new Delivery.DecisionMade(version, request.Outcome, now) }, recorded);
+        return (decision, mash with { Decided = new Delivery.DecisionMade(version, request.Outcome, now, request.DecidedAt, request.Joint) }, recorded);
     }
 
     /// <summary>

@@ -63,5 +63,5 @@ public sealed record DeliveryRecord(
             new ReceiptState(DeliveryStatus.Pending, [], 0, 0, 0, now, null, null, null, null), 0, null, null, null, null, due, null, [], null, null);
 }
 
-/// <summary>The latest decision a MASH recorded about an incident, as its delivery keeps it: version, outcome, when recorded.</summary>
-public sealed record DecisionMade(int Version, string Outcome, DateTimeOffset RecordedAt);
+/// <summary>The latest decision a MASH recorded about an incident, as its delivery keeps it: version, outcome, when recorded, when decided, whether jointly.</summary>
+public sealed record DecisionMade(int Version, string Outcome, DateTimeOffset RecordedAt, DateTimeOffset DecidedAt = default, bool Joint = false);

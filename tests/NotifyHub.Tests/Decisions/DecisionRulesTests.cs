@@ -55,7 +55,7 @@ public sealed class DecisionRulesTests
         Assert.Equal("mash-1", recorded.Subject);
         Assert.DoesNotContain("r", recorded.Data.Values.OfType<string>());
         Assert.False(decided.AwaitsDecision);
-        Assert.Equal(new NotifyHub.Domain.Delivery.DecisionMade(1, "early-help", Now), decided.Decided);
+        Assert.Equal(new NotifyHub.Domain.Delivery.DecisionMade(1, "early-help", Now, request.DecidedAt, false), decided.Decided);
 
         var (second, decidedAgain, _) = DecisionChanges.Record([first], decided, request, "dec_b", "key_1", Now);
         Assert.Equal(2, second.Version);

@@ -104,6 +104,39 @@ public sealed class RecordDecisionTests(DecisionsHubFixture hub) : IClassFixture
     }
 
     [Fact]
+    public async Task The_partnership_leads_decision_report_counts_its_LAs_decisions_by_outcome_joint_and_on_time_and_what_still_awaits_one()
+    {
+        var decided = await SceneAsync();
+        var waiting = await SceneAsync();
+        var (_, leadKey, _) = await Timeliness.TimelinessApi.NewLeadAsync(hub, [decided.La, waiting.La]);
+        Assert.Equal(HttpStatusCode.Created, (await SendAsync(hub, HttpMethod.Post, $"/api/notifications/{decided.Notification}/decisions", decided.MashKey,
+            Decision())).StatusCode);
+
+        var report = await Eventually.UntilAsync(async () =>
+            await (await SendAsync(hub, HttpMethod.Get, "/api/reports/decisions", leadKey)).Content.ReadFromJsonAsync<JsonElement>(),
+            r => r.GetProperty("decided").GetInt32() == 1 && r.GetProperty("awaiting").GetInt32() == 1, "the decided incident and the waiting one in the report");
+        Assert.Equal(1, report.GetProperty("byOutcome").GetProperty("strategy-discussion").GetInt32());
+        Assert.Equal(0, report.GetProperty("byOutcome").GetProperty("early-help").GetInt32());
+        Assert.Equal(1, report.GetProperty("joint").GetInt32());
+        Assert.Equal(1.0, report.GetProperty("jointRate").GetDouble());
+        Assert.Equal(0, report.GetProperty("awaitingOverdue").GetInt32());
+        var medium = Assert.Single(report.GetProperty("byRiskLevel").EnumerateArray());
+        Assert.Equal("medium", medium.GetProperty("riskLevel").GetString());
+        Assert.Equal(1, medium.GetProperty("withinDue").GetInt32());
+        Assert.Equal(1, medium.GetProperty("reportedToDecision").GetProperty("count").GetInt32());
+        Assert.DoesNotContain("Synthetic rationale", report.GetRawText());
+
+        // Another lead's report has none of these; a MASH may not read the report.
+        var (_, otherLeadKey, _) = await Timeliness.TimelinessApi.NewLeadAsync(hub, ["851"]);
+        var other = await (await SendAsync(hub, HttpMethod.Get, "/api/reports/decisions", otherLeadKey)).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(0, other.GetProperty("decided").GetInt32() + other.GetProperty("awaiting").GetInt32());
+        Assert.Equal(HttpStatusCode.Forbidden, (await SendAsync(hub, HttpMethod.Get, "/api/reports/decisions", decided.MashKey)).StatusCode);
+        var bad = await SendAsync(hub, HttpMethod.Get, "/api/reports/decisions?from=2026-13-01", leadKey);
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.True((await bad.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("from", out _));
+    }
+
+    [Fact]
     public async Task Before_any_decision_the_MASH_and_the_force_read_none()
     {
         var s = await SceneAsync();

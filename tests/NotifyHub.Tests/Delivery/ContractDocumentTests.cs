@@ -155,6 +155,8 @@ public class ContractDocumentTests(ContractHubFixture hub) : IClassFixture<Contr
         await AssertDocumentedAsync(await SendAsync(hub, HttpMethod.Get, path, mashKey), "/api/notifications/{id}/decisions", "get");
         await AssertDocumentedAsync(await SendAsync(hub, HttpMethod.Get, $"/api/incidents/{force}/{submitted.Reference}/decisions", forceKey),
             "/api/incidents/{force}/{reference}/decisions", "get");
+        await AssertDocumentedAsync(await SendAsync(hub, HttpMethod.Get, "/api/reports/decisions", hub.AdminKey), "/api/reports/decisions", "get");
+        await AssertDocumentedAsync(await SendAsync(hub, HttpMethod.Get, "/api/reports/decisions?to=nope", hub.AdminKey), "/api/reports/decisions", "get");
     }
 
     [Fact]

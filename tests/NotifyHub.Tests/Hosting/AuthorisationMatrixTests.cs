@@ -128,6 +128,7 @@ public class AuthorisationMatrixTests(AuthorisationMatrixFixture hub) : IClassFi
                 PoliceB: forbidden, RecipientX: 404, RecipientY: 404),
             new("ListAwaitingDecisions", HttpMethod.Get, "/api/decisions/awaiting", null, Admin: 200, PoliceA: forbidden, PoliceB: forbidden,
                 RecipientX: 200, RecipientY: 200, Partnership: 200),
+            new("GetDecisionReport", HttpMethod.Get, "/api/reports/decisions", null, Admin: 200, PoliceA: forbidden, PoliceB: forbidden, Partnership: 200),
             new("GetIncidentDecisions", HttpMethod.Get, $"/api/incidents/{a}/{hub.ReferenceA}/decisions", null, Admin: forbidden, PoliceA: 200, PoliceB: forbidden),
             // Open to anyone, key or none: what holds no data — the contract, the landing page, the API reference, the docs, the assets.
             new("GetOpenApi", HttpMethod.Get, "/api/openapi.json", null, Admin: 200, PoliceA: 200, PoliceB: 200, Public: true),
