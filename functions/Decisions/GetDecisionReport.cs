@@ -7,7 +7,6 @@ using NotifyHub.Domain;
 using NotifyHub.Domain.Decisions;
 using NotifyHub.Domain.Timeliness;
 using NotifyHub.Hosting;
-using NotifyHub.Storage;
 using NotifyHub.Timeliness;
 
 namespace NotifyHub.Functions;
@@ -19,7 +18,7 @@ namespace NotifyHub.Functions;
 /// jointly, and by risk level the share decided within its due time with the median and p90 hours from police being
 /// told to the decision. Counts and times only, read from the decisions' views.
 /// </summary>
-public sealed class GetDecisionReport(TableServiceClient tables, ReportReader reports, ReportScope scopes, IOptions<TimelinessOptions> timeliness, TimeProvider time)
+public sealed class GetDecisionReport(MashDecisions decisions, ReportReader reports, ReportScope scopes, IOptions<TimelinessOptions> timeliness, TimeProvider time)
 {
     public sealed record RiskLine(string RiskLevel, int Decided, int WithinDue, double? WithinDueRate, Distribution ReportedToDecision);
 
@@ -42,14 +41,12 @@ public sealed class GetDecisionReport(TableServiceClient tables, ReportReader re
             && row.GetDateTimeOffset("ReceivedAt") is { } received && UkTime.DateOf(received) is var day && day >= from && day <= to;
 
         var made = new List<TableEntity>();
-        await foreach (var row in tables.GetTableClient(StorageNames.DecisionsMadeTable).QueryAsync<TableEntity>(
-            TableClient.CreateQueryFilter($"PartitionKey eq {DecisionViews.MadePartition}"), cancellationToken: ct))
+        await foreach (var row in decisions.MadeAsync(ct))
         {
             if (InRange(row)) made.Add(row);
         }
         var (awaiting, overdue) = (0, 0);
-        await foreach (var row in tables.GetTableClient(StorageNames.DecisionsAwaitingTable).QueryAsync<TableEntity>(
-            TableClient.CreateQueryFilter($"PartitionKey eq {DecisionViews.AwaitingPartition}"), cancellationToken: ct))
+        await foreach (var row in decisions.AwaitingAsync(null, ct))
         {
             if (!InRange(row)) continue;
             awaiting++;

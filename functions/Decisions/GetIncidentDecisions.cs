@@ -20,7 +20,7 @@ public sealed class GetIncidentDecisions(IncidentStore incidents, MashDecisions 
     {
         var caller = request.HttpContext.Caller();
         if (!string.Equals(force, caller.ForceCode, StringComparison.Ordinal))
-            return Problems.ForbiddenField("force", $"is {force} in the path, but this API key belongs to force {caller.ForceCode} and can only read its incidents");
+            return Problems.OtherForce(force, caller.ForceCode);
         var ct = request.HttpContext.RequestAborted;
         if (await incidents.GetStatusAsync(force, reference, ct) is not { } status) return Problems.NotFound($"Force {force} has no incident with reference {reference}.");
         return TypedResults.Ok(ListDecisions.Of(status.IncidentId, await decisions.ForIncidentAsync(status.IncidentId, ct)));

@@ -5,7 +5,6 @@ using NotifyHub.Auth;
 using NotifyHub.Decisions;
 using NotifyHub.Hosting;
 using NotifyHub.Reports;
-using NotifyHub.Storage;
 using NotifyHub.Timeliness;
 
 namespace NotifyHub.Functions;
@@ -15,7 +14,7 @@ namespace NotifyHub.Functions;
 /// incidents a MASH received and has not yet decided on, oldest first, each with when the decision is due
 /// (<c>Timeliness:DecisionDueAfter</c> after the MASH received it) and how overdue it is. Ids, codes and times only.
 /// </summary>
-public sealed class ListAwaitingDecisions(TableServiceClient tables, ReportScope scopes, IOptions<TimelinessOptions> timeliness, TimeProvider time)
+public sealed class ListAwaitingDecisions(MashDecisions decisions, ReportScope scopes, IOptions<TimelinessOptions> timeliness, TimeProvider time)
 {
     public sealed record Item(string NotificationId, string IncidentId, string Mash, string? ForceCode, string? IncidentReference, string? La,
         string? RiskLevel, DateTimeOffset ReceivedAt, DateTimeOffset DueAt, long? OverdueBySeconds);
@@ -31,10 +30,7 @@ public sealed class ListAwaitingDecisions(TableServiceClient tables, ReportScope
         var scope = caller.Role == Roles.Recipient ? null : await scopes.ForAsync(caller, ct);
         var now = time.GetUtcNow();
         var items = new List<Item>();
-        var table = tables.GetTableClient(StorageNames.DecisionsAwaitingTable);
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {DecisionViews.AwaitingPartition}");
-        if (caller.Role == Roles.Recipient) filter += " and " + TableClient.CreateQueryFilter($"RecipientId eq {caller.OrganisationId}");
-        await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: ct))
+        await foreach (var row in decisions.AwaitingAsync(caller.Role == Roles.Recipient ? caller.OrganisationId : null, ct))
         {
             var la = row.GetString("La");
             if (scope is not null && !scope.Covers(la ?? "", row.GetString("ForceCode") ?? "")) continue;

@@ -1,9 +1,11 @@
 using System.Security.Cryptography;
+using Azure.Data.Tables;
 using NotifyHub.Delivery;
 using NotifyHub.Domain.Decisions;
 using NotifyHub.Domain.Delivery;
 using NotifyHub.Ledger;
 using NotifyHub.Organisations;
+using NotifyHub.Storage;
 using T = NotifyHub.Domain.Directory.OrganisationTypes;
 
 namespace NotifyHub.Decisions;
@@ -15,7 +17,7 @@ public sealed record MashNotification(DeliveryRecord Delivery, IncidentLedger Le
 /// What a MASH does with its decisions: find the incident through its own notification, record a decision (a new version,
 /// committed to the incident's ledger by its one writer), read every version. The reading force reads them by its reference.
 /// </summary>
-public sealed class MashDecisions(LedgerStore ledger, LedgerWriter writer, DirectoryStore directory, TimeProvider time)
+public sealed class MashDecisions(LedgerStore ledger, LedgerWriter writer, DirectoryStore directory, TableServiceClient tables, TimeProvider time)
 {
     /// <summary>The MASH's notification <paramref name="notificationId"/>, if it is addressed to <paramref name="organisationId"/> and that is a MASH.</summary>
     public async Task<MashNotification?> FindAsync(string notificationId, string organisationId, CancellationToken ct)
@@ -58,6 +60,19 @@ public sealed class MashDecisions(LedgerStore ledger, LedgerWriter writer, Direc
         }, LedgerWriter.Options.Request, ct);
         return (recorded!, committed.Events.Count > 0);
     }
+
+    /// <summary>The awaiting-decision view's rows (<see cref="DecisionViews.Awaiting"/>): one MASH's, or every MASH's.</summary>
+    public IAsyncEnumerable<TableEntity> AwaitingAsync(string? mash, CancellationToken ct)
+    {
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {DecisionViews.AwaitingPartition}");
+        if (mash is not null) filter += " and " + TableClient.CreateQueryFilter($"RecipientId eq {mash}");
+        return tables.GetTableClient(StorageNames.DecisionsAwaitingTable).QueryAsync<TableEntity>(filter, cancellationToken: ct);
+    }
+
+    /// <summary>The decided incidents' view rows (<see cref="DecisionViews.Made"/>).</summary>
+    public IAsyncEnumerable<TableEntity> MadeAsync(CancellationToken ct) =>
+        tables.GetTableClient(StorageNames.DecisionsMadeTable).QueryAsync<TableEntity>(
+            TableClient.CreateQueryFilter($"PartitionKey eq {DecisionViews.MadePartition}"), cancellationToken: ct);
 
     /// <summary>Every decision version of an incident, oldest first.</summary>
     public async Task<IReadOnlyList<MashDecision>> ForIncidentAsync(string incidentId, CancellationToken ct) =>

@@ -41,6 +41,10 @@ public static class Problems
             Extensions = { ["errors"] = new Dictionary<string, string[]> { [field] = [reason] } },
         });
 
+    /// <summary>403 for a force key naming another force's incident in the path.</summary>
+    public static ProblemHttpResult OtherForce(string force, string? callersForce) =>
+        ForbiddenField("force", $"is {force} in the path, but this API key belongs to force {callersForce} and can only read its incidents");
+
     public static ProblemHttpResult Forbidden(string detail) =>
         Problem(StatusCodes.Status403Forbidden, "Forbidden", detail, "forbidden");
 

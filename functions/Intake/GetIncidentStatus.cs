@@ -25,7 +25,7 @@ public sealed class GetIncidentStatus(IncidentStore incidents, IncidentDeliverie
         var caller = request.HttpContext.Caller();
         if (!string.Equals(force, caller.ForceCode, StringComparison.Ordinal))
         {
-            return Problems.ForbiddenField("force", $"is {force} in the path, but this API key belongs to force {caller.ForceCode} and can only read its incidents");
+            return Problems.OtherForce(force, caller.ForceCode);
         }
         var ct = request.HttpContext.RequestAborted;
         var status = await incidents.GetStatusAsync(force, reference, ct);

@@ -27,6 +27,6 @@ public sealed class GetAsset
             headers.ContentEncoding = "gzip";
             return TypedResults.Bytes(asset.Body, asset.ContentType);
         }
-        return TypedResults.Bytes(StaticAssets.Plain(asset), asset.ContentType);
+        return TypedResults.Bytes(asset.Plain, asset.ContentType);
     }
 }

@@ -70,7 +70,7 @@ public static class Page
     }
 
     /// <summary>A GOV.UK summary list: one row per (label, value); a null or empty value is left out, and with no rows left, nothing.</summary>
-    public static string SummaryList(IEnumerable<(string Label, string? Value)> rows, bool encoded = false)
+    public static string SummaryList(IEnumerable<(string Label, string? Value)> rows)
     {
         if (!rows.Any(r => !string.IsNullOrEmpty(r.Value))) return "";
         var html = new StringBuilder("<dl class=\"govuk-summary-list\">");
@@ -78,7 +78,7 @@ public static class Page
         {
             if (string.IsNullOrEmpty(value)) continue;
             html.Append("<div class=\"govuk-summary-list__row\"><dt class=\"govuk-summary-list__key\">").Append(H(label))
-                .Append("</dt><dd class=\"govuk-summary-list__value\">").Append(encoded ? value : H(value)).Append("</dd></div>");
+                .Append("</dt><dd class=\"govuk-summary-list__value\">").Append(H(value)).Append("</dd></div>");
         }
         return html.Append("</dl>").ToString();
     }

@@ -14,15 +14,8 @@ public sealed class ShowDoc
     {
         const string prefix = "NotifyHub.Docs.";
         var assembly = typeof(ShowDoc).Assembly;
-        return assembly.GetManifestResourceNames().Where(n => n.StartsWith(prefix, StringComparison.Ordinal)).ToDictionary(
-            n => n[prefix.Length..],
-            n =>
-            {
-                using var stream = assembly.GetManifestResourceStream(n)!;
-                using var copy = new MemoryStream();
-                stream.CopyTo(copy);
-                return copy.ToArray();
-            }, StringComparer.Ordinal);
+        return assembly.GetManifestResourceNames().Where(n => n.StartsWith(prefix, StringComparison.Ordinal))
+            .ToDictionary(n => n[prefix.Length..], n => Web.StaticAssets.Read(assembly, n)!, StringComparer.Ordinal);
     });
 
     [Function(nameof(ShowDoc))]

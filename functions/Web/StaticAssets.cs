@@ -12,7 +12,13 @@ namespace NotifyHub.Web;
 /// </summary>
 public static class StaticAssets
 {
-    public sealed record Asset(string Path, string ContentType, byte[] Body, bool Gzipped, string ETag);
+    public sealed record Asset(string Path, string ContentType, byte[] Body, bool Gzipped, string ETag)
+    {
+        private readonly Lazy<byte[]> _plain = new(() => Gzipped ? Decompress(Body) : Body);
+
+        /// <summary>The body as plain bytes (a gzipped asset decompressed once), for a client that does not accept gzip.</summary>
+        public byte[] Plain => _plain.Value;
+    }
 
     private static readonly Lazy<FrozenDictionary<string, Asset>> All = new(Load);
 
@@ -50,17 +56,16 @@ public static class StaticAssets
     private static void Add(Dictionary<string, Asset> assets, string path, byte[] body, bool gzipped) =>
         assets[path] = new Asset(path, ContentType(path), body, gzipped, "\"" + Convert.ToHexStringLower(SHA256.HashData(body))[..32] + "\"");
 
-    /// <summary>The body as plain bytes (a gzipped asset decompressed), for a client that does not accept gzip.</summary>
-    public static byte[] Plain(Asset asset)
+    private static byte[] Decompress(byte[] gzipped)
     {
-        if (!asset.Gzipped) return asset.Body;
-        using var input = new GZipStream(new MemoryStream(asset.Body), CompressionMode.Decompress);
+        using var input = new GZipStream(new MemoryStream(gzipped), CompressionMode.Decompress);
         using var output = new MemoryStream();
         input.CopyTo(output);
         return output.ToArray();
     }
 
-    private static byte[]? Read(System.Reflection.Assembly assembly, string resource, bool optional = false)
+    /// <summary>An embedded resource's bytes (null when <paramref name="optional"/> and absent): the one way the app reads one.</summary>
+    public static byte[]? Read(System.Reflection.Assembly assembly, string resource, bool optional = false)
     {
         using var stream = assembly.GetManifestResourceStream(resource);
         if (stream is null) return optional ? null : throw new InvalidOperationException($"The embedded resource {resource} is missing.");
