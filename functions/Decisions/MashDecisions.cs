@@ -5,7 +5,12 @@ using NotifyHub.Domain.Decisions;
 using NotifyHub.Domain.Delivery;
 using NotifyHub.Ledger;
 using NotifyHub.Organisations;
+using Microsoft.Extensions.Options;
+using NotifyHub.Domain.Directory;
+using NotifyHub.Domain.Ledger;
+using NotifyHub.Domain.Timeliness;
 using NotifyHub.Storage;
+using NotifyHub.Timeliness;
 using T = NotifyHub.Domain.Directory.OrganisationTypes;
 
 namespace NotifyHub.Decisions;
@@ -17,14 +22,15 @@ public sealed record MashNotification(DeliveryRecord Delivery, IncidentLedger Le
 /// What a MASH does with its decisions: find the incident through its own notification, record a decision (a new version,
 /// committed to the incident's ledger by its one writer), read every version. The reading force reads them by its reference.
 /// </summary>
-public sealed class MashDecisions(LedgerStore ledger, LedgerWriter writer, DirectoryStore directory, TableServiceClient tables, TimeProvider time)
+public sealed class MashDecisions(LedgerStore ledger, LedgerWriter writer, DirectoryStore directory, DueTimeCalculator dueTimes,
+    IOptions<TimelinessOptions> timeliness, TableServiceClient tables, TimeProvider time)
 {
     /// <summary>The MASH's notification <paramref name="notificationId"/>, if it is addressed to <paramref name="organisationId"/> and that is a MASH.</summary>
     public async Task<MashNotification?> FindAsync(string notificationId, string organisationId, CancellationToken ct)
     {
         if (!NotificationId.TryParse(notificationId, out var incidentId, out var recipientId) || recipientId != organisationId) return null;
         var current = await ledger.LoadAsync(incidentId, LedgerParts.Decisions, null, ct);
-        return current.Delivery(recipientId) is { RecipientType: T.Mash } d ? new MashNotification(d, current) : null;
+        return current.Delivery(recipientId) is { RecipientType: T.Mash, Kind: DeliveryKinds.Incident } d ? new MashNotification(d, current) : null;
     }
 
     /// <summary>The next steps' owners that are not active organisations in the directory, by their index in the request.</summary>
@@ -42,23 +48,139 @@ public sealed class MashDecisions(LedgerStore ledger, LedgerWriter writer, Direc
     /// Records <paramref name="request"/> as the incident's next decision version. The id is chosen once, before the first
     /// try: a commit that landed before its answer was lost is found on the next read and not made twice.
     /// </summary>
-    public async Task<(MashDecision Decision, bool Created)> RecordAsync(MashNotification mash, DecisionRequest request, string keyId, CancellationToken ct)
+    /// <para>
+    /// In the same commit the version is shared with every agency involved (every organisation that received the incident
+    /// but this MASH, and the submitting force), each next step is sent to its owner, and the decision due from the MASH is
+    /// met: all of them deliveries (docs/decisions.md), which the views and the first attempts follow once applied.
+    /// </para>
+    /// </summary>
+    public async Task<(MashDecision Decision, bool Created, int Shared)> RecordAsync(MashNotification mash, DecisionRequest request, string keyId,
+        CancellationToken ct)
     {
         var decisionId = "dec_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
+        var start = time.GetUtcNow();
+        var involved = await InvolvedAsync(mash.Ledger, ct);
+        var due = await SharesDueAsync(involved, timeliness.Value.DecisionShareRule, start, ct);
+        var owners = new Dictionary<string, FollowUpRecipient>(StringComparer.Ordinal);
+        foreach (var owner in request.NextSteps.Select(s => s.Owner).Distinct(StringComparer.Ordinal))
+        {
+            if (await directory.GetAsync(owner, ct) is { Active: true } o) owners[owner] = new FollowUpRecipient(o.Id, o.Type, o.Name, []);
+        }
+
         MashDecision? recorded = null;
+        var shared = 0;
         var committed = await writer.ChangeAsync(mash.Ledger.IncidentId, LedgerParts.Decisions, null, current =>
         {
             if (current.Delivery(mash.Delivery.RecipientId) is not { } delivery) return null;
-            var (decision, updated, recordedEvent) = DecisionChanges.Record(current.Decisions, delivery, request, decisionId, keyId, time.GetUtcNow());
+            var now = time.GetUtcNow();
+            var (decision, updated, recordedEvent) = DecisionChanges.Record(current.Decisions, delivery, request, decisionId, keyId, now);
             recorded = decision;
             if (recordedEvent is null) return null;
             var write = new LedgerWrite();
             write.Decisions.Add(decision);
             write.Deliveries.Add(updated);
             write.Events.Add(recordedEvent);
+            var followUps = FollowUps.ForVersion(current.IncidentId, decision, involved, owners, r => due[r.Id], delivery.ForceCode, delivery.IncidentReference, now);
+            foreach (var (change, content) in followUps.Where(f => current.Delivery(f.Change.Record.RecipientId) is null))
+            {
+                write.Add(change);
+                write.AddContent[change.Record.RecipientId] = content;
+            }
+            shared = followUps.Count(f => f.Change.Record.Kind == DeliveryKinds.Decision);
+            if (current.Delivery(DeliveryKey.DecisionDue(delivery.RecipientId)) is { } owed) write.Add(FollowUps.Decided(owed, decision.Version, now));
             return write;
         }, LedgerWriter.Options.Request, ct);
-        return (recorded!, committed.Events.Count > 0);
+        return (recorded!, committed.Events.Count > 0, shared);
+    }
+
+    /// <summary>
+    /// Raises a challenge to the decision version <paramref name="share"/> carried, from its recipient: a notification to the
+    /// MASH that recorded it, its response due by <see cref="TimelinessOptions.ChallengeResponseDue"/>. A recipient has one
+    /// challenge of a version open at a time: raising it again (a retried request) answers the one open (Created false).
+    /// Null when the version's MASH no longer has the incident's notification.
+    /// </summary>
+    public async Task<(DeliveryRecord Challenge, bool Created)?> ChallengeAsync(DeliveryRecord share, ChallengeRequest request, CancellationToken ct)
+    {
+        var version = DeliveryKey.NumberOf(share.RecipientId) ?? 0;
+        var loaded = await ledger.LoadAsync(share.IncidentId, LedgerParts.Decisions, null, ct);
+        if (loaded.Decisions.FirstOrDefault(d => d.Version == version)?.RecordedBy is not { } mashId || loaded.Delivery(mashId) is not { } mash) return null;
+        var mashOrganisation = await directory.GetAsync(mashId, ct) ?? new Organisation(mashId, mash.RecipientType, mash.RecipientName, true);
+        var due = await dueTimes.ByRuleAsync(mashOrganisation, timeliness.Value.ChallengeResponseRule, time.GetUtcNow(), ct);
+        var regarding = $"{share.OrganisationId} d{version}";
+        DeliveryRecord? open = null;
+        var committed = await writer.ChangeAsync(share.IncidentId, LedgerParts.None, null, current =>
+        {
+            var challenges = current.Deliveries.Values.Where(d => d.Kind == DeliveryKinds.Challenge).ToList();
+            open = challenges.FirstOrDefault(c => c.Regarding == regarding && c.Receipt.Acknowledged is null);
+            if (open is not null || current.Delivery(mashId) is not { } m) return null;
+            var number = challenges.Select(c => DeliveryKey.NumberOf(c.RecipientId) ?? 0).DefaultIfEmpty(0).Max() + 1;
+            var (change, content) = FollowUps.Challenge(share, m, number, request.Reason, request.Asks, due, time.GetUtcNow());
+            var write = new LedgerWrite().Add(change);
+            write.AddContent[change.Record.RecipientId] = content;
+            return write;
+        }, LedgerWriter.Options.Request, ct);
+        if (open is not null) return (open, false);
+        var raised = committed.Events.FirstOrDefault(e => e.Event.Type == LedgerEventTypes.ChallengeRaised)?.Event.Subject;
+        return raised is not null && committed.After.Delivery(raised) is { } made ? (made, true) : null;
+    }
+
+    /// <summary>
+    /// The MASH answers challenge <paramref name="challenge"/>: recorded on the challenge, and the response sent to the
+    /// challenger and every organisation the challenged version went to, each due by <see cref="TimelinessOptions.DecisionShareDue"/>.
+    /// Answered already: nothing changes (Answered false).
+    /// </summary>
+    public async Task<(DeliveryRecord Challenge, bool Answered, int SentTo)> AnswerAsync(DeliveryRecord challenge, ChallengeAnswer answer, CancellationToken ct)
+    {
+        var (challenger, version) = FollowUps.ChallengeOf(challenge) ?? ("", 0);
+        var loaded = await ledger.LoadAsync(challenge.IncidentId, LedgerParts.None, null, ct);
+        var recipients = loaded.Deliveries.Values
+            .Where(d => (d.Kind == DeliveryKinds.Decision && DeliveryKey.NumberOf(d.RecipientId) == version) || d.RecipientId == challenger)
+            .Select(d => new FollowUpRecipient(d.OrganisationId, d.RecipientType, d.RecipientName, d.Children)).DistinctBy(r => r.Id).ToList();
+        var due = await SharesDueAsync(recipients, timeliness.Value.DecisionShareRule, time.GetUtcNow(), ct);
+        var sent = 0;
+        var committed = await writer.ChangeAsync(challenge.IncidentId, LedgerParts.None, null, current =>
+        {
+            if (current.Delivery(challenge.RecipientId) is not { } c) return null;
+            var made = FollowUps.Answer(c, answer.By, answer.Response, answer.Reasons, answer.NewVersion, recipients, r => due[r.Id], time.GetUtcNow());
+            if (made.Count == 0) return null;
+            var write = new LedgerWrite();
+            foreach (var (change, content) in made.Where(m => m.Change.Record.RecipientId == c.RecipientId || current.Delivery(m.Change.Record.RecipientId) is null))
+            {
+                write.Add(change);
+                if (content is not null) write.AddContent[change.Record.RecipientId] = content;
+            }
+            sent = made.Count - 1;
+            return write;
+        }, LedgerWriter.Options.Request, ct);
+        var after = committed.After.Delivery(challenge.RecipientId) ?? challenge;
+        return (after, committed.Events.Count > 0, sent);
+    }
+
+    /// <summary>The incident's latest decision version (0: none).</summary>
+    public async Task<int> LatestVersionAsync(string incidentId, CancellationToken ct) =>
+        (await ledger.LoadAsync(incidentId, LedgerParts.Decisions, null, ct)).Decisions.Select(d => d.Version).DefaultIfEmpty(0).Max();
+
+    /// <summary>Every agency involved in an incident: each organisation that received it (with the children it was told of), and the submitting force.</summary>
+    public async Task<IReadOnlyList<FollowUpRecipient>> InvolvedAsync(IncidentLedger current, CancellationToken ct)
+    {
+        var involved = current.Deliveries.Values.Where(d => d.Kind == DeliveryKinds.Incident)
+            .Select(d => new FollowUpRecipient(d.OrganisationId, d.RecipientType, d.RecipientName, d.Children)).ToList();
+        if (current.Facts?.ForceCode is { } force && await directory.Forces.OwnerAsync(force, ct) is { } forceId && await directory.GetAsync(forceId, ct) is { Active: true } o)
+            involved.Add(new FollowUpRecipient(o.Id, o.Type, o.Name, []));
+        return involved;
+    }
+
+    /// <summary>When something sent now to each of <paramref name="recipients"/> is due by <paramref name="rule"/>, over each one's calendar.</summary>
+    public async Task<IReadOnlyDictionary<string, DueInfo>> SharesDueAsync(IEnumerable<FollowUpRecipient> recipients, DeadlineRule rule, DateTimeOffset from,
+        CancellationToken ct)
+    {
+        var due = new Dictionary<string, DueInfo>(StringComparer.Ordinal);
+        foreach (var r in recipients.DistinctBy(r => r.Id))
+        {
+            var organisation = await directory.GetAsync(r.Id, ct) ?? new Organisation(r.Id, r.Type, r.Name, true);
+            due[r.Id] = await dueTimes.ByRuleAsync(organisation, rule, from, ct);
+        }
+        return due;
     }
 
     /// <summary>The awaiting-decision view's rows (<see cref="DecisionViews.Awaiting"/>): one MASH's, or every MASH's.</summary>

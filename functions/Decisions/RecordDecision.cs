@@ -38,12 +38,12 @@ public sealed class RecordDecision(MashDecisions decisions, AuditTrail audit, Ti
             errors.Add($"children[{i}]", "is not one of the incident's children this notification lists");
         if (errors.Any) return Problems.Invalid(errors);
 
-        var (recorded, created) = await decisions.RecordAsync(mash, decision, caller.KeyId, ct);
+        var (recorded, created, shared) = await decisions.RecordAsync(mash, decision, caller.KeyId, ct);
         var incidentId = mash.Ledger.IncidentId;
         if (created)
         {
             await audit.RecordStoredAsync(AuditActor.Of(caller), AuditActions.DecisionRecorded, [incidentId, recorded.DecisionId],
-                new { version = recorded.Version, outcome = recorded.Outcome });
+                new { version = recorded.Version, outcome = recorded.Outcome, sharedWith = shared, nextSteps = recorded.NextSteps.Count });
         }
         return TypedResults.Created($"/api/notifications/{id}/decisions", DecisionView.Of(incidentId, recorded, recorded.Version));
     }

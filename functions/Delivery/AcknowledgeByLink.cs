@@ -65,13 +65,19 @@ public sealed class AcknowledgeByLink(RecipientNotifications notifications, Dire
         if (action == OpenAction)
         {
             var opened = await notifications.OpenedAsync(found, ct) ?? found;
-            await audit.RecordAsync(AuditActor.Link(opened.Record.RecipientId), AuditActions.NotificationRead, [opened.Record.NotificationId],
+            await audit.RecordAsync(AuditActor.Link(opened.Record.OrganisationId), AuditActions.NotificationRead, [opened.Record.NotificationId],
                 new { channel = "email-link" }, ct);
             return browser
                 ? Page.Result(http, NotificationPage.Render(await LinkedNotification.ModelAsync(opened, directory, ct)))
                 : TypedResults.Ok(RecipientNotifications.View(opened));
         }
 
+        if (KindWording.NotAcknowledgeable(found.Record.Kind, found.Record.NotificationId) is { } why)
+        {
+            return browser
+                ? Page.Result(http, NotificationPage.Problem("This cannot be acknowledged", why), StatusCodes.Status409Conflict)
+                : Problems.Conflict(why);
+        }
         var (name, role) = (Single(form, "name"), Single(form, "role"));
         var validated = AcknowledgementInput.ValidateForm(name, role);
         if (!validated.IsValid)
@@ -84,7 +90,7 @@ public sealed class AcknowledgeByLink(RecipientNotifications notifications, Dire
         var acknowledged = await notifications.AcknowledgeAsync(found, validated.Value!, "email-link", ct);
         if (acknowledged is null) return LinkPages.NotValid(http, LinkKind.Notification);
         var (saved, first) = (acknowledged.Record, acknowledged.Changed);
-        if (first) await audit.RecordStoredAsync(AuditActor.Link(saved.RecipientId), AuditActions.NotificationAcknowledged, [saved.NotificationId], new { channel = "email-link" });
+        if (first) await audit.RecordStoredAsync(AuditActor.Link(saved.OrganisationId), AuditActions.NotificationAcknowledged, [saved.NotificationId], new { channel = "email-link" });
         if (browser) return Page.Result(http, NotificationPage.Render(await LinkedNotification.ModelAsync(acknowledged, directory, ct)));
         var answer = new AcknowledgeNotification.Answer(saved.NotificationId, saved.Receipt.Status, saved.Receipt.DeliveredAt,
             AcknowledgementView.Of(saved.Receipt.Acknowledged)!, !first);

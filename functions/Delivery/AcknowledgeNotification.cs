@@ -20,7 +20,7 @@ public sealed class AcknowledgeNotification(RecipientNotifications notifications
     public sealed record Answer(string NotificationId, string Status, DateTimeOffset? DeliveredAt, AcknowledgementView Acknowledged, bool AlreadyAcknowledged);
 
     [Function(nameof(AcknowledgeNotification))]
-    [RequiresRole(Roles.Recipient)]
+    [RequiresRole(Roles.Recipient, Roles.Police)]
     public async Task<IResult> RunAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/notifications/{id}/ack")] HttpRequest request, string id)
     {
@@ -28,6 +28,7 @@ public sealed class AcknowledgeNotification(RecipientNotifications notifications
         var caller = request.HttpContext.Caller();
         var found = await notifications.FindAsync(id, caller.OrganisationId, null, ct);
         if (found is null) return Problems.NotFound($"You have no notification with id {id}.");
+        if (KindWording.NotAcknowledgeable(found.Record.Kind, found.Record.NotificationId) is { } why) return Problems.Conflict(why);
         var (by, problem) = await JsonBody.ReadValidatedAsync(request, MaxBodyBytes, AcknowledgementInput.Validate, ct);
         if (problem is not null) return problem;
 

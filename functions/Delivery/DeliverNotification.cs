@@ -58,8 +58,8 @@ public sealed class DeliverNotification(
         foreach (var recipientId in wanted)
         {
             if (loaded.Delivery(recipientId) is not { } d || !Due(d, queued.Sequence)) continue;
-            var organisation = await recipients.GetAsync(recipientId, ct);
-            var endpoint = organisation?.Channel?.Kind == DeliveryChannels.Webhook ? await endpoints.ForSendingAsync(recipientId, time.GetUtcNow(), ct) : null;
+            var organisation = await recipients.GetAsync(d.OrganisationId, ct);
+            var endpoint = organisation?.Channel?.Kind == DeliveryChannels.Webhook ? await endpoints.ForSendingAsync(d.OrganisationId, time.GetUtcNow(), ct) : null;
             prepared[recipientId] = new Prepared(organisation, endpoint);
         }
 
@@ -136,7 +136,7 @@ public sealed class DeliverNotification(
             result.Response);
         if (channel == DeliveryChannels.Webhook && result.HttpStatus == 410)
         {
-            await endpoints.DisableAsync(claimed.RecipientId, "the receiver answered 410 Gone", ct);
+            await endpoints.DisableAsync(claimed.OrganisationId, "the receiver answered 410 Gone", ct);
         }
         var ended = await ends.EndAsync(claimed.RecipientId, attempt);
         var saved = ended.Delivery(claimed.RecipientId);

@@ -13,18 +13,22 @@ public static class DeliveryViews
     public const string OpenPartition = "open";
     public const string FailedPartition = "failed";
 
-    /// <summary>Table <c>RecipientDeliveries</c>: partition = recipient id, row = the incident id with its hex digits inverted (newest first).</summary>
+    /// <summary>
+    /// Table <c>RecipientDeliveries</c>: partition = the organisation's id, row = the incident id with its hex digits
+    /// inverted (newest first), then what the notification is when it is not the incident's share (<see cref="DeliveryKey"/>).
+    /// </summary>
     public static readonly RowView Inbox = new("inbox", StorageNames.RecipientDeliveriesTable, _ => true,
-        d => (d.RecipientId, InboxKeys.RowKey(d.IncidentId)),
+        d => (d.OrganisationId, InboxKeys.RowKey(d.IncidentId, d.RecipientId)),
         (d, _) => new Dictionary<string, object?>
         {
+            ["Kind"] = d.Kind,
             ["RecipientType"] = d.RecipientType,
             ["Rule"] = d.Rule,
             ["CreatedAt"] = d.CreatedAt,
             ["Status"] = d.Receipt.Status,
             ["DueAt"] = d.DueAt,
         },
-        row => (InboxKeys.IncidentId(row.RowKey), row.PartitionKey));
+        row => (InboxKeys.IncidentId(row.RowKey), InboxKeys.RecipientKey(row.PartitionKey, row.RowKey)));
 
     /// <summary>Table <c>OpenDeliveries</c>, partition <c>open</c>: deliveries with an attempt still to make, and when.</summary>
     public static readonly RowView Open = new("open", StorageNames.OpenDeliveriesTable, d => d.IsOpen,
@@ -42,14 +46,33 @@ public static class DeliveryViews
         NotificationId.TryParse(row.RowKey, out var incidentId, out var recipientId) ? (incidentId, recipientId) : null;
 }
 
-/// <summary>Inbox rows (<c>RecipientDeliveries</c>): partition = recipient id, row = the incident id with its hex digits inverted, so newest sorts first.</summary>
+/// <summary>
+/// Inbox rows (<c>RecipientDeliveries</c>): partition = the organisation's id, row = the incident id with its hex digits
+/// inverted, so newest sorts first, followed by <c>~{what}</c> for a notification that is not the incident's share.
+/// </summary>
 public static class InboxKeys
 {
     private const string Prefix = "inc_";
 
-    public static string RowKey(string incidentId) => Invert(incidentId.StartsWith(Prefix, StringComparison.Ordinal) ? incidentId[Prefix.Length..] : incidentId);
+    public static string RowKey(string incidentId, string? recipientKey = null)
+    {
+        var row = Invert(incidentId.StartsWith(Prefix, StringComparison.Ordinal) ? incidentId[Prefix.Length..] : incidentId);
+        var at = recipientKey?.IndexOf(DeliveryKey.Separator) ?? -1;
+        return at < 0 ? row : row + recipientKey![at..];
+    }
 
-    public static string IncidentId(string rowKey) => Prefix + Invert(rowKey);
+    public static string IncidentId(string rowKey)
+    {
+        var at = rowKey.IndexOf(DeliveryKey.Separator);
+        return Prefix + Invert(at < 0 ? rowKey : rowKey[..at]);
+    }
+
+    /// <summary>The delivery's key within its incident, from the organisation's id (the partition) and the row key.</summary>
+    public static string RecipientKey(string organisationId, string rowKey)
+    {
+        var at = rowKey.IndexOf(DeliveryKey.Separator);
+        return at < 0 ? organisationId : organisationId + rowKey[at..];
+    }
 
     private static string Invert(string hex) =>
         string.Create(hex.Length, hex, (span, source) =>

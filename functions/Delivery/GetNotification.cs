@@ -15,7 +15,7 @@ namespace NotifyHub.Functions;
 public sealed class GetNotification(RecipientNotifications notifications, AuditTrail audit)
 {
     [Function(nameof(GetNotification))]
-    [RequiresRole(Roles.Recipient)]
+    [RequiresRole(Roles.Recipient, Roles.Police)]
     public async Task<IResult> RunAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/notifications/{id}")] HttpRequest request, string id)
     {

@@ -14,13 +14,15 @@ public static class LinkEmails
     public static LinkEmail Build(DeliveryRecord delivery, string to, string link, DateTimeOffset expiresAt)
     {
         var reference = Reference(delivery);
-        return EmailLayout.Build(to, $"NotifyHub: a notification for {delivery.RecipientName} (reference {reference})",
-            Title("A safeguarding notification is waiting for you"),
-            Para($"There is a safeguarding notification for {delivery.RecipientName}."),
+        var words = KindWording.For(delivery.Kind);
+        var subject = delivery.Kind == DeliveryKinds.Incident ? "a notification" : words.Noun;
+        return EmailLayout.Build(to, $"NotifyHub: {subject} for {delivery.RecipientName} (reference {reference})",
+            Title(words.Title),
+            Para($"There is {words.Noun} for {delivery.RecipientName}."),
             KeyLines($"Police reference: {reference}"),
             Para(delivery.DueAt is { } due
-                ? $"Open it, read it and acknowledge it by {UkTime.Describe(due)}."
-                : "Open it, read it and acknowledge it as soon as you can."),
+                ? $"Open it, {words.Ask} by {UkTime.Describe(due)}."
+                : $"Open it, {words.Ask} as soon as you can."),
             Action("Open the notification", link),
             Para($"The link works for this notification only. It expires on {UkTime.Describe(expiresAt)}."),
             Para("Do not forward this email."));

@@ -15,7 +15,7 @@ namespace NotifyHub.Functions;
 public sealed class ListInbox(RecipientNotifications notifications)
 {
     [Function(nameof(ListInbox))]
-    [RequiresRole(Roles.Recipient)]
+    [RequiresRole(Roles.Recipient, Roles.Police)]
     public async Task<IResult> RunAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/inbox")] HttpRequest request)
     {
         var query = new QueryParameters(request.Query);

@@ -1,6 +1,8 @@
 using System.Text;
 using System.Text.Json;
 using NotifyHub.Domain;
+using NotifyHub.Domain.Decisions;
+using NotifyHub.Domain.Delivery;
 using NotifyHub.Domain.Incidents;
 using NotifyHub.Domain.Routing;
 using NotifyHub.Domain.Validation;
@@ -43,6 +45,7 @@ public static class NotificationPage
     public static string Render(NotificationPageModel model, FieldErrors? errors = null, string? name = null, string? role = null)
     {
         var view = model.View;
+        if (view.Kind != DeliveryKinds.Incident) return RenderFollowUp(model, errors, name, role);
         var content = view.Content is { } json ? json.Deserialize(RoutingJsonContext.Default.DeliveryContent) : null;
         var guidance = RecipientGuidance.For(view.RecipientType);
         var hasErrors = errors is { Any: true };
@@ -100,20 +103,107 @@ public static class NotificationPage
         return Page.Render($"Notification {reference}", "<div class=\"govuk-grid-row\"><div class=\"govuk-grid-column-two-thirds\">" + main + "</div></div>", hasErrors);
     }
 
+    /// <summary>
+    /// A decision's follow-up (a decision shared, a next step, a challenge, a response): what it says, what is asked and by
+    /// when, and the form that acknowledges it (for a next step: marks it done). A challenge is answered through the API.
+    /// </summary>
+    private static string RenderFollowUp(NotificationPageModel model, FieldErrors? errors, string? name, string? role)
+    {
+        var view = model.View;
+        var words = KindWording.For(view.Kind);
+        var content = view.Content is { } json ? FollowUpContent.Read(json) : null;
+        var reference = Reference(view.ForceCode, view.IncidentReference) ?? view.IncidentId;
+        var hasErrors = errors is { Any: true };
+        var main = new StringBuilder();
+        if (hasErrors) main.Append(ErrorSummary(errors!.ToDictionary().Select(e => (e.Key, Message(e.Key, e.Value)))));
+        var heading = view.Kind switch
+        {
+            DeliveryKinds.Decision => "The MASH's decision",
+            DeliveryKinds.NextStep => "A next step for you",
+            DeliveryKinds.Challenge => "A challenge to your decision",
+            DeliveryKinds.ChallengeResponse => "The answer to a challenge",
+            _ => "An incident awaits your decision",
+        };
+        main.Append("<span class=\"govuk-caption-l\">Incident ").Append(H(reference)).Append(", for ").Append(H(model.RecipientName)).Append("</span>")
+            .Append("<h1 class=\"govuk-heading-l\">").Append(H(heading)).Append("</h1>");
+        if (content is null)
+        {
+            main.Append("<p class=\"govuk-body\">The details have been removed under the hub's retention policy. The police reference above still identifies the incident.</p>");
+        }
+        else
+        {
+            var steps = content.NextSteps is { Count: > 0 } s
+                ? string.Join("; ", s.Select(x => $"{x.Action ?? "(removed)"}: {x.Owner}, by {UkTime.Describe(x.DueOn)}"))
+                : null;
+            main.Append(SummaryList([
+                ("Decision", content.OutcomeMeaning),
+                ("Decision version", content.Kind is DeliveryKinds.Decision or DeliveryKinds.Challenge or DeliveryKinds.ChallengeResponse
+                    ? content.Version.ToString(System.Globalization.CultureInfo.InvariantCulture) : null),
+                ("Decided", content.DecidedAt is { } decided ? UkTime.Describe(decided) : null),
+                ("Decided jointly", content.Joint switch { true => "Yes, with " + string.Join(", ", content.JointWith ?? []), false => "No", _ => null }),
+                ("Why", content.Rationale),
+                ("Next steps", steps),
+                ("What you are asked to do", content.Action),
+                ("By", content.DueOn is { } on ? UkTime.DescribeDate(on) : null),
+                ("Challenge", content.Challenge is { } c ? $"Challenge {c} of decision version {content.Version}" : null),
+                ("Raised by", content.ChallengedBy),
+                ("Why it was challenged", content.Reason),
+                ("What it asks for", content.Asks),
+                ("Answer", content.Response switch { ChallengeResponses.Upheld => "Upheld", ChallengeResponses.NotUpheld => "Not upheld", _ => null }),
+                ("Reasons", content.ResponseReasons),
+                ("New decision version", content.NewVersion?.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            ]));
+        }
+        if (view.Acknowledged is { } ack)
+        {
+            var done = view.Kind == DeliveryKinds.NextStep ? "Marked done" : view.Kind == DeliveryKinds.Challenge ? "Answered" : "Acknowledged";
+            main.Append("<div class=\"govuk-panel govuk-panel--confirmation\" id=\"acknowledged\"><h2 class=\"govuk-panel__title\">").Append(done).Append("</h2>")
+                .Append("<div class=\"govuk-panel__body\">by ").Append(H(ack.Name.Length > 0 ? ack.Name : ack.Role)).Append(ack.Name.Length > 0 ? " (" + H(ack.Role) + ")" : "")
+                .Append("<br>on ").Append(H(UkTime.Describe(ack.At))).Append("</div></div>");
+        }
+        else
+        {
+            main.Append("<div class=\"govuk-inset-text\" id=\"what-to-do\"><h2 class=\"govuk-heading-m\">What you need to do</h2><p class=\"govuk-body\">")
+                .Append(H(char.ToUpperInvariant(words.Ask[0]) + words.Ask[1..]));
+            if (view.DueAt is { } due) main.Append(" by <strong>").Append(H(UkTime.Describe(due))).Append("</strong>");
+            main.Append(".</p>");
+            if (view.Kind == DeliveryKinds.Decision)
+                main.Append("<p class=\"govuk-body\">If you disagree with the decision, challenge it: your organisation's system can send a challenge through the NotifyHub API, ")
+                    .Append("and the MASH must answer within two working days.</p>");
+            if (view.Kind == DeliveryKinds.Challenge)
+                main.Append("<p class=\"govuk-body\">Answer it through the NotifyHub API: upheld, with the new decision version, or not upheld, with your reasons.</p>");
+            main.Append("</div>");
+            if (KindWording.NotAcknowledgeable(view.Kind, view.NotificationId) is null)
+            {
+                var (title, intro, button) = view.Kind == DeliveryKinds.NextStep
+                    ? ("Mark it done", "Once the step is done, mark it done here. The MASH and the partnership see your role; your name is kept in the record.", "Mark as done")
+                    : ("Acknowledge", "Acknowledge that you have read this. The MASH and the partnership see your role; your name is kept in the record of who acknowledged it.", "Acknowledge");
+                AppendAcknowledgeForm(main, errors, name, role, title, intro, button);
+            }
+        }
+        main.Append("<h2 class=\"govuk-heading-m\">About this notification</h2>").Append(SummaryList([
+            ("Police reference", reference),
+            ("Sent to", model.RecipientName),
+            ("Sent", UkTime.Describe(view.CreatedAt)),
+        ]));
+        return Page.Render($"{heading} ({reference})", "<div class=\"govuk-grid-row\"><div class=\"govuk-grid-column-two-thirds\">" + main + "</div></div>", hasErrors);
+    }
+
     /// <summary>A request the page could not take, explained for a person (the API answers problem+json instead).</summary>
     public static string Problem(string title, string detail) => Page.Render(title,
         "<div class=\"govuk-grid-row\"><div class=\"govuk-grid-column-two-thirds\"><h1 class=\"govuk-heading-l\">" + H(title) + "</h1>" +
         "<p class=\"govuk-body\">" + H(detail) + "</p><p class=\"govuk-body\">Go back to the email and open its link again.</p></div></div>");
 
-    private static void AppendAcknowledgeForm(StringBuilder main, FieldErrors? errors, string? name, string? role)
+    private static void AppendAcknowledgeForm(StringBuilder main, FieldErrors? errors, string? name, string? role, string title = "Acknowledge",
+        string intro = "Acknowledge that you have read this notification and will act on it. Police and the partnership see your role; your name is kept in the record of who acknowledged it.",
+        string button = "Acknowledge")
     {
         var all = errors?.ToDictionary() ?? new Dictionary<string, string[]>();
-        main.Append("<form method=\"post\" novalidate class=\"app-no-print\" id=\"acknowledge\"><h2 class=\"govuk-heading-m\">Acknowledge</h2>")
-            .Append("<p class=\"govuk-body\">Acknowledge that you have read this notification and will act on it. Police and the partnership see your role; ")
-            .Append("your name is kept in the record of who acknowledged it.</p>");
+        main.Append("<form method=\"post\" novalidate class=\"app-no-print\" id=\"acknowledge\"><h2 class=\"govuk-heading-m\">").Append(H(title)).Append("</h2>")
+            .Append("<p class=\"govuk-body\">").Append(H(intro)).Append("</p>");
         AppendInput(main, "name", "Your name", "name", name, all);
         AppendInput(main, "role", "Your role", "organization-title", role, all, hint: "For example, designated safeguarding lead");
-        main.Append("<button type=\"submit\" class=\"govuk-button\" data-module=\"govuk-button\">Acknowledge</button></form>");
+        main.Append("<button type=\"submit\" class=\"govuk-button\" data-module=\"govuk-button\">").Append(H(button)).Append("</button></form>");
     }
 
     private static void AppendInput(StringBuilder main, string field, string label, string autocomplete, string? value, IDictionary<string, string[]> errors, string? hint = null)

@@ -6,8 +6,9 @@ namespace NotifyHub.Delivery;
 
 /// <summary>
 /// The webhook body (docs/schemas/notification.v1.json): a versioned document. <c>type</c> is
-/// <c>notification.created</c> for a notification and <c>ping</c> for the daily liveness check; <c>content</c> is the
-/// recipient's projection of the incident, exactly as stored for it at routing.
+/// <c>notification.created</c> for an incident's share, one type of its own for each other kind of notification
+/// (<see cref="TypeFor"/>: a MASH's decision, a next step, a challenge, a challenge's response) and <c>ping</c> for the
+/// daily liveness check; <c>content</c> is the recipient's projection, exactly as stored for it.
 /// </summary>
 public sealed record NotificationPayload(
     string Type, int Version, string? NotificationId, string? IncidentId, PayloadRecipient Recipient, DateTimeOffset? DueAt,
@@ -15,13 +16,27 @@ public sealed record NotificationPayload(
 {
     public const string NotificationType = "notification.created";
     public const string PingType = "ping";
+    public const string DecisionType = "decision.shared";
+    public const string NextStepType = "next-step.assigned";
+    public const string ChallengeType = "challenge.raised";
+    public const string ChallengeResponseType = "challenge.answered";
+
+    /// <summary>The event type of a notification of kind <paramref name="kind"/> (<see cref="DeliveryKinds"/>).</summary>
+    public static string TypeFor(string kind) => kind switch
+    {
+        DeliveryKinds.Decision => DecisionType,
+        DeliveryKinds.NextStep => NextStepType,
+        DeliveryKinds.Challenge => ChallengeType,
+        DeliveryKinds.ChallengeResponse => ChallengeResponseType,
+        _ => NotificationType,
+    };
     public const int CurrentVersion = 1;
 
     public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(this, PayloadJson.Default.NotificationPayload);
 
     public static NotificationPayload For(DeliveryRecord delivery, byte[] content, string publicBaseUrl) => new(
-        NotificationType, CurrentVersion, delivery.NotificationId, delivery.IncidentId,
-        new PayloadRecipient(delivery.RecipientId, delivery.RecipientType), delivery.DueAt,
+        TypeFor(delivery.Kind), CurrentVersion, delivery.NotificationId, delivery.IncidentId,
+        new PayloadRecipient(delivery.OrganisationId, delivery.RecipientType), delivery.DueAt,
         PayloadLinks.For(publicBaseUrl, delivery.NotificationId), JsonDocument.Parse(content).RootElement.Clone());
 
     public static NotificationPayload Ping(string organisationId, string organisationType) =>

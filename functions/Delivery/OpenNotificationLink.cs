@@ -36,7 +36,7 @@ internal static class LinkedNotification
     {
         var grant = context.Features.Get<LinkGrant>() ?? throw new InvalidOperationException("No link grant on this request.");
         if (!NotificationId.TryParse(grant.NotificationId, out _, out var recipientId)) return null;
-        return await notifications.FindAsync(grant.NotificationId, recipientId, grant.Nonce, ct);
+        return await notifications.FindAsync(grant.NotificationId, DeliveryKey.OrganisationOf(recipientId), grant.Nonce, ct);
     }
 
     /// <summary>The page's model: the recipient's view, its name, and the names of the schools and settings its content cites by URN.</summary>
@@ -44,7 +44,7 @@ internal static class LinkedNotification
     {
         var view = RecipientNotifications.View(notification);
         var names = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (view.Content is { } json && System.Text.Json.JsonSerializer.Deserialize(json, RoutingJsonContext.Default.DeliveryContent)?.Children is { } children)
+        if (view.Kind == DeliveryKinds.Incident && view.Content is { } json && System.Text.Json.JsonSerializer.Deserialize(json, RoutingJsonContext.Default.DeliveryContent)?.Children is { } children)
         {
             var cited = children.SelectMany(c => new[] { (OrganisationTypes.School, c.SchoolUrn), (OrganisationTypes.EarlyYearsSetting, c.EarlyYearsSettingUrn) })
                 .Where(c => c.Item2 is not null).Distinct();

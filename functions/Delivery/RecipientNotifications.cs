@@ -12,7 +12,7 @@ namespace NotifyHub.Delivery;
 public sealed record NotificationView(
     string NotificationId, string IncidentId, string RecipientId, string RecipientType, string? ForceCode, string? IncidentReference, string Status,
     string? Channel, int Attempts, IReadOnlyList<AttemptSummary> AttemptLog, DateTimeOffset CreatedAt, DateTimeOffset? DeliveredAt,
-    AcknowledgementView? Acknowledged, bool ContentPurged, JsonElement? Content, DateTimeOffset? DueAt = null);
+    AcknowledgementView? Acknowledged, bool ContentPurged, JsonElement? Content, DateTimeOffset? DueAt = null, string Kind = DeliveryKinds.Incident);
 
 public sealed record AcknowledgementView(string Name, string Role, DateTimeOffset At)
 {
@@ -20,8 +20,9 @@ public sealed record AcknowledgementView(string Name, string Role, DateTimeOffse
 }
 
 /// <summary>One line of a recipient's inbox.</summary>
+/// <param name="Kind">What it is about (<see cref="DeliveryKinds"/>): an incident, a MASH's decision, a next step, a challenge or its response.</param>
 public sealed record InboxItem(string NotificationId, string IncidentId, string RecipientType, string Rule, string Status, DateTimeOffset CreatedAt,
-    DateTimeOffset? DueAt = null);
+    DateTimeOffset? DueAt = null, string Kind = DeliveryKinds.Incident);
 
 public sealed record InboxPage(IReadOnlyList<InboxItem> Items, string? ContinuationToken);
 
@@ -45,7 +46,7 @@ public sealed class RecipientNotifications(LedgerStore ledger, LedgerWriter writ
     /// </summary>
     public async Task<RecipientNotification?> FindAsync(string notificationId, string organisationId, string? linkNonce, CancellationToken ct)
     {
-        if (!NotificationId.TryParse(notificationId, out var incidentId, out var recipientId) || recipientId != organisationId) return null;
+        if (!NotificationId.TryParse(notificationId, out var incidentId, out var recipientId) || DeliveryKey.OrganisationOf(recipientId) != organisationId) return null;
         var current = await ledger.LoadAsync(incidentId, LedgerParts.Content | LedgerParts.Attempts, [recipientId], ct);
         return current.Delivery(recipientId) is { } d && (linkNonce is null || d.LinkNonce == linkNonce) ? new(d, current, false, linkNonce) : null;
     }
@@ -86,9 +87,9 @@ public sealed class RecipientNotifications(LedgerStore ledger, LedgerWriter writ
         var d = n.Record;
         var content = n.Ledger.Content.GetValueOrDefault(d.RecipientId);
         var attempts = n.Ledger.Attempts.Where(a => a.RecipientId == d.RecipientId).Select(AttemptSummary.Of).OrderBy(a => a.Number).ToList();
-        return new NotificationView(d.NotificationId, d.IncidentId, d.RecipientId, d.RecipientType, d.ForceCode, d.IncidentReference, d.Receipt.Status,
+        return new NotificationView(d.NotificationId, d.IncidentId, d.OrganisationId, d.RecipientType, d.ForceCode, d.IncidentReference, d.Receipt.Status,
             d.Receipt.Channels.Count > 0 ? d.Receipt.Channel : null, d.Receipt.Attempts, attempts, d.CreatedAt, d.Receipt.DeliveredAt,
-            AcknowledgementView.Of(d.Receipt.Acknowledged), content is null, content is null ? null : JsonDocument.Parse(content).RootElement.Clone(), d.DueAt);
+            AcknowledgementView.Of(d.Receipt.Acknowledged), content is null, content is null ? null : JsonDocument.Parse(content).RootElement.Clone(), d.DueAt, d.Kind);
     }
 
     /// <summary>The recipient's notifications (its inbox view), newest first; optionally one status and a window on when they were made.</summary>
@@ -105,8 +106,9 @@ public sealed class RecipientNotifications(LedgerStore ledger, LedgerWriter writ
             var items = page.Values.Select(row =>
             {
                 var incidentId = InboxKeys.IncidentId(row.RowKey);
-                return new InboxItem(NotificationId.Format(incidentId, organisationId), incidentId, row.GetString("RecipientType") ?? "", row.GetString("Rule") ?? "",
-                    row.GetString("Status") ?? DeliveryStatus.Pending, row.GetDateTimeOffset("CreatedAt") ?? default, row.GetDateTimeOffset("DueAt"));
+                return new InboxItem(NotificationId.Format(incidentId, InboxKeys.RecipientKey(organisationId, row.RowKey)), incidentId,
+                    row.GetString("RecipientType") ?? "", row.GetString("Rule") ?? "", row.GetString("Status") ?? DeliveryStatus.Pending,
+                    row.GetDateTimeOffset("CreatedAt") ?? default, row.GetDateTimeOffset("DueAt"), row.GetString("Kind") ?? DeliveryKinds.Incident);
             }).ToList();
             return new InboxPage(items, page.ContinuationToken is { } next ? ContinuationToken.Encode(next) : null);
         }

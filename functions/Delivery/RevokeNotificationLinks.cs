@@ -23,7 +23,7 @@ public sealed class RevokeNotificationLinks(RecipientNotifications notifications
     {
         var ct = request.HttpContext.RequestAborted;
         if (!NotificationId.TryParse(id, out _, out var recipientId)) return Problems.NotFound($"There is no notification with id {id}.");
-        var found = await notifications.FindAsync(id, recipientId, null, ct);
+        var found = await notifications.FindAsync(id, DeliveryKey.OrganisationOf(recipientId), null, ct);
         if (found is null) return Problems.NotFound($"There is no notification with id {id}.");
         await notifications.RevokeLinksAsync(found, ct);
         await audit.RecordAsync(AuditActor.Of(request.HttpContext.Caller()), AuditActions.NotificationLinksRevoked, [found.Record.NotificationId], null, ct);

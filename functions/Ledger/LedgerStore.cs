@@ -297,6 +297,7 @@ public sealed class LedgerStore(TableServiceClient tables)
             ["DecidedAt"] = d.Decided?.RecordedAt,
             ["DecidedOn"] = d.Decided?.DecidedAt,
             ["DecidedJointly"] = d.Decided?.Joint,
+            ["Regarding"] = d.Regarding,
         };
     }
 
@@ -316,6 +317,7 @@ public sealed class LedgerStore(TableServiceClient tables)
             e.GetDateTimeOffset("LateAt"), escalations, e.GetDateTimeOffset("RequeuedUntil"), e.GetDateTimeOffset("ContentPurgedAt"))
         {
             EscalatingUntil = e.GetDateTimeOffset("EscalatingUntil"),
+            Regarding = e.GetString("Regarding"),
             Decided = e.GetInt32("DecidedVersion") is { } decided
                 ? new DecisionMade(decided, e.GetString("DecidedOutcome") ?? "", e.GetDateTimeOffset("DecidedAt") ?? default,
                     e.GetDateTimeOffset("DecidedOn") ?? default, e.GetBoolean("DecidedJointly") ?? false)

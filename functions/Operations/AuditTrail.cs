@@ -27,6 +27,8 @@ public static class AuditActions
     public const string NotificationAcknowledged = "notification.acknowledged";
     public const string NotificationLinksRevoked = "notification.links-revoked";
     public const string DecisionRecorded = "decision.recorded";
+    public const string ChallengeRaised = "challenge.raised";
+    public const string ChallengeAnswered = "challenge.answered";
     public const string CalendarLoaded = "calendar.loaded";
     public const string SlaMonitorRun = "timeliness.sla-monitor-run";
     public const string ViewsRebuildStarted = "views.rebuild-started";
@@ -38,7 +40,7 @@ public static class AuditActions
     {
         ApiKeyIssued, ApiKeyRevoked, OrganisationCreated, OrganisationChanged, OrganisationCoverageChanged, OrganisationDeactivated,
         GiasImported, DemoSeeded, PoisonReplayed, IncidentGivenUp, IncidentRetried, PersonalDataPurged,
-        WebhookSecretRotated, NotificationRead, NotificationAcknowledged, NotificationLinksRevoked, DecisionRecorded,
+        WebhookSecretRotated, NotificationRead, NotificationAcknowledged, NotificationLinksRevoked, DecisionRecorded, ChallengeRaised, ChallengeAnswered,
         CalendarLoaded, SlaMonitorRun, ViewsRebuildStarted, RepeatChildrenRead, DashboardLinkCreated, DashboardLinksRevoked,
     };
 }

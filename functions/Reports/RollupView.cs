@@ -6,7 +6,7 @@ namespace NotifyHub.Timeliness;
 
 /// <summary>
 /// The rollups as a projection of the ledger: each delivery's fact (<see cref="ShareFacts.OfDelivery"/>) and each unrouted
-/// share's, tagged with the ledger version they were taken at. Only facts that say something new are written: one cell
+/// share's (incidents' shares only: a decision's follow-ups have the decision report), tagged with the ledger version they were taken at. Only facts that say something new are written: one cell
 /// (read and conditional write) per incident, since an incident's shares share a cell.
 /// </summary>
 public sealed class RollupView(RollupStore rollups)
@@ -17,6 +17,8 @@ public sealed class RollupView(RollupStore rollups)
         var facts = new List<ShareFact>();
         foreach (var change in changes)
         {
+            // The rollups measure incidents' shares; a decision's follow-ups are measured by the decision report.
+            if (change.After.Kind != Domain.Delivery.DeliveryKinds.Incident) continue;
             var after = ShareFacts.OfDelivery(change.After, incident, ledger.Version);
             if (change.BeforeKnown && change.Before is { } before && ShareFacts.SameFacts(ShareFacts.OfDelivery(before, incident, 0), after)) continue;
             facts.Add(after);

@@ -1,4 +1,8 @@
+using Microsoft.Extensions.Options;
+using NotifyHub.Domain.Decisions;
 using NotifyHub.Domain.Delivery;
+using NotifyHub.Domain.Directory;
+using NotifyHub.Timeliness;
 using NotifyHub.Domain.Ledger;
 using NotifyHub.Domain.Routing;
 using NotifyHub.Domain.Timeliness;
@@ -34,7 +38,7 @@ public sealed record UnroutedSummary(string Rule, string RecipientType, int? Chi
 /// views and the first attempts' message follow from applying it. Recording again (a retried routing) adds only what is
 /// missing, so it neither duplicates a delivery nor resets its progress.
 /// </summary>
-public sealed class IncidentDeliveries(LedgerStore ledger, LedgerWriter writer, TimeProvider time)
+public sealed class IncidentDeliveries(LedgerStore ledger, LedgerWriter writer, IOptions<TimelinessOptions> timeliness, TimeProvider time)
 {
     /// <param name="firstAttempt">
     /// No routing of this incident has reached its ledger before (its decision was recorded by this attempt's claim): the
@@ -56,6 +60,9 @@ public sealed class IncidentDeliveries(LedgerStore ledger, LedgerWriter writer, 
                     new DueInfo(due.At.ToDateTimeOffset(), due.Rule.ToString(), due.Guessed), now);
                 write.Add(DeliveryChanges.Route(record));
                 write.AddContent[recipient.Id] = content.ToJson();
+                // A MASH owes a decision on what it receives: due after the policy's time, judged and escalated like a share.
+                if (record.RecipientType == OrganisationTypes.Mash && current.Delivery(DeliveryKey.DecisionDue(recipient.Id)) is null)
+                    write.Add(FollowUps.DecisionDue(record, timeliness.Value.DecisionDueAt(now, facts.RiskLevel), now));
             }
             var recorded = current.Unrouted.Select(u => u.Key).ToHashSet(StringComparer.Ordinal);
             foreach (var share in decision.Unrouted.Where(u => !recorded.Contains(u.Key)))

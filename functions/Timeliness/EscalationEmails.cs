@@ -17,31 +17,44 @@ public static class EscalationEmails
     public static LinkEmail Reminder(DeliveryRecord delivery, string to, DateTimeOffset dueAt, (string Url, DateTimeOffset ExpiresAt)? link)
     {
         var reference = LinkEmails.Reference(delivery);
+        var words = KindWording.For(delivery.Kind);
+        var what = delivery.Kind == DeliveryKinds.Incident ? "a safeguarding notification" : words.Noun;
         EmailBlock[] whatToDo = link is { } l
             ?
             [
-                Para("Open it, read it and acknowledge it now."),
+                Para($"Open it, {words.Ask} now."),
                 Action("Open the notification", l.Url),
                 Para($"The link works for this notification only. It expires on {UkTime.Describe(l.ExpiresAt)}."),
             ]
-            : [Para("Read it and acknowledge it in your NotifyHub inbox now.")];
-        return EmailLayout.Build(to, $"NotifyHub reminder: a notification for {delivery.RecipientName} is overdue (reference {reference})",
+            : [Para($"In your NotifyHub inbox, {words.Ask} now.")];
+        return EmailLayout.Build(to, $"NotifyHub reminder: {what} for {delivery.RecipientName} is overdue (reference {reference})",
         [
-            Title("A safeguarding notification is overdue"),
-            Para($"A safeguarding notification for {delivery.RecipientName} was due by {UkTime.Describe(dueAt)} and has not been acknowledged."),
+            Title(delivery.Kind == DeliveryKinds.Incident ? "A safeguarding notification is overdue" : "Something is overdue: " + what),
+            Para($"{Capital(what)} for {delivery.RecipientName} was due by {UkTime.Describe(dueAt)} and {words.NotDone}."),
             KeyLines($"Police reference: {reference}"),
             .. whatToDo,
             Para("Do not forward this email."),
         ]);
     }
 
+    private static string Capital(string s) => s.Length == 0 ? s : char.ToUpperInvariant(s[0]) + s[1..];
+
     public static LinkEmail Alert(DeliveryRecord delivery, string to, string la, DateTimeOffset dueAt, string lateListUrl, DateTimeOffset lateListExpiresAt)
     {
         var reference = LinkEmails.Reference(delivery);
-        return EmailLayout.Build(to, $"NotifyHub: a late share for {delivery.RecipientName} ({ReportLabels.RecipientType(delivery.RecipientType)}, {LocalAuthorities.Name(la)})",
-            Title("A share is late"),
-            Para($"A notification to {delivery.RecipientName} ({ReportLabels.RecipientType(delivery.RecipientType)}, {LocalAuthorities.Name(la)}) was due by {UkTime.Describe(dueAt)} " +
-                 "and has not been acknowledged. The recipient has been reminded."),
+        var words = KindWording.For(delivery.Kind);
+        var where = $"{delivery.RecipientName} ({ReportLabels.RecipientType(delivery.RecipientType)}, {LocalAuthorities.Name(la)})";
+        var (subject, title, said) = delivery.Kind switch
+        {
+            DeliveryKinds.Incident => ($"a late share for {where}", "A share is late", $"A notification to {where}"),
+            DeliveryKinds.DecisionDue => ($"a decision overdue at {where}", "A MASH decision is overdue", $"An incident awaiting a decision from {where}"),
+            DeliveryKinds.Challenge => ($"a challenge unanswered by {where} (stage 2)", "A challenge to a MASH decision is unanswered: stage 2",
+                $"A challenge to a decision of {where}"),
+            _ => ($"{words.Noun} overdue at {where}", "Something is overdue: " + words.Noun, $"{Capital(words.Noun)} sent to {where}"),
+        };
+        return EmailLayout.Build(to, $"NotifyHub: {subject}",
+            Title(title),
+            Para($"{said} was due by {UkTime.Describe(dueAt)} and {words.NotDone}. The recipient has been reminded."),
             KeyLines($"Police reference: {reference}", $"Notification: {delivery.NotificationId}"),
             Action("See every late share in your partnership's local authorities", lateListUrl),
             Para($"The link shows every share in your partnership's local authorities that is late and not yet acknowledged. It works until {UkTime.Describe(lateListExpiresAt)}."),

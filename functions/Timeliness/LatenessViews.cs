@@ -25,13 +25,18 @@ public static class LatenessViews
         row => row.RowKey.IndexOf('|') is var bar and > 0 && NotificationId.TryParse(row.RowKey[(bar + 1)..], out var i, out var r) ? (i, r) : null,
         [AwaitingPartition]);
 
-    /// <summary>Table <c>LateShares</c>, partition <c>open</c>, row = notification id: every share marked late and not yet acknowledged (ids and codes only).</summary>
+    /// <summary>
+    /// Table <c>LateShares</c>, partition <c>open</c>, row = notification id: everything marked late and not yet acknowledged
+    /// (ids and codes only) — incidents' shares, and a decision's follow-ups (a decision overdue, a decision shared and not
+    /// acknowledged, a next step not done, a challenge unanswered), each with its kind.
+    /// </summary>
     public static readonly RowView Late = new("late", StorageNames.LateSharesTable, d => d.IsOpenLate,
         d => (LatePartition, d.NotificationId),
         (d, facts) => new Dictionary<string, object?>
         {
             ["IncidentId"] = d.IncidentId,
-            ["RecipientId"] = d.RecipientId,
+            ["RecipientId"] = d.OrganisationId,
+            ["Kind"] = d.Kind,
             ["RecipientType"] = d.RecipientType,
             ["RecipientName"] = d.RecipientName,
             ["ForceCode"] = d.ForceCode,

@@ -8,7 +8,7 @@ public sealed record DueEntry(string IncidentId, string RecipientId, DateTimeOff
 
 /// <summary>A late share on the open late list: ids and codes only.</summary>
 public sealed record LateShare(string NotificationId, string IncidentId, string RecipientId, string RecipientType, string RecipientName, string ForceCode,
-    string? IncidentReference, string La, DateTimeOffset DueAt, DateTimeOffset LateAt);
+    string? IncidentReference, string La, DateTimeOffset DueAt, DateTimeOffset LateAt, string Kind = Domain.Delivery.DeliveryKinds.Incident);
 
 /// <summary>
 /// What <c>SlaMonitor</c>, the late list and health read of the lateness views (<see cref="LatenessViews"/>): the deliveries
@@ -41,7 +41,7 @@ public sealed class SlaStore(TableServiceClient tables)
         {
             yield return new LateShare(row.RowKey, row.GetString("IncidentId"), row.GetString("RecipientId"), row.GetString("RecipientType"),
                 row.GetString("RecipientName") ?? "", row.GetString("ForceCode") ?? "", row.GetString("IncidentReference"), row.GetString("La") ?? "",
-                row.GetDateTimeOffset("DueAt")!.Value, row.GetDateTimeOffset("LateAt")!.Value);
+                row.GetDateTimeOffset("DueAt")!.Value, row.GetDateTimeOffset("LateAt")!.Value, row.GetString("Kind") ?? Domain.Delivery.DeliveryKinds.Incident);
         }
     }
 }

@@ -43,6 +43,24 @@ public sealed class TimelinessOptions : IValidatableObject
         receivedAt + (riskLevel == "high" && DecisionDueAfterHighRisk is { } high ? high : DecisionDueAfter);
 
     /// <summary>
+    /// When a MASH's decision shared with an agency, or its response to a challenge, is due to be acknowledged, from when it
+    /// was recorded: a deadline in its text form (docs/decisions.md). Default: 12:00 on the next working day.
+    /// </summary>
+    public string DecisionShareDue { get; set; } = "next-working-day 12:00";
+
+    /// <summary>When the MASH's response to a challenge is due, from when the challenge was raised. Default: the end of the second working day.</summary>
+    public string ChallengeResponseDue { get; set; } = "working-days 2";
+
+    /// <summary>The rule of <see cref="DecisionShareDue"/>.</summary>
+    public DeadlineRule DecisionShareRule => Rule(DecisionShareDue);
+
+    /// <summary>The rule of <see cref="ChallengeResponseDue"/>.</summary>
+    public DeadlineRule ChallengeResponseRule => Rule(ChallengeResponseDue);
+
+    private static DeadlineRule Rule(string text) =>
+        DeadlineRule.TryParse(text, out var rule, out _) ? rule! : throw new InvalidOperationException($"'{text}' is not a deadline.");
+
+    /// <summary>
     /// When a working day ends (HH:mm, Europe/London): a <c>working-days N</c> deadline without a time of its own falls
     /// due then on the Nth working day. A string, not a TimeSpan: it is a time of day, not a duration.
     /// </summary>
@@ -86,6 +104,13 @@ public sealed class TimelinessOptions : IValidatableObject
         Entries(out var errors);
         if (!DeadlineRule.TryParseTime(WorkingDayEndsAt, out _, out var error))
             errors.Add(new ValidationResult($"Timeliness:WorkingDayEndsAt '{WorkingDayEndsAt}' is not the end of a working day: {error}"));
+        foreach (var (name, text) in new[] { ("DecisionShareDue", DecisionShareDue), ("ChallengeResponseDue", ChallengeResponseDue) })
+        {
+            if (!DeadlineRule.TryParse(text, out var rule, out var why))
+                errors.Add(new ValidationResult($"Timeliness:{name} '{text}' is not a deadline: {why}"));
+            else if (rule!.Kind == DeadlineKind.NextSchoolDayStart)
+                errors.Add(new ValidationResult($"Timeliness:{name} '{text}' counts school days; use next-working-day, working-days or elapsed."));
+        }
         return errors;
     }
 }

@@ -147,7 +147,7 @@ public static class DeliveryChanges
         if (record.Receipt.DeliveredAt is null) events.Add(LedgerEvent.Of(E.Delivered, now, record.RecipientId, ("how", "acknowledged")));
         // The role is a job title (it is shown to the force); the person's name stays on the delivery, which the retention purge clears.
         events.Add(LedgerEvent.Of(E.Acknowledged, now, record.RecipientId, ("role", by.Role), ("how", how),
-            ("byDue", record.DueAt is { } due ? now <= due : null)));
+            ("byDue", record.DueAt is { } due ? now <= due : null), ("kind", record.Kind == DeliveryKinds.Incident ? null : record.Kind)));
         return new(record with { Receipt = change.State }, events);
     }
 

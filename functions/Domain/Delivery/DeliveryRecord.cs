@@ -35,11 +35,20 @@ public sealed record DeliveryRecord(
     /// <summary>An escalation in progress holds the delivery's escalation emails until then (so two never send at once).</summary>
     public DateTimeOffset? EscalatingUntil { get; init; }
 
+    /// <summary>A challenge, or a response to one: who raised it and against which version (<c>{organisation} d{version}</c>).</summary>
+    public string? Regarding { get; init; }
+
     /// <summary>A MASH's delivery: the latest decision it has recorded about the incident (none: the incident awaits one).</summary>
     public DecisionMade? Decided { get; init; }
 
     /// <summary>A MASH's delivery whose incident has no decision yet (docs/decisions.md).</summary>
-    public bool AwaitsDecision => RecipientType == Directory.OrganisationTypes.Mash && Decided is null;
+    public bool AwaitsDecision => RecipientType == Directory.OrganisationTypes.Mash && Kind == DeliveryKinds.Incident && Decided is null;
+
+    /// <summary>What it is about (<see cref="DeliveryKinds"/>): read from its key.</summary>
+    public string Kind => DeliveryKey.KindOf(RecipientId) ?? DeliveryKinds.Incident;
+
+    /// <summary>The organisation it is addressed to (its directory id).</summary>
+    public string OrganisationId => DeliveryKey.OrganisationOf(RecipientId);
 
     public string NotificationId => Delivery.NotificationId.Format(IncidentId, RecipientId);
 

@@ -27,11 +27,16 @@ public static class LedgerEventTypes
     public const string DecisionRecorded = "decision.recorded";
     /// <summary>The retention purge cleared a decision version's free text (rationale, next steps' actions).</summary>
     public const string DecisionTextPurged = "decision.text-purged";
+    /// <summary>An agency challenged a decision version (subject: the challenge's delivery to the MASH).</summary>
+    public const string ChallengeRaised = "challenge.raised";
+    /// <summary>The MASH answered a challenge: upheld (with the new version) or not upheld.</summary>
+    public const string ChallengeAnswered = "challenge.answered";
 
     public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
     {
         DeliveryRouted, ShareUnrouted, AttemptStarted, AttemptEnded, ChannelChanged, Delivered, Opened, Acknowledged, Failed, MarkedLate,
         EscalationStarted, ReminderSent, AlertSent, LinksRevoked, ContentPurged, MessageRequeued, DecisionRecorded, DecisionTextPurged,
+        ChallengeRaised, ChallengeAnswered,
     };
 }
 

@@ -164,12 +164,19 @@ public class AuthorisationMatrixTests(AuthorisationMatrixFixture hub) : IClassFi
                 RecipientY: 404, ByLink: true),
             new("OpenLateShares", HttpMethod.Get, "/api/dashboard/not-a-token/late", null, Admin: 404, PoliceA: 404, PoliceB: 404, RecipientX: 404,
                 RecipientY: 404, ByLink: true),
-            new("ListInbox", HttpMethod.Get, "/api/inbox", null, Admin: forbidden, PoliceA: forbidden, PoliceB: forbidden, RecipientX: 200, RecipientY: 200),
-            new("GetNotification", HttpMethod.Get, $"/api/notifications/{hub.NotificationX}", null, Admin: forbidden, PoliceA: forbidden, PoliceB: forbidden,
+            // A force is sent the MASHs' decisions about its incidents: it has an inbox, and never sees a notification that is not its own.
+            new("ListInbox", HttpMethod.Get, "/api/inbox", null, Admin: forbidden, PoliceA: 200, PoliceB: 200, RecipientX: 200, RecipientY: 200),
+            new("GetNotification", HttpMethod.Get, $"/api/notifications/{hub.NotificationX}", null, Admin: forbidden, PoliceA: 404, PoliceB: 404,
                 RecipientX: 200, RecipientY: 404),
             // An empty body: school X gets as far as validation (and acknowledges nothing); school Y never learns the notification exists.
-            new("AcknowledgeNotification", HttpMethod.Post, $"/api/notifications/{hub.NotificationX}/ack", "{}", Admin: forbidden, PoliceA: forbidden,
-                PoliceB: forbidden, RecipientX: 400, RecipientY: 404),
+            new("AcknowledgeNotification", HttpMethod.Post, $"/api/notifications/{hub.NotificationX}/ack", "{}", Admin: forbidden, PoliceA: 404,
+                PoliceB: 404, RecipientX: 400, RecipientY: 404),
+            // Only a decision's own recipient challenges it (school X's incident share is not a decision: 404 for it too), and only
+            // the MASH a challenge was sent to answers it.
+            new("ChallengeDecision", HttpMethod.Post, $"/api/notifications/{hub.NotificationX}/challenge", "{}", Admin: forbidden, PoliceA: 404,
+                PoliceB: 404, RecipientX: 404, RecipientY: 404),
+            new("AnswerChallenge", HttpMethod.Post, $"/api/notifications/{hub.NotificationX}/response", "{}", Admin: forbidden, PoliceA: forbidden,
+                PoliceB: forbidden, RecipientX: 404, RecipientY: 404),
             new("OpenNotificationLink", HttpMethod.Get, "/api/links/not-a-token", null, Admin: 404, PoliceA: 404, PoliceB: 404, RecipientX: 404, RecipientY: 404, ByLink: true),
             new("AcknowledgeByLink", HttpMethod.Post, "/api/links/not-a-token", "name=A&role=B", Admin: 404, PoliceA: 404, PoliceB: 404,
                 ContentType: "application/x-www-form-urlencoded", RecipientX: 404, RecipientY: 404, ByLink: true),
