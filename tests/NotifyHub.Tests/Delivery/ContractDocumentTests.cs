@@ -138,9 +138,14 @@ public class ContractDocumentTests(ContractHubFixture hub) : IClassFixture<Contr
             id = mash, type = "mash", name = "Synthetic MASH " + la, laCode = la, channel = new { kind = "inbox" },
         })).EnsureSuccessStatusCode();
         var mashKey = await IssueKeyAsync(hub, mash);
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var (school, schoolUrn) = await NewSchoolAsync(hub, new { kind = "webhook", url = receiver.Url });
+        await RotateSecretAsync(hub, school);
+        var schoolKey = await IssueKeyAsync(hub, school);
         var (force, forceKey) = await hub.NewForceAsync();
         var submitted = await Routing.RouteIncidentTests.SubmitAsync(hub,
-            ExampleIncident.For(force, "x", DateTimeOffset.UtcNow).WithUniqueChildren().With("location.laCode", la), force, forceKey);
+            ExampleIncident.For(force, "x", DateTimeOffset.UtcNow).WithUniqueChildren().With("location.laCode", la).With("children[0].schoolUrn", schoolUrn),
+            force, forceKey);
         await Routing.RouteIncidentTests.RoutedAsync(hub, force, forceKey, submitted.Reference);
         var path = $"/api/notifications/{submitted.IncidentId}.{mash}/decisions";
 
@@ -157,6 +162,48 @@ public class ContractDocumentTests(ContractHubFixture hub) : IClassFixture<Contr
             "/api/incidents/{force}/{reference}/decisions", "get");
         await AssertDocumentedAsync(await SendAsync(hub, HttpMethod.Get, "/api/reports/decisions", hub.AdminKey), "/api/reports/decisions", "get");
         await AssertDocumentedAsync(await SendAsync(hub, HttpMethod.Get, "/api/reports/decisions?to=nope", hub.AdminKey), "/api/reports/decisions", "get");
+
+        // The decision's follow-ups: the school's decision.shared webhook and the force's own copy (inbox and view), a challenge and its answer.
+        async Task<HttpResponseMessage> ExpectAsync(HttpStatusCode expected, Task<HttpResponseMessage> sending, string documentedPath, string method)
+        {
+            var response = await sending;
+            Assert.True(response.StatusCode == expected, $"{method.ToUpperInvariant()} {documentedPath}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            await AssertDocumentedAsync(response, documentedPath, method);
+            return response;
+        }
+        var shareId = $"{submitted.IncidentId}.{school}~d1";
+        var shared = await Eventually.UntilAsync(() => Task.FromResult(receiver.Received.Where(r => r.Id == shareId).ToList()), l => l.Count >= 1,
+            "the decision.shared webhook");
+        AssertValid(PayloadSchema.Value, shared[0].Body, "the decision.shared payload");
+        var forceShare = $"{submitted.IncidentId}.force-{force.ToLowerInvariant()}~d1";
+        await ExpectAsync(HttpStatusCode.OK, SendAsync(hub, HttpMethod.Get, $"/api/notifications/{forceShare}", forceKey), "/api/notifications/{id}", "get");
+        await Eventually.UntilAsync(async () => await (await SendAsync(hub, HttpMethod.Get, "/api/inbox", forceKey)).Content.ReadAsStringAsync(),
+            body => body.Contains(forceShare, StringComparison.Ordinal), "the decision in the force's inbox");
+        await ExpectAsync(HttpStatusCode.OK, SendAsync(hub, HttpMethod.Get, "/api/inbox", forceKey), "/api/inbox", "get");
+
+        const string challengeOp = "/api/notifications/{id}/challenge", responseOp = "/api/notifications/{id}/response";
+        await ExpectAsync(HttpStatusCode.BadRequest, SendAsync(hub, HttpMethod.Post, $"/api/notifications/{shareId}/challenge", schoolKey, new { reason = "" }),
+            challengeOp, "post");
+        await ExpectAsync(HttpStatusCode.NotFound, SendAsync(hub, HttpMethod.Post, $"/api/notifications/{submitted.IncidentId}.{school}/challenge", schoolKey,
+            new { reason = "r", asks = "a" }), challengeOp, "post");
+        var raised = await ExpectAsync(HttpStatusCode.Created, SendAsync(hub, HttpMethod.Post, $"/api/notifications/{shareId}/challenge", schoolKey,
+            new { reason = "Synthetic reason.", asks = "Synthetic asks." }), challengeOp, "post");
+        var challengeId = (await raised.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("challengeId").GetString()!;
+        await ExpectAsync(HttpStatusCode.OK, SendAsync(hub, HttpMethod.Post, $"/api/notifications/{shareId}/challenge", schoolKey,
+            new { reason = "Again.", asks = "Again." }), challengeOp, "post");
+        await ExpectAsync(HttpStatusCode.OK, SendAsync(hub, HttpMethod.Get, $"/api/notifications/{challengeId}", mashKey), "/api/notifications/{id}", "get");
+        await ExpectAsync(HttpStatusCode.Conflict, SendAsync(hub, HttpMethod.Post, $"/api/notifications/{challengeId}/ack", mashKey,
+            new { acknowledgedBy = new { name = "A", role = "B" } }), "/api/notifications/{id}/ack", "post");
+        await ExpectAsync(HttpStatusCode.BadRequest, SendAsync(hub, HttpMethod.Post, $"/api/notifications/{challengeId}/response", mashKey,
+            new { response = "upheld", reasons = "r", respondedBy = new { name = "A", role = "B" } }), responseOp, "post");
+        await ExpectAsync(HttpStatusCode.Created, SendAsync(hub, HttpMethod.Post, $"/api/notifications/{challengeId}/response", mashKey,
+            new { response = "not-upheld", reasons = "Synthetic reasons.", respondedBy = new { name = "A Manager", role = "MASH team manager" } }), responseOp, "post");
+        await ExpectAsync(HttpStatusCode.Conflict, SendAsync(hub, HttpMethod.Post, $"/api/notifications/{challengeId}/response", mashKey,
+            new { response = "not-upheld", reasons = "Again.", respondedBy = new { name = "A", role = "B" } }), responseOp, "post");
+        var answerId = $"{submitted.IncidentId}.{school}~r1";
+        var answered = await Eventually.UntilAsync(() => Task.FromResult(receiver.Received.Where(r => r.Id == answerId).ToList()), l => l.Count >= 1,
+            "the challenge.answered webhook");
+        AssertValid(PayloadSchema.Value, answered[0].Body, "the challenge.answered payload");
     }
 
     [Fact]
