@@ -32,7 +32,7 @@ public sealed class AnswerChallenge(RecipientNotifications notifications, MashDe
         if (await notifications.FindAsync(id, caller.OrganisationId, null, ct) is not { Record.Kind: DeliveryKinds.Challenge } found)
             return Problems.NotFound($"You have no challenge with id {id}.");
         if (found.Record.Receipt.Acknowledged is { } done) return Problems.Conflict($"This challenge was answered on {done.At:O}; an answer is not changed.");
-        var (_, version) = FollowUps.ChallengeOf(found.Record) ?? ("", 0);
+        var (_, version, _) = FollowUps.ChallengeOf(found.Record) ?? ("", 0, null);
         var latest = await decisions.LatestVersionAsync(found.Record.IncidentId, ct);
         var (answer, problem) = await JsonBody.ReadValidatedAsync(request, MaxBodyBytes, body => ChallengeInput.ValidateAnswer(body, version, latest), ct);
         if (problem is not null) return problem;

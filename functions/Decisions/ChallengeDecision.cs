@@ -47,6 +47,7 @@ public sealed class ChallengeDecision(RecipientNotifications notifications, Mash
         }
         var answer = new Answer(raised.NotificationId, number, version, found.Record.OrganisationId, raised.OrganisationId, raised.DueAt, raised.Receipt.Status,
             !created);
-        return created ? TypedResults.Created($"/api/notifications/{raised.NotificationId}", answer) : TypedResults.Ok(answer);
+        // The challenge itself is the MASH's notification: the challenger follows it through the decision it challenged.
+        return created ? TypedResults.Created($"/api/notifications/{found.Record.NotificationId}", answer) : TypedResults.Ok(answer);
     }
 }

@@ -9,6 +9,7 @@ public static class DecisionViews
 {
     public const string AwaitingPartition = "awaiting";
     public const string MadePartition = "made";
+    public const string FollowUpsPartition = "follow-ups";
 
     /// <summary>
     /// Table <c>DecisionsAwaiting</c>, partition <c>awaiting</c>, row = the MASH's notification id: every incident a MASH
@@ -52,4 +53,33 @@ public static class DecisionViews
         },
         row => NotificationId.TryParse(row.RowKey, out var i, out var r) ? (i, r) : null,
         [MadePartition]);
+
+    /// <summary>
+    /// Table <c>DecisionFollowUps</c>, partition <c>follow-ups</c>, row = notification id: every follow-up of a decision —
+    /// each version shared, each next step, each challenge — with its receipt's times (ids, codes and times only: what the
+    /// decision report counts, never what was decided or why).
+    /// </summary>
+    public static readonly RowView FollowUps = new("decision-follow-ups", StorageNames.DecisionFollowUpsTable,
+        d => d.Kind is DeliveryKinds.Decision or DeliveryKinds.NextStep or DeliveryKinds.Challenge,
+        d => (FollowUpsPartition, d.NotificationId),
+        (d, facts) => new Dictionary<string, object?>
+        {
+            ["IncidentId"] = d.IncidentId,
+            ["Kind"] = d.Kind,
+            ["OrganisationId"] = d.OrganisationId,
+            ["RecipientType"] = d.RecipientType,
+            ["Number"] = DeliveryKey.NumberOf(d.RecipientId),
+            ["ForceCode"] = d.ForceCode,
+            ["La"] = facts?.La,
+            ["RiskLevel"] = facts?.RiskLevel,
+            ["ReceivedAt"] = facts?.ReceivedAt,
+            ["CreatedAt"] = d.CreatedAt,
+            ["DueAt"] = d.DueAt,
+            ["AcknowledgedAt"] = d.Receipt.Acknowledged?.At,
+            ["LateAt"] = d.LateAt,
+            ["ChallengerType"] = d.Kind == DeliveryKinds.Challenge ? Domain.Decisions.FollowUps.ChallengeOf(d)?.ChallengerType : null,
+            ["Answer"] = d.Answer,
+        },
+        row => NotificationId.TryParse(row.RowKey, out var i, out var r) ? (i, r) : null,
+        [FollowUpsPartition]);
 }

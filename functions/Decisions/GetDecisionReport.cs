@@ -1,9 +1,9 @@
-using Azure.Data.Tables;
+using System.Globalization;
+using CsvHelper;
 using Microsoft.Azure.Functions.Worker;
-using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
 using NotifyHub.Auth;
 using NotifyHub.Decisions;
-using NotifyHub.Domain;
 using NotifyHub.Domain.Decisions;
 using NotifyHub.Domain.Timeliness;
 using NotifyHub.Hosting;
@@ -12,19 +12,16 @@ using NotifyHub.Timeliness;
 namespace NotifyHub.Functions;
 
 /// <summary>
-/// <c>GET /api/reports/decisions?from&amp;to</c> (admin, partnership lead: its LAs): what the MASHs decided about the
+/// <c>GET /api/reports/decisions?from&amp;to&amp;format</c> (admin, partnership lead: its LAs): what the MASHs decided about the
 /// incidents they received from <c>from</c> to <c>to</c> (UK dates, inclusive; default the last 13 weeks) — how many were
 /// decided and how many still await a decision (and how many of those are overdue), decisions by outcome, the share made
-/// jointly, and by risk level the share decided within its due time with the median and p90 hours from police being
-/// told to the decision. Counts and times only, read from the decisions' views.
+/// jointly, by risk level the share decided within its due time with the median and p90 from police being told to the
+/// decision; the share of decisions acknowledged by every agency involved by its due time; challenges by the
+/// challenger's agency type and time to an answer; next steps done and overdue. Counts and times only, read from the
+/// decisions' views. <c>format=csv</c> (or <c>Accept: text/csv</c>) answers the same as CSV, one measure a line.
 /// </summary>
-public sealed class GetDecisionReport(MashDecisions decisions, ReportReader reports, ReportScope scopes, IOptions<TimelinessOptions> timeliness, TimeProvider time)
+public sealed class GetDecisionReport(MashDecisions decisions, ReportReader reports, ReportScope scopes)
 {
-    public sealed record RiskLine(string RiskLevel, int Decided, int WithinDue, double? WithinDueRate, Distribution ReportedToDecision);
-
-    public sealed record Answer(DateOnly From, DateOnly To, IReadOnlyList<string>? Las, int Decided, int Awaiting, int AwaitingOverdue,
-        IReadOnlyDictionary<string, int> ByOutcome, int Joint, double? JointRate, IReadOnlyList<RiskLine> ByRiskLevel);
-
     [Function(nameof(GetDecisionReport))]
     [RequiresRole(Roles.Admin, Roles.Partnership)]
     public async Task<IResult> RunAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/reports/decisions")] HttpRequest request)
@@ -32,45 +29,61 @@ public sealed class GetDecisionReport(MashDecisions decisions, ReportReader repo
         var ct = request.HttpContext.RequestAborted;
         var query = new QueryParameters(request.Query);
         var (from, to) = reports.Range(query);
+        var format = query.OneOf("format", ["json", "csv"], null);
         if (query.Errors.Any) return Problems.Invalid(query.Errors);
         var scope = await scopes.ForAsync(request.HttpContext.Caller(), ct);
-        var options = timeliness.Value;
-        var now = time.GetUtcNow();
-        bool InRange(TableEntity row) =>
-            scope.Covers(row.GetString("La") ?? "", row.GetString("ForceCode") ?? "")
-            && row.GetDateTimeOffset("ReceivedAt") is { } received && UkTime.DateOf(received) is var day && day >= from && day <= to;
-
-        var made = new List<TableEntity>();
-        await foreach (var row in decisions.MadeAsync(ct))
-        {
-            if (InRange(row)) made.Add(row);
-        }
-        var (awaiting, overdue) = (0, 0);
-        await foreach (var row in decisions.AwaitingAsync(null, ct))
-        {
-            if (!InRange(row)) continue;
-            awaiting++;
-            if (options.DecisionDueAt(row.GetDateTimeOffset("ReceivedAt")!.Value, row.GetString("RiskLevel")) < now) overdue++;
-        }
-
-        var byOutcome = DecisionOutcomes.All.ToDictionary(o => o.Code, o => made.Count(r => r.GetString("Outcome") == o.Code));
-        var joint = made.Count(r => r.GetBoolean("Joint") == true);
-        var byRisk = made.GroupBy(r => r.GetString("RiskLevel") ?? "unknown").OrderBy(g => g.Key, StringComparer.Ordinal).Select(g =>
-        {
-            var histogram = new DurationHistogram();
-            var within = 0;
-            foreach (var row in g)
-            {
-                var decided = row.GetDateTimeOffset("DecidedAt") ?? default;
-                var received = row.GetDateTimeOffset("ReceivedAt") ?? default;
-                if (decided <= options.DecisionDueAt(received, g.Key)) within++;
-                if (row.GetDateTimeOffset("ReportedAt") is { } reported) histogram.Add(Math.Max(0, (decided - reported).TotalSeconds));
-            }
-            var count = g.Count();
-            return new RiskLine(g.Key, count, within, Rate(within, count), histogram.ToDistribution());
-        }).ToList();
-        return TypedResults.Ok(new Answer(from, to, scope.Las, made.Count, awaiting, overdue, byOutcome, joint, Rate(joint, made.Count), byRisk));
+        var report = await decisions.ReportAsync(scope, from, to, ct);
+        var csv = format == "csv" || (format is null && request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals("text/csv", StringComparison.OrdinalIgnoreCase)));
+        if (!csv) return TypedResults.Ok(report);
+        request.HttpContext.Response.Headers.ContentDisposition =
+            new ContentDispositionHeaderValue("attachment") { FileName = $"decisions-{from:yyyy-MM-dd}-{to:yyyy-MM-dd}.csv" }.ToString();
+        return TypedResults.Text(Csv(report), "text/csv; charset=utf-8");
     }
 
-    private static double? Rate(int part, int whole) => whole == 0 ? null : Math.Round((double)part / whole, 4);
+    /// <summary>The report as CSV (CsvHelper): <c>from,to,measure,key,value</c>, one measure a line; durations in seconds, rates from 0 to 1.</summary>
+    public static string Csv(DecisionReport r)
+    {
+        var lines = new List<(string Measure, string Key, object? Value)>
+        {
+            ("decided", "", r.Decided), ("awaiting", "", r.Awaiting), ("awaitingOverdue", "", r.AwaitingOverdue), ("joint", "", r.Joint),
+            ("jointRate", "", r.JointRate),
+        };
+        lines.AddRange(r.ByOutcome.Select(o => ("byOutcome", o.Key, (object?)o.Value)));
+        foreach (var risk in r.ByRiskLevel)
+        {
+            lines.Add(("decidedByRiskLevel", risk.RiskLevel, risk.Decided));
+            lines.Add(("withinDueByRiskLevel", risk.RiskLevel, risk.WithinDue));
+            lines.Add(("withinDueRateByRiskLevel", risk.RiskLevel, risk.WithinDueRate));
+            lines.Add(("reportedToDecisionMedianSeconds", risk.RiskLevel, risk.ReportedToDecision.MedianSeconds));
+            lines.Add(("reportedToDecisionP90Seconds", risk.RiskLevel, risk.ReportedToDecision.P90Seconds));
+        }
+        var s = r.Sharing;
+        lines.AddRange([("versionsShared", "", s.Versions), ("versionsJudged", "", s.Judged), ("acknowledgedByAllByDue", "", s.AcknowledgedByAllByDue),
+            ("acknowledgedByAllByDueRate", "", s.AcknowledgedByAllByDueRate), ("shares", "", s.Shares), ("sharesAcknowledgedByDue", "", s.SharesAcknowledgedByDue)]);
+        var c = r.Challenges;
+        lines.AddRange([("challengesRaised", "", c.Raised), ("challengesAnswered", "", c.Answered), ("challengesUpheld", "", c.Upheld),
+            ("challengesNotUpheld", "", c.NotUpheld), ("challengesOpen", "", c.Open), ("challengesOverdue", "", c.Overdue),
+            ("challengeTimeToResolutionMedianSeconds", "", c.TimeToResolution.MedianSeconds), ("challengeTimeToResolutionP90Seconds", "", c.TimeToResolution.P90Seconds)]);
+        lines.AddRange(c.ByAgencyType.Select(t => ("challengesByAgencyType", t.Key, (object?)t.Value)));
+        var n = r.NextSteps;
+        lines.AddRange([("nextSteps", "", n.Total), ("nextStepsDone", "", n.Done), ("nextStepsDoneByDue", "", n.DoneByDue), ("nextStepsOverdue", "", n.Overdue)]);
+
+        using var writer = new StringWriter(CultureInfo.InvariantCulture);
+        var csv = CsvWriter.Create(writer, new CsvWriterOptions(), true);
+        csv.WriteRecord(["from", "to", "measure", "key", "value"]);
+        foreach (var (measure, key, value) in lines)
+        {
+            csv.WriteRecord([Day(r.From), Day(r.To), measure, key, value switch
+            {
+                null => "",
+                double d => d.ToString("0.####", CultureInfo.InvariantCulture),
+                IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+                _ => value.ToString() ?? "",
+            }]);
+        }
+        csv.Dispose();
+        return writer.ToString();
+    }
+
+    private static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 }

@@ -6,6 +6,7 @@ using NotifyHub.Domain.Delivery;
 using NotifyHub.Ledger;
 using NotifyHub.Organisations;
 using Microsoft.Extensions.Options;
+using NotifyHub.Domain;
 using NotifyHub.Domain.Directory;
 using NotifyHub.Domain.Ledger;
 using NotifyHub.Domain.Timeliness;
@@ -67,6 +68,7 @@ public sealed class MashDecisions(LedgerStore ledger, LedgerWriter writer, Direc
             if (await directory.GetAsync(owner, ct) is { Active: true } o) owners[owner] = new FollowUpRecipient(o.Id, o.Type, o.Name, []);
         }
 
+        var dayEndsAt = DeadlineRule.TryParseTime(timeliness.Value.WorkingDayEndsAt, out var endsAt, out _) ? endsAt.ToTimeOnly() : (TimeOnly?)null;
         MashDecision? recorded = null;
         var shared = 0;
         var committed = await writer.ChangeAsync(mash.Ledger.IncidentId, LedgerParts.Decisions, null, current =>
@@ -80,7 +82,8 @@ public sealed class MashDecisions(LedgerStore ledger, LedgerWriter writer, Direc
             write.Decisions.Add(decision);
             write.Deliveries.Add(updated);
             write.Events.Add(recordedEvent);
-            var followUps = FollowUps.ForVersion(current.IncidentId, decision, involved, owners, r => due[r.Id], delivery.ForceCode, delivery.IncidentReference, now);
+            var followUps = FollowUps.ForVersion(current.IncidentId, decision, involved, owners, r => due[r.Id], delivery.ForceCode, delivery.IncidentReference, now,
+                dayEndsAt);
             foreach (var (change, content) in followUps.Where(f => current.Delivery(f.Change.Record.RecipientId) is null))
             {
                 write.Add(change);
@@ -106,12 +109,12 @@ public sealed class MashDecisions(LedgerStore ledger, LedgerWriter writer, Direc
         if (loaded.Decisions.FirstOrDefault(d => d.Version == version)?.RecordedBy is not { } mashId || loaded.Delivery(mashId) is not { } mash) return null;
         var mashOrganisation = await directory.GetAsync(mashId, ct) ?? new Organisation(mashId, mash.RecipientType, mash.RecipientName, true);
         var due = await dueTimes.ByRuleAsync(mashOrganisation, timeliness.Value.ChallengeResponseRule, time.GetUtcNow(), ct);
-        var regarding = $"{share.OrganisationId} d{version}";
         DeliveryRecord? open = null;
         var committed = await writer.ChangeAsync(share.IncidentId, LedgerParts.None, null, current =>
         {
             var challenges = current.Deliveries.Values.Where(d => d.Kind == DeliveryKinds.Challenge).ToList();
-            open = challenges.FirstOrDefault(c => c.Regarding == regarding && c.Receipt.Acknowledged is null);
+            open = challenges.FirstOrDefault(c => FollowUps.ChallengeOf(c) is var (by, v, _) && by == share.OrganisationId && v == version
+                && c.Receipt.Acknowledged is null);
             if (open is not null || current.Delivery(mashId) is not { } m) return null;
             var number = challenges.Select(c => DeliveryKey.NumberOf(c.RecipientId) ?? 0).DefaultIfEmpty(0).Max() + 1;
             var (change, content) = FollowUps.Challenge(share, m, number, request.Reason, request.Asks, due, time.GetUtcNow());
@@ -131,7 +134,7 @@ public sealed class MashDecisions(LedgerStore ledger, LedgerWriter writer, Direc
     /// </summary>
     public async Task<(DeliveryRecord Challenge, bool Answered, int SentTo)> AnswerAsync(DeliveryRecord challenge, ChallengeAnswer answer, CancellationToken ct)
     {
-        var (challenger, version) = FollowUps.ChallengeOf(challenge) ?? ("", 0);
+        var (challenger, version, _) = FollowUps.ChallengeOf(challenge) ?? ("", 0, null);
         var loaded = await ledger.LoadAsync(challenge.IncidentId, LedgerParts.None, null, ct);
         var recipients = loaded.Deliveries.Values
             .Where(d => (d.Kind == DeliveryKinds.Decision && DeliveryKey.NumberOf(d.RecipientId) == version) || d.RecipientId == challenger)
@@ -195,6 +198,44 @@ public sealed class MashDecisions(LedgerStore ledger, LedgerWriter writer, Direc
     public IAsyncEnumerable<TableEntity> MadeAsync(CancellationToken ct) =>
         tables.GetTableClient(StorageNames.DecisionsMadeTable).QueryAsync<TableEntity>(
             TableClient.CreateQueryFilter($"PartitionKey eq {DecisionViews.MadePartition}"), cancellationToken: ct);
+
+    /// <summary>
+    /// The decision report for a scope and a range of UK dates (when the incidents were received): read from the decisions'
+    /// views — the awaiting list, the decided incidents, the follow-ups — and built by <see cref="DecisionReport.Build"/>.
+    /// </summary>
+    public async Task<DecisionReport> ReportAsync(Scope scope, DateOnly from, DateOnly to, CancellationToken ct)
+    {
+        bool InRange(TableEntity row) =>
+            scope.Covers(row.GetString("La") ?? "", row.GetString("ForceCode") ?? "")
+            && row.GetDateTimeOffset("ReceivedAt") is { } received && UkTime.DateOf(received) is var day && day >= from && day <= to;
+        var decided = new List<DecidedRow>();
+        await foreach (var row in MadeAsync(ct))
+        {
+            if (InRange(row))
+                decided.Add(new DecidedRow(row.GetString("RiskLevel") ?? "unknown", row.GetString("Outcome") ?? "", row.GetBoolean("Joint") == true,
+                    row.GetDateTimeOffset("ReceivedAt")!.Value, row.GetDateTimeOffset("ReportedAt"), row.GetDateTimeOffset("DecidedAt") ?? default));
+        }
+        var awaiting = new List<AwaitingRow>();
+        await foreach (var row in AwaitingAsync(null, ct))
+        {
+            if (InRange(row)) awaiting.Add(new AwaitingRow(row.GetString("RiskLevel"), row.GetDateTimeOffset("ReceivedAt")!.Value));
+        }
+        var followUps = new List<FollowUpRow>();
+        await foreach (var row in FollowUpsAsync(ct))
+        {
+            if (InRange(row))
+                followUps.Add(new FollowUpRow(row.GetString("IncidentId") ?? "", row.GetString("Kind") ?? "", row.GetString("RecipientType") ?? "",
+                    row.GetInt32("Number") ?? 0, row.GetDateTimeOffset("CreatedAt") ?? default, row.GetDateTimeOffset("DueAt"),
+                    row.GetDateTimeOffset("AcknowledgedAt"), row.GetString("ChallengerType"), row.GetString("Answer")));
+        }
+        var options = timeliness.Value;
+        return DecisionReport.Build(from, to, scope.Las, decided, awaiting, followUps, options.DecisionDueAt, time.GetUtcNow());
+    }
+
+    /// <summary>The decisions' follow-ups view rows (<see cref="DecisionViews.FollowUps"/>).</summary>
+    public IAsyncEnumerable<TableEntity> FollowUpsAsync(CancellationToken ct) =>
+        tables.GetTableClient(StorageNames.DecisionFollowUpsTable).QueryAsync<TableEntity>(
+            TableClient.CreateQueryFilter($"PartitionKey eq {DecisionViews.FollowUpsPartition}"), cancellationToken: ct);
 
     /// <summary>Every decision version of an incident, oldest first.</summary>
     public async Task<IReadOnlyList<MashDecision>> ForIncidentAsync(string incidentId, CancellationToken ct) =>

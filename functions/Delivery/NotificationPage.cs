@@ -169,7 +169,7 @@ public static class NotificationPage
             main.Append(".</p>");
             if (view.Kind == DeliveryKinds.Decision)
                 main.Append("<p class=\"govuk-body\">If you disagree with the decision, challenge it: your organisation's system can send a challenge through the NotifyHub API, ")
-                    .Append("and the MASH must answer within two working days.</p>");
+                    .Append("and the MASH must answer it in the time your partnership has set.</p>");
             if (view.Kind == DeliveryKinds.Challenge)
                 main.Append("<p class=\"govuk-body\">Answer it through the NotifyHub API: upheld, with the new decision version, or not upheld, with your reasons.</p>");
             main.Append("</div>");

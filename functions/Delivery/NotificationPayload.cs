@@ -37,7 +37,7 @@ public sealed record NotificationPayload(
     public static NotificationPayload For(DeliveryRecord delivery, byte[] content, string publicBaseUrl) => new(
         TypeFor(delivery.Kind), CurrentVersion, delivery.NotificationId, delivery.IncidentId,
         new PayloadRecipient(delivery.OrganisationId, delivery.RecipientType), delivery.DueAt,
-        PayloadLinks.For(publicBaseUrl, delivery.NotificationId), JsonDocument.Parse(content).RootElement.Clone());
+        PayloadLinks.For(publicBaseUrl, delivery.NotificationId, delivery.Kind), JsonDocument.Parse(content).RootElement.Clone());
 
     public static NotificationPayload Ping(string organisationId, string organisationType) =>
         new(PingType, CurrentVersion, null, null, new PayloadRecipient(organisationId, organisationType), null, null, null);
@@ -45,13 +45,22 @@ public sealed record NotificationPayload(
 
 public sealed record PayloadRecipient(string Id, string Type);
 
-/// <summary>Where the recipient's system reads the notification and acknowledges it (with its API key).</summary>
+/// <summary>
+/// Where the recipient's system reads the notification and acknowledges it (with its API key) — for a challenge, where the
+/// MASH answers it (a challenge is answered, not acknowledged); for a decision, also where it is challenged.
+/// </summary>
 public sealed record PayloadLinks(string Notification, string Acknowledge)
 {
-    public static PayloadLinks For(string publicBaseUrl, string notificationId)
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Challenge { get; init; }
+
+    public static PayloadLinks For(string publicBaseUrl, string notificationId, string kind = DeliveryKinds.Incident)
     {
         var root = publicBaseUrl.TrimEnd('/') + "/api/notifications/" + notificationId;
-        return new PayloadLinks(root, root + "/ack");
+        return new PayloadLinks(root, root + (kind == DeliveryKinds.Challenge ? "/response" : "/ack"))
+        {
+            Challenge = kind == DeliveryKinds.Decision ? root + "/challenge" : null,
+        };
     }
 }
 

@@ -39,9 +39,9 @@ public static class UkTime
         return $"{DescribeDate(local.Date.ToDateOnly())} at {clock}";
     }
 
-    /// <summary>The end of the working day (17:00 UK time) on <paramref name="day"/>: when something due "on" that day falls due.</summary>
-    public static DateTimeOffset EndOfWorkingDay(DateOnly day) =>
-        LocalDate.FromDateOnly(day).At(new LocalTime(17, 0)).InZoneLeniently(Zone).ToDateTimeOffset();
+    /// <summary>The end of the working day (<paramref name="endsAt"/> UK time, 17:00 unless given) on <paramref name="day"/>: when something due "on" that day falls due.</summary>
+    public static DateTimeOffset EndOfWorkingDay(DateOnly day, TimeOnly? endsAt = null) =>
+        LocalDate.FromDateOnly(day).At(LocalTime.FromTimeOnly(endsAt ?? new TimeOnly(17, 0))).InZoneLeniently(Zone).ToDateTimeOffset();
 
     /// <summary>A calendar date as GOV.UK writes it: "Tuesday 24 November 2026".</summary>
     public static string DescribeDate(DateOnly date) => date.ToString("dddd d MMMM yyyy", CultureInfo.InvariantCulture);

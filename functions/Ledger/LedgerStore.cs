@@ -298,6 +298,7 @@ public sealed class LedgerStore(TableServiceClient tables)
             ["DecidedOn"] = d.Decided?.DecidedAt,
             ["DecidedJointly"] = d.Decided?.Joint,
             ["Regarding"] = d.Regarding,
+            ["Answer"] = d.Answer,
         };
     }
 
@@ -318,6 +319,7 @@ public sealed class LedgerStore(TableServiceClient tables)
         {
             EscalatingUntil = e.GetDateTimeOffset("EscalatingUntil"),
             Regarding = e.GetString("Regarding"),
+            Answer = e.GetString("Answer"),
             Decided = e.GetInt32("DecidedVersion") is { } decided
                 ? new DecisionMade(decided, e.GetString("DecidedOutcome") ?? "", e.GetDateTimeOffset("DecidedAt") ?? default,
                     e.GetDateTimeOffset("DecidedOn") ?? default, e.GetBoolean("DecidedJointly") ?? false)

@@ -11,13 +11,15 @@ using NotifyHub.Ledger;
 namespace NotifyHub.Routing;
 
 /// <summary>
-/// One delivery as the incident's status shows it: who, why, and its receipt — status, channel, attempts, when it was
-/// delivered and acknowledged and the acknowledging role (never the person's name), or why it failed.
+/// One delivery as the incident's status shows it: what it is (<see cref="DeliveryKinds"/>: the incident's share, or a
+/// follow-up of the MASH's decision), who, why, and its receipt — status, channel, attempts, when it was delivered and
+/// acknowledged and the acknowledging role (never the person's name), or why it failed.
 /// </summary>
 public sealed record DeliverySummary(string NotificationId, string RecipientId, string RecipientType, string RecipientName, string Rule, string Status,
     IReadOnlyList<int> Children, int PriorIncidentsLast12Months, string? Channel, int Attempts, DateTimeOffset? NextAttemptAt,
     DateTimeOffset? DeliveredAt, DateTimeOffset? AcknowledgedAt, string? AcknowledgedByRole, string? FailureReason, IReadOnlyList<AttemptSummary> AttemptLog,
-    DateTimeOffset? DueAt = null, string? DueRule = null, bool? DueGuessed = null, DateTimeOffset? LateAt = null, long? LateBySeconds = null);
+    DateTimeOffset? DueAt = null, string? DueRule = null, bool? DueGuessed = null, DateTimeOffset? LateAt = null, long? LateBySeconds = null,
+    string Kind = DeliveryKinds.Incident);
 
 /// <summary>One attempt as the force and the recipient see it: when, on which channel, how it ended — never the receiver's response or the SMTP reply.</summary>
 public sealed record AttemptSummary(int Number, string Channel, DateTimeOffset StartedAt, long DurationMs, string Outcome, int? HttpStatus, string? ErrorClass)
@@ -89,10 +91,10 @@ public sealed class IncidentDeliveries(LedgerStore ledger, LedgerWriter writer, 
         var deliveries = current.Deliveries.Values.OrderBy(d => d.RecipientId, StringComparer.Ordinal).Select(d =>
         {
             var r = d.Receipt;
-            return new DeliverySummary(d.NotificationId, d.RecipientId, d.RecipientType, d.RecipientName, d.Rule, r.Status, d.Children, d.PriorIncidents,
+            return new DeliverySummary(d.NotificationId, d.OrganisationId, d.RecipientType, d.RecipientName, d.Rule, r.Status, d.Children, d.PriorIncidents,
                 r.Channels.Count > 0 ? r.Channel : null, r.Attempts, r.NextAttemptAt, r.DeliveredAt, r.Acknowledged?.At, r.Acknowledged?.Role, r.FailureReason,
                 attempts[d.RecipientId].OrderBy(a => a.Number).ToList(), d.DueAt, d.Due?.Rule, d.Due?.Guessed, d.LateAt,
-                JudgedLateBy(d.LateAt, d.DueAt, r.Acknowledged?.At, now));
+                JudgedLateBy(d.LateAt, d.DueAt, r.Acknowledged?.At, now), d.Kind);
         }).ToList();
         var unrouted = current.Unrouted.Select(u => new UnroutedSummary(u.Rule, u.RecipientType, u.ChildIndex, u.AdultIndex, u.Reason, u.Description)).ToList();
         return (deliveries, unrouted);

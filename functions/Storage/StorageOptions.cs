@@ -94,6 +94,7 @@ public static class StorageNames
     public const string DashboardLinksTable = "DashboardLinks";
     public const string DecisionsAwaitingTable = "DecisionsAwaiting";
     public const string DecisionsMadeTable = "DecisionsMade";
+    public const string DecisionFollowUpsTable = "DecisionFollowUps";
 
     public const string IncidentsQueue = "incidents";
     public const string DeliveriesQueue = "deliveries";
@@ -106,7 +107,7 @@ public static class StorageNames
         LedgerTable, ViewsTable, RecipientDeliveriesTable, ChildHistoryTable, StuckIncidentsTable, ForcesTable,
         AuditTable, RetentionTable, OpenDeliveriesTable, WebhookEndpointsTable,
         CalendarsTable, DueIndexTable, LateSharesTable, RollupsTable, ManifestsTable, RepeatChildrenTable, DashboardLinksTable,
-        DecisionsAwaitingTable, DecisionsMadeTable,
+        DecisionsAwaitingTable, DecisionsMadeTable, DecisionFollowUpsTable,
     ];
     public static readonly string[] Queues = [IncidentsQueue, DeliveriesQueue, EscalationsQueue, ViewRebuildsQueue];
 

@@ -80,11 +80,12 @@ public static class FollowUps
     /// <summary>
     /// The deliveries a newly recorded version makes: the decision to each agency involved (<paramref name="involved"/>:
     /// every organisation that received the incident but the deciding MASH, and the submitting force), due by
-    /// <paramref name="shareDue"/>; and each next step to its owner, due at the end of its day.
+    /// <paramref name="shareDue"/>; and each next step to its owner, due at the end of the working day on its day
+    /// (<paramref name="workingDayEndsAt"/>; 17:00 unless configured): the day the MASH chose, even a weekend's.
     /// </summary>
     public static IReadOnlyList<(Decision Change, byte[] Content)> ForVersion(string incidentId, MashDecision d, IReadOnlyList<FollowUpRecipient> involved,
         IReadOnlyDictionary<string, FollowUpRecipient> owners, Func<FollowUpRecipient, DueInfo> shareDue, string? forceCode, string? reference,
-        DateTimeOffset now)
+        DateTimeOffset now, TimeOnly? workingDayEndsAt = null)
     {
         var made = new List<(Decision, byte[])>();
         foreach (var r in involved.Where(r => r.Id != d.RecordedBy).DistinctBy(r => r.Id))
@@ -97,7 +98,7 @@ public static class FollowUps
         {
             var step = d.NextSteps[i];
             if (!owners.TryGetValue(step.Owner, out var owner)) continue;
-            var due = new DueInfo(UkTime.EndOfWorkingDay(step.DueOn), "next-step", false);
+            var due = new DueInfo(UkTime.EndOfWorkingDay(step.DueOn, workingDayEndsAt), "next-step", false);
             var record = DeliveryRecord.New(incidentId, DeliveryKey.NextStep(owner.Id, d.Version, i + 1), owner.Type, owner.Name, "next-step", d.Children, [], 0,
                 forceCode, reference, due, now);
             var content = new FollowUpContent(DeliveryKinds.NextStep, d.Version, d.Outcome, Meaning(d.Outcome), d.DecidedAt, d.Children, null, null, null, null,
@@ -126,7 +127,7 @@ public static class FollowUps
         var change = Receipt.Acknowledge(due.Receipt, "", "MASH", now);
         if (!change.Changed) return Decision.None(due);
         return new(due with { Receipt = change.State }, [LedgerEvent.Of(LedgerEventTypes.Acknowledged, now, due.RecipientId, ("role", "MASH"),
-            ("how", "decision"), ("version", (long)version), ("byDue", due.DueAt is { } at ? now <= at : null))]);
+            ("how", "decision"), ("version", (long)version), ("byDue", due.DueAt is { } at ? now <= at : null), ("kind", DeliveryKinds.DecisionDue))]);
     }
 
     /// <summary>
@@ -138,7 +139,7 @@ public static class FollowUps
     {
         var version = DeliveryKey.NumberOf(share.RecipientId) ?? 0;
         var record = DeliveryRecord.New(share.IncidentId, DeliveryKey.Challenge(mash.RecipientId, number), mash.RecipientType, mash.RecipientName, "challenge",
-            share.Children, [], 0, share.ForceCode, share.IncidentReference, due, now) with { Regarding = $"{share.OrganisationId} d{version}" };
+            share.Children, [], 0, share.ForceCode, share.IncidentReference, due, now) with { Regarding = $"{share.OrganisationId} d{version} {share.RecipientType}" };
         var content = new FollowUpContent(DeliveryKinds.Challenge, version, null, null, null, share.Children, null, null, null, null, mash.RecipientId,
             share.ForceCode, share.IncidentReference) { Challenge = number, ChallengedBy = share.OrganisationId, Reason = reason, Asks = asks };
         var routed = DeliveryChanges.Route(record);
@@ -147,9 +148,11 @@ public static class FollowUps
         return (routed with { Events = [.. routed.Events, raised] }, content.ToJson());
     }
 
-    /// <summary>Who raised a challenge, and against which version (from its delivery's <see cref="DeliveryRecord.Regarding"/>).</summary>
-    public static (string Challenger, int Version)? ChallengeOf(DeliveryRecord challenge) =>
-        challenge.Regarding?.Split(' ') is [var by, var v] && v.StartsWith('d') && int.TryParse(v[1..], out var version) ? (by, version) : null;
+    /// <summary>Who raised a challenge, against which version, and the challenger's type (from its delivery's <see cref="DeliveryRecord.Regarding"/>).</summary>
+    public static (string Challenger, int Version, string? ChallengerType)? ChallengeOf(DeliveryRecord challenge) =>
+        challenge.Regarding?.Split(' ') is [var by, var v, .. var rest] && v.StartsWith('d') && int.TryParse(v[1..], out var version)
+            ? (by, version, rest.Length > 0 ? rest[0] : null)
+            : null;
 
     /// <summary>
     /// The MASH answered a challenge: the challenge is acknowledged with the response, and the response goes to the
@@ -159,12 +162,12 @@ public static class FollowUps
         int? newVersion, IReadOnlyList<FollowUpRecipient> recipients, Func<FollowUpRecipient, DueInfo> shareDue, DateTimeOffset now)
     {
         var number = DeliveryKey.NumberOf(challenge.RecipientId) ?? 0;
-        var (challenger, version) = ChallengeOf(challenge) ?? ("", 0);
+        var (challenger, version, _) = ChallengeOf(challenge) ?? ("", 0, null);
         var ack = Receipt.Acknowledge(challenge.Receipt, by.Name, by.Role, now);
         if (!ack.Changed) return [];
-        var answered = new Decision(challenge with { Receipt = ack.State }, [
+        var answered = new Decision(challenge with { Receipt = ack.State, Answer = response }, [
             LedgerEvent.Of(LedgerEventTypes.Acknowledged, now, challenge.RecipientId, ("role", by.Role), ("how", "response"),
-                ("byDue", challenge.DueAt is { } due ? now <= due : null)),
+                ("byDue", challenge.DueAt is { } due ? now <= due : null), ("kind", DeliveryKinds.Challenge)),
             LedgerEvent.Of(LedgerEventTypes.ChallengeAnswered, now, challenge.RecipientId, ("challenge", (long)number), ("version", (long)version),
                 ("response", response), ("newVersion", newVersion is { } n ? (long)n : null), ("by", challenger),
                 ("raisedAt", challenge.CreatedAt), ("byDue", challenge.DueAt is { } d ? now <= d : null)),

@@ -35,8 +35,11 @@ public sealed record DeliveryRecord(
     /// <summary>An escalation in progress holds the delivery's escalation emails until then (so two never send at once).</summary>
     public DateTimeOffset? EscalatingUntil { get; init; }
 
-    /// <summary>A challenge, or a response to one: who raised it and against which version (<c>{organisation} d{version}</c>).</summary>
+    /// <summary>A challenge, or a response to one: who raised it, against which version, and the challenger's type (<c>{organisation} d{version} {type}</c>).</summary>
     public string? Regarding { get; init; }
+
+    /// <summary>A challenge: the MASH's answer (<c>upheld</c> or <c>not-upheld</c>) once given.</summary>
+    public string? Answer { get; init; }
 
     /// <summary>A MASH's delivery: the latest decision it has recorded about the incident (none: the incident awaits one).</summary>
     public DecisionMade? Decided { get; init; }

@@ -119,7 +119,10 @@ public sealed class DecisionFollowUpTests(FollowUpHubFixture hub) : IClassFixtur
         Assert.False(body.GetProperty("content").TryGetProperty("rationale", out _));
 
         // The email school: a secure link for the decision, and one for the next step it owns; neither email says what was decided.
-        var emails = await Eventually.UntilAsync(() => EmailsAboutAsync(s.EmailSchoolAddress, s.Reference), l => l.Count >= 2, "the school's two emails");
+        static bool Says(IReadOnlyList<JsonElement> emails, string subject) =>
+            emails.Any(e => e.GetProperty("subject").GetString()!.Contains(subject, StringComparison.Ordinal));
+        var emails = await Eventually.UntilAsync(() => EmailsAboutAsync(s.EmailSchoolAddress, s.Reference), l => Says(l, "a MASH decision") && Says(l, "a next step"),
+            "the school's emails of the decision and the next step");
         Assert.Contains(emails, e => e.GetProperty("subject").GetString()!.Contains("a MASH decision", StringComparison.Ordinal));
         Assert.Contains(emails, e => e.GetProperty("subject").GetString()!.Contains("a next step", StringComparison.Ordinal));
         Assert.All(emails, e => Assert.DoesNotContain(rationale, e.GetRawText(), StringComparison.Ordinal));
@@ -151,6 +154,12 @@ public sealed class DecisionFollowUpTests(FollowUpHubFixture hub) : IClassFixtur
         Assert.Equal("decision", lateShare.GetProperty("kind").GetString());
         Assert.Equal(s.WebhookSchool, lateShare.GetProperty("recipientId").GetString());
         Assert.Contains(late.GetProperty("items").EnumerateArray(), i => i.GetProperty("kind").GetString() == "next-step");
+
+        // The lead's report: one version shared, judged, not acknowledged by every agency; the next step overdue.
+        var report = await TimelinessApi.GetAsync(hub, "/api/reports/decisions", s.LeadKey);
+        Assert.Equal(1, report.GetProperty("sharing").GetProperty("versions").GetInt32());
+        Assert.Equal(0, report.GetProperty("sharing").GetProperty("acknowledgedByAllByDue").GetInt32());
+        Assert.Equal(1, report.GetProperty("nextSteps").GetProperty("total").GetInt32());
 
         // Acknowledged late, it leaves the late list; the next step is marked done by acknowledging it.
         var ack = await SendAsync(hub, HttpMethod.Post, $"/api/notifications/{shareId}/ack", s.WebhookSchoolKey,
@@ -237,11 +246,25 @@ public sealed class DecisionFollowUpTests(FollowUpHubFixture hub) : IClassFixtur
         Assert.Equal("challenge.answered", body.GetProperty("type").GetString());
         Assert.Equal("upheld", body.GetProperty("content").GetProperty("response").GetString());
         Assert.Equal(2, body.GetProperty("content").GetProperty("newVersion").GetInt32());
-        Assert.Contains(receiver.Received, r => r.Id == $"{s.IncidentId}.{s.WebhookSchool}~d2");
+        await Eventually.UntilAsync(() => Task.FromResult(receiver.Received.Count(r => r.Id == $"{s.IncidentId}.{s.WebhookSchool}~d2")), n => n >= 1,
+            "the new version's webhook");
         await Eventually.UntilAsync(() => EmailsAboutAsync(s.EmailSchoolAddress, s.Reference),
             l => l.Any(e => e.GetProperty("subject").GetString()!.Contains("response to a challenge", StringComparison.Ordinal)), "the answer emailed to the other school");
         late = await TimelinessApi.GetAsync(hub, "/api/reports/late", s.LeadKey);
         Assert.DoesNotContain(late.GetProperty("items").EnumerateArray(), i => i.GetProperty("notificationId").GetString() == challengeId);
+
+        // The lead's decision report counts it: raised by a school, answered, upheld; and says the same as CSV.
+        var report = await Eventually.UntilAsync(async () => await TimelinessApi.GetAsync(hub, "/api/reports/decisions", s.LeadKey),
+            r => r.GetProperty("challenges").GetProperty("answered").GetInt32() == 1, "the answered challenge in the lead's report");
+        var challenges = report.GetProperty("challenges");
+        Assert.Equal((1, 1, 0, 0), (challenges.GetProperty("raised").GetInt32(), challenges.GetProperty("upheld").GetInt32(),
+            challenges.GetProperty("open").GetInt32(), challenges.GetProperty("notUpheld").GetInt32()));
+        Assert.Equal(1, challenges.GetProperty("byAgencyType").GetProperty("school").GetInt32());
+        Assert.Equal(2, report.GetProperty("sharing").GetProperty("versions").GetInt32());
+        var csv = await (await SendAsync(hub, HttpMethod.Get, "/api/reports/decisions?format=csv", s.LeadKey)).Content.ReadAsStringAsync();
+        Assert.Contains(",challengesUpheld,,1", csv);
+        Assert.Contains(",challengesByAgencyType,school,1", csv);
+        Assert.DoesNotContain("Synthetic rationale", csv);
 
         var audit = await (await SendAsync(hub, HttpMethod.Get, "/api/admin/audit?action=challenge.answered", hub.AdminKey)).Content.ReadFromJsonAsync<JsonElement>();
         Assert.Contains(audit.GetProperty("items").EnumerateArray(), e => e.GetProperty("actor").GetProperty("organisationId").GetString() == s.Mash);

@@ -44,7 +44,7 @@ public class PersonalDataPurgeTests(RetentionHubFixture hub) : IClassFixture<Ret
         await hub.SeedDemoDirectoryAsync();
         var (force, key, reference, incidentId) = await RouteIncidentTests.SubmitAsync(hub);
         var routed = await RouteIncidentTests.RoutedAsync(hub, force, key, reference);
-        var recipients = routed.GetProperty("deliveries").EnumerateArray().Select(d => d.GetProperty("recipientId").GetString()!).ToList();
+        var recipients = RouteIncidentTests.Shares(routed).Select(d => d.GetProperty("recipientId").GetString()!).ToList();
         var routedAt = DateTimeOffset.UtcNow;
 
         await PurgeAt(routedAt + Period - TimeSpan.FromDays(1)).RunAsync(default);
@@ -64,7 +64,7 @@ public class PersonalDataPurgeTests(RetentionHubFixture hub) : IClassFixture<Ret
         var after = await RouteIncidentTests.StatusAsync(hub, force, key, reference);
         Assert.Equal("routed", after.GetProperty("status").GetString());
         Assert.Equal("medium", after.GetProperty("riskLevel").GetString());
-        Assert.Equal(recipients.Order(), after.GetProperty("deliveries").EnumerateArray().Select(d => d.GetProperty("recipientId").GetString()!).Order());
+        Assert.Equal(recipients.Order(), RouteIncidentTests.Shares(after).Select(d => d.GetProperty("recipientId").GetString()!).Order());
         // Cumulative risk still counts it for a year; a second run purges nothing more of it.
         Assert.True(await HistoryRowsAsync(incidentId) > 0);
         await PurgeAt(routedAt + Period + TimeSpan.FromDays(2)).RunAsync(default);
