@@ -87,7 +87,7 @@ public sealed class DeliverNotification(
                     deferred.Add((d, wait)); // claimed by an attempt that may yet die, or early: come back when it is this message's turn
                     continue;
                 }
-                write.Add(DeliveryChanges.Claim(d, ChannelPlan.For(p.Organisation), now, options.Value.ClaimFor, LinkToken.NewNonce()));
+                write.Add(DeliveryChanges.Claim(d, ChannelPlan.For(p.Organisation, d.Kind), now, options.Value.ClaimFor, LinkToken.NewNonce()));
             }
             return write;
         }, LedgerWriter.Options.Retried, Reload, ct);
@@ -181,7 +181,7 @@ public sealed class DeliverNotification(
             }
             case DeliveryChannels.Email:
             {
-                if (ChannelPlan.EmailAddress(organisation) is not { } address) return new(AttemptOutcome.Permanent("no-email-address"));
+                if (ChannelPlan.EmailAddress(organisation, delivery.Kind) is not { } address) return new(AttemptOutcome.Permanent("no-email-address"));
                 var expires = time.GetUtcNow() + options.Value.LinkValidFor;
                 var token = LinkToken.Create(options.Value.LinkSigningKeyBytes, new LinkGrant(delivery.NotificationId, delivery.LinkNonce!, expires));
                 var link = options.Value.PublicBaseUrl.TrimEnd('/') + "/api/links/" + token;

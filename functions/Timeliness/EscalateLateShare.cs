@@ -47,7 +47,7 @@ public sealed class EscalateLateShare(LedgerStore ledger, LedgerWriter writer, R
 
         // Who is to hear of it (read before anything is claimed: a failure here is the hub's, and the host retries).
         var organisation = await recipients.GetAsync(late.OrganisationId, ct);
-        var address = ChannelPlan.EmailAddress(organisation);
+        var address = ChannelPlan.EmailAddress(organisation, late.Kind);
         var la = current.Facts?.La ?? "";
         var contacts = await leads.EscalationContactsAsync(la, late.RecipientType, delivery.Value.LinkSigningKeyBytes, ct);
         if (!Pending(late, contacts))

@@ -203,7 +203,10 @@ public sealed class DecisionFollowUpTests(FollowUpHubFixture hub) : IClassFixtur
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
         Assert.Equal(challengeId, (await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("challengeId").GetString());
 
-        // The MASH finds it in its inbox and reads it; it is answered, not acknowledged.
+        // It goes to the MASH's manager contact by secure email link (the MASH itself takes notifications in its inbox)...
+        await Eventually.UntilAsync(() => EmailsAboutAsync(s.MashEmail, s.Reference),
+            l => l.Any(e => e.GetProperty("subject").GetString()!.Contains("a challenge to your MASH's decision", StringComparison.Ordinal)), "the challenge emailed to the manager");
+        // ...and the MASH finds it in its inbox too, and reads it; it is answered, not acknowledged.
         var inbox = await Eventually.UntilAsync(async () => await (await SendAsync(hub, HttpMethod.Get, "/api/inbox", s.MashKey)).Content.ReadFromJsonAsync<JsonElement>(),
             i => i.GetProperty("items").EnumerateArray().Any(n => n.GetProperty("notificationId").GetString() == challengeId), "the challenge in the MASH's inbox");
         Assert.Equal("challenge", inbox.GetProperty("items").EnumerateArray().Single(n => n.GetProperty("notificationId").GetString() == challengeId)

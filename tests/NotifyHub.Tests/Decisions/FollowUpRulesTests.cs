@@ -104,6 +104,21 @@ public sealed class FollowUpRulesTests
         Assert.Empty(FollowUps.Answer(answered[0].Change.Record, new AcknowledgedBy("B", "Manager"), ChallengeResponses.Upheld, "Again.", 2, [School], Due, Now));
     }
 
+    [Fact]
+    public void A_challenge_goes_to_the_MASHs_manager_contact_by_email_and_without_one_through_the_MASHs_own_channel()
+    {
+        var manager = new NotifyHub.Domain.Directory.Contact("A Manager", "MASH Team Manager", "manager@example.invalid", null);
+        var duty = new NotifyHub.Domain.Directory.Contact("Duty", "Duty officer", "duty@example.invalid", null);
+        var mash = new NotifyHub.Domain.Directory.Organisation("mash-1", "mash", "Synthetic MASH", true, Contacts: [duty, manager],
+            Channel: new NotifyHub.Domain.Directory.ChannelSettings("inbox", null, null));
+        Assert.Equal([DeliveryChannels.Email], ChannelPlan.For(mash, DeliveryKinds.Challenge));
+        Assert.Equal("manager@example.invalid", ChannelPlan.EmailAddress(mash, DeliveryKinds.Challenge));
+        Assert.Equal([DeliveryChannels.Inbox], ChannelPlan.For(mash, DeliveryKinds.Decision));
+        Assert.Equal("duty@example.invalid", ChannelPlan.EmailAddress(mash, DeliveryKinds.Incident));
+        var noManager = mash with { Contacts = [duty] };
+        Assert.Equal([DeliveryChannels.Inbox], ChannelPlan.For(noManager, DeliveryKinds.Challenge));
+    }
+
     [Theory]
     [InlineData("""{"response":"upheld","reasons":"r","respondedBy":{"name":"A","role":"B"}}""", 2, "newVersion")]
     [InlineData("""{"response":"upheld","reasons":"r","newVersion":1,"respondedBy":{"name":"A","role":"B"}}""", 2, "newVersion")]
