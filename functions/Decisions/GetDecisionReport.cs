@@ -27,11 +27,17 @@ public sealed class GetDecisionReport(MashDecisions decisions, ReportReader repo
     public async Task<IResult> RunAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/reports/decisions")] HttpRequest request)
     {
         var ct = request.HttpContext.RequestAborted;
+        var scope = await scopes.ForAsync(request.HttpContext.Caller(), ct);
+        return await AnswerAsync(request, decisions, reports, scope, ct);
+    }
+
+    /// <summary>The report for a scope, as JSON or CSV: shared with the dashboard's decisions endpoint (<c>GetDashboardDecisions</c>).</summary>
+    public static async Task<IResult> AnswerAsync(HttpRequest request, MashDecisions decisions, ReportReader reports, Scope scope, CancellationToken ct)
+    {
         var query = new QueryParameters(request.Query);
         var (from, to) = reports.Range(query);
         var format = query.OneOf("format", ["json", "csv"], null);
         if (query.Errors.Any) return Problems.Invalid(query.Errors);
-        var scope = await scopes.ForAsync(request.HttpContext.Caller(), ct);
         var report = await decisions.ReportAsync(scope, from, to, ct);
         var csv = format == "csv" || (format is null && request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals("text/csv", StringComparison.OrdinalIgnoreCase)));
         if (!csv) return TypedResults.Ok(report);

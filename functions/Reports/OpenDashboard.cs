@@ -1,5 +1,6 @@
 using Microsoft.Azure.Functions.Worker;
 using NotifyHub.Auth;
+using NotifyHub.Decisions;
 using NotifyHub.Domain.Timeliness;
 using NotifyHub.Reports;
 using NotifyHub.Timeliness;
@@ -9,11 +10,12 @@ namespace NotifyHub.Functions;
 
 /// <summary>
 /// <c>GET /api/dashboard/{token}</c> (a dashboard link): the partnership lead's timeliness dashboard for the last 13 weeks —
-/// on-time rates by recipient type week by week, late and missing counts, police-side delay, NPS against CRC — rendered
+/// on-time rates by recipient type week by week, late and missing counts, police-side delay, NPS against CRC, and the MASHs'
+/// decisions (the decision report over the same weeks) — rendered
 /// by the hub as tables of the report's own numbers, with charts drawn from them in the browser (<see cref="DashboardPage"/>).
 /// A link that does not open (forged, expired, revoked, or its lead deactivated) gets <see cref="LinkPages.NotValid"/>.
 /// </summary>
-public sealed class OpenDashboard(DashboardLinks links, ReportReader reports, SlaStore sla, TimeProvider time)
+public sealed class OpenDashboard(DashboardLinks links, ReportReader reports, SlaStore sla, MashDecisions decisions, TimeProvider time)
 {
     [Function(nameof(OpenDashboard))]
     [RequiresLink(LinkKind.Dashboard)]
@@ -26,7 +28,8 @@ public sealed class OpenDashboard(DashboardLinks links, ReportReader reports, Sl
         var byType = await reports.TimelinessAsync(scope, new ReportQuery(from, to, ReportDimensions.RecipientType, ReportDimensions.Week), ct);
         var totals = await reports.TimelinessAsync(scope, new ReportQuery(from, to, null, ReportDimensions.Week), ct);
         var late = await ListLateShares.ReadAsync(sla, scope, time.GetUtcNow(), ct);
-        var view = new DashboardPage.View(token, lead.Name, lead.LaCodes ?? [], byType, totals, late.Count);
+        var decided = await decisions.ReportAsync(scope, from, to, ct);
+        var view = new DashboardPage.View(token, lead.Name, lead.LaCodes ?? [], byType, totals, late.Count, decided);
         return Page.Result(request.HttpContext, DashboardPage.Render(view));
     }
 }

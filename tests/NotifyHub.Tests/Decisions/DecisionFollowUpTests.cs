@@ -28,7 +28,7 @@ public sealed class FollowUpHubFixture : DeliveryHubFixture
 /// A MASH's decision goes back to every agency involved, on their own channels, with receipts, due times, lateness and
 /// escalation; any of them can challenge it, and an unanswered challenge escalates to the partnership lead (issue 19).
 /// </summary>
-public sealed class DecisionFollowUpTests(FollowUpHubFixture hub) : IClassFixture<FollowUpHubFixture>
+public sealed partial class DecisionFollowUpTests(FollowUpHubFixture hub) : IClassFixture<FollowUpHubFixture>
 {
     private static int _nextLa = 700;
 

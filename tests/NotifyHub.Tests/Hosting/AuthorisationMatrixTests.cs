@@ -162,6 +162,8 @@ public class AuthorisationMatrixTests(AuthorisationMatrixFixture hub) : IClassFi
                 ByLink: true),
             new("GetDashboardData", HttpMethod.Get, "/api/dashboard/not-a-token/timeliness", null, Admin: 404, PoliceA: 404, PoliceB: 404, RecipientX: 404,
                 RecipientY: 404, ByLink: true),
+            new("GetDashboardDecisions", HttpMethod.Get, "/api/dashboard/not-a-token/decisions", null, Admin: 404, PoliceA: 404, PoliceB: 404, RecipientX: 404,
+                RecipientY: 404, ByLink: true),
             new("OpenLateShares", HttpMethod.Get, "/api/dashboard/not-a-token/late", null, Admin: 404, PoliceA: 404, PoliceB: 404, RecipientX: 404,
                 RecipientY: 404, ByLink: true),
             // A force is sent the MASHs' decisions about its incidents: it has an inbox, and never sees a notification that is not its own.

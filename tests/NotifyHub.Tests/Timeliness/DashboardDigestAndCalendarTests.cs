@@ -111,6 +111,7 @@ public partial class DashboardDigestAndCalendarTests(TimelinessHubFixture hub) :
         Assert.Contains("No incidents with police times were received", check.Main);
         Assert.Contains("No shares went to the NPS or CRC SPOCs", check.Main);
         Assert.Contains("None late now", check.Main);
+        Assert.Contains("No incident in City of London and Rutland received by a MASH in this period has been decided on or is awaiting a decision.", check.Main);
     }
 
     [Fact]
