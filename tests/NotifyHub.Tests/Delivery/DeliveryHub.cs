@@ -96,7 +96,7 @@ public static class DeliveryApi
         await Eventually.UntilAsync(async () =>
         {
             var status = await RouteIncidentTests.StatusAsync(hub, incident.Force, incident.Key, incident.Reference);
-            return status.GetProperty("deliveries").EnumerateArray().FirstOrDefault(d => d.GetProperty("recipientId").GetString() == recipientId);
+            return NotifyHub.Tests.Routing.RouteIncidentTests.Shares(status).FirstOrDefault(d => d.GetProperty("recipientId").GetString() == recipientId);
         }, d => d.ValueKind == JsonValueKind.Object && done(d), what, timeout);
 
     public static string Status(JsonElement delivery) => delivery.GetProperty("status").GetString()!;

@@ -313,7 +313,7 @@ public class WebhookDeliveryTests(WebhookHubFixture hub) : IClassFixture<Webhook
             .With("children[0].schoolUrn", firstUrn).With("children[0].gpPracticeOdsCode", null)
             .With("children[1].schoolUrn", secondUrn).With("children[1].gpPracticeOdsCode", null));
         var routed = await RouteIncidentTests.RoutedAsync(hub, incident.Force, incident.Key, incident.Reference);
-        var recipients = routed.GetProperty("deliveries").EnumerateArray().Select(d => d.GetProperty("recipientId").GetString()!).ToList();
+        var recipients = NotifyHub.Tests.Routing.RouteIncidentTests.Shares(routed).Select(d => d.GetProperty("recipientId").GetString()!).ToList();
         Assert.Equal(new[] { first, second }.Order(StringComparer.Ordinal), recipients.Order(StringComparer.Ordinal));
 
         // Routing's own message, and three copies of it, all at once.

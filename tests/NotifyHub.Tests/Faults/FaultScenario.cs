@@ -81,7 +81,7 @@ public sealed partial class FaultScenario(FaultHubFixture hub)
             return await TestStores.ContentAsync(hub.Tables, IncidentId, "mash-" + FaultHubFixture.La);
         }, c => c is null, "the purge");
 
-        string Notification(string recipient) => deliveries!.Value.GetProperty("deliveries").EnumerateArray()
+        string Notification(string recipient) => NotifyHub.Tests.Routing.RouteIncidentTests.Shares(deliveries!.Value)
             .Single(d => d.GetProperty("recipientId").GetString() == recipient).GetProperty("notificationId").GetString()!;
     }
 
@@ -103,7 +103,7 @@ public sealed partial class FaultScenario(FaultHubFixture hub)
     /// <summary>The force's view of one delivery, once <paramref name="done"/> holds (the timers run meanwhile).</summary>
     public async Task<JsonElement> DeliveryAsync(string recipientId, Func<JsonElement, bool> done, string what) =>
         (await ConvergeUntilAsync(async () => await StatusAsync() is { } s && s.GetProperty("status").GetString() == "routed"
-            ? s.GetProperty("deliveries").EnumerateArray().FirstOrDefault(d => d.GetProperty("recipientId").GetString() == recipientId)
+            ? NotifyHub.Tests.Routing.RouteIncidentTests.Shares(s).FirstOrDefault(d => d.GetProperty("recipientId").GetString() == recipientId)
             : (JsonElement?)null, d => d is { ValueKind: JsonValueKind.Object } v && done(v), what))!.Value;
 
     /// <summary>Runs SlaMonitor through the admin endpoint until it answers.</summary>
@@ -134,7 +134,7 @@ public sealed partial class FaultScenario(FaultHubFixture hub)
     }
 
     private static Dictionary<string, JsonElement> Deliveries(JsonElement status) =>
-        status.GetProperty("deliveries").EnumerateArray().ToDictionary(d => d.GetProperty("recipientId").GetString()!);
+        NotifyHub.Tests.Routing.RouteIncidentTests.Shares(status).ToDictionary(d => d.GetProperty("recipientId").GetString()!);
 
     private async Task<string?> LinkAsync(string address) =>
         (await hub.Mail.EmailsToAsync(address)).Where(e => e.GetProperty("subject").GetString()!.Contains(Reference))

@@ -156,7 +156,7 @@ public class PurgePersonalDataFunctionTests(ShortRetentionHubFixture hub) : ICla
 public class DecisionRetentionTests(ShortRetentionHubFixture hub) : IClassFixture<ShortRetentionHubFixture>
 {
     [Fact]
-    public async Task The_purge_clears_a_decisions_rationale_and_next_step_actions_and_keeps_its_outcome_owners_and_dates()
+    public async Task The_purge_clears_a_decisions_rationale_and_next_step_actions_and_a_challenges_text_and_keeps_outcomes_owners_dates_and_receipts()
     {
         await hub.SeedDemoDirectoryAsync();
         var (force, key, reference, incidentId) = await RouteIncidentTests.SubmitAsync(hub);
@@ -170,6 +170,14 @@ public class DecisionRetentionTests(ShortRetentionHubFixture hub) : IClassFixtur
             nextSteps = new[] { new { owner = "demo-health-visiting-team", action = "Synthetic visit", dueOn } },
         });
         Assert.True(recorded.StatusCode == System.Net.HttpStatusCode.Created, await recorded.Content.ReadAsStringAsync());
+        // The health visiting team challenges the decision it was sent: the challenge's text is personal data too.
+        var hvKey = await Delivery.DeliveryApi.IssueKeyAsync(hub, "demo-health-visiting-team");
+        var raised = await Delivery.DeliveryApi.SendAsync(hub, HttpMethod.Post, $"/api/notifications/{incidentId}.demo-health-visiting-team~d1/challenge", hvKey,
+            new { reason = "Synthetic reason naming nobody real.", asks = "Synthetic ask." });
+        Assert.Equal(System.Net.HttpStatusCode.Created, raised.StatusCode);
+        var challengeId = (await raised.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("challengeId").GetString()!;
+        var before = await (await Delivery.DeliveryApi.SendAsync(hub, HttpMethod.Get, $"/api/notifications/{challengeId}", mashKey)).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("Synthetic reason naming nobody real.", before.GetProperty("content").GetProperty("reason").GetString());
 
         var decision = await Eventually.UntilAsync(async () =>
         {
@@ -183,5 +191,14 @@ public class DecisionRetentionTests(ShortRetentionHubFixture hub) : IClassFixtur
         Assert.Equal(JsonValueKind.Null, step.GetProperty("action").ValueKind);
         Assert.Equal("demo-health-visiting-team", step.GetProperty("owner").GetString());
         Assert.Equal(dueOn, step.GetProperty("dueOn").GetString());
+
+        var challenge = await Eventually.UntilAsync(async () =>
+        {
+            await hub.RunFunctionAsync("PurgePersonalData");
+            return await (await Delivery.DeliveryApi.SendAsync(hub, HttpMethod.Get, $"/api/notifications/{challengeId}", mashKey)).Content.ReadFromJsonAsync<JsonElement>();
+        }, c => c.GetProperty("contentPurged").GetBoolean(), "the challenge's text to be purged");
+        Assert.Equal(JsonValueKind.Null, challenge.GetProperty("content").ValueKind);
+        Assert.Equal("challenge", challenge.GetProperty("kind").GetString());
+        Assert.NotEqual(JsonValueKind.Null, challenge.GetProperty("dueAt").ValueKind);
     }
 }
