@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Text.Json;
 using Azure.Data.Tables;
 using NotifyHub.Delivery;
 using NotifyHub.Domain.Decisions;
@@ -10,6 +11,7 @@ using NotifyHub.Domain;
 using NotifyHub.Domain.Directory;
 using NotifyHub.Domain.Ledger;
 using NotifyHub.Domain.Timeliness;
+using NotifyHub.Domain.Validation;
 using NotifyHub.Storage;
 using NotifyHub.Timeliness;
 using T = NotifyHub.Domain.Directory.OrganisationTypes;
@@ -33,6 +35,33 @@ public sealed class MashDecisions(LedgerStore ledger, LedgerWriter writer, Direc
         var current = await ledger.LoadAsync(incidentId, LedgerParts.Decisions, null, ct);
         return current.Delivery(recipientId) is { RecipientType: T.Mash, Kind: DeliveryKinds.Incident } d ? new MashNotification(d, current) : null;
     }
+
+    /// <summary>
+    /// Reads a decision sent through <paramref name="mash"/> by <see cref="DecisionInput"/>'s rules: its children are the
+    /// incident's, and it was made after the MASH received the incident and not after now.
+    /// </summary>
+    public Validated<DecisionRequest> Validate(MashNotification mash, JsonElement body)
+    {
+        var children = mash.Delivery.Children;
+        return DecisionInput.Validate(body, children.Count == 0 ? 0 : children.Max() + 1, mash.Delivery.CreatedAt, time.GetUtcNow());
+    }
+
+    /// <summary>
+    /// What a well-formed decision may still get wrong, which only the directory and the notification know: a next step's
+    /// owner that is not an active organisation, a child the MASH's notification does not list. Empty: it may be recorded.
+    /// </summary>
+    public async Task<FieldErrors> RefusalsAsync(MashNotification mash, DecisionRequest request, CancellationToken ct)
+    {
+        var errors = new FieldErrors();
+        foreach (var i in await UnknownOwnersAsync(request, ct)) errors.Add($"nextSteps[{i}].owner", "is not an active organisation in the directory");
+        foreach (var (child, i) in request.Children.Select((c, i) => (c, i)).Where(c => !mash.Delivery.Children.Contains(c.c)))
+            errors.Add($"children[{i}]", "is not one of the incident's children this notification lists");
+        return errors;
+    }
+
+    /// <summary>What the audit trail keeps of a recorded version: counts and codes, never the rationale.</summary>
+    public static object AuditDetails(MashDecision recorded, int shared) =>
+        new { version = recorded.Version, outcome = recorded.Outcome, sharedWith = shared, nextSteps = recorded.NextSteps.Count };
 
     /// <summary>The next steps' owners that are not active organisations in the directory, by their index in the request.</summary>
     public async Task<IReadOnlyList<int>> UnknownOwnersAsync(DecisionRequest request, CancellationToken ct)

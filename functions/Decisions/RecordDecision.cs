@@ -3,7 +3,6 @@ using NotifyHub.Audit;
 using NotifyHub.Auth;
 using NotifyHub.Decisions;
 using NotifyHub.Domain.Decisions;
-using NotifyHub.Domain.Validation;
 using NotifyHub.Hosting;
 
 namespace NotifyHub.Functions;
@@ -15,7 +14,7 @@ namespace NotifyHub.Functions;
 /// once it is stored; problem+json naming each bad field; another organisation's notification, or one that is not a
 /// MASH's, is 404.
 /// </summary>
-public sealed class RecordDecision(MashDecisions decisions, AuditTrail audit, TimeProvider time)
+public sealed class RecordDecision(MashDecisions decisions, AuditTrail audit)
 {
     private const int MaxBodyBytes = 32 * 1024;
 
@@ -27,23 +26,16 @@ public sealed class RecordDecision(MashDecisions decisions, AuditTrail audit, Ti
         var ct = request.HttpContext.RequestAborted;
         var caller = request.HttpContext.Caller();
         if (await decisions.FindAsync(id, caller.OrganisationId, ct) is not { } mash) return Problems.NotFound($"You have no MASH notification with id {id}.");
-        var children = mash.Delivery.Children;
-        var (decision, problem) = await JsonBody.ReadValidatedAsync(request, MaxBodyBytes,
-            body => DecisionInput.Validate(body, children.Count == 0 ? 0 : children.Max() + 1, mash.Delivery.CreatedAt, time.GetUtcNow()), ct);
+        var (decision, problem) = await JsonBody.ReadValidatedAsync(request, MaxBodyBytes, body => decisions.Validate(mash, body), ct);
         if (problem is not null) return problem;
+        if (await decisions.RefusalsAsync(mash, decision!, ct) is { Any: true } errors) return Problems.Invalid(errors);
 
-        var errors = new FieldErrors();
-        foreach (var i in await decisions.UnknownOwnersAsync(decision!, ct)) errors.Add($"nextSteps[{i}].owner", "is not an active organisation in the directory");
-        foreach (var (child, i) in decision!.Children.Select((c, i) => (c, i)).Where(c => !children.Contains(c.c)))
-            errors.Add($"children[{i}]", "is not one of the incident's children this notification lists");
-        if (errors.Any) return Problems.Invalid(errors);
-
-        var (recorded, created, shared) = await decisions.RecordAsync(mash, decision, caller.KeyId, ct);
+        var (recorded, created, shared) = await decisions.RecordAsync(mash, decision!, caller.KeyId, ct);
         var incidentId = mash.Ledger.IncidentId;
         if (created)
         {
             await audit.RecordStoredAsync(AuditActor.Of(caller), AuditActions.DecisionRecorded, [incidentId, recorded.DecisionId],
-                new { version = recorded.Version, outcome = recorded.Outcome, sharedWith = shared, nextSteps = recorded.NextSteps.Count });
+                MashDecisions.AuditDetails(recorded, shared));
         }
         return TypedResults.Created($"/api/notifications/{id}/decisions", DecisionView.Of(incidentId, recorded, recorded.Version));
     }

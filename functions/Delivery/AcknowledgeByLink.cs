@@ -1,9 +1,11 @@
 using Microsoft.Azure.Functions.Worker;
 using NotifyHub.Audit;
 using NotifyHub.Auth;
+using NotifyHub.Decisions;
 using NotifyHub.Delivery;
 using NotifyHub.Organisations;
 using NotifyHub.Web;
+using NotifyHub.Domain.Decisions;
 using NotifyHub.Domain.Delivery;
 using NotifyHub.Hosting;
 
@@ -12,14 +14,26 @@ namespace NotifyHub.Functions;
 /// <summary>
 /// <c>POST /api/links/{token}</c> (the email link is the credential), form-encoded, from the link's page: <c>action=open</c>
 /// — a person asked to see the notification: recorded as opened (and so delivered), and the page shows the recipient's
-/// projection of the incident with the <em>Acknowledge</em> form; or <c>name</c> and <c>role</c> — the acknowledgement. A
-/// browser gets the page again (with the acknowledgement, or with what to correct); any other client gets JSON — 201 the
-/// first time, 200 with the first acknowledgement when it was already acknowledged — and problem+json naming each bad
-/// field. Every opening and acknowledgement is in the audit trail.
+/// projection of the incident with the <em>Acknowledge</em> form; <c>action=decide</c> — on a MASH's incident
+/// notification only, the MASH's decision (<see cref="LinkDecisions"/>; docs/decisions.md); or <c>name</c> and
+/// <c>role</c> — the acknowledgement. A browser gets the page again (with the acknowledgement or the decision recorded, or
+/// with what to correct); any other client gets JSON — 201 the first time, 200 with the first acknowledgement when it was
+/// already acknowledged, 201 with a recorded decision — and problem+json naming each bad field. Every opening,
+/// acknowledgement and decision is in the audit trail.
 /// </summary>
-public sealed class AcknowledgeByLink(RecipientNotifications notifications, DirectoryStore directory, AuditTrail audit)
+public sealed class AcknowledgeByLink(RecipientNotifications notifications, DirectoryStore directory, LinkDecisions decisions, AuditTrail audit)
 {
     private const int MaxBodyBytes = 4 * 1024;
+
+    /// <summary>
+    /// A MASH's page also carries the decision form: a rationale of 4,000 characters and three next steps of 500, with
+    /// room for the percent-encoding of ordinary text (a line break, an apostrophe or a pound sign takes 3 to 9 bytes).
+    /// </summary>
+    private const int MaxDecisionBodyBytes = 24 * 1024;
+
+    /// <summary>The decision form's fields: a dozen boxes, three next steps of five, a checkbox per child (the API takes at most 50) and per agency.</summary>
+    private const int MaxDecisionFields = 100;
+
     public const string OpenAction = "open";
 
     [Function(nameof(AcknowledgeByLink))]
@@ -37,17 +51,22 @@ public sealed class AcknowledgeByLink(RecipientNotifications notifications, Dire
                 ? Page.Result(http, NotificationPage.Problem("The form could not be read", "Your browser sent something other than the page's form."), StatusCodes.Status415UnsupportedMediaType)
                 : Problems.UnsupportedMediaType("application/x-www-form-urlencoded (the page's form)");
         }
-        if (request.ContentLength is > MaxBodyBytes)
+        var decides = LinkDecisions.Takes(found.Record);
+        var maxBytes = decides ? MaxDecisionBodyBytes : MaxBodyBytes;
+        if (request.ContentLength is { } length && length > maxBytes)
         {
             return browser
-                ? Page.Result(http, NotificationPage.Problem("What you entered is too long", $"The form must be at most {MaxBodyBytes} bytes."), StatusCodes.Status413PayloadTooLarge)
-                : Problems.TooLarge(MaxBodyBytes);
+                ? Page.Result(http, NotificationPage.Problem("What you entered is too long", $"The form must be at most {maxBytes} bytes."), StatusCodes.Status413PayloadTooLarge)
+                : Problems.TooLarge(maxBytes);
         }
 
         IFormCollection form;
         try
         {
-            form = await request.ReadFormAsync(new Microsoft.AspNetCore.Http.Features.FormOptions { ValueLengthLimit = MaxBodyBytes, KeyLengthLimit = 100, ValueCountLimit = 10 }, ct);
+            form = await request.ReadFormAsync(new Microsoft.AspNetCore.Http.Features.FormOptions
+            {
+                ValueLengthLimit = maxBytes, KeyLengthLimit = 100, ValueCountLimit = decides ? MaxDecisionFields : 10,
+            }, ct);
         }
         catch (Exception e) when (e is InvalidDataException or IOException)
         {
@@ -56,11 +75,13 @@ public sealed class AcknowledgeByLink(RecipientNotifications notifications, Dire
                 : Problems.Invalid("$", "is not a readable form: " + e.Message);
         }
         var action = Single(form, "action");
-        if (action is not null && action != OpenAction)
+        if (action is not null && action != OpenAction && (action != DecisionPage.Action || !decides))
         {
             return browser
                 ? Page.Result(http, NotificationPage.Problem("The form could not be read", "The page's form was changed before it was sent."), StatusCodes.Status400BadRequest)
-                : Problems.Invalid("action", $"must be {OpenAction}, or left out with name and role to acknowledge");
+                : Problems.Invalid("action", decides
+                    ? $"must be {OpenAction} or {DecisionPage.Action}, or left out with name and role to acknowledge"
+                    : $"must be {OpenAction}, or left out with name and role to acknowledge ({DecisionPage.Action} is only for a MASH's incident notification)");
         }
         if (action == OpenAction)
         {
@@ -68,8 +89,22 @@ public sealed class AcknowledgeByLink(RecipientNotifications notifications, Dire
             await audit.RecordAsync(AuditActor.Link(opened.Record.OrganisationId), AuditActions.NotificationRead, [opened.Record.NotificationId],
                 new { channel = "email-link" }, ct);
             return browser
-                ? Page.Result(http, NotificationPage.Render(await LinkedNotification.ModelAsync(opened, directory, ct)))
+                ? Page.Result(http, NotificationPage.Render(await ModelAsync(opened, ct)))
                 : TypedResults.Ok(RecipientNotifications.View(opened));
+        }
+        if (action == DecisionPage.Action)
+        {
+            var decided = await decisions.DecideAsync(found.Record, field => form.TryGetValue(field, out var v) ? [.. v.Select(x => x ?? "")] : [], ct);
+            if (decided is null) return LinkPages.NotValid(http, LinkKind.Notification);
+            if (decided.Recorded is not { } recorded)
+            {
+                return browser
+                    ? Page.Result(http, NotificationPage.Render(await ModelAsync(found, ct, decided.Section)), StatusCodes.Status400BadRequest)
+                    : Problems.Invalid(decided.Errors);
+            }
+            return browser
+                ? Page.Result(http, NotificationPage.Render(await ModelAsync(found, ct, decided.Section)))
+                : TypedResults.Created((string?)null, DecisionView.Of(decided.Mash.Ledger.IncidentId, recorded, recorded.Version));
         }
 
         if (KindWording.NotAcknowledgeable(found.Record.Kind, found.Record.NotificationId) is { } why)
@@ -83,7 +118,7 @@ public sealed class AcknowledgeByLink(RecipientNotifications notifications, Dire
         if (!validated.IsValid)
         {
             if (!browser) return Problems.Invalid(validated.Errors);
-            return Page.Result(http, NotificationPage.Render(await LinkedNotification.ModelAsync(found, directory, ct), validated.Errors, name, role),
+            return Page.Result(http, NotificationPage.Render(await ModelAsync(found, ct), validated.Errors, name, role),
                 StatusCodes.Status400BadRequest);
         }
 
@@ -91,11 +126,15 @@ public sealed class AcknowledgeByLink(RecipientNotifications notifications, Dire
         if (acknowledged is null) return LinkPages.NotValid(http, LinkKind.Notification);
         var (saved, first) = (acknowledged.Record, acknowledged.Changed);
         if (first) await audit.RecordStoredAsync(AuditActor.Link(saved.OrganisationId), AuditActions.NotificationAcknowledged, [saved.NotificationId], new { channel = "email-link" });
-        if (browser) return Page.Result(http, NotificationPage.Render(await LinkedNotification.ModelAsync(acknowledged, directory, ct)));
+        if (browser) return Page.Result(http, NotificationPage.Render(await ModelAsync(acknowledged, ct)));
         var answer = new AcknowledgeNotification.Answer(saved.NotificationId, saved.Receipt.Status, saved.Receipt.DeliveredAt,
             AcknowledgementView.Of(saved.Receipt.Acknowledged)!, !first);
         return first ? TypedResults.Created((string?)null, answer) : TypedResults.Ok(answer);
     }
+
+    /// <summary>The page's model; a MASH's incident notification's has its decision section (as just sent, or as it stands).</summary>
+    private async Task<NotificationPageModel> ModelAsync(RecipientNotification notification, CancellationToken ct, DecisionSection? decision = null) =>
+        await LinkedNotification.ModelAsync(notification, directory, ct) with { Decision = decision ?? await decisions.SectionAsync(notification.Record, ct) };
 
     private static string? Single(IFormCollection form, string field) => form.TryGetValue(field, out var values) && values.Count == 1 ? values[0] : null;
 }

@@ -13,7 +13,9 @@ using T = NotifyHub.Domain.Directory.OrganisationTypes;
 namespace NotifyHub.Delivery;
 
 /// <summary>A notification as its page shows it: the recipient's view, its name, and the names of organisations its content cites by code.</summary>
-public sealed record NotificationPageModel(NotificationView View, string RecipientName, IReadOnlyDictionary<string, string> OrganisationNames);
+/// <param name="Decision">For a MASH's incident notification: its decision section (<see cref="DecisionPage"/>); null for every other.</param>
+public sealed record NotificationPageModel(NotificationView View, string RecipientName, IReadOnlyDictionary<string, string> OrganisationNames,
+    DecisionSection? Decision = null);
 
 /// <summary>
 /// The pages an email link opens, on the GOV.UK Design System. First a page that shows nothing of the notification and
@@ -48,13 +50,19 @@ public static class NotificationPage
         if (view.Kind != DeliveryKinds.Incident) return RenderFollowUp(model, errors, name, role);
         var content = view.Content is { } json ? json.Deserialize(RoutingJsonContext.Default.DeliveryContent) : null;
         var guidance = RecipientGuidance.For(view.RecipientType);
-        var hasErrors = errors is { Any: true };
+        var decision = model.Decision;
+        var hasErrors = errors is { Any: true } || decision is { HasErrors: true };
         var reference = Reference(view.ForceCode, view.IncidentReference) ?? view.IncidentId;
         var main = new StringBuilder();
 
-        if (hasErrors) main.Append(ErrorSummary(errors!.ToDictionary().Select(e => (e.Key, Message(e.Key, e.Value)))));
+        if (hasErrors)
+        {
+            main.Append(ErrorSummary((errors?.ToDictionary() ?? new Dictionary<string, string[]>()).Select(e => (e.Key, Message(e.Key, e.Value)))
+                .Concat(decision is { HasErrors: true } ? DecisionPage.SummaryEntries(decision) : [])));
+        }
         main.Append("<span class=\"govuk-caption-l\">").Append(Caption).Append(" for ").Append(H(model.RecipientName)).Append("</span>")
             .Append("<h1 class=\"govuk-heading-l\">Domestic abuse incident ").Append(H(reference)).Append("</h1>");
+        if (decision?.Recorded is { } version) main.Append(DecisionPage.Confirmation(version));
 
         // What happened and when, the risk, who it is about: the four things a reader needs first.
         main.Append(SummaryList([
@@ -77,7 +85,10 @@ public static class NotificationPage
             main.Append("<div class=\"govuk-inset-text\" id=\"what-to-do\"><h2 class=\"govuk-heading-m\">What you need to do</h2><p class=\"govuk-body\">")
                 .Append(H(guidance.Ask));
             if (view.DueAt is { } due) main.Append(", and acknowledge this notification by <strong>").Append(H(UkTime.Describe(due))).Append("</strong>");
-            main.Append(".</p></div>");
+            main.Append(".</p>");
+            if (decision is not null)
+                main.Append("<p class=\"govuk-body\">Once the MASH has decided, <a class=\"govuk-link\" href=\"#decision\">record its decision</a> on this page.</p>");
+            main.Append("</div>");
             AppendAcknowledgeForm(main, errors, name, role);
         }
 
@@ -93,6 +104,8 @@ public static class NotificationPage
                 .Append("the hub's retention policy. The police reference above still identifies the incident.</p>");
         }
         else AppendDetails(main, content, model.OrganisationNames);
+
+        if (decision is not null) DecisionPage.Append(main, decision, content);
 
         main.Append("<h2 class=\"govuk-heading-m\">About this notification</h2>").Append(SummaryList([
             ("Police reference", reference),

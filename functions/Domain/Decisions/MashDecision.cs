@@ -52,6 +52,19 @@ public static class DecisionAgencies
 {
     public static readonly IReadOnlyList<string> All =
         ["police", "childrens-social-care", "health", "education", "probation", "youth-offending", "other"];
+
+    /// <summary>An agency in words, as a page shows it.</summary>
+    public static string Words(string code) => code switch
+    {
+        "police" => "Police",
+        "childrens-social-care" => "Children's social care",
+        "health" => "Health",
+        "education" => "Education",
+        "probation" => "Probation",
+        "youth-offending" => "Youth offending service",
+        "other" => "Another agency",
+        _ => code,
+    };
 }
 
 /// <summary>A decision as the API shows it to those who may read its content (the MASH, the submitting force).</summary>

@@ -89,8 +89,9 @@ public partial class NotificationPageTests(NotificationPageHubFixture hub) : ICl
         Assert.True(whatToDo >= 0 && whatToDo < form && form < details, "what to do, then the form, then the details");
         Assert.Contains("Guidance for the key adult", opened);
         Assert.Contains("Do not raise the incident with the child's parents or carers", opened);
-        // A school never sees the summary of what happened or the adults.
+        // A school never sees the summary of what happened or the adults, nor the MASH's decision form.
         Assert.DoesNotContain(example["summary"]!.GetValue<string>()[..20], opened);
+        Assert.DoesNotContain("Record the MASH's decision", opened);
 
         var errors = journey.Checks["notification-errors"];
         Assert.Equal(400, errors.Status);
