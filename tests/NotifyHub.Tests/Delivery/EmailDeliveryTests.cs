@@ -38,8 +38,10 @@ public partial class EmailDeliveryTests(EmailHubFixture hub) : IClassFixture<Ema
         Assert.Contains(incident.Reference, everything);
         Assert.Matches(LinkPattern(), email.GetProperty("text").GetString()!);
         var example = ExampleIncident.Load();
+        // The link's token is random base64url: it may hold any two letters ("P-" among them) by chance, so it is left out of the search.
+        var words = LinkPattern().Replace(everything, "").Replace("Synthetic School", "");
         foreach (var secret in new[] { "Synthetic", "Example", "2016-03-02", "Jordan", "Casey", "pushed", "hid upstairs", "ZZ1", "P-" })
-            Assert.DoesNotContain(secret, everything.Replace("Synthetic School", ""));
+            Assert.DoesNotContain(secret, words);
     }
 
     [Fact]
