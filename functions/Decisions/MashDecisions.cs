@@ -10,6 +10,7 @@ using Microsoft.Extensions.Options;
 using NotifyHub.Domain;
 using NotifyHub.Domain.Directory;
 using NotifyHub.Domain.Ledger;
+using NotifyHub.Domain.Strategy;
 using NotifyHub.Domain.Timeliness;
 using NotifyHub.Domain.Validation;
 using NotifyHub.Storage;
@@ -98,9 +99,15 @@ public sealed class MashDecisions(LedgerStore ledger, LedgerWriter writer, Direc
         }
 
         var dayEndsAt = DeadlineRule.TryParseTime(timeliness.Value.WorkingDayEndsAt, out var endsAt, out _) ? endsAt.ToTimeOnly() : (TimeOnly?)null;
+        // A strategy discussion is to be held by the policy's time from the decision, on the chair's (the MASH's) calendar.
+        var mashOrganisation = await directory.GetAsync(mash.Delivery.OrganisationId, ct)
+            ?? new Organisation(mash.Delivery.OrganisationId, mash.Delivery.RecipientType, mash.Delivery.RecipientName, true);
+        var heldBy = request.Outcome == DecisionOutcomes.StrategyDiscussion
+            ? await dueTimes.ByRuleAsync(mashOrganisation, timeliness.Value.StrategyHeldRule(mash.Ledger.Facts?.RiskLevel), start, ct)
+            : null;
         MashDecision? recorded = null;
         var shared = 0;
-        var committed = await writer.ChangeAsync(mash.Ledger.IncidentId, LedgerParts.Decisions, null, current =>
+        var committed = await writer.ChangeAsync(mash.Ledger.IncidentId, LedgerParts.Decisions | LedgerParts.Strategy, null, current =>
         {
             if (current.Delivery(mash.Delivery.RecipientId) is not { } delivery) return null;
             var now = time.GetUtcNow();
@@ -120,6 +127,14 @@ public sealed class MashDecisions(LedgerStore ledger, LedgerWriter writer, Direc
             }
             shared = followUps.Count(f => f.Change.Record.Kind == DeliveryKinds.Decision);
             if (current.Delivery(DeliveryKey.DecisionDue(delivery.RecipientId)) is { } owed) write.Add(FollowUps.Decided(owed, decision.Version, now));
+            // A decision of strategy-discussion opens one, unless one is open (not yet held) already.
+            if (heldBy is not null && current.Discussions.All(d => d.Held is not null))
+            {
+                var opened = StrategyChanges.Open(current.Discussions.Count + 1, decision.Version, delivery, heldBy, now);
+                write.Discussions.Add(opened.Discussion);
+                foreach (var (change, _) in opened.Deliveries) write.Add(change);
+                write.Events.AddRange(opened.Events);
+            }
             return write;
         }, LedgerWriter.Options.Request, ct);
         return (recorded!, committed.Events.Count > 0, shared);

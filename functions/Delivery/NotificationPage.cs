@@ -135,6 +135,10 @@ public static class NotificationPage
             DeliveryKinds.NextStep => "A next step for you",
             DeliveryKinds.Challenge => "A challenge to your decision",
             DeliveryKinds.ChallengeResponse => "The answer to a challenge",
+            DeliveryKinds.Invitation => "An invitation to a strategy discussion",
+            DeliveryKinds.Minutes => "The minutes of a strategy discussion",
+            DeliveryKinds.Action => "An action for you from a strategy discussion",
+            DeliveryKinds.StrategyDue => "A strategy discussion you chair",
             _ => "An incident awaits your decision",
         };
         main.Append("<span class=\"govuk-caption-l\">Incident ").Append(H(reference)).Append(", for ").Append(H(model.RecipientName)).Append("</span>")
@@ -165,6 +169,12 @@ public static class NotificationPage
                 ("Answer", content.Response switch { ChallengeResponses.Upheld => "Upheld", ChallengeResponses.NotUpheld => "Not upheld", _ => null }),
                 ("Reasons", content.ResponseReasons),
                 ("New decision version", content.NewVersion?.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                ("Meeting", content.MeetingAt is { } meetingAt ? UkTime.Describe(meetingAt) : null),
+                ("How", content.How is { } how ? Domain.Strategy.MeetingModes.All.FirstOrDefault(m => m.Code == how).Words ?? how : null),
+                ("Joining details", content.JoiningDetails),
+                ("Held", content.HeldAt is { } heldAt ? UkTime.Describe(heldAt) : null),
+                ("Outcome", content.StrategyOutcome is { } so ? Domain.Strategy.StrategyOutcomes.All.FirstOrDefault(o => o.Code == so).Words ?? so : null),
+                ("Minutes", content.MinutesText ?? (content.MinutesPdf == true ? "A PDF: read it through the NotifyHub API (GET …/minutes)" : null)),
             ]));
         }
         if (view.Acknowledged is { } ack)
@@ -183,6 +193,9 @@ public static class NotificationPage
             if (view.Kind == DeliveryKinds.Decision)
                 main.Append("<p class=\"govuk-body\">If you disagree with the decision, challenge it: your organisation's system can send a challenge through the NotifyHub API, ")
                     .Append("and the MASH must answer it in the time your partnership has set.</p>");
+            if (view.Kind == DeliveryKinds.Invitation)
+                main.Append("<p class=\"govuk-body\">Answer it through the NotifyHub API — attending, cannot attend but sending information, or cannot attend — ")
+                    .Append("and send what your organisation knows before the meeting, even if you cannot come.</p>");
             if (view.Kind == DeliveryKinds.Challenge)
                 main.Append("<p class=\"govuk-body\">Answer it through the NotifyHub API: upheld, with the new decision version, or not upheld, with your reasons.</p>");
             main.Append("</div>");

@@ -20,6 +20,9 @@ public sealed record NotificationPayload(
     public const string NextStepType = "next-step.assigned";
     public const string ChallengeType = "challenge.raised";
     public const string ChallengeResponseType = "challenge.answered";
+    public const string InvitationType = "strategy.invited";
+    public const string MinutesType = "strategy.minutes-shared";
+    public const string ActionType = "strategy.action-assigned";
 
     /// <summary>The event type of a notification of kind <paramref name="kind"/> (<see cref="DeliveryKinds"/>).</summary>
     public static string TypeFor(string kind) => kind switch
@@ -28,6 +31,9 @@ public sealed record NotificationPayload(
         DeliveryKinds.NextStep => NextStepType,
         DeliveryKinds.Challenge => ChallengeType,
         DeliveryKinds.ChallengeResponse => ChallengeResponseType,
+        DeliveryKinds.Invitation => InvitationType,
+        DeliveryKinds.Minutes => MinutesType,
+        DeliveryKinds.Action => ActionType,
         _ => NotificationType,
     };
     public const int CurrentVersion = 1;
@@ -57,7 +63,7 @@ public sealed record PayloadLinks(string Notification, string Acknowledge)
     public static PayloadLinks For(string publicBaseUrl, string notificationId, string kind = DeliveryKinds.Incident)
     {
         var root = publicBaseUrl.TrimEnd('/') + "/api/notifications/" + notificationId;
-        return new PayloadLinks(root, root + (kind == DeliveryKinds.Challenge ? "/response" : "/ack"))
+        return new PayloadLinks(root, root + kind switch { DeliveryKinds.Challenge => "/response", DeliveryKinds.Invitation => "/answer", _ => "/ack" })
         {
             Challenge = kind == DeliveryKinds.Decision ? root + "/challenge" : null,
         };

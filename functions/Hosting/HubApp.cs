@@ -10,6 +10,7 @@ using NotifyHub.Organisations;
 using NotifyHub.Retention;
 using NotifyHub.Routing;
 using NotifyHub.Storage;
+using NotifyHub.Strategy;
 using NotifyHub.Telemetry;
 using NotifyHub.Timeliness;
 
@@ -59,6 +60,7 @@ public static class HubApp
         services.AddTimeliness(configuration);
         services.AddLedger();
         services.AddDecisions();
+        services.AddStrategy();
         return services;
     }
 }

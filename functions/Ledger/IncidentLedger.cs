@@ -18,6 +18,8 @@ public enum LedgerParts
     Unrouted = 4,
     /// <summary>The MASH's decisions, every version.</summary>
     Decisions = 8,
+    /// <summary>The strategy discussions (with what invitees sent and the minutes' text: personal data).</summary>
+    Strategy = 16,
 }
 
 /// <summary>One attempt as its record keeps it: the attempt's result, and which delivery it belongs to.</summary>
@@ -43,6 +45,9 @@ public sealed record IncidentLedger(
 
     /// <summary>The MASH's decisions read (with <see cref="LedgerParts.Decisions"/>), oldest version first.</summary>
     public IReadOnlyList<Domain.Decisions.MashDecision> Decisions { get; init; } = [];
+
+    /// <summary>The strategy discussions read (with <see cref="LedgerParts.Strategy"/>), by number.</summary>
+    public IReadOnlyList<Domain.Strategy.StrategyDiscussion> Discussions { get; init; } = [];
 
     /// <summary>Whether anything has been committed for the incident.</summary>
     public bool Exists => HeadETag != default;
@@ -75,9 +80,11 @@ public sealed class LedgerWrite
     public List<UnroutedShare> Unrouted { get; } = [];
     /// <summary>Decision versions to store: new ones, or one whose free text the retention purge has cleared.</summary>
     public List<Domain.Decisions.MashDecision> Decisions { get; } = [];
+    /// <summary>Strategy discussions to store as they now are (each change goes with the events that record it).</summary>
+    public List<Domain.Strategy.StrategyDiscussion> Discussions { get; } = [];
 
     public bool IsEmpty => Facts is null && Deliveries.Count == 0 && Events.Count == 0 && AddContent.Count == 0 && RemoveContent.Count == 0
-        && Attempts.Count == 0 && ClearAttemptResponses.Count == 0 && Unrouted.Count == 0 && Decisions.Count == 0;
+        && Attempts.Count == 0 && ClearAttemptResponses.Count == 0 && Unrouted.Count == 0 && Decisions.Count == 0 && Discussions.Count == 0;
 
     /// <summary>Takes a decision about one delivery: its new state and its events (nothing when it changed nothing).</summary>
     public LedgerWrite Add(Decision decision)

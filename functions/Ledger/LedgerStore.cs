@@ -32,6 +32,7 @@ public sealed class LedgerStore(TableServiceClient tables)
     private const string UnroutedPrefix = "un|";
     private const string EventPrefix = "ev|";
     private const string DecisionPrefix = "dc|";
+    private const string StrategyPrefix = "sd|";
     /// <summary>Operations in one entity-group transaction, the head's own included.</summary>
     private const int MaxOperations = 100;
 
@@ -53,6 +54,7 @@ public sealed class LedgerStore(TableServiceClient tables)
         if (parts.HasFlag(LedgerParts.Attempts)) ranges.Add(Range(AttemptPrefix));
         if (parts.HasFlag(LedgerParts.Unrouted)) ranges.Add(Range(UnroutedPrefix));
         if (parts.HasFlag(LedgerParts.Decisions)) ranges.Add(Range(DecisionPrefix));
+        if (parts.HasFlag(LedgerParts.Strategy)) ranges.Add(Range(StrategyPrefix));
         if (parts.HasFlag(LedgerParts.Content))
         {
             if (contentFor is null) ranges.Add(Range(ContentPrefix));
@@ -124,9 +126,11 @@ public sealed class LedgerStore(TableServiceClient tables)
         foreach (var (r, bytes) in write.AddContent) content[r] = bytes;
         var unrouted = current.Unrouted.Concat(write.Unrouted).DistinctBy(u => u.Key).ToList();
         var decisions = current.Decisions.Where(d => write.Decisions.All(w => w.Version != d.Version)).Concat(write.Decisions).OrderBy(d => d.Version).ToList();
+        var discussions = current.Discussions.Where(d => write.Discussions.All(w => w.Number != d.Number)).Concat(write.Discussions).OrderBy(d => d.Number).ToList();
         var after = current with
         {
             Version = version, HeadETag = etag, Facts = facts, Deliveries = deliveries, Content = content, Unrouted = unrouted, Decisions = decisions,
+            Discussions = discussions,
         };
         return new Committed(current, after, stored);
     }
@@ -185,6 +189,15 @@ public sealed class LedgerStore(TableServiceClient tables)
         foreach (var r in write.RemoveContent) For(r).Actions.Add(new(TableTransactionActionType.Delete, new TableEntity(incidentId, ContentPrefix + r), ETag.All));
         foreach (var (r, attempt) in write.Attempts) For(r).Actions.Add(new(TableTransactionActionType.UpsertReplace, AttemptRow(incidentId, r, attempt)));
         foreach (var e in write.Events) For(e.Subject ?? "").Events.Add(e);
+        // A decision's row goes with its MASH's delivery and the events about it, which record it.
+        foreach (var decision in write.Decisions) For(decision.RecordedBy).Actions.Add(new(TableTransactionActionType.UpsertReplace, DecisionRow(incidentId, decision)));
+        // A discussion's row goes with its chair's delivery (what is due from the chair) and the events about it.
+        foreach (var discussion in write.Discussions)
+        {
+            var row = new TableEntity(incidentId, StrategyPrefix + discussion.Number.ToString("D3", CultureInfo.InvariantCulture));
+            LargeBinary.Write(row, "Document", discussion.ToJson());
+            For(DeliveryKey.StrategyDue(discussion.Chair, discussion.Number)).Actions.Add(new(TableTransactionActionType.UpsertReplace, row));
+        }
         var list = new List<Unit>(units.Values);
         // The responses to clear may be many for one delivery (an attempt a row): they go in units of their own, before the
         // delivery's unit, so that the event recording the purge is committed last.
@@ -195,8 +208,6 @@ public sealed class LedgerStore(TableServiceClient tables)
         }
         foreach (var share in write.Unrouted)
             list.Add(new Unit([new(TableTransactionActionType.UpsertReplace, UnroutedRow(incidentId, share))], []));
-        // A decision's row goes with its MASH's delivery and the events about it, which record it.
-        foreach (var decision in write.Decisions) For(decision.RecordedBy).Actions.Add(new(TableTransactionActionType.UpsertReplace, DecisionRow(incidentId, decision)));
         foreach (var unit in list)
         {
             if (unit.Size + 1 > MaxOperations) throw new InvalidOperationException($"One delivery's change needs {unit.Size} table operations; a transaction holds {MaxOperations - 1} besides the head.");
@@ -299,6 +310,8 @@ public sealed class LedgerStore(TableServiceClient tables)
             ["DecidedJointly"] = d.Decided?.Joint,
             ["Regarding"] = d.Regarding,
             ["Answer"] = d.Answer,
+            ["InformedAt"] = d.InformedAt,
+            ["Attended"] = d.Attended,
         };
     }
 
@@ -320,6 +333,8 @@ public sealed class LedgerStore(TableServiceClient tables)
             EscalatingUntil = e.GetDateTimeOffset("EscalatingUntil"),
             Regarding = e.GetString("Regarding"),
             Answer = e.GetString("Answer"),
+            InformedAt = e.GetDateTimeOffset("InformedAt"),
+            Attended = e.GetBoolean("Attended"),
             Decided = e.GetInt32("DecidedVersion") is { } decided
                 ? new DecisionMade(decided, e.GetString("DecidedOutcome") ?? "", e.GetDateTimeOffset("DecidedAt") ?? default,
                     e.GetDateTimeOffset("DecidedOn") ?? default, e.GetBoolean("DecidedJointly") ?? false)
@@ -410,6 +425,7 @@ public sealed class LedgerStore(TableServiceClient tables)
         var attempts = new List<AttemptEntry>();
         var unrouted = new List<UnroutedShare>();
         var decisions = new List<Domain.Decisions.MashDecision>();
+        var discussions = new List<Domain.Strategy.StrategyDiscussion>();
         foreach (var row in rows)
         {
             switch (row.RowKey)
@@ -436,11 +452,15 @@ public sealed class LedgerStore(TableServiceClient tables)
                 case var key when key.StartsWith(DecisionPrefix, StringComparison.Ordinal):
                     decisions.Add(ReadDecision(row));
                     break;
+                case var key when key.StartsWith(StrategyPrefix, StringComparison.Ordinal):
+                    if (LargeBinary.Read(row, "Document") is { } document && Domain.Strategy.StrategyDiscussion.Read(document) is { } discussion) discussions.Add(discussion);
+                    break;
             }
         }
         return ledger with
         {
             Deliveries = deliveries, Content = content, Attempts = attempts, Unrouted = unrouted, Decisions = [.. decisions.OrderBy(d => d.Version)],
+            Discussions = [.. discussions.OrderBy(d => d.Number)],
         };
     }
 

@@ -29,6 +29,14 @@ public static class AuditActions
     public const string DecisionRecorded = "decision.recorded";
     public const string ChallengeRaised = "challenge.raised";
     public const string ChallengeAnswered = "challenge.answered";
+    public const string StrategyScheduled = "strategy.scheduled";
+    public const string StrategyInviteesChanged = "strategy.invitees-changed";
+    public const string StrategyAnswered = "strategy.answered";
+    public const string StrategyInformationSent = "strategy.information-sent";
+    public const string StrategyHeld = "strategy.held";
+    public const string StrategyMinutesShared = "strategy.minutes-shared";
+    /// <summary>Someone read a strategy discussion (what invitees sent) or its minutes: every read is audited.</summary>
+    public const string StrategyRead = "strategy.read";
     public const string CalendarLoaded = "calendar.loaded";
     public const string SlaMonitorRun = "timeliness.sla-monitor-run";
     public const string ViewsRebuildStarted = "views.rebuild-started";
@@ -41,6 +49,7 @@ public static class AuditActions
         ApiKeyIssued, ApiKeyRevoked, OrganisationCreated, OrganisationChanged, OrganisationCoverageChanged, OrganisationDeactivated,
         GiasImported, DemoSeeded, PoisonReplayed, IncidentGivenUp, IncidentRetried, PersonalDataPurged,
         WebhookSecretRotated, NotificationRead, NotificationAcknowledged, NotificationLinksRevoked, DecisionRecorded, ChallengeRaised, ChallengeAnswered,
+        StrategyScheduled, StrategyInviteesChanged, StrategyAnswered, StrategyInformationSent, StrategyHeld, StrategyMinutesShared, StrategyRead,
         CalendarLoaded, SlaMonitorRun, ViewsRebuildStarted, RepeatChildrenRead, DashboardLinkCreated, DashboardLinksRevoked,
     };
 }

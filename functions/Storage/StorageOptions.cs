@@ -30,6 +30,9 @@ public sealed class StorageOptions : IValidatableObject
     /// <summary>The queue endpoint of an identity-based connection: the explicit URI, else the account's public one.</summary>
     public Uri QueueEndpoint() => Endpoint(QueueServiceUri, "queue");
 
+    /// <summary>The blob endpoint of an identity-based connection: the explicit URI, else the account's public one.</summary>
+    public Uri BlobEndpoint() => Endpoint(BlobServiceUri, "blob");
+
     private Uri Endpoint(string explicitUri, string service) =>
         explicitUri.Length > 0 ? new Uri(explicitUri) : new Uri($"https://{AccountName}.{service}.core.windows.net/");
 
@@ -110,6 +113,10 @@ public static class StorageNames
         DecisionsAwaitingTable, DecisionsMadeTable, DecisionFollowUpsTable,
     ];
     public static readonly string[] Queues = [IncidentsQueue, DeliveriesQueue, EscalationsQueue, ViewRebuildsQueue];
+
+    /// <summary>Blob container of strategy discussions' minutes as PDFs: blob <c>{incidentId}/{discussion}.pdf</c> (ids only).</summary>
+    public const string MinutesContainer = "strategy-minutes";
+    public static readonly string[] Containers = [MinutesContainer];
 
     /// <summary>The function that consumes a queue.</summary>
     public static string? ConsumerOf(string queue) => queue switch

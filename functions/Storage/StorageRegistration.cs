@@ -1,3 +1,4 @@
+using Azure.Storage.Blobs;
 using System.Text.Json.Nodes;
 using Azure.Core;
 using Azure.Core.Pipeline;
@@ -57,6 +58,15 @@ public static class StorageRegistration
                 ? new QueueServiceClient(options.QueueEndpoint(), sp.GetRequiredService<TokenCredential>(), queueOptions)
                 : new QueueServiceClient(options.ConnectionString, queueOptions);
         });
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
+            var blobOptions = new BlobClientOptions();
+            if (Faults(options) is { } faults) blobOptions.AddPolicy(faults, HttpPipelinePosition.PerCall);
+            return options.UsesIdentity
+                ? new BlobServiceClient(options.BlobEndpoint(), sp.GetRequiredService<TokenCredential>(), blobOptions)
+                : new BlobServiceClient(options.ConnectionString, blobOptions);
+        });
         services.AddHostedService<StorageInitializer>();
         return services;
     }
@@ -97,12 +107,13 @@ public static class StorageRegistration
 /// arrive before storage is ready: <see cref="StartingAsync"/> runs before any hosted service starts,
 /// the worker's own gRPC connection among them.
 /// </summary>
-internal sealed class StorageInitializer(TableServiceClient tables, QueueServiceClient queues) : IHostedLifecycleService
+internal sealed class StorageInitializer(TableServiceClient tables, QueueServiceClient queues, BlobServiceClient blobs) : IHostedLifecycleService
 {
     public async Task StartingAsync(CancellationToken cancellationToken)
     {
         foreach (var table in StorageNames.Tables) await tables.CreateTableIfNotExistsAsync(table, cancellationToken);
         foreach (var queue in StorageNames.Queues) await queues.GetQueueClient(queue).CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        foreach (var container in StorageNames.Containers) await blobs.GetBlobContainerClient(container).CreateIfNotExistsAsync(cancellationToken: cancellationToken);
     }
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;

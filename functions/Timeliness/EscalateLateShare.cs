@@ -49,7 +49,9 @@ public sealed class EscalateLateShare(LedgerStore ledger, LedgerWriter writer, R
         var organisation = await recipients.GetAsync(late.OrganisationId, ct);
         var address = ChannelPlan.EmailAddress(organisation, late.Kind);
         var la = current.Facts?.La ?? "";
-        var contacts = await leads.EscalationContactsAsync(la, late.RecipientType, delivery.Value.LinkSigningKeyBytes, ct);
+        // An invitation unanswered by its time is a reminder to its invitee only: the partnership hears of the discussion itself.
+        var contacts = late.Kind == DeliveryKinds.Invitation ? []
+            : await leads.EscalationContactsAsync(la, late.RecipientType, delivery.Value.LinkSigningKeyBytes, ct);
         if (!Pending(late, contacts))
         {
             await writer.ApplyAsync(new Committed(current, current, []), LedgerWriter.Options.Retried, ct);

@@ -51,6 +51,25 @@ public sealed class TimelinessOptions : IValidatableObject
     /// <summary>When the MASH's response to a challenge is due, from when the challenge was raised. Default: the end of the second working day.</summary>
     public string ChallengeResponseDue { get; set; } = "working-days 2";
 
+    /// <summary>By when a strategy discussion must be held, from the decision that opened it (docs/strategy.md): 3 working days by default...</summary>
+    public string StrategyHeldWithin { get; set; } = "working-days 3";
+
+    /// <summary>...and 1 working day for a high-risk incident.</summary>
+    public string StrategyHeldWithinHighRisk { get; set; } = "working-days 1";
+
+    /// <summary>When the minutes shared with an invitee are due to be acknowledged, from when they were shared: the end of the next working day.</summary>
+    public string MinutesDue { get; set; } = "working-days 1";
+
+    /// <summary>An invitation's answer is due this long before the meeting: unanswered then, its invitee is reminded.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "7.00:00:00")]
+    public TimeSpan InvitationAnswerBefore { get; set; } = TimeSpan.FromHours(2);
+
+    /// <summary>The rule by which a strategy discussion of an incident of <paramref name="riskLevel"/> is to be held.</summary>
+    public DeadlineRule StrategyHeldRule(string? riskLevel) => Rule(riskLevel == "high" ? StrategyHeldWithinHighRisk : StrategyHeldWithin);
+
+    /// <summary>The rule of <see cref="MinutesDue"/>.</summary>
+    public DeadlineRule MinutesRule => Rule(MinutesDue);
+
     /// <summary>The rule of <see cref="DecisionShareDue"/>.</summary>
     public DeadlineRule DecisionShareRule => Rule(DecisionShareDue);
 
@@ -104,7 +123,11 @@ public sealed class TimelinessOptions : IValidatableObject
         Entries(out var errors);
         if (!DeadlineRule.TryParseTime(WorkingDayEndsAt, out _, out var error))
             errors.Add(new ValidationResult($"Timeliness:WorkingDayEndsAt '{WorkingDayEndsAt}' is not the end of a working day: {error}"));
-        foreach (var (name, text) in new[] { ("DecisionShareDue", DecisionShareDue), ("ChallengeResponseDue", ChallengeResponseDue) })
+        foreach (var (name, text) in new[]
+        {
+            ("DecisionShareDue", DecisionShareDue), ("ChallengeResponseDue", ChallengeResponseDue), ("StrategyHeldWithin", StrategyHeldWithin),
+            ("StrategyHeldWithinHighRisk", StrategyHeldWithinHighRisk), ("MinutesDue", MinutesDue),
+        })
         {
             if (!DeadlineRule.TryParse(text, out var rule, out var why))
                 errors.Add(new ValidationResult($"Timeliness:{name} '{text}' is not a deadline: {why}"));

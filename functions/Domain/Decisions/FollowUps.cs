@@ -33,6 +33,19 @@ public sealed record FollowUpContent(
     public string? ResponseReasons { get; init; }
     public int? NewVersion { get; init; }
 
+    /// <summary>A strategy discussion's invitation, minutes or action: which discussion, who chairs it, when and how it meets.</summary>
+    public int? Discussion { get; init; }
+    public string? Chair { get; init; }
+    public DateTimeOffset? MeetingAt { get; init; }
+    public string? How { get; init; }
+    public string? JoiningDetails { get; init; }
+
+    /// <summary>Minutes: when it was held, its outcome, and the minutes' text (or whether they are a PDF, read from the notification's minutes link).</summary>
+    public DateTimeOffset? HeldAt { get; init; }
+    public string? StrategyOutcome { get; init; }
+    public string? MinutesText { get; init; }
+    public bool? MinutesPdf { get; init; }
+
     public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(this, FollowUpJson.Default.FollowUpContent);
 
     public static FollowUpContent? Read(JsonElement json)

@@ -26,14 +26,28 @@ public static class DeliveryKinds
     /// <summary>The MASH's response to a challenge, shared with the challenger and every recipient of the decision.</summary>
     public const string ChallengeResponse = "challenge-response";
 
-    public static readonly IReadOnlyList<string> All = [Incident, DecisionDue, Decision, NextStep, Challenge, ChallengeResponse];
+    /// <summary>A strategy discussion due to be held by its chair: met when the chair records it held (docs/strategy.md).</summary>
+    public const string StrategyDue = "strategy-due";
+
+    /// <summary>An invitation to a strategy discussion; its answer acknowledges it.</summary>
+    public const string Invitation = "invitation";
+
+    /// <summary>The minutes of a strategy discussion, shared with every invitee.</summary>
+    public const string Minutes = "minutes";
+
+    /// <summary>An action agreed at a strategy discussion, sent to its owner; acknowledging it marks it done.</summary>
+    public const string Action = "action";
+
+    public static readonly IReadOnlyList<string> All =
+        [Incident, DecisionDue, Decision, NextStep, Challenge, ChallengeResponse, StrategyDue, Invitation, Minutes, Action];
 }
 
 /// <summary>
 /// The key of a delivery within its incident: the organisation's directory id for the incident's share, and
 /// <c>{organisation}~{what}</c> for the rest — <c>due</c> (the decision due from a MASH), <c>d{version}</c> (a decision
 /// version), <c>n{version}-{step}</c> (a next step, its index from 1), <c>c{n}</c> (challenge n, to the MASH) and
-/// <c>r{n}</c> (the response to challenge n). Ids, numbers and codes only: never personal data.
+/// <c>r{n}</c> (the response to challenge n); for strategy discussion n, <c>s{n}</c> (due from its chair), <c>i{n}</c> (an
+/// invitation), <c>m{n}</c> (its minutes) and <c>a{n}-{k}</c> (action k). Ids, numbers and codes only: never personal data.
 /// </summary>
 public static class DeliveryKey
 {
@@ -44,6 +58,10 @@ public static class DeliveryKey
     public static string NextStep(string organisationId, int version, int step) => $"{organisationId}{Separator}n{version}-{step}";
     public static string Challenge(string mashId, int challenge) => $"{mashId}{Separator}c{challenge}";
     public static string ChallengeResponse(string organisationId, int challenge) => $"{organisationId}{Separator}r{challenge}";
+    public static string StrategyDue(string chairId, int discussion) => $"{chairId}{Separator}s{discussion}";
+    public static string Invitation(string organisationId, int discussion) => $"{organisationId}{Separator}i{discussion}";
+    public static string Minutes(string organisationId, int discussion) => $"{organisationId}{Separator}m{discussion}";
+    public static string Action(string organisationId, int discussion, int action) => $"{organisationId}{Separator}a{discussion}-{action}";
 
     /// <summary>The organisation a delivery is addressed to.</summary>
     public static string OrganisationOf(string key)
@@ -64,13 +82,17 @@ public static class DeliveryKey
         {
             'd' when Number(what[1..]) is not null => DeliveryKinds.Decision,
             'n' when what[1..].Split('-') is [var v, var s] && Number(v) is not null && Number(s) is not null => DeliveryKinds.NextStep,
+            'a' when what[1..].Split('-') is [var n, var k] && Number(n) is not null && Number(k) is not null => DeliveryKinds.Action,
             'c' when Number(what[1..]) is not null => DeliveryKinds.Challenge,
             'r' when Number(what[1..]) is not null => DeliveryKinds.ChallengeResponse,
+            's' when Number(what[1..]) is not null => DeliveryKinds.StrategyDue,
+            'i' when Number(what[1..]) is not null => DeliveryKinds.Invitation,
+            'm' when Number(what[1..]) is not null => DeliveryKinds.Minutes,
             _ => null,
         };
     }
 
-    /// <summary>The number a key carries: the decision version (<c>d</c>, <c>n</c>) or the challenge's (<c>c</c>, <c>r</c>).</summary>
+    /// <summary>The number a key carries: the decision version (<c>d</c>, <c>n</c>), the challenge's (<c>c</c>, <c>r</c>) or the strategy discussion's (<c>s</c>, <c>i</c>, <c>m</c>, <c>a</c>).</summary>
     public static int? NumberOf(string key)
     {
         var at = key.IndexOf(Separator);
@@ -80,9 +102,9 @@ public static class DeliveryKey
         return Number(dash < 0 ? what : what[..dash]);
     }
 
-    /// <summary>A next step's index (from 1), for a next step's key.</summary>
+    /// <summary>A next step's or an action's index (from 1), for its key.</summary>
     public static int? StepOf(string key) =>
-        KindOf(key) == DeliveryKinds.NextStep ? Number(key[(key.LastIndexOf('-') + 1)..]) : null;
+        KindOf(key) is DeliveryKinds.NextStep or DeliveryKinds.Action ? Number(key[(key.LastIndexOf('-') + 1)..]) : null;
 
     private static int? Number(string digits) =>
         digits.Length is > 0 and <= 6 && digits.All(char.IsAsciiDigit) && digits[0] != '0' && int.TryParse(digits, out var n) ? n : null;

@@ -38,8 +38,14 @@ public sealed record DeliveryRecord(
     /// <summary>A challenge, or a response to one: who raised it, against which version, and the challenger's type (<c>{organisation} d{version} {type}</c>).</summary>
     public string? Regarding { get; init; }
 
-    /// <summary>A challenge: the MASH's answer (<c>upheld</c> or <c>not-upheld</c>) once given.</summary>
+    /// <summary>A challenge: the MASH's answer (<c>upheld</c> or <c>not-upheld</c>) once given. An invitation: the invitee's answer (<c>attending</c>, …).</summary>
     public string? Answer { get; init; }
+
+    /// <summary>An invitation: when the invitee first sent information for the discussion.</summary>
+    public DateTimeOffset? InformedAt { get; init; }
+
+    /// <summary>An invitation: whether the invitee attended, as the chair recorded it when the discussion was held.</summary>
+    public bool? Attended { get; init; }
 
     /// <summary>A MASH's delivery: the latest decision it has recorded about the incident (none: the incident awaits one).</summary>
     public DecisionMade? Decided { get; init; }

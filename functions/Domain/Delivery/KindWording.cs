@@ -18,6 +18,8 @@ public sealed record KindWording(string Noun, string Title, string Ask, string N
     {
         DeliveryKinds.Challenge => $"A challenge is answered, not acknowledged: POST /api/notifications/{notificationId}/response.",
         DeliveryKinds.DecisionDue => "What a MASH owes is met by recording its decision: POST /api/notifications/{the incident's notification id}/decisions.",
+        DeliveryKinds.StrategyDue => $"A strategy discussion is met by recording it held: POST /api/notifications/{notificationId}/held.",
+        DeliveryKinds.Invitation => $"An invitation is answered, not acknowledged: POST /api/notifications/{notificationId}/answer.",
         _ => null,
     };
 
@@ -33,6 +35,14 @@ public sealed record KindWording(string Noun, string Title, string Ask, string N
             "read it and acknowledge it", "has not been acknowledged"),
         DeliveryKinds.DecisionDue => new("an incident awaiting your MASH's decision", "An incident awaits your MASH's decision",
             "record the decision", "has no decision recorded"),
+        DeliveryKinds.StrategyDue => new("a strategy discussion you chair", "A strategy discussion is due to be held",
+            "hold it and record it held", "has not been recorded as held"),
+        DeliveryKinds.Invitation => new("an invitation to a strategy discussion", "You are invited to a strategy discussion",
+            "read it and say whether you will attend, and send what you know", "has not been answered"),
+        DeliveryKinds.Minutes => new("the minutes of a strategy discussion", "The minutes of a strategy discussion have been shared with you",
+            "read them and acknowledge them", "has not been acknowledged"),
+        DeliveryKinds.Action => new("an action for you from a strategy discussion", "A strategy discussion agreed an action for you",
+            "read it and, once it is done, mark it done", "has not been marked done"),
         _ => new("a safeguarding notification", "A safeguarding notification is waiting for you", "read it and acknowledge it", "has not been acknowledged"),
     };
 }

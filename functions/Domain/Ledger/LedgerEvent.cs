@@ -31,12 +31,25 @@ public static class LedgerEventTypes
     public const string ChallengeRaised = "challenge.raised";
     /// <summary>The MASH answered a challenge: upheld (with the new version) or not upheld.</summary>
     public const string ChallengeAnswered = "challenge.answered";
+    /// <summary>A decision of strategy-discussion opened a strategy discussion (subject: what is due from its chair).</summary>
+    public const string StrategyOpened = "strategy.opened";
+    public const string StrategyScheduled = "strategy.scheduled";
+    public const string StrategyInviteesChanged = "strategy.invitees-changed";
+    /// <summary>An invitee answered its invitation (subject: the invitation).</summary>
+    public const string StrategyAnswered = "strategy.answered";
+    /// <summary>An invitee sent information for the discussion (its length, never its text).</summary>
+    public const string StrategyInformationSent = "strategy.information-sent";
+    public const string StrategyHeld = "strategy.held";
+    public const string StrategyMinutesShared = "strategy.minutes-shared";
+    /// <summary>The retention purge cleared a discussion's free text (what invitees sent, the minutes, the actions).</summary>
+    public const string StrategyTextPurged = "strategy.text-purged";
 
     public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
     {
         DeliveryRouted, ShareUnrouted, AttemptStarted, AttemptEnded, ChannelChanged, Delivered, Opened, Acknowledged, Failed, MarkedLate,
         EscalationStarted, ReminderSent, AlertSent, LinksRevoked, ContentPurged, MessageRequeued, DecisionRecorded, DecisionTextPurged,
-        ChallengeRaised, ChallengeAnswered,
+        ChallengeRaised, ChallengeAnswered, StrategyOpened, StrategyScheduled, StrategyInviteesChanged, StrategyAnswered, StrategyInformationSent,
+        StrategyHeld, StrategyMinutesShared, StrategyTextPurged,
     };
 }
 
