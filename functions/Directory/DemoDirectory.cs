@@ -12,10 +12,10 @@ public sealed record DemoSeedReport(IReadOnlyList<string> Created, IReadOnlyList
 /// A small synthetic directory for demos and end-to-end tests, wholly inside the <see cref="DemoSpace"/> so that it
 /// can never meet a real organisation or a real incident: LA 999 with three schools (URN 999001 is the example
 /// incident's), an early-years setting, one team of every other recipient type covering GP practice Q99001 and
-/// postcode district QQ9, and a demo police force (force code DEMO, organisation demo-police). All names,
-/// addresses and contacts are invented; mail goes to <c>example.invalid</c>. For the delivery demo the primary school
-/// (999001) takes signed webhooks at the local demo receiver, the health visiting team secure email links, and every
-/// other recipient its inbox.
+/// postcode district QQ9, that GP practice itself (gp-q99001), and a demo police force (force code DEMO, organisation
+/// demo-police). All names, addresses and contacts are invented; mail goes to <c>example.invalid</c>. For the delivery
+/// demo the primary school (999001) takes signed webhooks at the local demo receiver, the health visiting team secure
+/// email links, and every other recipient its inbox.
 /// </summary>
 public static class DemoDirectory
 {
@@ -50,6 +50,8 @@ public static class DemoDirectory
         Team(OrganisationTypes.Mash, "Synthetic Demo MASH"),
         Team(OrganisationTypes.MaracCoordinator, "Synthetic Demo MARAC Coordinator"),
         Team(OrganisationTypes.LaEducationSafeguardingTeam, "Synthetic Demo Education Safeguarding Team"),
+        new(DirectoryIndexKeys.IdForOdsCode(DemoSpace.GpPractice), OrganisationTypes.GpPractice, "Synthetic Demo Surgery", true,
+            OdsCode: DemoSpace.GpPractice, LaCode: DemoSpace.La, Postcode: "QQ9 5ZZ", Contacts: [Contact("Practice Safeguarding Lead")], Channel: Inbox()),
         Team(OrganisationTypes.PartnershipLead, "Synthetic Demo Safeguarding Partnership Lead") with
         {
             Channel = null, Coverage = null, LaCodes = [DemoSpace.La], EscalationContacts = [new(PartnershipEscalationEmail, [])],

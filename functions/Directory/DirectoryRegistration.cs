@@ -1,6 +1,7 @@
 using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
 using NotifyHub.Organisations.Gias;
+using NotifyHub.Organisations.Ods;
 
 namespace NotifyHub.Organisations;
 
@@ -12,6 +13,7 @@ public static class DirectoryRegistration
         services.AddSingleton(sp => new DirectoryStore(sp.GetRequiredService<TableServiceClient>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<IOptions<DirectoryOptions>>().Value.RoutingCacheFor));
         services.AddSingleton<GiasImporter>();
+        services.AddSingleton<OdsImporter>();
         return services;
     }
 }

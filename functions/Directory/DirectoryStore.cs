@@ -242,6 +242,28 @@ public sealed class DirectoryStore(TableServiceClient tables, TimeProvider time,
         return leads;
     }
 
+    /// <summary>
+    /// The active GP practices with these ODS codes (the codes police give for an incident's children), in id order: one
+    /// point read of <c>gp-{code}</c> each (<see cref="DirectoryIndexKeys.IdForOdsCode"/>), concurrently, no index. A code
+    /// with no practice, an inactive one, or one that is not a GP practice code at all is skipped; repeats count once.
+    /// </summary>
+    public async Task<IReadOnlyList<Organisation>> GpPracticesAsync(IEnumerable<string> odsCodes, CancellationToken cancellationToken)
+    {
+        var ids = odsCodes
+            .Where(code => !string.IsNullOrWhiteSpace(code))
+            .Select(code => code.Trim().ToUpperInvariant())
+            .Where(OrganisationValidator.IsGpPracticeCode)
+            .Select(DirectoryIndexKeys.IdForOdsCode)
+            .Distinct(StringComparer.Ordinal)
+            .ToArray();
+        var found = new ConcurrentBag<Organisation>();
+        await ForEachAsync(ids, async (id, ct) =>
+        {
+            if (await GetAsync(id, ct) is { Active: true, Type: OrganisationTypes.GpPractice } practice) found.Add(practice);
+        }, cancellationToken);
+        return [.. found.OrderBy(o => o.Id, StringComparer.Ordinal)];
+    }
+
     /// <summary>Every organisation whose id starts with <paramref name="idPrefix"/> (a partition range query).</summary>
     public async IAsyncEnumerable<StoredOrganisation> ScanAsync(string idPrefix, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {

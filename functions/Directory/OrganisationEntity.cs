@@ -14,9 +14,10 @@ public static class OrganisationEntity
 {
     public const string ProfileRow = "profile";
 
-    /// <summary>Where an organisation came from: an administrator, the GIAS import or the demo seed.</summary>
+    /// <summary>Where an organisation came from: an administrator, the GIAS import, the ODS (GP practice) import or the demo seed.</summary>
     public const string SourceAdmin = "admin";
     public const string SourceGias = "gias";
+    public const string SourceOds = "ods";
     public const string SourceDemo = "demo";
 
     public const string Source = "Source";

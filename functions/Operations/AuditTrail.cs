@@ -17,6 +17,7 @@ public static class AuditActions
     public const string OrganisationCoverageChanged = "organisation.coverage-changed";
     public const string OrganisationDeactivated = "organisation.deactivated";
     public const string GiasImported = "directory.gias-imported";
+    public const string OdsImported = "directory.ods-imported";
     public const string DemoSeeded = "directory.demo-seeded";
     public const string PoisonReplayed = "queue.poison-replayed";
     public const string IncidentGivenUp = "incident.marked-stuck";
@@ -47,7 +48,7 @@ public static class AuditActions
     public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
     {
         ApiKeyIssued, ApiKeyRevoked, OrganisationCreated, OrganisationChanged, OrganisationCoverageChanged, OrganisationDeactivated,
-        GiasImported, DemoSeeded, PoisonReplayed, IncidentGivenUp, IncidentRetried, PersonalDataPurged,
+        GiasImported, OdsImported, DemoSeeded, PoisonReplayed, IncidentGivenUp, IncidentRetried, PersonalDataPurged,
         WebhookSecretRotated, NotificationRead, NotificationAcknowledged, NotificationLinksRevoked, DecisionRecorded, ChallengeRaised, ChallengeAnswered,
         StrategyScheduled, StrategyInviteesChanged, StrategyAnswered, StrategyInformationSent, StrategyHeld, StrategyMinutesShared, StrategyRead,
         CalendarLoaded, SlaMonitorRun, ViewsRebuildStarted, RepeatChildrenRead, DashboardLinkCreated, DashboardLinksRevoked,

@@ -35,11 +35,12 @@ public static class DemoSpace
 
     public static bool IsDemoForce(string? forceCode) => string.Equals(forceCode, ForceCode, StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>Whether <paramref name="id"/> belongs to the demo space: <c>demo-…</c>, or the id of a demo URN.</summary>
+    /// <summary>Whether <paramref name="id"/> belongs to the demo space: <c>demo-…</c>, or the id of a demo URN or demo GP practice code.</summary>
     public static bool IsDemoId(string id) =>
         id.StartsWith(IdPrefix, StringComparison.Ordinal)
         || (id.StartsWith("school-", StringComparison.Ordinal) && IsDemoUrn(id["school-".Length..]))
-        || (id.StartsWith("early-years-", StringComparison.Ordinal) && IsDemoUrn(id["early-years-".Length..]));
+        || (id.StartsWith("early-years-", StringComparison.Ordinal) && IsDemoUrn(id["early-years-".Length..]))
+        || (id.StartsWith("gp-", StringComparison.Ordinal) && id.Length == "gp-".Length + 6 && IsDemoGp(id["gp-".Length..]));
 
     /// <summary>
     /// Every field of <paramref name="organisation"/> on the wrong side of the line, with the reason: for a real
@@ -58,6 +59,8 @@ public static class DemoSpace
         }
 
         if (organisation.Urn is not null) Check("urn", IsDemoUrn(organisation.Urn));
+        // Only a GP practice's own code is a GP practice code: other NHS bodies' ODS codes may well start with Q.
+        if (organisation is { Type: OrganisationTypes.GpPractice, OdsCode: { } odsCode }) Check("odsCode", IsDemoGp(odsCode));
         if (organisation.LaCode is not null) Check("laCode", IsDemoLa(organisation.LaCode));
         if (organisation.ForceCode is not null) Check("forceCode", IsDemoForce(organisation.ForceCode));
         for (var i = 0; i < (organisation.LaCodes?.Count ?? 0); i++) Check($"laCodes[{i}]", IsDemoLa(organisation.LaCodes![i]));

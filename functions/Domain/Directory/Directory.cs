@@ -1,6 +1,10 @@
 namespace NotifyHub.Domain.Directory;
 
-/// <summary>The kinds of organisation the hub knows. NPS and CRC SPOCs stay distinct everywhere (action plan 2.12).</summary>
+/// <summary>
+/// The kinds of organisation the hub knows. NPS and CRC SPOCs stay distinct everywhere (action plan 2.12). GP practices
+/// are found by the ODS code police give for a child (<c>gpPracticeOdsCode</c>); routing sends them no incident, but
+/// the steps after it (strategy discussions) invite them.
+/// </summary>
 public static class OrganisationTypes
 {
     public const string PoliceForce = "police-force";
@@ -16,11 +20,12 @@ public static class OrganisationTypes
     public const string LaEducationSafeguardingTeam = "la-education-safeguarding-team";
     public const string MaracCoordinator = "marac-coordinator";
     public const string PartnershipLead = "partnership-lead";
+    public const string GpPractice = "gp-practice";
 
     public static readonly IReadOnlySet<string> All = new SortedSet<string>(StringComparer.Ordinal)
     {
         PoliceForce, School, EarlyYearsSetting, HealthVisitingTeam, SchoolNursingTeam, MidwiferyTeam,
-        NpsSpoc, CrcSpoc, YosTeam, Mash, LaEducationSafeguardingTeam, MaracCoordinator, PartnershipLead,
+        NpsSpoc, CrcSpoc, YosTeam, Mash, LaEducationSafeguardingTeam, MaracCoordinator, PartnershipLead, GpPractice,
     };
 }
 
@@ -45,7 +50,7 @@ public sealed record Coverage(IReadOnlyList<string> GpPracticeOdsCodes, IReadOnl
 }
 
 /// <summary>One organisation in the directory.</summary>
-/// <param name="Id">Stable id; schools imported from GIAS are <c>school-{urn}</c>.</param>
+/// <param name="Id">Stable id; schools are <c>school-{urn}</c>, GP practices <c>gp-{ods code}</c> (lower case).</param>
 /// <param name="LaCode">The DfE code of the local authority it is in or serves.</param>
 /// <param name="SchoolDayStart">Schools: when the school day starts (default 08:30 Europe/London).</param>
 /// <param name="CalendarOverride">Schools with their own term dates (academies): the id of that calendar.</param>

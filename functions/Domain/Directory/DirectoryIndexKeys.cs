@@ -39,6 +39,13 @@ public static class DirectoryIndexKeys
         _ => null,
     };
 
+    /// <summary>
+    /// The id of the one GP practice with ODS code <paramref name="odsCode"/>: <c>gp-{code}</c> (lower case). Like a
+    /// school's URN, the code is the id, so the hub finds a child's practice by reading that row (no index rows), and
+    /// two organisations can never claim one practice.
+    /// </summary>
+    public static string IdForOdsCode(string odsCode) => "gp-" + odsCode.Trim().ToLowerInvariant();
+
     /// <summary>Whether the store keeps index rows for <paramref name="key"/> (URN keys are found by id instead).</summary>
     public static bool IsIndexed(DirectoryKey key) => key.Kind != DirectoryKey.Urn;
 

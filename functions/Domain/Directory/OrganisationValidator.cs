@@ -90,6 +90,7 @@ public static partial class OrganisationValidator
             if (urn is not null && !f.Failed("urn") && DirectoryIndexKeys.IdForUrn(type, urn) is { } expectedId && (routeId ?? id) is { } givenId
                 && givenId != expectedId && !f.Failed("id"))
                 f.Fail(routeId is null ? "id" : "urn", $"a {type} with URN {urn.ToUpperInvariant()} has the id {expectedId}: routing finds it by that id");
+            if (type == OrganisationTypes.GpPractice) CheckGpPractice(f, odsCode, routeId, id);
             if (type == OrganisationTypes.PoliceForce && forceCode is null && !f.Failed("forceCode")) f.Fail("forceCode", "is required for a police force");
             if (type != OrganisationTypes.PoliceForce && forceCode is not null) f.Fail("forceCode", "is only for police forces");
             // A partnership lead may span several LAs: laCodes (below) is its scope, and laCode is optional.
@@ -112,7 +113,7 @@ public static partial class OrganisationValidator
             }
         }
         if (lowAge is not null && highAge is not null && lowAge > highAge) f.Fail("statutoryHighAge", "must not be below statutoryLowAge");
-        if (odsCode is not null && !OdsCodePattern().IsMatch(odsCode)) f.Fail("odsCode", "must be an NHS ODS code: 3 to 8 letters or digits");
+        if (odsCode is not null && !f.Failed("odsCode") && !OdsCodePattern().IsMatch(odsCode)) f.Fail("odsCode", "must be an NHS ODS code: 3 to 8 letters or digits");
         if (postcode is not null && !PostcodePattern().IsMatch(postcode)) f.Fail("postcode", "must be a UK postcode, e.g. DH1 5ZZ");
 
         TimeOnly? schoolDayStart = null;
@@ -125,9 +126,11 @@ public static partial class OrganisationValidator
 
         if (routeId is null && id is not null && !f.Failed("id") && DemoSpace.IsDemoId(id))
         {
-            // A demo id is either demo-… or the id of a demo URN: name the field the administrator chose.
-            if (id.StartsWith(DemoSpace.IdPrefix, StringComparison.Ordinal)) f.Fail("id", "is reserved for the demo directory, which only demo mode creates");
-            else if (!f.Failed("urn")) f.Fail("urn", "is reserved for demo organisations");
+            // A demo id is demo-…, or the id of a demo URN or GP practice code: name the field the administrator chose.
+            var field = id.StartsWith(DemoSpace.IdPrefix, StringComparison.Ordinal) ? "id"
+                : type == OrganisationTypes.GpPractice ? "odsCode"
+                : type is not null && DirectoryIndexKeys.ByUrn.Contains(type) ? "urn" : "id";
+            if (!f.Failed(field)) f.Fail(field, field == "id" ? "is reserved for the demo directory, which only demo mode creates" : "is reserved for demo organisations");
         }
         if (errors.Any) return new(null, errors);
         var organisation = new Organisation(id!, type!, name!, Active: active ?? true,
@@ -163,6 +166,34 @@ public static partial class OrganisationValidator
                 break;
         }
     }
+
+    /// <summary>
+    /// A GP practice is found by the ODS code police give for a child, read as the id <c>gp-{code}</c>
+    /// (<see cref="DirectoryIndexKeys.IdForOdsCode"/>): the code is required, and the id must be that one.
+    /// </summary>
+    private static void CheckGpPractice(JsonFields f, string? odsCode, string? routeId, string? id)
+    {
+        if (f.Failed("odsCode")) return;
+        if (odsCode is null)
+        {
+            f.Fail("odsCode", "is required for a GP practice: it is how the hub finds it");
+            return;
+        }
+        if (!IsGpPracticeCode(odsCode))
+        {
+            f.Fail("odsCode", "must be the practice's ODS code: a letter and five digits, e.g. A99001");
+            return;
+        }
+        var expectedId = DirectoryIndexKeys.IdForOdsCode(odsCode);
+        if ((routeId ?? id) is { } givenId && givenId != expectedId && !f.Failed("id"))
+            f.Fail(routeId is null ? "id" : "odsCode", $"a GP practice with ODS code {odsCode} has the id {expectedId}: the hub finds it by that id");
+    }
+
+    /// <summary>Whether <paramref name="code"/> (in capitals) is a GP practice's ODS code: a letter and five digits.</summary>
+    public static bool IsGpPracticeCode(string code) => GpPracticePattern().IsMatch(code);
+
+    /// <summary>Whether <paramref name="postcode"/> (in capitals) is a UK postcode as the directory stores one.</summary>
+    public static bool IsPostcode(string postcode) => PostcodePattern().IsMatch(postcode);
 
     private static Contact? ReadContact(JsonFields c)
     {

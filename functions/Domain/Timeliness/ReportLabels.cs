@@ -19,6 +19,7 @@ public static class ReportLabels
         (OrganisationTypes.HealthVisitingTeam, "Health visiting"),
         (OrganisationTypes.SchoolNursingTeam, "School nursing"),
         (OrganisationTypes.MidwiferyTeam, "Midwifery"),
+        (OrganisationTypes.GpPractice, "GP practice"),
         (OrganisationTypes.NpsSpoc, "Probation: NPS SPOC"),
         (OrganisationTypes.CrcSpoc, "Probation: CRC SPOC"),
         (OrganisationTypes.YosTeam, "Youth offending service"),

@@ -31,6 +31,9 @@ public sealed class TimelinessPolicy
         new(OrganisationTypes.HealthVisitingTeam, DeadlineRule.NextWorkingDay(Noon)),
         new(OrganisationTypes.SchoolNursingTeam, DeadlineRule.NextWorkingDay(Noon)),
         new(OrganisationTypes.MidwiferyTeam, DeadlineRule.NextWorkingDay(Noon)),
+        // Routing sends GP practices no incident; whatever they are sent later (strategy-discussion invitations) that
+        // sets no due time of its own is due like the other health recipients' shares.
+        new(OrganisationTypes.GpPractice, DeadlineRule.NextWorkingDay(Noon)),
         new(OrganisationTypes.NpsSpoc, DeadlineRule.NextWorkingDay(EndOfDay)),
         new(OrganisationTypes.CrcSpoc, DeadlineRule.NextWorkingDay(EndOfDay)),
         new(OrganisationTypes.YosTeam, DeadlineRule.NextWorkingDay(EndOfDay)),

@@ -111,6 +111,7 @@ public class AuthorisationMatrixTests(AuthorisationMatrixFixture hub) : IClassFi
             new("IssueApiKey", HttpMethod.Post, "/api/admin/organisations/no-such-org/keys", null, Admin: 404, PoliceA: forbidden, PoliceB: forbidden),
             new("RevokeApiKey", HttpMethod.Delete, $"/api/admin/organisations/{org}/keys/key_nope", null, Admin: 404, PoliceA: forbidden, PoliceB: forbidden),
             new("ImportGiasDirectory", HttpMethod.Post, "/api/admin/directory/gias", "{}", Admin: 415, PoliceA: forbidden, PoliceB: forbidden),
+            new("ImportOdsDirectory", HttpMethod.Post, "/api/admin/directory/ods", "{}", Admin: 415, PoliceA: forbidden, PoliceB: forbidden),
             new("SeedDemoDirectory", HttpMethod.Post, "/api/admin/directory/demo", null, Admin: 200, PoliceA: forbidden, PoliceB: forbidden),
             new("GetHealth", HttpMethod.Get, "/api/admin/health", null, Admin: 200, PoliceA: forbidden, PoliceB: forbidden),
             new("ReplayPoisonMessages", HttpMethod.Post, "/api/admin/queues/not-ours/replay", null, Admin: 404, PoliceA: forbidden, PoliceB: forbidden),
