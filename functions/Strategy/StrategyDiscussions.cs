@@ -64,12 +64,8 @@ public sealed class StrategyDiscussions(LedgerStore ledger, LedgerWriter writer,
             foreach (var spoc in probation.Find(new DirectoryKey(T.NpsSpoc, DirectoryKey.La, facts.La)).Concat(probation.Find(new DirectoryKey(T.CrcSpoc, DirectoryKey.La, facts.La))))
                 invitees.Add(new Invitee(spoc.Id, spoc.Type, spoc.Name, InviteReasons.Probation));
         }
-        var gps = current.Content.Values.Select(Children).SelectMany(c => c).Select(c => c.GpPracticeOdsCode).OfType<string>()
-            .Select(c => c.Trim().ToUpperInvariant()).Distinct(StringComparer.Ordinal);
-        foreach (var code in gps)
-        {
-            if (await directory.GetAsync("gp-" + code.ToLowerInvariant(), ct) is { Active: true } gp) invitees.Add(new Invitee(gp.Id, gp.Type, gp.Name, InviteReasons.GpPractice));
-        }
+        var gps = current.Content.Values.Select(Children).SelectMany(c => c).Select(c => c.GpPracticeOdsCode).OfType<string>();
+        foreach (var gp in await directory.GpPracticesAsync(gps, ct)) invitees.Add(new Invitee(gp.Id, gp.Type, gp.Name, InviteReasons.GpPractice));
         // Received beats the other reasons: an SPOC that received the incident is invited because it did.
         return invitees.GroupBy(i => i.OrganisationId).Select(g => g.First()).ToList();
     }

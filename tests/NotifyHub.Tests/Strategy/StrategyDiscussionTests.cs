@@ -64,8 +64,15 @@ public sealed class StrategyDiscussionTests(StrategyHubFixture hub) : IClassFixt
         await RotateSecretAsync(hub, school);
         var (_, leadKey, leadEmail) = await TimelinessApi.NewLeadAsync(hub, [la]);
         var (force, forceKey) = await hub.NewForceAsync();
+        // The younger child's GP practice is in the directory (an LA of its own gives it an ODS code of its own).
+        var gpCode = $"A9{la}1";
+        var gp = await SendAsync(hub, HttpMethod.Post, "/api/admin/organisations", hub.AdminKey, new
+        {
+            id = "gp-" + gpCode.ToLowerInvariant(), type = "gp-practice", name = "Synthetic Surgery " + la, odsCode = gpCode, laCode = la, channel = new { kind = "inbox" },
+        });
+        Assert.True(gp.StatusCode == HttpStatusCode.Created, await gp.Content.ReadAsStringAsync());
         var incident = ExampleIncident.For(force, "x", DateTimeOffset.UtcNow).WithUniqueChildren().With("location.laCode", la).With("riskLevel", risk)
-            .With("children[0].schoolUrn", urn).With("children[0].gpPracticeOdsCode", null).With("children[1].gpPracticeOdsCode", null)
+            .With("children[0].schoolUrn", urn).With("children[0].gpPracticeOdsCode", null).With("children[1].gpPracticeOdsCode", gpCode)
             .With("adults[1].probation", null);
         var submitted = await RouteIncidentTests.SubmitAsync(hub, incident, force, forceKey);
         await RouteIncidentTests.RoutedAsync(hub, force, forceKey, submitted.Reference);
@@ -126,6 +133,7 @@ public sealed class StrategyDiscussionTests(StrategyHubFixture hub) : IClassFixt
         Assert.Equal("force", invited[s.ForceId]);
         Assert.Equal("probation", invited[s.Nps]);
         Assert.Equal("probation", invited[s.Crc]);
+        Assert.Equal("gp-practice", invited[$"gp-a9{s.La}1"]);
         Assert.False(invited.ContainsKey(s.Mash));
         Assert.Equal(HttpStatusCode.Conflict, (await SendAsync(hub, HttpMethod.Post, $"/api/notifications/{s.Due}/schedule", s.MashKey, Meeting(meetingAt))).StatusCode);
 
