@@ -21,7 +21,7 @@ namespace NotifyHub.Strategy;
 public sealed record FoundDiscussion(StrategyDiscussion Discussion, DeliveryRecord Notification, IncidentLedger Ledger, bool AsChair);
 
 /// <summary>
-/// What the chair and the invitees of a strategy discussion do (docs/strategy.md). Each change is decided by
+/// What the chair and the invitees of a strategy discussion do (docs/strategy-discussions.md). Each change is decided by
 /// <see cref="StrategyChanges"/> and committed to the incident's ledger by its one writer, with the deliveries it makes.
 /// </summary>
 public sealed class StrategyDiscussions(LedgerStore ledger, LedgerWriter writer, DirectoryStore directory, DueTimeCalculator dueTimes,

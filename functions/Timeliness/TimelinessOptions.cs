@@ -51,7 +51,7 @@ public sealed class TimelinessOptions : IValidatableObject
     /// <summary>When the MASH's response to a challenge is due, from when the challenge was raised. Default: the end of the second working day.</summary>
     public string ChallengeResponseDue { get; set; } = "working-days 2";
 
-    /// <summary>By when a strategy discussion must be held, from the decision that opened it (docs/strategy.md): 3 working days by default...</summary>
+    /// <summary>By when a strategy discussion must be held, from the decision that opened it (docs/strategy-discussions.md): 3 working days by default...</summary>
     public string StrategyHeldWithin { get; set; } = "working-days 3";
 
     /// <summary>...and 1 working day for a high-risk incident.</summary>

@@ -26,7 +26,7 @@ public static class DeliveryKinds
     /// <summary>The MASH's response to a challenge, shared with the challenger and every recipient of the decision.</summary>
     public const string ChallengeResponse = "challenge-response";
 
-    /// <summary>A strategy discussion due to be held by its chair: met when the chair records it held (docs/strategy.md).</summary>
+    /// <summary>A strategy discussion due to be held by its chair: met when the chair records it held (docs/strategy-discussions.md).</summary>
     public const string StrategyDue = "strategy-due";
 
     /// <summary>An invitation to a strategy discussion; its answer acknowledges it.</summary>

@@ -12,7 +12,7 @@ public sealed record StrategyChange(StrategyDiscussion Discussion, IReadOnlyList
 }
 
 /// <summary>
-/// The decisions about a strategy discussion, as pure functions of what its incident's ledger holds (docs/strategy.md). Each
+/// The decisions about a strategy discussion, as pure functions of what its incident's ledger holds (docs/strategy-discussions.md). Each
 /// one answers the discussion as it now is, the deliveries it makes — what is due from the chair, invitations, minutes,
 /// actions: notifications like any other, with receipts, due times, lateness and escalation — and the events, which hold
 /// ids, codes, counts and times, never what anyone wrote.

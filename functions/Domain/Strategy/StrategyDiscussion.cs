@@ -68,7 +68,7 @@ public sealed record HeldRecord(DateTimeOffset HeldAt, IReadOnlyList<string> Att
 public sealed record MinutesRecord(string? Text, string? Blob, long? PdfBytes, DateTimeOffset SharedAt);
 
 /// <summary>
-/// A strategy discussion (issue 20, docs/strategy.md): opened by a MASH's decision of <c>strategy-discussion</c>, due to be
+/// A strategy discussion (issue 20, docs/strategy-discussions.md): opened by a MASH's decision of <c>strategy-discussion</c>, due to be
 /// held by <see cref="HeldBy"/>; the chair schedules it and invites the agencies, the invitees answer and send what they
 /// know, the chair records it held, and its minutes go to every invitee. One writer: the incident's ledger, where it is
 /// one row beside its events.

@@ -10,7 +10,7 @@ public sealed record InviteesRequest(IReadOnlyList<string> Add, IReadOnlyList<st
 public sealed record AnswerRequest(string Answer, AcknowledgedBy By);
 public sealed record HeldRequest(DateTimeOffset HeldAt, IReadOnlyList<string> Attended, string Outcome, IReadOnlyList<StrategyAction> Actions);
 
-/// <summary>Reads what the chair and the invitees of a strategy discussion send, naming every bad field at once (docs/strategy.md).</summary>
+/// <summary>Reads what the chair and the invitees of a strategy discussion send, naming every bad field at once (docs/strategy-discussions.md).</summary>
 public static partial class StrategyInput
 {
     public const int MaxJoiningDetails = 1000;

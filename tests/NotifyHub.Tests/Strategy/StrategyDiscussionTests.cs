@@ -22,7 +22,7 @@ public sealed class StrategyHubFixture : Delivery.DeliveryHubFixture
 }
 
 /// <summary>
-/// A strategy discussion (issue 20, docs/strategy.md): a MASH's decision of strategy-discussion opens one; the chair
+/// A strategy discussion (issue 20, docs/strategy-discussions.md): a MASH's decision of strategy-discussion opens one; the chair
 /// schedules it and every agency involved, both probation SPOCs and the force are invited; they answer and send what
 /// they know; the chair records it held; the minutes reach every invitee, attended or not — each with a receipt, a due
 /// time, lateness and escalation.
