@@ -22,6 +22,7 @@ public sealed record PurgeReport(int Incidents, int Deliveries, int ChildHistory
 /// rules, the routing decision — is what timeliness reports need and identifies no one.
 /// </summary>
 public sealed class PersonalDataPurge(IncidentStore incidents, LedgerWriter ledger, ChildHistoryStore history, DirectoryStore directory,
+    Strategy.MinutesStore minutes,
     IOptions<RetentionOptions> options, TimeProvider time)
 {
     public async Task<PurgeReport> RunAsync(CancellationToken cancellationToken)
@@ -45,12 +46,15 @@ public sealed class PersonalDataPurge(IncidentStore incidents, LedgerWriter ledg
     /// <summary>
     /// Purges every delivery of the incident on its ledger: the projected content, what receivers answered (attempt responses,
     /// SMTP replies) and the acknowledging person's name go, each delivery's purge an event; and the free text of the MASH's
-    /// decisions (rationale, next steps' actions), each version's purge an event. Answers how many deliveries it
-    /// purged; safe to repeat (a delivery purged already is left alone).
+    /// decisions (rationale, next steps' actions), each version's purge an event; and the strategy discussions' free text —
+    /// what invitees sent, the minutes, the joining details, the actions' words — with the minutes' PDF, deleted from blob
+    /// storage first (a crash after it leaves the text to the next run, which deletes nothing twice). Answers how many
+    /// deliveries it purged; safe to repeat (a delivery purged already is left alone).
     /// </summary>
     private async Task<int> PurgeDeliveriesAsync(string incidentId, CancellationToken ct)
     {
-        var committed = await ledger.ChangeAsync(incidentId, LedgerParts.Content | LedgerParts.Attempts | LedgerParts.Decisions, null, current =>
+        await minutes.DeleteForIncidentAsync(incidentId, ct);
+        var committed = await ledger.ChangeAsync(incidentId, LedgerParts.Content | LedgerParts.Attempts | LedgerParts.Decisions | LedgerParts.Strategy, null, current =>
         {
             var now = time.GetUtcNow();
             var write = new LedgerWrite();
@@ -63,6 +67,13 @@ public sealed class PersonalDataPurge(IncidentStore incidents, LedgerWriter ledg
                 if (recorded is null) continue;
                 write.Decisions.Add(purged);
                 write.Events.Add(recorded);
+            }
+            foreach (var discussion in current.Discussions)
+            {
+                var purged = Domain.Strategy.StrategyChanges.PurgeText(discussion, now);
+                if (!purged.Changed) continue;
+                write.Discussions.Add(purged.Discussion);
+                write.Events.AddRange(purged.Events);
             }
             return write;
         }, LedgerWriter.Options.Retried, ct);

@@ -1,6 +1,4 @@
 using System.Text.Json;
-using Azure.Storage.Blobs;
-using Azure.Storage.Blobs.Models;
 using Microsoft.Extensions.Options;
 using NotifyHub.Domain.Decisions;
 using NotifyHub.Domain.Delivery;
@@ -25,7 +23,7 @@ public sealed record FoundDiscussion(StrategyDiscussion Discussion, DeliveryReco
 /// <see cref="StrategyChanges"/> and committed to the incident's ledger by its one writer, with the deliveries it makes.
 /// </summary>
 public sealed class StrategyDiscussions(LedgerStore ledger, LedgerWriter writer, DirectoryStore directory, DueTimeCalculator dueTimes,
-    IOptions<TimelinessOptions> timeliness, BlobServiceClient blobs, TimeProvider time)
+    IOptions<TimelinessOptions> timeliness, MinutesStore pdfs, TimeProvider time)
 {
     private const LedgerParts Parts = LedgerParts.Strategy;
 
@@ -126,13 +124,7 @@ public sealed class StrategyDiscussions(LedgerStore ledger, LedgerWriter writer,
     /// <summary>Shares the minutes: a PDF is stored in blob storage first (under ids only), then the commit makes the invitees' notifications.</summary>
     public async Task<Committed> ShareMinutesAsync(FoundDiscussion found, string? text, byte[]? pdf, CancellationToken ct)
     {
-        string? blob = null;
-        if (pdf is not null)
-        {
-            blob = $"{found.Ledger.IncidentId}/{found.Discussion.Number}.pdf";
-            await blobs.GetBlobContainerClient(StorageNames.MinutesContainer).GetBlobClient(blob)
-                .UploadAsync(new BinaryData(pdf), new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "application/pdf" } }, ct);
-        }
+        var blob = pdf is null ? null : await pdfs.SaveAsync(found.Ledger.IncidentId, found.Discussion.Number, pdf, ct);
         var now = time.GetUtcNow();
         var due = new Dictionary<string, DueInfo>(StringComparer.Ordinal);
         foreach (var invitee in found.Discussion.Current)
@@ -145,20 +137,9 @@ public sealed class StrategyDiscussions(LedgerStore ledger, LedgerWriter writer,
             i => due.TryGetValue(i.OrganisationId, out var x) ? x : new DueInfo(at.AddDays(1), "minutes", true), at), ct);
     }
 
-    /// <summary>The minutes' PDF, when they are one.</summary>
-    public async Task<Stream?> MinutesPdfAsync(StrategyDiscussion d, CancellationToken ct)
-    {
-        if (d.Minutes?.Blob is not { } name) return null;
-        var blob = blobs.GetBlobContainerClient(StorageNames.MinutesContainer).GetBlobClient(name);
-        try { return (await blob.DownloadStreamingAsync(cancellationToken: ct)).Value.Content; }
-        catch (Azure.RequestFailedException e) when (e.Status == 404) { return null; }
-    }
-
-    /// <summary>Deletes the minutes' PDF (the retention purge).</summary>
-    public async Task DeleteMinutesPdfAsync(StrategyDiscussion d, CancellationToken ct)
-    {
-        if (d.Minutes?.Blob is { } name) await blobs.GetBlobContainerClient(StorageNames.MinutesContainer).GetBlobClient(name).DeleteIfExistsAsync(cancellationToken: ct);
-    }
+    /// <summary>The minutes' PDF, when they are one (and not purged).</summary>
+    public Task<Stream?> MinutesPdfAsync(StrategyDiscussion d, CancellationToken ct) =>
+        d.Minutes?.Blob is { } name ? pdfs.ReadAsync(name, ct) : Task.FromResult<Stream?>(null);
 
     private async Task<Committed> ChangeAsync(FoundDiscussion found, Func<StrategyDiscussion, IncidentLedger, DateTimeOffset, StrategyChange> decide, CancellationToken ct)
     {

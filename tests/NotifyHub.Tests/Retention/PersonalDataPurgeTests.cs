@@ -28,7 +28,7 @@ public class PersonalDataPurgeTests(RetentionHubFixture hub) : IClassFixture<Ret
     {
         var clock = new FixedTime(now);
         return new PersonalDataPurge(new IncidentStore(hub.Tables, hub.Queues, clock), TestStores.LedgerWriter(hub.Tables, hub.Queues, clock),
-            new ChildHistoryStore(hub.Tables), new DirectoryStore(hub.Tables, clock),
+            new ChildHistoryStore(hub.Tables), new DirectoryStore(hub.Tables, clock), new NotifyHub.Strategy.MinutesStore(new Azure.Storage.Blobs.BlobServiceClient(hub.Storage)),
             Options.Create(new RetentionOptions { PersonalDataAfter = Period }), clock);
     }
 
@@ -113,7 +113,7 @@ public class PersonalDataPurgeOfUnroutedIncidentsTests
 
         var late = new FixedTime(ExampleIncident.Now.AddYears(5));
         await new PersonalDataPurge(new IncidentStore(tables, queues, late), TestStores.LedgerWriter(tables, queues, late), new ChildHistoryStore(tables),
-            new DirectoryStore(tables, late), Options.Create(new RetentionOptions { PersonalDataAfter = TimeSpan.FromDays(1) }), late).RunAsync(default);
+            new DirectoryStore(tables, late), new NotifyHub.Strategy.MinutesStore(new Azure.Storage.Blobs.BlobServiceClient(await TestStorage.ConnectionStringAsync())), Options.Create(new RetentionOptions { PersonalDataAfter = TimeSpan.FromDays(1) }), late).RunAsync(default);
 
         var stored = await store.LoadAsync(code, "OLD-1", default);
         Assert.NotNull(stored!.Incident);
@@ -200,5 +200,51 @@ public class DecisionRetentionTests(ShortRetentionHubFixture hub) : IClassFixtur
         Assert.Equal(JsonValueKind.Null, challenge.GetProperty("content").ValueKind);
         Assert.Equal("challenge", challenge.GetProperty("kind").GetString());
         Assert.NotEqual(JsonValueKind.Null, challenge.GetProperty("dueAt").ValueKind);
+    }
+}
+
+/// <summary>A strategy discussion under the retention purge: what invitees sent, the minutes (text and PDF) and the joining details go; the times stay.</summary>
+public class StrategyRetentionTests(ShortRetentionHubFixture hub) : IClassFixture<ShortRetentionHubFixture>
+{
+    private async Task<HttpResponseMessage> PostAsync(string path, string key, object body) => await Delivery.DeliveryApi.SendAsync(hub, HttpMethod.Post, path, key, body);
+
+    [Fact]
+    public async Task The_purge_clears_a_discussions_information_joining_details_and_minutes_pdf_and_keeps_when_it_met_and_who_attended()
+    {
+        await hub.SeedDemoDirectoryAsync();
+        var (force, key, reference, incidentId) = await RouteIncidentTests.SubmitAsync(hub);
+        await RouteIncidentTests.RoutedAsync(hub, force, key, reference);
+        var mashKey = await Delivery.DeliveryApi.IssueKeyAsync(hub, "demo-mash");
+        var npsKey = await Delivery.DeliveryApi.IssueKeyAsync(hub, "demo-nps-spoc");
+        Assert.Equal(System.Net.HttpStatusCode.Created, (await PostAsync($"/api/notifications/{incidentId}.demo-mash/decisions", mashKey, new
+        {
+            outcome = "strategy-discussion", decidedAt = DateTimeOffset.UtcNow, joint = false, rationale = "Synthetic.",
+        })).StatusCode);
+        var due = $"{incidentId}.demo-mash~s1";
+        var invitation = $"{incidentId}.demo-nps-spoc~i1";
+        Assert.Equal(System.Net.HttpStatusCode.Created, (await PostAsync($"{"/api/notifications/"}{due}/schedule", mashKey,
+            new { at = DateTimeOffset.UtcNow.AddHours(1), how = "phone", joiningDetails = "Synthetic dial-in 0000" })).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.Created, (await PostAsync($"/api/notifications/{invitation}/information", npsKey, new { text = "Synthetic: known to the NPS." })).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.Created, (await PostAsync($"/api/notifications/{due}/held", mashKey,
+            new { heldAt = DateTimeOffset.UtcNow, attended = new[] { "demo-nps-spoc" }, outcome = "no-further-action" })).StatusCode);
+        using (var pdf = new HttpRequestMessage(HttpMethod.Post, $"/api/notifications/{due}/minutes") { Content = new ByteArrayContent("%PDF-1.4\n%%EOF\n"u8.ToArray()) })
+        {
+            pdf.Content.Headers.ContentType = new("application/pdf");
+            pdf.Headers.Add("X-Api-Key", mashKey);
+            Assert.Equal(System.Net.HttpStatusCode.Created, (await hub.Http.SendAsync(pdf)).StatusCode);
+        }
+        var minutes = $"{incidentId}.demo-nps-spoc~m1";
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await Delivery.DeliveryApi.SendAsync(hub, HttpMethod.Get, $"/api/notifications/{minutes}/minutes", npsKey)).StatusCode);
+
+        var view = await Eventually.UntilAsync(async () =>
+        {
+            await hub.RunFunctionAsync("PurgePersonalData");
+            return await (await Delivery.DeliveryApi.SendAsync(hub, HttpMethod.Get, $"/api/notifications/{invitation}/strategy", npsKey)).Content.ReadFromJsonAsync<JsonElement>();
+        }, v => v.GetProperty("textPurgedAt").ValueKind != JsonValueKind.Null, "the discussion's text to be purged");
+        Assert.Equal(JsonValueKind.Null, view.GetProperty("information")[0].GetProperty("text").ValueKind);
+        Assert.Equal(JsonValueKind.Null, view.GetProperty("meeting").GetProperty("joiningDetails").ValueKind);
+        Assert.NotEqual(JsonValueKind.Null, view.GetProperty("meeting").GetProperty("at").ValueKind);
+        Assert.Equal(["demo-nps-spoc"], view.GetProperty("held").GetProperty("attended").EnumerateArray().Select(a => a.GetString()));
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await Delivery.DeliveryApi.SendAsync(hub, HttpMethod.Get, $"/api/notifications/{minutes}/minutes", npsKey)).StatusCode);
     }
 }
