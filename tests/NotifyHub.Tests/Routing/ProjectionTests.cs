@@ -100,9 +100,10 @@ public class ProjectionTests
     }
 
     [Fact]
-    public void Every_recipient_type_but_the_police_has_a_projection_and_every_projection_carries_the_cumulative_risk_count()
+    public void Every_recipient_type_but_the_police_and_GP_practices_has_a_projection_and_every_projection_carries_the_cumulative_risk_count()
     {
-        Assert.Equal(T.All.Where(t => t != T.PoliceForce).Order(StringComparer.Ordinal), Projection.Allowed.Keys.Order(StringComparer.Ordinal));
+        // GP practices are invited to strategy discussions (docs/strategy-discussions.md); routing sends them no incident.
+        Assert.Equal(T.All.Where(t => t is not (T.PoliceForce or T.GpPractice)).Order(StringComparer.Ordinal), Projection.Allowed.Keys.Order(StringComparer.Ordinal));
         Assert.All(Projection.Allowed.Values, fields => Assert.Contains(F.PriorIncidents, (IReadOnlySet<string>)fields));
         Assert.Equal(7, Projection.Build(Example(), DeliveryTo(T.School, Example()), Prior(Example(), 7)).PriorIncidentsLast12Months);
     }
