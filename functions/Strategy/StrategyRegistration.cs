@@ -2,5 +2,5 @@ namespace NotifyHub.Strategy;
 
 public static class StrategyRegistration
 {
-    public static IServiceCollection AddStrategy(this IServiceCollection services) => services.AddSingleton<StrategyDiscussions>();
+    public static IServiceCollection AddStrategy(this IServiceCollection services) => services.AddSingleton<StrategyDiscussions>().AddSingleton<StrategyReports>();
 }
