@@ -121,6 +121,10 @@ public sealed partial class StrategyDiscussionTests
             Assert.DoesNotContain(secret, report.ToString(), StringComparison.Ordinal);
         }
 
+        // Read from a view of the ledger: rebuilt from the ledger, the report says the same.
+        await ViewsApi.RebuildAsync(hub);
+        Assert.Equal(report.ToString(), (await TimelinessApi.GetAsync(hub, "/api/reports/strategy", s.LeadKey)).ToString());
+
         // A force's key is not a report reader's.
         Assert.Equal(HttpStatusCode.Forbidden, (await SendAsync(hub, HttpMethod.Get, "/api/reports/strategy", s.ForceKey)).StatusCode);
     }
