@@ -1,7 +1,4 @@
-using System.Globalization;
-using CsvHelper;
 using Microsoft.Azure.Functions.Worker;
-using Microsoft.Net.Http.Headers;
 using NotifyHub.Auth;
 using NotifyHub.Decisions;
 using NotifyHub.Domain.Decisions;
@@ -39,14 +36,10 @@ public sealed class GetDecisionReport(MashDecisions decisions, ReportReader repo
         var format = query.OneOf("format", ["json", "csv"], null);
         if (query.Errors.Any) return Problems.Invalid(query.Errors);
         var report = await decisions.ReportAsync(scope, from, to, ct);
-        var csv = format == "csv" || (format is null && request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals("text/csv", StringComparison.OrdinalIgnoreCase)));
-        if (!csv) return TypedResults.Ok(report);
-        request.HttpContext.Response.Headers.ContentDisposition =
-            new ContentDispositionHeaderValue("attachment") { FileName = $"decisions-{from:yyyy-MM-dd}-{to:yyyy-MM-dd}.csv" }.ToString();
-        return TypedResults.Text(Csv(report), "text/csv; charset=utf-8");
+        return MeasureCsv.Wanted(request, format) ? MeasureCsv.Answer(request, "decisions", from, to, Csv(report)) : TypedResults.Ok(report);
     }
 
-    /// <summary>The report as CSV (CsvHelper): <c>from,to,measure,key,value</c>, one measure a line; durations in seconds, rates from 0 to 1.</summary>
+    /// <summary>The report as CSV (<see cref="MeasureCsv"/>): <c>from,to,measure,key,value</c>, one measure a line; durations in seconds, rates from 0 to 1.</summary>
     public static string Csv(DecisionReport r)
     {
         var lines = new List<(string Measure, string Key, object? Value)>
@@ -74,22 +67,6 @@ public sealed class GetDecisionReport(MashDecisions decisions, ReportReader repo
         var n = r.NextSteps;
         lines.AddRange([("nextSteps", "", n.Total), ("nextStepsDone", "", n.Done), ("nextStepsDoneByDue", "", n.DoneByDue), ("nextStepsOverdue", "", n.Overdue)]);
 
-        using var writer = new StringWriter(CultureInfo.InvariantCulture);
-        var csv = CsvWriter.Create(writer, new CsvWriterOptions(), true);
-        csv.WriteRecord(["from", "to", "measure", "key", "value"]);
-        foreach (var (measure, key, value) in lines)
-        {
-            csv.WriteRecord([Day(r.From), Day(r.To), measure, key, value switch
-            {
-                null => "",
-                double d => d.ToString("0.####", CultureInfo.InvariantCulture),
-                IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
-                _ => value.ToString() ?? "",
-            }]);
-        }
-        csv.Dispose();
-        return writer.ToString();
+        return MeasureCsv.Write(r.From, r.To, lines);
     }
-
-    private static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 }

@@ -312,6 +312,7 @@ public sealed class LedgerStore(TableServiceClient tables)
             ["Answer"] = d.Answer,
             ["InformedAt"] = d.InformedAt,
             ["Attended"] = d.Attended,
+            ["HeldAt"] = d.HeldAt,
         };
     }
 
@@ -335,6 +336,7 @@ public sealed class LedgerStore(TableServiceClient tables)
             Answer = e.GetString("Answer"),
             InformedAt = e.GetDateTimeOffset("InformedAt"),
             Attended = e.GetBoolean("Attended"),
+            HeldAt = e.GetDateTimeOffset("HeldAt"),
             Decided = e.GetInt32("DecidedVersion") is { } decided
                 ? new DecisionMade(decided, e.GetString("DecidedOutcome") ?? "", e.GetDateTimeOffset("DecidedAt") ?? default,
                     e.GetDateTimeOffset("DecidedOn") ?? default, e.GetBoolean("DecidedJointly") ?? false)

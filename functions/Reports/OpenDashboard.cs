@@ -3,6 +3,7 @@ using NotifyHub.Auth;
 using NotifyHub.Decisions;
 using NotifyHub.Domain.Timeliness;
 using NotifyHub.Reports;
+using NotifyHub.Strategy;
 using NotifyHub.Timeliness;
 using NotifyHub.Web;
 
@@ -11,11 +12,11 @@ namespace NotifyHub.Functions;
 /// <summary>
 /// <c>GET /api/dashboard/{token}</c> (a dashboard link): the partnership lead's timeliness dashboard for the last 13 weeks —
 /// on-time rates by recipient type week by week, late and missing counts, police-side delay, NPS against CRC, and the MASHs'
-/// decisions (the decision report over the same weeks) — rendered
+/// decisions (the decision report over the same weeks) and the strategy discussions (the strategy report) — rendered
 /// by the hub as tables of the report's own numbers, with charts drawn from them in the browser (<see cref="DashboardPage"/>).
 /// A link that does not open (forged, expired, revoked, or its lead deactivated) gets <see cref="LinkPages.NotValid"/>.
 /// </summary>
-public sealed class OpenDashboard(DashboardLinks links, ReportReader reports, SlaStore sla, MashDecisions decisions, TimeProvider time)
+public sealed class OpenDashboard(DashboardLinks links, ReportReader reports, SlaStore sla, MashDecisions decisions, StrategyReports strategy, TimeProvider time)
 {
     [Function(nameof(OpenDashboard))]
     [RequiresLink(LinkKind.Dashboard)]
@@ -29,7 +30,8 @@ public sealed class OpenDashboard(DashboardLinks links, ReportReader reports, Sl
         var totals = await reports.TimelinessAsync(scope, new ReportQuery(from, to, null, ReportDimensions.Week), ct);
         var late = await ListLateShares.ReadAsync(sla, scope, time.GetUtcNow(), ct);
         var decided = await decisions.ReportAsync(scope, from, to, ct);
-        var view = new DashboardPage.View(token, lead.Name, lead.LaCodes ?? [], byType, totals, late.Count, decided);
+        var discussions = await strategy.ReportAsync(scope, from, to, ct);
+        var view = new DashboardPage.View(token, lead.Name, lead.LaCodes ?? [], byType, totals, late.Count, decided, discussions);
         return Page.Result(request.HttpContext, DashboardPage.Render(view));
     }
 }

@@ -98,6 +98,7 @@ public static class StorageNames
     public const string DecisionsAwaitingTable = "DecisionsAwaiting";
     public const string DecisionsMadeTable = "DecisionsMade";
     public const string DecisionFollowUpsTable = "DecisionFollowUps";
+    public const string StrategyDeliveriesTable = "StrategyDeliveries";
 
     public const string IncidentsQueue = "incidents";
     public const string DeliveriesQueue = "deliveries";
@@ -111,6 +112,7 @@ public static class StorageNames
         AuditTable, RetentionTable, OpenDeliveriesTable, WebhookEndpointsTable,
         CalendarsTable, DueIndexTable, LateSharesTable, RollupsTable, ManifestsTable, RepeatChildrenTable, DashboardLinksTable,
         DecisionsAwaitingTable, DecisionsMadeTable, DecisionFollowUpsTable,
+        StrategyDeliveriesTable,
     ];
     public static readonly string[] Queues = [IncidentsQueue, DeliveriesQueue, EscalationsQueue, ViewRebuildsQueue];
 

@@ -47,6 +47,9 @@ public sealed record DeliveryRecord(
     /// <summary>An invitation: whether the invitee attended, as the chair recorded it when the discussion was held.</summary>
     public bool? Attended { get; init; }
 
+    /// <summary>What is due from a strategy discussion's chair: when the chair says it was held (the receipt's acknowledgement is when that was recorded).</summary>
+    public DateTimeOffset? HeldAt { get; init; }
+
     /// <summary>A MASH's delivery: the latest decision it has recorded about the incident (none: the incident awaits one).</summary>
     public DecisionMade? Decided { get; init; }
 

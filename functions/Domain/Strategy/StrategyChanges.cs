@@ -115,7 +115,8 @@ public static class StrategyChanges
 
     /// <summary>
     /// The chair records it held: when, who attended (each invitation marked attended or not), the outcome and the actions,
-    /// each a notification to its owner due at the end of the working day on its day. What was due from the chair is met.
+    /// each a notification to its owner due at the end of the working day on its day. What was due from the chair is met, and keeps
+    /// when it was held (<see cref="DeliveryRecord.HeldAt"/>) for the strategy report.
     /// </summary>
     public static StrategyChange Held(StrategyDiscussion d, IReadOnlyDictionary<string, DeliveryRecord> deliveries, DateTimeOffset heldAt,
         IReadOnlyList<string> attended, string outcome, IReadOnlyList<StrategyAction> actions, IReadOnlyDictionary<string, FollowUpRecipient> owners,
@@ -129,7 +130,7 @@ public static class StrategyChanges
         {
             var met = Receipt.Acknowledge(due.Receipt, "", "chair", now);
             if (met.Changed)
-                changes.Add((new Decision(due with { Receipt = met.State }, [LedgerEvent.Of(E.Acknowledged, now, dueKey, ("role", "chair"), ("how", "held"),
+                changes.Add((new Decision(due with { Receipt = met.State, HeldAt = heldAt }, [LedgerEvent.Of(E.Acknowledged, now, dueKey, ("role", "chair"), ("how", "held"),
                     ("byDue", due.DueAt is { } at ? heldAt <= at : null), ("kind", DeliveryKinds.StrategyDue))]), null));
         }
         foreach (var invitee in d.Current)

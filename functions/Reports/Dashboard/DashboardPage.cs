@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using NotifyHub.Domain.Decisions;
 using NotifyHub.Domain.Directory;
+using NotifyHub.Domain.Strategy;
 using NotifyHub.Domain.Timeliness;
 using NotifyHub.Web;
 using static NotifyHub.Web.Page;
@@ -12,7 +13,8 @@ namespace NotifyHub.Reports;
 /// The partnership lead's timeliness dashboard, rendered on the server from the report: the period's totals, then a
 /// panel per question — acknowledged by the due time by recipient type, late and missing shares, police-side delay, NPS
 /// against CRC — each a table of the report's own numbers week by week, or a sentence saying why there is nothing to
-/// show; then the MASHs' decisions over the same weeks (<see cref="Decisions"/>). It works with JavaScript off. With it, <c>dashboard.js</c> draws each table marked <c>data-chart</c> as a line
+/// show; then the MASHs' decisions over the same weeks (<see cref="Decisions"/>) and the strategy discussions
+/// (<see cref="Strategy"/>). It works with JavaScript off. With it, <c>dashboard.js</c> draws each table marked <c>data-chart</c> as a line
 /// chart above it (Chart.js, from <c>/assets/</c>), reading the numbers from the table itself, so chart and table can
 /// never disagree. A pure function of the reports: the function around it reads them.
 /// </summary>
@@ -20,10 +22,10 @@ public static partial class DashboardPage
 {
     public static readonly IReadOnlyList<string> Scripts = ["chart.umd.min.js", "dashboard.js"];
 
-    /// <summary>What the page shows: the lead, its LAs, the report by recipient type and in total, both week by week, and the decision report for the same dates.</summary>
+    /// <summary>What the page shows: the lead, its LAs, the report by recipient type and in total, both week by week, and the decision and strategy reports for the same dates.</summary>
     /// <param name="Token">The link's token: the page's own links (the late list, the CSV) are relative to <c>/api/dashboard/</c>.</param>
     public sealed record View(string Token, string LeadName, IReadOnlyList<string> LaCodes, TimelinessReport ByType, TimelinessReport Totals, int OpenLate,
-        DecisionReport Decided);
+        DecisionReport Decided, StrategyReport? Strategy = null);
 
     private enum Unit { Rate, Count, Hours }
 
@@ -128,11 +130,16 @@ public static partial class DashboardPage
                     "Neither SPOC had a delivery with a due time in this period.", level: 3));
 
         html.Append(Decisions(view.Decided, view.LaCodes));
+        if (view.Strategy is { } strategy) html.Append(Strategy(strategy, view.LaCodes));
 
         html.Append("<h2 class=\"govuk-heading-l\">Download the figures</h2><ul class=\"govuk-list\">")
             .Append("<li><a class=\"govuk-link\" href=\"").Append(H(CsvPath(view.Token, view.ByType, "&groupBy=recipientType"))).Append("\">By recipient type and week (CSV)</a></li>")
             .Append("<li><a class=\"govuk-link\" href=\"").Append(H(CsvPath(view.Token, view.Totals, ""))).Append("\">All shares by week (CSV)</a></li>")
-            .Append("<li><a class=\"govuk-link\" href=\"").Append(H(DecisionsCsvPath(view.Token, view.Decided))).Append("\" id=\"decisions-csv\">MASH decisions (CSV)</a></li></ul>")
+            .Append("<li><a class=\"govuk-link\" href=\"").Append(H(DecisionsCsvPath(view.Token, view.Decided))).Append("\" id=\"decisions-csv\">MASH decisions (CSV)</a></li>")
+            .Append(view.Strategy is { } s
+                ? $"<li><a class=\"govuk-link\" href=\"{H(StrategyCsvPath(view.Token, s))}\" id=\"strategy-csv\">Strategy discussions (CSV)</a></li>"
+                : "")
+            .Append("</ul>")
             .Append("<p class=\"govuk-body\">This page is opened by a link that works for a few days. Do not forward it: ")
             .Append("anyone with the link sees these figures. Each morning's digest brings a new one.</p>");
         return html.ToString();

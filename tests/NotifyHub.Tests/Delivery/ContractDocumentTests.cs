@@ -162,6 +162,8 @@ public class ContractDocumentTests(ContractHubFixture hub) : IClassFixture<Contr
             "/api/incidents/{force}/{reference}/decisions", "get");
         await AssertDocumentedAsync(await SendAsync(hub, HttpMethod.Get, "/api/reports/decisions", hub.AdminKey), "/api/reports/decisions", "get");
         await AssertDocumentedAsync(await SendAsync(hub, HttpMethod.Get, "/api/reports/decisions?to=nope", hub.AdminKey), "/api/reports/decisions", "get");
+        await AssertDocumentedAsync(await SendAsync(hub, HttpMethod.Get, "/api/reports/strategy", hub.AdminKey), "/api/reports/strategy", "get");
+        await AssertDocumentedAsync(await SendAsync(hub, HttpMethod.Get, "/api/reports/strategy?to=nope", hub.AdminKey), "/api/reports/strategy", "get");
 
         // The decision's follow-ups: the school's decision.shared webhook and the force's own copy (inbox and view), a challenge and its answer.
         async Task<HttpResponseMessage> ExpectAsync(HttpStatusCode expected, Task<HttpResponseMessage> sending, string documentedPath, string method)

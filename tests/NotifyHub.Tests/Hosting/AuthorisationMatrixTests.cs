@@ -130,6 +130,7 @@ public class AuthorisationMatrixTests(AuthorisationMatrixFixture hub) : IClassFi
             new("ListAwaitingDecisions", HttpMethod.Get, "/api/decisions/awaiting", null, Admin: 200, PoliceA: forbidden, PoliceB: forbidden,
                 RecipientX: 200, RecipientY: 200, Partnership: 200),
             new("GetDecisionReport", HttpMethod.Get, "/api/reports/decisions", null, Admin: 200, PoliceA: forbidden, PoliceB: forbidden, Partnership: 200),
+            new("GetStrategyReport", HttpMethod.Get, "/api/reports/strategy", null, Admin: 200, PoliceA: forbidden, PoliceB: forbidden, Partnership: 200),
             new("GetIncidentDecisions", HttpMethod.Get, $"/api/incidents/{a}/{hub.ReferenceA}/decisions", null, Admin: forbidden, PoliceA: 200, PoliceB: forbidden),
             // Open to anyone, key or none: what holds no data — the contract, the landing page, the API reference, the docs, the assets.
             new("GetOpenApi", HttpMethod.Get, "/api/openapi.json", null, Admin: 200, PoliceA: 200, PoliceB: 200, Public: true),
@@ -164,6 +165,8 @@ public class AuthorisationMatrixTests(AuthorisationMatrixFixture hub) : IClassFi
             new("GetDashboardData", HttpMethod.Get, "/api/dashboard/not-a-token/timeliness", null, Admin: 404, PoliceA: 404, PoliceB: 404, RecipientX: 404,
                 RecipientY: 404, ByLink: true),
             new("GetDashboardDecisions", HttpMethod.Get, "/api/dashboard/not-a-token/decisions", null, Admin: 404, PoliceA: 404, PoliceB: 404, RecipientX: 404,
+                RecipientY: 404, ByLink: true),
+            new("GetDashboardStrategy", HttpMethod.Get, "/api/dashboard/not-a-token/strategy", null, Admin: 404, PoliceA: 404, PoliceB: 404, RecipientX: 404,
                 RecipientY: 404, ByLink: true),
             new("OpenLateShares", HttpMethod.Get, "/api/dashboard/not-a-token/late", null, Admin: 404, PoliceA: 404, PoliceB: 404, RecipientX: 404,
                 RecipientY: 404, ByLink: true),

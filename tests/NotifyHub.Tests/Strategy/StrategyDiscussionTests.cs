@@ -27,7 +27,7 @@ public sealed class StrategyHubFixture : Delivery.DeliveryHubFixture
 /// they know; the chair records it held; the minutes reach every invitee, attended or not — each with a receipt, a due
 /// time, lateness and escalation.
 /// </summary>
-public sealed class StrategyDiscussionTests(StrategyHubFixture hub) : IClassFixture<StrategyHubFixture>
+public sealed partial class StrategyDiscussionTests(StrategyHubFixture hub) : IClassFixture<StrategyHubFixture>
 {
     private static int _nextLa = 760;
 
