@@ -209,6 +209,133 @@ public class ContractDocumentTests(ContractHubFixture hub) : IClassFixture<Contr
     }
 
     [Fact]
+    public async Task Real_answers_of_the_strategy_discussions_API_and_its_webhooks_match_their_documented_schemas()
+    {
+        var la = Random.Shared.Next(900, 990).ToString();
+        var mash = "mash-strategy-" + Guid.NewGuid().ToString("N")[..6];
+        (await SendAsync(hub, HttpMethod.Post, "/api/admin/organisations", hub.AdminKey, new
+        {
+            id = mash, type = "mash", name = "Synthetic MASH " + la, laCode = la, channel = new { kind = "inbox" },
+        })).EnsureSuccessStatusCode();
+        var mashKey = await IssueKeyAsync(hub, mash);
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var (school, schoolUrn) = await NewSchoolAsync(hub, new { kind = "webhook", url = receiver.Url });
+        await RotateSecretAsync(hub, school);
+        var schoolKey = await IssueKeyAsync(hub, school);
+        var (force, forceKey) = await hub.NewForceAsync();
+        var submitted = await Routing.RouteIncidentTests.SubmitAsync(hub,
+            ExampleIncident.For(force, "x", DateTimeOffset.UtcNow).WithUniqueChildren().With("location.laCode", la).With("children[0].schoolUrn", schoolUrn),
+            force, forceKey);
+        await Routing.RouteIncidentTests.RoutedAsync(hub, force, forceKey, submitted.Reference);
+        (await SendAsync(hub, HttpMethod.Post, $"/api/notifications/{submitted.IncidentId}.{mash}/decisions", mashKey, new
+        {
+            outcome = "strategy-discussion", decidedAt = DateTimeOffset.UtcNow.AddMinutes(-1), joint = false, rationale = "Synthetic.",
+        })).EnsureSuccessStatusCode();
+
+        async Task<HttpResponseMessage> ExpectAsync(HttpStatusCode expected, Task<HttpResponseMessage> sending, string documentedPath, string method)
+        {
+            var response = await sending;
+            Assert.True(response.StatusCode == expected, $"{method.ToUpperInvariant()} {documentedPath}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            await AssertDocumentedAsync(response, documentedPath, method);
+            return response;
+        }
+        async Task<HttpResponseMessage> PostBytesAsync(string path, string key, byte[] bytes, string contentType)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new ByteArrayContent(bytes) };
+            request.Content.Headers.ContentType = new(contentType);
+            request.Headers.Add("X-Api-Key", key);
+            return await hub.Http.SendAsync(request);
+        }
+        async Task<string> WebhookAsync(string notificationId, string what) =>
+            (await Eventually.UntilAsync(() => Task.FromResult(receiver.Received.Where(r => r.Id == notificationId).ToList()), l => l.Count >= 1, what))[0].Body;
+
+        const string schedule = "/api/notifications/{id}/schedule", invitees = "/api/notifications/{id}/invitees", answer = "/api/notifications/{id}/answer",
+            information = "/api/notifications/{id}/information", held = "/api/notifications/{id}/held", minutes = "/api/notifications/{id}/minutes",
+            strategy = "/api/notifications/{id}/strategy";
+        var due = $"{submitted.IncidentId}.{mash}~s1";
+        var invitation = $"{submitted.IncidentId}.{school}~i1";
+        var forceId = "force-" + force.ToLowerInvariant();
+        var forceInvitation = $"{submitted.IncidentId}.{forceId}~i1";
+
+        // Before it is scheduled.
+        await ExpectAsync(HttpStatusCode.NotFound, SendAsync(hub, HttpMethod.Post, $"/api/notifications/{due}/schedule", schoolKey, new { }), schedule, "post");
+        await ExpectAsync(HttpStatusCode.Conflict, SendAsync(hub, HttpMethod.Post, $"/api/notifications/{due}/invitees", mashKey, new { remove = new[] { forceId } }),
+            invitees, "post");
+        await ExpectAsync(HttpStatusCode.BadRequest, SendAsync(hub, HttpMethod.Post, $"/api/notifications/{due}/schedule", mashKey, new { at = "soon", how = "pigeon" }),
+            schedule, "post");
+        await ExpectAsync(HttpStatusCode.Created, SendAsync(hub, HttpMethod.Post, $"/api/notifications/{due}/schedule", mashKey,
+            new { at = DateTimeOffset.UtcNow.AddDays(1), how = "phone" }), schedule, "post");
+        await ExpectAsync(HttpStatusCode.Conflict, SendAsync(hub, HttpMethod.Post, $"/api/notifications/{due}/schedule", mashKey,
+            new { at = DateTimeOffset.UtcNow.AddDays(1), how = "phone" }), schedule, "post");
+        await ExpectAsync(HttpStatusCode.OK, SendAsync(hub, HttpMethod.Post, $"/api/notifications/{due}/invitees", mashKey, new { remove = new[] { forceId } }),
+            invitees, "post");
+        await ExpectAsync(HttpStatusCode.OK, SendAsync(hub, HttpMethod.Post, $"/api/notifications/{due}/invitees", mashKey, new { add = new[] { forceId } }),
+            invitees, "post");
+        await ExpectAsync(HttpStatusCode.BadRequest, SendAsync(hub, HttpMethod.Post, $"/api/notifications/{due}/invitees", mashKey, new { }), invitees, "post");
+        AssertValid(PayloadSchema.Value, await WebhookAsync(invitation, "the strategy.invited webhook"), "the strategy.invited payload");
+
+        // Answers, information and reads.
+        await ExpectAsync(HttpStatusCode.NotFound, SendAsync(hub, HttpMethod.Post, $"/api/notifications/{due}/answer", schoolKey,
+            new { answer = "attending", by = new { name = "A", role = "B" } }), answer, "post");
+        await ExpectAsync(HttpStatusCode.BadRequest, SendAsync(hub, HttpMethod.Post, $"/api/notifications/{invitation}/answer", schoolKey, new { answer = "maybe" }),
+            answer, "post");
+        await ExpectAsync(HttpStatusCode.Created, SendAsync(hub, HttpMethod.Post, $"/api/notifications/{invitation}/answer", schoolKey,
+            new { answer = "sending-information", by = new { name = "A Teacher", role = "DSL" } }), answer, "post");
+        await ExpectAsync(HttpStatusCode.OK, SendAsync(hub, HttpMethod.Post, $"/api/notifications/{invitation}/answer", schoolKey,
+            new { answer = "attending", by = new { name = "A Teacher", role = "DSL" } }), answer, "post");
+        await ExpectAsync(HttpStatusCode.BadRequest, SendAsync(hub, HttpMethod.Post, $"/api/notifications/{invitation}/information", schoolKey, new { }),
+            information, "post");
+        await ExpectAsync(HttpStatusCode.Created, SendAsync(hub, HttpMethod.Post, $"/api/notifications/{invitation}/information", schoolKey,
+            new { text = "Synthetic information." }), information, "post");
+        await ExpectAsync(HttpStatusCode.Created, SendAsync(hub, HttpMethod.Post, $"/api/notifications/{forceInvitation}/answer", forceKey,
+            new { answer = "attending", by = new { name = "A Officer", role = "DS" } }), answer, "post");
+        await ExpectAsync(HttpStatusCode.OK, SendAsync(hub, HttpMethod.Get, $"/api/notifications/{forceInvitation}", forceKey), "/api/notifications/{id}", "get");
+        await ExpectAsync(HttpStatusCode.OK, SendAsync(hub, HttpMethod.Get, $"/api/notifications/{forceInvitation}/strategy", forceKey), strategy, "get");
+        await ExpectAsync(HttpStatusCode.OK, SendAsync(hub, HttpMethod.Get, $"/api/notifications/{due}/strategy", mashKey), strategy, "get");
+        await ExpectAsync(HttpStatusCode.NotFound, SendAsync(hub, HttpMethod.Get, $"/api/notifications/{due}/strategy", schoolKey), strategy, "get");
+        await ExpectAsync(HttpStatusCode.NotFound, SendAsync(hub, HttpMethod.Get, $"/api/notifications/{invitation}/minutes", schoolKey), minutes, "get");
+        await ExpectAsync(HttpStatusCode.Conflict, SendAsync(hub, HttpMethod.Post, $"/api/notifications/{due}/minutes", mashKey, new { text = "Too soon." }),
+            minutes, "post");
+        await ExpectAsync(HttpStatusCode.OK, SendAsync(hub, HttpMethod.Get, "/api/inbox", schoolKey), "/api/inbox", "get");
+
+        // Held, with an action for the school.
+        await ExpectAsync(HttpStatusCode.BadRequest, SendAsync(hub, HttpMethod.Post, $"/api/notifications/{due}/held", mashKey,
+            new { heldAt = DateTimeOffset.UtcNow, attended = new[] { "not-invited-org" }, outcome = "early-help" }), held, "post");
+        await ExpectAsync(HttpStatusCode.Created, SendAsync(hub, HttpMethod.Post, $"/api/notifications/{due}/held", mashKey, new
+        {
+            heldAt = DateTimeOffset.UtcNow, attended = new[] { forceId }, outcome = "section-47-enquiry",
+            actions = new[] { new { owner = school, action = "Synthetic action.", dueOn = DateTime.UtcNow.AddDays(1).ToString("yyyy-MM-dd") } },
+        }), held, "post");
+        await ExpectAsync(HttpStatusCode.Conflict, SendAsync(hub, HttpMethod.Post, $"/api/notifications/{due}/held", mashKey,
+            new { heldAt = DateTimeOffset.UtcNow, outcome = "early-help" }), held, "post");
+        await ExpectAsync(HttpStatusCode.Conflict, SendAsync(hub, HttpMethod.Post, $"/api/notifications/{invitation}/information", schoolKey,
+            new { text = "Too late." }), information, "post");
+        await ExpectAsync(HttpStatusCode.Conflict, SendAsync(hub, HttpMethod.Post, $"/api/notifications/{invitation}/answer", schoolKey,
+            new { answer = "attending", by = new { name = "A", role = "B" } }), answer, "post");
+        AssertValid(PayloadSchema.Value, await WebhookAsync($"{submitted.IncidentId}.{school}~a1-1", "the strategy.action-assigned webhook"),
+            "the strategy.action-assigned payload");
+
+        // The minutes, as a PDF.
+        await ExpectAsync(HttpStatusCode.UnsupportedMediaType, PostBytesAsync($"/api/notifications/{due}/minutes", mashKey, "minutes"u8.ToArray(), "text/plain"),
+            minutes, "post");
+        await ExpectAsync(HttpStatusCode.BadRequest, PostBytesAsync($"/api/notifications/{due}/minutes", mashKey, "not a pdf"u8.ToArray(), "application/pdf"),
+            minutes, "post");
+        await ExpectAsync(HttpStatusCode.Created, PostBytesAsync($"/api/notifications/{due}/minutes", mashKey, "%PDF-1.4\n% Synthetic\n%%EOF\n"u8.ToArray(),
+            "application/pdf"), minutes, "post");
+        await ExpectAsync(HttpStatusCode.Conflict, SendAsync(hub, HttpMethod.Post, $"/api/notifications/{due}/minutes", mashKey, new { text = "Again." }),
+            minutes, "post");
+        AssertValid(PayloadSchema.Value, await WebhookAsync($"{submitted.IncidentId}.{school}~m1", "the strategy.minutes-shared webhook"),
+            "the strategy.minutes-shared payload");
+        var pdf = await SendAsync(hub, HttpMethod.Get, $"/api/notifications/{submitted.IncidentId}.{school}~m1/minutes", schoolKey);
+        Assert.Equal(HttpStatusCode.OK, pdf.StatusCode);
+        Assert.Equal("application/pdf", pdf.Content.Headers.ContentType?.MediaType);
+        await ExpectAsync(HttpStatusCode.OK, SendAsync(hub, HttpMethod.Get, $"/api/notifications/{submitted.IncidentId}.{school}~m1/strategy", schoolKey),
+            strategy, "get");
+        await ExpectAsync(HttpStatusCode.OK, SendAsync(hub, HttpMethod.Get, $"/api/incidents/{force}/{submitted.Reference}", forceKey),
+            "/api/incidents/{force}/{reference}", "get");
+    }
+
+    [Fact]
     public async Task The_daily_ping_matches_the_payload_schema()
     {
         await using var receiver = await WebhookReceiver.StartAsync();
