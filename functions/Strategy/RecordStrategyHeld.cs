@@ -27,6 +27,7 @@ public sealed class RecordStrategyHeld(StrategyDiscussions discussions, AuditTra
         if (await discussions.FindAsync(id, caller.OrganisationId, ct) is not { AsChair: true } found)
             return Problems.NotFound($"You chair no strategy discussion through notification {id}.");
         if (found.Discussion.Held is not null) return Problems.Conflict("This strategy discussion has been recorded as held already.");
+        if (found.Discussion.Meeting is null) return Problems.Conflict("Schedule the strategy discussion first (POST …/schedule): its invitees are who attend and who get the minutes.");
         var (held, problem) = await JsonBody.ReadValidatedAsync(request, MaxBodyBytes,
             body => StrategyInput.Held(body, found.Discussion.OpenedAt, time.GetUtcNow()), ct);
         if (problem is not null) return problem;

@@ -50,6 +50,13 @@ public static class EscalationEmails
             DeliveryKinds.DecisionDue => ($"a decision overdue at {where}", "A MASH decision is overdue", $"An incident awaiting a decision from {where}"),
             DeliveryKinds.Challenge => ($"a challenge unanswered by {where} (stage 2)", "A challenge to a MASH decision is unanswered: stage 2",
                 $"A challenge to a decision of {where}"),
+            DeliveryKinds.StrategyDue => ($"a strategy discussion not held by {where}", "A strategy discussion is overdue",
+                $"A strategy discussion chaired by {where}"),
+            DeliveryKinds.NextStep => ($"a next step overdue at {where}", "A next step is overdue", $"A next step from a MASH decision, owned by {where},"),
+            DeliveryKinds.Action => ($"a strategy discussion action overdue at {where}", "An action is overdue",
+                $"An action from a strategy discussion, owned by {where},"),
+            DeliveryKinds.Minutes => ($"strategy discussion minutes unread at {where}", "Minutes are unread", $"The minutes of a strategy discussion sent to {where}"),
+            DeliveryKinds.Decision => ($"a MASH decision unread at {where}", "A MASH decision is unread", $"A MASH decision sent to {where}"),
             _ => ($"{words.Noun} overdue at {where}", "Something is overdue: " + words.Noun, $"{Capital(words.Noun)} sent to {where}"),
         };
         return EmailLayout.Build(to, $"NotifyHub: {subject}",

@@ -39,7 +39,7 @@ public sealed record KindWording(string Noun, string Title, string Ask, string N
             "hold it and record it held", "has not been recorded as held"),
         DeliveryKinds.Invitation => new("an invitation to a strategy discussion", "You are invited to a strategy discussion",
             "read it and say whether you will attend, and send what you know", "has not been answered"),
-        DeliveryKinds.Minutes => new("the minutes of a strategy discussion", "The minutes of a strategy discussion have been shared with you",
+        DeliveryKinds.Minutes => new("a copy of the minutes of a strategy discussion", "The minutes of a strategy discussion have been shared with you",
             "read them and acknowledge them", "has not been acknowledged"),
         DeliveryKinds.Action => new("an action for you from a strategy discussion", "A strategy discussion agreed an action for you",
             "read it and, once it is done, mark it done", "has not been marked done"),

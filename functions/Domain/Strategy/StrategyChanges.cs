@@ -74,11 +74,15 @@ public static class StrategyChanges
             if (at < 0) continue;
             list[at] = list[at] with { Removed = true };
             removed++;
+            // Its invitation is no longer awaited: not judged, not chased (an answer it gave stays on record).
+            if (deliveries.GetValueOrDefault(DeliveryKey.Invitation(r, d.Number)) is { Due: not null, Receipt.Acknowledged: null } invitation)
+                invited.Add((new Decision(invitation with { Due = null }, [LedgerEvent.Of(E.StrategyInviteesChanged, now, invitation.RecipientId,
+                    ("discussion", (long)d.Number), ("removed", true))]), null));
         }
         if (invited.Count == 0 && removed == 0 && list.SequenceEqual(d.Invitees)) return new(d, [], []);
         var changed = d with { Invitees = list };
         return new(changed, invited, [LedgerEvent.Of(E.StrategyInviteesChanged, now, DeliveryKey.StrategyDue(d.Chair, d.Number), ("discussion", (long)d.Number),
-            ("invited", (long)invited.Count), ("removed", (long)removed))]);
+            ("invited", (long)invited.Count(i => i.Item2 is not null)), ("removed", (long)removed))]);
     }
 
     private static (Decision, byte[]?) Invite(StrategyDiscussion d, DeliveryRecord chair, Invitee i, TimeSpan remindBefore, DateTimeOffset now)

@@ -53,8 +53,13 @@ public sealed class StrategyRulesTests
         Assert.Equal("Synthetic.", Assert.Single(informed.Discussion.Contributions).Text);
         Assert.Equal(Now, informed.Deliveries.Single().Change.Record.InformedAt);
 
-        var removed = StrategyChanges.ChangeInvitees(d, Mash, [], ["nps-1"], TimeSpan.Zero, deliveries, Now).Discussion;
+        var removal = StrategyChanges.ChangeInvitees(d, Mash, [], ["nps-1"], TimeSpan.Zero, deliveries, Now);
+        var removed = removal.Discussion;
         Assert.False(removed.IsInvited("nps-1"));
+        // Its unanswered invitation is no longer awaited: never judged late, never chased.
+        var withdrawn = Assert.Single(removal.Deliveries).Change.Record;
+        Assert.Equal("nps-1~i1", withdrawn.RecipientId);
+        Assert.False(withdrawn.AwaitsJudgement);
         Assert.False(StrategyChanges.Inform(removed, deliveries["nps-1~i1"], "More.", Now).Changed);
     }
 
