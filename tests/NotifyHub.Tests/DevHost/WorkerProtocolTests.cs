@@ -131,7 +131,9 @@ public class WorkerProtocolTests
         Assert.Equal(LogLevel.Information, line.Level);
         Assert.Equal("Record", line.State["Function"]);
         Assert.Equal(invocationId, line.State["InvocationId"]);
-        Assert.Contains(logs.Entries, e => e.Message.StartsWith("Executed 'Functions.Record' (Succeeded, Id=" + invocationId, StringComparison.Ordinal));
+        // The host logs "Executed" once the worker's answer is in, which may be a moment after the worker's own line.
+        await Eventually.UntilAsync(() => logs.Entries.Any(e => e.Message.StartsWith("Executed 'Functions.Record' (Succeeded, Id=" + invocationId, StringComparison.Ordinal)),
+            found => found, "the host's Executed line");
     }
 
     [Fact]
