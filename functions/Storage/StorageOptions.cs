@@ -116,7 +116,7 @@ public static class StorageNames
     ];
     public static readonly string[] Queues = [IncidentsQueue, DeliveriesQueue, EscalationsQueue, ViewRebuildsQueue];
 
-    /// <summary>Blob container of strategy discussions' minutes as PDFs: blob <c>{incidentId}/{discussion}.pdf</c> (ids only).</summary>
+    /// <summary>Blob container of strategy discussions' minutes as PDFs: blob <c>{incidentId}/{discussion}-{random}.pdf</c> (ids only).</summary>
     public const string MinutesContainer = "strategy-minutes";
     public static readonly string[] Containers = [MinutesContainer];
 

@@ -5,18 +5,18 @@ using NotifyHub.Storage;
 namespace NotifyHub.Strategy;
 
 /// <summary>
-/// Strategy discussions' minutes as PDFs, in blob container <c>strategy-minutes</c>: blob <c>{incidentId}/{discussion}.pdf</c>
-/// — ids only, never a name. The one place the hub touches them: stored, read, and deleted by the retention purge.
+/// Strategy discussions' minutes as PDFs, in blob container <c>strategy-minutes</c>: blob
+/// <c>{incidentId}/{discussion}-{random}.pdf</c> — ids only, never a name; the random part makes each upload a blob of its
+/// own, so two chairs sharing at once never overwrite the PDF a stored record already names (the loser's blob is an
+/// orphan the retention purge deletes with the rest). The one place the hub touches them: stored, read, and deleted.
 /// </summary>
 public sealed class MinutesStore(BlobServiceClient blobs)
 {
     private BlobContainerClient Container => blobs.GetBlobContainerClient(StorageNames.MinutesContainer);
 
-    public static string BlobName(string incidentId, int discussion) => $"{incidentId}/{discussion}.pdf";
-
     public async Task<string> SaveAsync(string incidentId, int discussion, byte[] pdf, CancellationToken ct)
     {
-        var name = BlobName(incidentId, discussion);
+        var name = $"{incidentId}/{discussion}-{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8))}.pdf";
         await Container.GetBlobClient(name).UploadAsync(new BinaryData(pdf),
             new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "application/pdf" } }, ct);
         return name;

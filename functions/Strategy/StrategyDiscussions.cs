@@ -98,10 +98,8 @@ public sealed class StrategyDiscussions(LedgerStore ledger, LedgerWriter writer,
     public async Task<Committed> AnswerAsync(FoundDiscussion found, string answer, AcknowledgedBy by, CancellationToken ct)
     {
         var key = found.Notification.RecipientId;
-        var committed = await writer.ChangeAsync(found.Ledger.IncidentId, Parts, null, current =>
-            current.Delivery(key) is { } invitation ? new LedgerWrite().Add(StrategyChanges.Answer(invitation, answer, by, time.GetUtcNow())) : null,
-            LedgerWriter.Options.Request, ct);
-        return committed;
+        return await CommitAsync(found, current =>
+            current.Delivery(key) is { } invitation ? new LedgerWrite().Add(StrategyChanges.Answer(invitation, answer, by, time.GetUtcNow())) : null, ct);
     }
 
     public Task<Committed> InformAsync(FoundDiscussion found, string text, CancellationToken ct) =>
@@ -144,12 +142,24 @@ public sealed class StrategyDiscussions(LedgerStore ledger, LedgerWriter writer,
     private async Task<Committed> ChangeAsync(FoundDiscussion found, Func<StrategyDiscussion, IncidentLedger, DateTimeOffset, StrategyChange> decide, CancellationToken ct)
     {
         var number = found.Discussion.Number;
-        return await writer.ChangeAsync(found.Ledger.IncidentId, Parts, null, current =>
+        return await CommitAsync(found, current =>
         {
             if (current.Discussions.FirstOrDefault(d => d.Number == number) is not { } discussion) return null;
             var change = decide(discussion, current, time.GetUtcNow());
             return change.Changed ? Write(current, change) : null;
-        }, LedgerWriter.Options.Request, ct);
+        }, ct);
+    }
+
+    /// <summary>
+    /// Commits on the ledger as it was read to find the discussion (no second read unless another writer came first, when
+    /// it is read again and decided again), then applies the views.
+    /// </summary>
+    private async Task<Committed> CommitAsync(FoundDiscussion found, Func<IncidentLedger, LedgerWrite?> decide, CancellationToken ct)
+    {
+        var committed = await writer.CommitAsync(found.Ledger, decide, LedgerWriter.Options.Request,
+            () => ledger.LoadAsync(found.Ledger.IncidentId, Parts, null, ct), ct);
+        await writer.ApplyAsync(committed, LedgerWriter.Options.Request, ct);
+        return committed;
     }
 
     /// <summary>A change as one ledger write: the discussion's row, its events, and each delivery it makes or moves, with content.</summary>
