@@ -7,6 +7,12 @@ if (args is [AdminCommands.CreateAdminKey, ..])
     return await AdminCommands.CreateAdminKeyAsync(args[1..]);
 }
 
+// `NotifyHub.Functions verify-evidence FILE [--public-key PEM]` checks an evidence export offline.
+if (args is [NotifyHub.Evidence.VerifyEvidenceCommand.Name, ..])
+{
+    return await NotifyHub.Evidence.VerifyEvidenceCommand.RunAsync(args[1..], Console.Out, Console.Error, Console.In);
+}
+
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
 builder.AddNotifyHub();

@@ -28,8 +28,8 @@ public sealed class ApiKeyAuthentication(ApiKeyStore keys, DirectoryStore direct
         return await _cache.GetOrCreateAsync(ApiKeyStore.Hash(presented), async entry =>
         {
             var found = await keys.FindAsync(presented, cancellationToken);
-            // Administrators' keys belong to the hub's operators, not to an organisation in the directory.
-            if (found is { Role: not Roles.Admin } && await directory.GetAsync(found.OrganisationId, cancellationToken) is not { Active: true }) found = null;
+            // Administrators' and inspectors' keys belong to the hub's operators and to inspections, not to an organisation in the directory.
+            if (found is { Role: not (Roles.Admin or Roles.Inspector) } && await directory.GetAsync(found.OrganisationId, cancellationToken) is not { Active: true }) found = null;
             entry.AbsoluteExpirationRelativeToNow = found is null ? TimeSpan.FromSeconds(1) : CacheFor;
             entry.Size = 1;
             return found;

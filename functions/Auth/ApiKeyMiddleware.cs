@@ -52,6 +52,12 @@ public sealed class ApiKeyMiddleware(ApiKeyAuthentication authentication, IOptio
             context.GetInvocationResult().Value = Problems.Unauthorized($"Send a valid API key in the {ApiKeyAuthentication.Header} header.");
             return;
         }
+        if (caller.ExpiresAt is { } expires && expires <= time.GetUtcNow())
+        {
+            context.GetInvocationResult().Value = Problems.Unauthorized(
+                $"This API key expired at {Domain.UkTime.Format(expires)}. Ask the hub's administrators for a new one.");
+            return;
+        }
         var roles = RolesOf(context.FunctionDefinition.EntryPoint);
         if (!roles.Contains(caller.Role, StringComparer.Ordinal))
         {

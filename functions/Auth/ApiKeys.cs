@@ -15,10 +15,35 @@ public static class Roles
     public const string Recipient = "recipient";
     /// <summary>A partnership lead: timeliness reports and the dashboard for its local authorities, never child-identifying data.</summary>
     public const string Partnership = "partnership";
+    /// <summary>
+    /// An inspector (Ofsted, CQC, HMICFRS, HMI Probation): reads the evidence of incidents and the reports for the LAs its
+    /// key names, and nothing else; its key expires (at most <see cref="InspectorKeys.MaxValidFor"/> after it is issued).
+    /// </summary>
+    public const string Inspector = "inspector";
+}
+
+/// <summary>What an inspector's key may be.</summary>
+public static class InspectorKeys
+{
+    /// <summary>The longest an inspector's key lasts.</summary>
+    public static readonly TimeSpan MaxValidFor = TimeSpan.FromDays(90);
+
+    /// <summary>The organisation id an inspector's key is issued under (inspectorates are not in the directory: they receive nothing).</summary>
+    public const string Organisation = "inspectors";
 }
 
 /// <summary>An authenticated caller: the organisation a key belongs to and what it may do.</summary>
-public sealed record Caller(string KeyId, string OrganisationId, string Role, string? ForceCode);
+public sealed record Caller(string KeyId, string OrganisationId, string Role, string? ForceCode)
+{
+    /// <summary>The LAs an inspector's key covers (null for every other key: their organisation says).</summary>
+    public IReadOnlyList<string>? Las { get; init; }
+
+    /// <summary>When the key stops working (an inspector's key); null for a key that lasts until revoked.</summary>
+    public DateTimeOffset? ExpiresAt { get; init; }
+
+    /// <summary>What an inspector's key was issued for (the inspection), for the audit trail.</summary>
+    public string? Purpose { get; init; }
+}
 
 /// <summary>A newly issued key: the secret is shown once and never stored.</summary>
 public sealed record IssuedKey(string KeyId, string Secret, Caller Caller, DateTimeOffset CreatedAt);
@@ -50,6 +75,25 @@ public sealed class ApiKeyStore(TableServiceClient tables, TimeProvider time)
         return new IssuedKey(keyId, secret, new Caller(keyId, organisationId, role, forceCode), createdAt);
     }
 
+    /// <summary>Issues an inspector's key: for the LAs named, until <paramref name="expiresAt"/>, for the inspection named.</summary>
+    public async Task<IssuedKey> IssueInspectorAsync(string purpose, IReadOnlyList<string> las, DateTimeOffset expiresAt, CancellationToken cancellationToken)
+    {
+        var secret = Prefix + Base64Url(RandomNumberGenerator.GetBytes(32));
+        var keyId = "key_" + Base64Url(RandomNumberGenerator.GetBytes(9));
+        var createdAt = time.GetUtcNow();
+        await Table.AddEntityAsync(new TableEntity(Partition, Hash(secret))
+        {
+            ["KeyId"] = keyId,
+            ["OrganisationId"] = InspectorKeys.Organisation,
+            ["Role"] = Roles.Inspector,
+            ["CreatedAt"] = createdAt,
+            ["Las"] = string.Join(',', las),
+            ["ExpiresAt"] = expiresAt,
+            ["Purpose"] = purpose,
+        }, cancellationToken);
+        return new IssuedKey(keyId, secret, new Caller(keyId, InspectorKeys.Organisation, Roles.Inspector, null) { Las = las, ExpiresAt = expiresAt, Purpose = purpose }, createdAt);
+    }
+
     /// <summary>The caller a presented key belongs to, or null for an unknown or revoked key.</summary>
     public async Task<Caller?> FindAsync(string presented, CancellationToken cancellationToken)
     {
@@ -57,7 +101,12 @@ public sealed class ApiKeyStore(TableServiceClient tables, TimeProvider time)
         var row = await Table.GetEntityIfExistsAsync<TableEntity>(Partition, Hash(presented), cancellationToken: cancellationToken);
         if (!row.HasValue || row.Value!.ContainsKey("RevokedAt")) return null;
         var e = row.Value;
-        return new Caller(e.GetString("KeyId"), e.GetString("OrganisationId"), e.GetString("Role"), e.GetString("ForceCode"));
+        return new Caller(e.GetString("KeyId"), e.GetString("OrganisationId"), e.GetString("Role"), e.GetString("ForceCode"))
+        {
+            Las = e.GetString("Las") is { } las ? las.Split(',', StringSplitOptions.RemoveEmptyEntries) : null,
+            ExpiresAt = e.GetDateTimeOffset("ExpiresAt"),
+            Purpose = e.GetString("Purpose"),
+        };
     }
 
     /// <summary>Revokes a key of an organisation by its id; false when there is no such key.</summary>

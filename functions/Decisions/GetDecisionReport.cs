@@ -20,7 +20,7 @@ namespace NotifyHub.Functions;
 public sealed class GetDecisionReport(MashDecisions decisions, ReportReader reports, ReportScope scopes)
 {
     [Function(nameof(GetDecisionReport))]
-    [RequiresRole(Roles.Admin, Roles.Partnership)]
+    [RequiresRole(Roles.Admin, Roles.Partnership, Roles.Inspector)]
     public async Task<IResult> RunAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/reports/decisions")] HttpRequest request)
     {
         var ct = request.HttpContext.RequestAborted;

@@ -1,3 +1,4 @@
+using NotifyHub.Evidence;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Azure.Functions.Worker.Builder;
 using NotifyHub.Audit;
@@ -61,6 +62,7 @@ public static class HubApp
         services.AddLedger();
         services.AddDecisions();
         services.AddStrategy();
+        services.AddEvidence(configuration);
         return services;
     }
 }

@@ -49,6 +49,9 @@ public sealed record IncidentLedger(
     /// <summary>The strategy discussions read (with <see cref="LedgerParts.Strategy"/>), by number.</summary>
     public IReadOnlyList<Domain.Strategy.StrategyDiscussion> Discussions { get; init; } = [];
 
+    /// <summary>The hash of the stream's last event (the head of its evidence chain); null before the first commit, or for a stream begun before the chain was.</summary>
+    public string? ChainHash { get; init; }
+
     /// <summary>Whether anything has been committed for the incident.</summary>
     public bool Exists => HeadETag != default;
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
 using NotifyHub.Domain.Delivery;
+using NotifyHub.Domain.Evidence;
 using NotifyHub.Domain.Ledger;
 using NotifyHub.Domain.Routing;
 using NotifyHub.Storage;
@@ -76,6 +77,19 @@ public sealed class LedgerStore(TableServiceClient tables)
         return events;
     }
 
+    /// <summary>
+    /// The head of the incident's evidence chain: its stream's version and the hash of that event (one point read; computed
+    /// from the events for a stream begun before the chain was). Null when nothing was committed for the incident.
+    /// </summary>
+    public async Task<(long Version, string ChainHash)?> ChainHeadAsync(string incidentId, CancellationToken ct)
+    {
+        var row = await Table.GetEntityIfExistsAsync<TableEntity>(incidentId, Head, ["Version", "ChainHash"], ct);
+        if (!row.HasValue) return null;
+        var version = row.Value!.GetInt64("Version") ?? 0;
+        if (version <= 0) return null;
+        return (version, row.Value.GetString("ChainHash") ?? await ComputeChainHeadAsync(incidentId, version, ct));
+    }
+
     /// <summary>Every event of the incident, in order (the evidence; a view's rebuild reads states, not this).</summary>
     public Task<IReadOnlyList<StoredEvent>> AllEventsAsync(string incidentId, CancellationToken ct) => EventsAsync(incidentId, 0, long.MaxValue / 2, ct);
 
@@ -92,6 +106,7 @@ public sealed class LedgerStore(TableServiceClient tables)
         var version = current.Version;
         var etag = current.HeadETag;
         var facts = write.Facts ?? current.Facts;
+        var chain = current.ChainHash ?? (current.Version == 0 ? EvidenceChain.Genesis : await ComputeChainHeadAsync(current.IncidentId, current.Version, ct));
         var stored = new List<StoredEvent>();
         foreach (var chunk in Pack(units))
         {
@@ -99,12 +114,14 @@ public sealed class LedgerStore(TableServiceClient tables)
             var chunkEvents = new List<StoredEvent>();
             foreach (var e in chunk.SelectMany(u => u.Events))
             {
-                var numbered = new StoredEvent(++version, e);
+                ++version;
+                chain = EvidenceChain.Hash(current.IncidentId, version, e, chain);
+                var numbered = new StoredEvent(version, e) { Hash = chain };
                 chunkEvents.Add(numbered);
                 actions.Add(new TableTransactionAction(TableTransactionActionType.Add, EventRow(current.IncidentId, numbered)));
             }
             actions.AddRange(chunk.SelectMany(u => u.Actions));
-            var head = HeadRow(current.IncidentId, version, facts, now);
+            var head = HeadRow(current.IncidentId, version, chain, facts, now);
             actions.Insert(0, etag == default
                 ? new TableTransactionAction(TableTransactionActionType.Add, head)
                 : new TableTransactionAction(TableTransactionActionType.UpdateReplace, head, etag));
@@ -129,7 +146,7 @@ public sealed class LedgerStore(TableServiceClient tables)
         var discussions = current.Discussions.Where(d => write.Discussions.All(w => w.Number != d.Number)).Concat(write.Discussions).OrderBy(d => d.Number).ToList();
         var after = current with
         {
-            Version = version, HeadETag = etag, Facts = facts, Deliveries = deliveries, Content = content, Unrouted = unrouted, Decisions = decisions,
+            Version = version, HeadETag = etag, ChainHash = chain, Facts = facts, Deliveries = deliveries, Content = content, Unrouted = unrouted, Decisions = decisions,
             Discussions = discussions,
         };
         return new Committed(current, after, stored);
@@ -233,9 +250,20 @@ public sealed class LedgerStore(TableServiceClient tables)
         if (chunk.Count > 0) yield return chunk;
     }
 
-    private static TableEntity HeadRow(string incidentId, long version, IncidentFacts? facts, DateTimeOffset now)
+    /// <summary>
+    /// The chain's head at <paramref name="version"/> for a stream begun before the chain was (no hash on its head): computed
+    /// from its events, once — the next commit stores it.
+    /// </summary>
+    private async Task<string> ComputeChainHeadAsync(string incidentId, long version, CancellationToken ct)
     {
-        var row = new TableEntity(incidentId, Head) { ["Version"] = version, ["ChangedAt"] = now };
+        var events = await EventsAsync(incidentId, 0, version, ct);
+        var hashes = EvidenceChain.Hashes(incidentId, events);
+        return hashes.Count == 0 ? EvidenceChain.Genesis : hashes[^1];
+    }
+
+    private static TableEntity HeadRow(string incidentId, long version, string chainHash, IncidentFacts? facts, DateTimeOffset now)
+    {
+        var row = new TableEntity(incidentId, Head) { ["Version"] = version, ["ChainHash"] = chainHash, ["ChangedAt"] = now };
         if (facts is not null)
         {
             row["ForceCode"] = facts.ForceCode;
@@ -256,11 +284,15 @@ public sealed class LedgerStore(TableServiceClient tables)
         ["At"] = e.Event.At,
         ["Subject"] = e.Event.Subject,
         ["Data"] = e.Event.DataJson(),
+        ["Hash"] = e.Hash,
     };
 
     private static StoredEvent ReadEvent(TableEntity row) =>
         new(long.Parse(row.RowKey[EventPrefix.Length..], CultureInfo.InvariantCulture),
-            new LedgerEvent(row.GetString("Type"), row.GetDateTimeOffset("At") ?? default, row.GetString("Subject"), LedgerEvent.ReadData(row.GetString("Data"))));
+            new LedgerEvent(row.GetString("Type"), row.GetDateTimeOffset("At") ?? default, row.GetString("Subject"), LedgerEvent.ReadData(row.GetString("Data"))))
+        {
+            Hash = row.GetString("Hash"),
+        };
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -433,7 +465,7 @@ public sealed class LedgerStore(TableServiceClient tables)
             switch (row.RowKey)
             {
                 case Head:
-                    ledger = ledger with { Version = row.GetInt64("Version") ?? 0, HeadETag = row.ETag, Facts = ReadFacts(row) };
+                    ledger = ledger with { Version = row.GetInt64("Version") ?? 0, HeadETag = row.ETag, ChainHash = row.GetString("ChainHash"), Facts = ReadFacts(row) };
                     break;
                 case Checkpoint:
                     ledger = ledger with { Applied = row.GetInt64("Through") ?? 0, AppliedETag = row.ETag };

@@ -19,7 +19,7 @@ namespace NotifyHub.Ledger;
 /// </para>
 /// </summary>
 public sealed class Projector(LedgerStore ledger, RowViewWriter rows, RollupView rollups, Dispatcher dispatch, ProjectionHints hints,
-    ILogger<Projector> logger)
+    Evidence.EvidenceChanges evidence, ILogger<Projector> logger)
 {
     /// <summary>The row views, in no particular order (each is written on its own).</summary>
     public static readonly IReadOnlyList<RowView> Views =
@@ -91,7 +91,8 @@ public sealed class Projector(LedgerStore ledger, RowViewWriter rows, RollupView
     {
         using var span = Telemetry.HubTelemetry.Source.StartActivity("ApplyViews", ActivityKind.Internal);
         span?.SetTag("notifyhub.incident_id", current.IncidentId);
-        var writes = Views.Select(v => rows.ApplyAsync(v, changes, current.Facts, ct)).Append(rollups.ApplyAsync(current, changes, withUnrouted, ct));
+        var writes = Views.Select(v => rows.ApplyAsync(v, changes, current.Facts, ct)).Append(rollups.ApplyAsync(current, changes, withUnrouted, ct))
+            .Append(evidence.NoteAsync(current.IncidentId, ct));
         await Task.WhenAll(writes);
     }
 

@@ -44,10 +44,15 @@ public static class AuditActions
     public const string RepeatChildrenRead = "reports.repeat-children-read";
     public const string DashboardLinkCreated = "timeliness.dashboard-link-created";
     public const string DashboardLinksRevoked = "timeliness.dashboard-links-revoked";
+    /// <summary>Someone exported an incident's evidence (every export is audited, with the caller's role).</summary>
+    public const string EvidenceExported = "evidence.exported";
+    /// <summary>An administrator signed an evidence anchor out of the daily run.</summary>
+    public const string EvidenceAnchored = "evidence.anchored";
+    public const string InspectorKeyIssued = "api-key.inspector-issued";
 
     public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
     {
-        ApiKeyIssued, ApiKeyRevoked, OrganisationCreated, OrganisationChanged, OrganisationCoverageChanged, OrganisationDeactivated,
+        EvidenceExported, EvidenceAnchored, InspectorKeyIssued, ApiKeyIssued, ApiKeyRevoked, OrganisationCreated, OrganisationChanged, OrganisationCoverageChanged, OrganisationDeactivated,
         GiasImported, OdsImported, DemoSeeded, PoisonReplayed, IncidentGivenUp, IncidentRetried, PersonalDataPurged,
         WebhookSecretRotated, NotificationRead, NotificationAcknowledged, NotificationLinksRevoked, DecisionRecorded, ChallengeRaised, ChallengeAnswered,
         StrategyScheduled, StrategyInviteesChanged, StrategyAnswered, StrategyInformationSent, StrategyHeld, StrategyMinutesShared, StrategyRead,

@@ -18,7 +18,7 @@ namespace NotifyHub.Functions;
 public sealed class GetTimelinessReport(ReportReader reports, ReportScope scopes)
 {
     [Function(nameof(GetTimelinessReport))]
-    [RequiresRole(Roles.Admin, Roles.Partnership)]
+    [RequiresRole(Roles.Admin, Roles.Partnership, Roles.Inspector)]
     public async Task<IResult> RunAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/reports/timeliness")] HttpRequest request)
     {
         var ct = request.HttpContext.RequestAborted;

@@ -46,6 +46,7 @@ public sealed class ReportScope(DirectoryStore directory)
         Roles.Admin => new Scope(null, null),
         Roles.Police => new Scope(null, caller.ForceCode ?? "-"),
         Roles.Partnership => new Scope((await directory.GetAsync(caller.OrganisationId, ct))?.LaCodes ?? [], null),
+        Roles.Inspector => new Scope(caller.Las ?? [], null),
         _ => new Scope([], "-"),
     };
 }

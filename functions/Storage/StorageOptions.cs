@@ -99,6 +99,10 @@ public static class StorageNames
     public const string DecisionsMadeTable = "DecisionsMade";
     public const string DecisionFollowUpsTable = "DecisionFollowUps";
     public const string StrategyDeliveriesTable = "StrategyDeliveries";
+    /// <summary>Which incidents changed when (partition: the UTC day): what the evidence anchor reads. A projection of the ledger.</summary>
+    public const string EvidenceChangesTable = "EvidenceChanges";
+    /// <summary>The anchors made (partition <c>anchors</c>) and each incident's inclusion proofs in them (partition: the incident id).</summary>
+    public const string EvidenceAnchorsTable = "EvidenceAnchors";
 
     public const string IncidentsQueue = "incidents";
     public const string DeliveriesQueue = "deliveries";
@@ -112,13 +116,15 @@ public static class StorageNames
         AuditTable, RetentionTable, OpenDeliveriesTable, WebhookEndpointsTable,
         CalendarsTable, DueIndexTable, LateSharesTable, RollupsTable, ManifestsTable, RepeatChildrenTable, DashboardLinksTable,
         DecisionsAwaitingTable, DecisionsMadeTable, DecisionFollowUpsTable,
-        StrategyDeliveriesTable,
+        StrategyDeliveriesTable, EvidenceChangesTable, EvidenceAnchorsTable,
     ];
     public static readonly string[] Queues = [IncidentsQueue, DeliveriesQueue, EscalationsQueue, ViewRebuildsQueue];
 
     /// <summary>Blob container of strategy discussions' minutes as PDFs: blob <c>{incidentId}/{discussion}-{random}.pdf</c> (ids only).</summary>
     public const string MinutesContainer = "strategy-minutes";
-    public static readonly string[] Containers = [MinutesContainer];
+    /// <summary>The signed daily evidence anchors: write-once (the Azure template puts the container under a time-based immutability policy).</summary>
+    public const string AnchorsContainer = "evidence-anchors";
+    public static readonly string[] Containers = [MinutesContainer, AnchorsContainer];
 
     /// <summary>The function that consumes a queue.</summary>
     public static string? ConsumerOf(string queue) => queue switch

@@ -19,7 +19,7 @@ namespace NotifyHub.Functions;
 public sealed class GetStrategyReport(StrategyReports strategy, ReportReader reports, ReportScope scopes)
 {
     [Function(nameof(GetStrategyReport))]
-    [RequiresRole(Roles.Admin, Roles.Partnership)]
+    [RequiresRole(Roles.Admin, Roles.Partnership, Roles.Inspector)]
     public async Task<IResult> RunAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/reports/strategy")] HttpRequest request)
     {
         var ct = request.HttpContext.RequestAborted;

@@ -136,4 +136,8 @@ public sealed record LedgerEvent(string Type, DateTimeOffset At, string? Subject
 }
 
 /// <summary>An event as its ledger holds it: numbered in its incident's stream from 1, in the order committed.</summary>
-public sealed record StoredEvent(long Version, LedgerEvent Event);
+public sealed record StoredEvent(long Version, LedgerEvent Event)
+{
+    /// <summary>Its hash in the incident's chain (docs/evidence.md), as stored with it; null for an event stored before the chain began.</summary>
+    public string? Hash { get; init; }
+}

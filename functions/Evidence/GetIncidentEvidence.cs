@@ -1,0 +1,42 @@
+using Microsoft.Azure.Functions.Worker;
+using NotifyHub.Audit;
+using NotifyHub.Auth;
+using NotifyHub.Evidence;
+using NotifyHub.Hosting;
+using NotifyHub.Incidents;
+using NotifyHub.Ledger;
+using NotifyHub.Timeliness;
+
+namespace NotifyHub.Functions;
+
+/// <summary>
+/// <c>GET /api/incidents/{force}/{reference}/evidence</c>: the incident's evidence export (docs/evidence.md) — every event of
+/// its record with its hash, the signed anchors that hold them and the inclusion proofs — for the submitting force, the
+/// partnership lead of the incident's LA, an inspector whose key covers that LA, and administrators. Ids, codes and times
+/// only: no personal data. Every export is audited. Anyone else gets 404, as if there were no such incident.
+/// </summary>
+public sealed class GetIncidentEvidence(IncidentStore incidents, LedgerStore ledger, IncidentEvidence evidence, ReportScope scopes, AuditTrail audit)
+{
+    [Function(nameof(GetIncidentEvidence))]
+    [RequiresRole(Roles.Admin, Roles.Police, Roles.Partnership, Roles.Inspector)]
+    public async Task<IResult> RunAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/incidents/{force}/{reference}/evidence")] HttpRequest request,
+        string force, string reference)
+    {
+        var caller = request.HttpContext.Caller();
+        if (caller.Role == Roles.Police && !string.Equals(force, caller.ForceCode, StringComparison.Ordinal))
+            return Problems.OtherForce(force, caller.ForceCode);
+        var ct = request.HttpContext.RequestAborted;
+        var notFound = Problems.NotFound($"Force {force} has no incident with reference {reference} that this API key may see.");
+        if (await incidents.GetStatusAsync(force, reference, ct) is not { } status) return notFound;
+        var head = await ledger.LoadAsync(status.IncidentId, LedgerParts.None, [], ct);
+        var scope = await scopes.ForAsync(caller, ct);
+        // Before routing there is no LA on record: only the force and administrators see the (empty) evidence.
+        if (scope.Las is not null && (head.Facts is not { } facts || !scope.Covers(facts.La, force))) return notFound;
+
+        var export = await evidence.ExportAsync(status.IncidentId, force, reference, ct);
+        await audit.RecordAsync(AuditActor.Of(caller), AuditActions.EvidenceExported, [status.IncidentId],
+            new { role = caller.Role, events = export["events"]!.AsArray().Count, anchors = export["anchors"]!.AsArray().Count, purpose = caller.Purpose }, ct);
+        return TypedResults.Text(export.ToJsonString(), "application/json");
+    }
+}
