@@ -1,7 +1,8 @@
 // NotifyHub in Azure, one environment per resource group: a Flex Consumption function app that reaches its
-// storage and secrets with a user-assigned identity (no account keys anywhere), Key Vault for the two signing
-// keys, Application Insights on Log Analytics, diagnostic settings, and alerts for poison messages, stuck
-// incidents and late shares. docs/deploy.md walks through deploying it and rotating each secret.
+// storage and secrets with a user-assigned identity (no account keys anywhere), Key Vault for the hub's keys,
+// a write-once (WORM) container for the signed evidence anchors, Application Insights on Log Analytics,
+// diagnostic settings, and alerts for poison messages, stuck incidents and late shares. docs/deploy.md walks
+// through deploying it and rotating each secret.
 
 targetScope = 'resourceGroup'
 
@@ -44,6 +45,10 @@ param linkSigningKey string
 @secure()
 param webhookSecretKey string
 
+@description('PEM of the ECDSA P-256 private key that signs the daily evidence anchors: openssl ecparam -name prime256v1 -genkey -noout | openssl pkcs8 -topk8 -nocrypt. Stored in Key Vault as Evidence--SigningKey.')
+@secure()
+param evidenceSigningKey string
+
 @description('SMTP server the secure-link emails go through.')
 param smtpHost string
 
@@ -62,6 +67,11 @@ param smtpUserName string = ''
 @secure()
 param smtpPassword string = ''
 
+@description('Days each signed evidence anchor is held write-once (WORM) in the evidence-anchors container, counted from when the anchor was written: no one, the hub included, can change or delete it before then. Default 2557 days (7 years).')
+@minValue(1)
+@maxValue(146000)
+param evidenceRetentionDays int = 2557
+
 @description('Days Log Analytics keeps the telemetry.')
 @minValue(30)
 @maxValue(730)
@@ -72,6 +82,8 @@ var functionAppName = '${namePrefix}-func-${suffix}'
 var storageAccountName = take('st${toLower(replace(namePrefix, '-', ''))}${suffix}', 24)
 var keyVaultName = 'kv-${suffix}'
 var deploymentContainerName = 'app-package'
+// The app writes its signed daily anchors here, blobs anchors/{number:D8}.json and anchors/{number:D8}.leaves.json.
+var evidenceAnchorsContainerName = 'evidence-anchors'
 
 // Built-in role definition ids (the same in every tenant).
 var roles = {
@@ -135,6 +147,31 @@ resource deploymentContainer 'Microsoft.Storage/storageAccounts/blobServices/con
   }
 }
 
+resource evidenceAnchorsContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
+  parent: blobService
+  name: evidenceAnchorsContainerName
+  properties: {
+    publicAccess: 'None'
+  }
+}
+
+// Time-based retention (WORM) on the whole container: a blob in it can be created and read, but neither
+// overwritten nor deleted until evidenceRetentionDays after it was written — by anyone, the hub included. No
+// append writes either: the hub only creates blobs. A policy deployed this way is UNLOCKED: it already refuses
+// changes to the blobs, but can itself be shortened or removed, and the app's identity could remove it (Storage
+// Blob Data Owner includes Microsoft.Storage/storageAccounts/blobServices/containers/*). Once the period is
+// confirmed, lock it — irreversibly; from then on it can only be extended — with
+// az storage container immutability-policy lock (docs/deploy.md, "Lock the evidence anchors' retention").
+resource evidenceAnchorsRetention 'Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies@2023-05-01' = {
+  parent: evidenceAnchorsContainer
+  name: 'default'
+  properties: {
+    immutabilityPeriodSinceCreationInDays: evidenceRetentionDays
+    allowProtectedAppendWrites: false
+    allowProtectedAppendWritesAll: false
+  }
+}
+
 resource storageRoleAssignments 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
   for roleId in storageRoles: {
     scope: storage
@@ -188,6 +225,15 @@ resource webhookSecretKeySecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' =
   properties: {
     value: webhookSecretKey
     contentType: 'base64 AES key derivation secret'
+  }
+}
+
+resource evidenceSigningKeySecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+  parent: vault
+  name: 'Evidence--SigningKey'
+  properties: {
+    value: evidenceSigningKey
+    contentType: 'PEM ECDSA P-256 private key'
   }
 }
 
@@ -327,6 +373,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     // Versionless secret URIs: a new secret version is picked up without redeploying (docs/deploy.md).
     Routing__ChildIdentityKey: '@Microsoft.KeyVault(SecretUri=${childIdentityKeySecret.properties.secretUri})'
     Delivery__LinkSigningKey: '@Microsoft.KeyVault(SecretUri=${linkSigningKeySecret.properties.secretUri})'
+    Evidence__SigningKey: '@Microsoft.KeyVault(SecretUri=${evidenceSigningKeySecret.properties.secretUri})'
     Delivery__WebhookSecretKey: '@Microsoft.KeyVault(SecretUri=${webhookSecretKeySecret.properties.secretUri})'
     Delivery__PublicBaseUrl: empty(publicBaseUrl) ? 'https://${functionApp.properties.defaultHostName}' : publicBaseUrl
     Retention__PersonalDataAfter: personalDataRetention

@@ -15,6 +15,10 @@ public partial class AzureTemplateTests
 {
     private static readonly string Template = Path.Combine(RepoPaths.Root, "infra", "azure", "main.bicep");
 
+    /// <summary>The app settings that carry a key: each a Key Vault reference to the secret of the same name (<c>__</c> as <c>--</c>).</summary>
+    private static readonly string[] KeySettings =
+        ["Routing__ChildIdentityKey", "Delivery__LinkSigningKey", "Delivery__WebhookSecretKey", "Evidence__SigningKey"];
+
     [Fact]
     public async Task The_Azure_template_builds_and_lints_with_no_errors_or_warnings()
     {
@@ -87,8 +91,51 @@ public partial class AzureTemplateTests
         // Shared-key access is off on the account: a connection string with a key would not work, and must not exist.
         Assert.False(settings.ContainsKey("AzureWebJobsStorage"), "the template sets a storage connection string");
         Assert.Equal("managedidentity", settings["AzureWebJobsStorage__credential"]);
-        foreach (var secret in new[] { "Routing__ChildIdentityKey", "Delivery__LinkSigningKey", "Delivery__WebhookSecretKey" })
+        foreach (var secret in KeySettings)
             Assert.StartsWith("[format('@Microsoft.KeyVault(SecretUri=", settings[secret], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Each_key_reaches_the_app_as_a_Key_Vault_reference_to_its_own_secret_set_from_a_secure_parameter()
+    {
+        var template = await CompiledTemplateAsync();
+        var settings = AppSettings(template);
+
+        foreach (var setting in KeySettings)
+        {
+            var secretName = setting.Replace("__", "--", StringComparison.Ordinal);
+            // Versionless: the reference names the secret resource and takes its secretUri, not a version's.
+            Assert.Equal(
+                $"[format('@Microsoft.KeyVault(SecretUri={{0}})', reference(resourceId('Microsoft.KeyVault/vaults/secrets', variables('keyVaultName'), '{secretName}'), '2023-07-01').secretUri)]",
+                settings[setting]);
+
+            var secret = Assert.Single(Resources(template, "Microsoft.KeyVault/vaults/secrets"),
+                r => NameSegments(template, r["name"]!.GetValue<string>()).Last() == secretName);
+            var value = secret["properties"]!["value"]!.GetValue<string>();
+            var parameter = ParameterReference().Match(value);
+            Assert.True(parameter.Success, $"{secretName} is set from '{value}', not from a parameter");
+            Assert.Equal("securestring", template["parameters"]![parameter.Groups[1].Value]!["type"]!.GetValue<string>());
+        }
+    }
+
+    [Fact]
+    public async Task The_evidence_anchors_container_has_a_time_based_immutability_policy_of_at_least_a_year_and_no_appends()
+    {
+        var template = await CompiledTemplateAsync();
+
+        var container = Assert.Single(Resources(template, "Microsoft.Storage/storageAccounts/blobServices/containers"),
+            r => NameSegments(template, r["name"]!.GetValue<string>()).Last() == "evidence-anchors");
+        Assert.Equal("None", container["properties"]!["publicAccess"]!.GetValue<string>());
+
+        // Its parent is the container: account/default/evidence-anchors/default.
+        var policy = Assert.Single(Resources(template, "Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies"),
+            r => NameSegments(template, r["name"]!.GetValue<string>()) is [.., "evidence-anchors", "default"]);
+        var properties = policy["properties"]!.AsObject();
+        var days = IntValue(template, properties["immutabilityPeriodSinceCreationInDays"]!);
+        Assert.True(days >= 365, $"The evidence anchors are held for {days} days by default");
+        // The hub only creates anchors: no blocks appended to a protected blob, of either kind.
+        Assert.False(properties["allowProtectedAppendWrites"]!.GetValue<bool>());
+        Assert.False(properties["allowProtectedAppendWritesAll"]?.GetValue<bool>() ?? false);
     }
 
     /// <summary>Each <c>[Required]</c> property of an options class with a <c>Section</c>, as the app setting that binds it.</summary>
@@ -118,14 +165,21 @@ public partial class AzureTemplateTests
     private static partial Regex PercentSetting();
 
     /// <summary>The function app's app settings in the compiled ARM template (bicep build --stdout), by name; values as the template gives them.</summary>
-    private static async Task<Dictionary<string, string>> TemplateAppSettingsAsync()
+    private static async Task<Dictionary<string, string>> TemplateAppSettingsAsync() => AppSettings(await CompiledTemplateAsync());
+
+    /// <summary>The template as the Bicep CLI compiles it into ARM JSON (bicep build --stdout).</summary>
+    private static async Task<JsonNode> CompiledTemplateAsync()
     {
         var (pathExit, bicep, pathOutput) = await RunAsync(Path.Combine(RepoPaths.Root, "scripts", "bicep-check"), "--bicep-path");
         Assert.True(pathExit == 0, pathOutput);
         var (exitCode, arm, output) = await RunAsync(bicep.Trim(), "build", Template, "--stdout");
         Assert.True(exitCode == 0, output);
+        return JsonNode.Parse(arm)!;
+    }
 
-        var configs = Descendants(JsonNode.Parse(arm)!)
+    private static Dictionary<string, string> AppSettings(JsonNode template)
+    {
+        var configs = Descendants(template)
             .OfType<JsonObject>()
             .Where(o => o["type"]?.GetValueKind() == System.Text.Json.JsonValueKind.String
                 && o["type"]!.GetValue<string>() == "Microsoft.Web/sites/config"
@@ -141,6 +195,83 @@ public partial class AzureTemplateTests
             var other => other.ToJsonString(),
         });
     }
+
+    /// <summary>The compiled template's resources of one type, wherever they sit.</summary>
+    private static List<JsonObject> Resources(JsonNode template, string type) =>
+        Descendants(template)
+            .OfType<JsonObject>()
+            .Where(o => o["type"]?.GetValueKind() == System.Text.Json.JsonValueKind.String
+                && o["type"]!.GetValue<string>() == type
+                && o["name"]?.GetValueKind() == System.Text.Json.JsonValueKind.String)
+            .ToList();
+
+    /// <summary>
+    /// A resource name's segments (account/default/container/...): the compiled <c>[format('{0}/{1}', ...)]</c> read with
+    /// its string literals, and variables that are plain strings, filled in; any other expression is left as written.
+    /// </summary>
+    private static string[] NameSegments(JsonNode template, string name)
+    {
+        if (!name.StartsWith('[')) return name.Split('/');
+        var format = FormatExpression().Match(name);
+        Assert.True(format.Success, $"A resource name the test cannot read: {name}");
+        var arguments = TopLevelArguments(format.Groups[2].Value).Select(argument => Literal(template, argument)).ToArray<object>();
+        return string.Format(System.Globalization.CultureInfo.InvariantCulture, format.Groups[1].Value, arguments).Split('/');
+    }
+
+    private static string Literal(JsonNode template, string argument)
+    {
+        if (StringLiteral().Match(argument) is { Success: true } literal) return literal.Groups[1].Value.Replace("''", "'", StringComparison.Ordinal);
+        if (VariableReference().Match(argument) is { Success: true } variable
+            && template["variables"]?[variable.Groups[1].Value] is JsonValue value
+            && value.GetValueKind() == System.Text.Json.JsonValueKind.String
+            && !value.GetValue<string>().StartsWith('['))
+            return value.GetValue<string>();
+        return argument;
+    }
+
+    /// <summary>An expression's arguments, split at the commas outside quotes and brackets.</summary>
+    private static List<string> TopLevelArguments(string arguments)
+    {
+        var result = new List<string>();
+        var (depth, quoted, start) = (0, false, 0);
+        for (var i = 0; i < arguments.Length; i++)
+        {
+            var c = arguments[i];
+            if (c == '\'') quoted = !quoted;
+            else if (!quoted && c is '(' or '[') depth++;
+            else if (!quoted && c is ')' or ']') depth--;
+            else if (!quoted && depth == 0 && c == ',')
+            {
+                result.Add(arguments[start..i].Trim());
+                start = i + 1;
+            }
+        }
+        result.Add(arguments[start..].Trim());
+        return result;
+    }
+
+    /// <summary>An int property: a literal, or a parameter's default value.</summary>
+    private static int IntValue(JsonNode template, JsonNode value)
+    {
+        if (value.GetValueKind() == System.Text.Json.JsonValueKind.Number) return value.GetValue<int>();
+        var parameter = ParameterReference().Match(value.GetValue<string>());
+        Assert.True(parameter.Success, $"Not a literal or a parameter: {value}");
+        var defaultValue = template["parameters"]![parameter.Groups[1].Value]!["defaultValue"];
+        Assert.True(defaultValue is not null, $"Parameter {parameter.Groups[1].Value} has no default value");
+        return defaultValue.GetValue<int>();
+    }
+
+    [GeneratedRegex(@"^\[format\('([^']*)', (.*)\)\]$")]
+    private static partial Regex FormatExpression();
+
+    [GeneratedRegex(@"^'((?:[^']|'')*)'$")]
+    private static partial Regex StringLiteral();
+
+    [GeneratedRegex(@"^variables\('([^']+)'\)$")]
+    private static partial Regex VariableReference();
+
+    [GeneratedRegex(@"^\[parameters\('([^']+)'\)\]$")]
+    private static partial Regex ParameterReference();
 
     private static IEnumerable<JsonNode> Descendants(JsonNode node)
     {
