@@ -114,6 +114,7 @@ public static class TimelinessBenchmark
         var store = new LedgerStore(tables);
         var hints = new ProjectionHints(tables, TimeProvider.System);
         var projector = new Projector(store, new RowViewWriter(tables), new RollupView(new RollupStore(tables)), new Dispatcher(queues, TimeProvider.System), hints,
+            new NotifyHub.Evidence.EvidenceChanges(tables, TimeProvider.System),
             NullLogger<Projector>.Instance);
         var writer = new LedgerWriter(store, projector, hints, TimeProvider.System, NullLogger<LedgerWriter>.Instance);
         using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();

@@ -369,6 +369,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     SlaMonitorSchedule: '0 */1 * * * *'
     ReconcileManifestsSchedule: '0 15 * * * *'
     DailyDigestSchedule: '0 0 7 * * *'
+    EvidenceAnchorSchedule: '0 30 0 * * *'
     ProjectLedgerSchedule: '30 */1 * * * *'
     // Versionless secret URIs: a new secret version is picked up without redeploying (docs/deploy.md).
     Routing__ChildIdentityKey: '@Microsoft.KeyVault(SecretUri=${childIdentityKeySecret.properties.secretUri})'

@@ -16,6 +16,7 @@ public static class TestStores
         var store = new LedgerStore(tables);
         var hints = new ProjectionHints(tables, time);
         var projector = new Projector(store, new RowViewWriter(tables), new RollupView(new RollupStore(tables)), new Dispatcher(queues, time), hints,
+            new NotifyHub.Evidence.EvidenceChanges(tables, time),
             NullLogger<Projector>.Instance);
         return new LedgerWriter(store, projector, hints, time, NullLogger<LedgerWriter>.Instance);
     }
