@@ -289,10 +289,26 @@ public sealed class LedgerStore(TableServiceClient tables)
 
     private static StoredEvent ReadEvent(TableEntity row) =>
         new(long.Parse(row.RowKey[EventPrefix.Length..], CultureInfo.InvariantCulture),
-            new LedgerEvent(row.GetString("Type"), row.GetDateTimeOffset("At") ?? default, row.GetString("Subject"), LedgerEvent.ReadData(row.GetString("Data"))))
+            new LedgerEvent(row.GetString("Type"), row.GetDateTimeOffset("At") ?? default, row.GetString("Subject"), ReadEventData(row.GetString("Data"))))
         {
             Hash = row.GetString("Hash"),
         };
+
+    /// <summary>
+    /// An event's particulars as stored. Particulars that are not the JSON the hub wrote (changed in storage by hand) are kept
+    /// as found under <c>unreadable</c>, so the event still reads — and its hash shows the change — rather than failing the read.
+    /// </summary>
+    private static IReadOnlyDictionary<string, object?> ReadEventData(string? json)
+    {
+        try
+        {
+            return LedgerEvent.ReadData(json);
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
+        {
+            return new Dictionary<string, object?>(StringComparer.Ordinal) { ["unreadable"] = json };
+        }
+    }
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 

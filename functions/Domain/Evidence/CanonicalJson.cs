@@ -75,7 +75,8 @@ public static class CanonicalJson
                 text.Append("null");
                 break;
             case JsonValueKind.Number:
-                if (!v.TryGetValue<long>(out var whole) && !(v.TryGetValue<JsonElement>(out var e) && e.TryGetInt64(out whole)))
+                if (!v.TryGetValue<long>(out var whole) && !(v.TryGetValue<int>(out var small) && (whole = small) == small)
+                    && !(v.TryGetValue<JsonElement>(out var e) && e.TryGetInt64(out whole)))
                     throw new FormatException("Evidence holds whole numbers only; found " + v.ToJsonString() + ".");
                 if (v.TryGetValue<JsonElement>(out var raw) && raw.GetRawText() != whole.ToString(CultureInfo.InvariantCulture))
                     throw new FormatException("Evidence holds whole numbers written plainly; found " + raw.GetRawText() + ".");

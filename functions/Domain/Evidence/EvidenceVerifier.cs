@@ -59,9 +59,12 @@ public static class EvidenceVerifier
                 || (e["subject"] is not null && Str(e, "subject") is null))
                 return Unreadable($"Event at position {expected} is not an event (version, type, at, subject, data, prev, hash).");
             if (version != expected)
-                return EventFails(expected, version > expected
-                    ? $"is missing: the events go from {expected - 1} to {version}"
-                    : $"is out of place: version {version} comes where {expected} should");
+            {
+                var later = events.Skip(i + 1).Any(x => x is JsonObject o && Num(o, "version") == expected);
+                return EventFails(expected, later ? $"is out of order: event {version} comes before it"
+                    : version > expected ? $"is missing: the events go from {expected - 1} to {version}"
+                    : $"is out of place: event {version} comes again where {expected} should");
+            }
             if (Str(e, "prev") != prev)
                 return EventFails(version, $"does not follow event {version - 1}: its prev is not event {version - 1}'s hash (an event was inserted, removed or reordered)");
             string computed;

@@ -64,6 +64,7 @@ public class PublishLayoutTests
                     ["Delivery__LinkSigningKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
                     ["Delivery__WebhookSecretKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
                     ["Delivery__PublicBaseUrl"] = "https://notifyhub.example.org",
+                    ["Evidence__SigningKey"] = TestKeys.EvidenceSigningKey,
                     ["ReconcileIncidentsSchedule"] = "0 0 0 1 1 *",
                 },
             });

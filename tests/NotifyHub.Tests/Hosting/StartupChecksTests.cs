@@ -28,6 +28,7 @@ public class StartupChecksTests
             ["Delivery:LinkSigningKey"] = linkKey ?? OwnLinkKey,
             ["Delivery:WebhookSecretKey"] = OwnWebhookSecretKey,
             ["Delivery:PublicBaseUrl"] = "https://notifyhub.example.org",
+            ["Evidence:SigningKey"] = TestKeys.EvidenceSigningKey,
         };
         foreach (var (name, value) in more ?? new Dictionary<string, string?>()) settings[name] = value;
         builder.Configuration.AddInMemoryCollection(settings);
@@ -69,6 +70,35 @@ public class StartupChecksTests
         var previousLink = await Assert.ThrowsAsync<OptionsValidationException>(() => StartAsync("Production", TestKeys.ChildIdentityKey,
             more: new Dictionary<string, string?> { ["Delivery:LinkSigningPreviousKey"] = CommittedLinkKey }));
         Assert.Contains("Delivery:LinkSigningPreviousKey is the development key", previousLink.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Production")]
+    [InlineData(null)]
+    public async Task Start_up_refuses_the_committed_development_evidence_key_outside_Development(string? environment)
+    {
+        var more = new Dictionary<string, string?> { ["Evidence:SigningKey"] = LocalSettings.Value("Evidence__SigningKey") };
+        var refused = await Assert.ThrowsAsync<OptionsValidationException>(() => StartAsync(environment, TestKeys.ChildIdentityKey, more: more));
+        Assert.Contains("Evidence:SigningKey is the development key", refused.Message, StringComparison.Ordinal);
+        await StartAsync("Development", TestKeys.ChildIdentityKey, more: more);
+    }
+
+    [Theory]
+    [InlineData("", "Evidence:SigningKey is not set")]
+    [InlineData("not a key", "is not the PEM of an ECDSA private key")]
+    [InlineData("public", "is a public key")]
+    [InlineData("p384", "is not a P-256 key")]
+    public async Task Start_up_refuses_an_evidence_key_that_cannot_sign_anchors_and_says_why(string key, string why)
+    {
+        var pem = key switch
+        {
+            "public" => System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256).ExportSubjectPublicKeyInfoPem(),
+            "p384" => System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP384).ExportPkcs8PrivateKeyPem(),
+            _ => key,
+        };
+        var refused = await Assert.ThrowsAsync<OptionsValidationException>(() => StartAsync("Production", TestKeys.ChildIdentityKey,
+            more: new Dictionary<string, string?> { ["Evidence:SigningKey"] = pem }));
+        Assert.Contains(why, refused.Message, StringComparison.Ordinal);
     }
 
     [Theory]
