@@ -20,6 +20,10 @@ public sealed class AuthorisationMatrixFixture : HubFixture
     public string SchoolYKey { get; private set; } = "";
     /// <summary>A partnership lead for LA 840.</summary>
     public string PartnershipKey { get; private set; } = "";
+    /// <summary>An inspector's key for LA 840 (force A's incident's LA).</summary>
+    public string InspectorKey { get; private set; } = "";
+    /// <summary>An inspector's key for LA 840 that expired yesterday.</summary>
+    public string ExpiredInspectorKey { get; private set; } = "";
     /// <summary>School X's notification of force A's incident.</summary>
     public string NotificationX { get; private set; } = "";
 
@@ -55,6 +59,13 @@ public sealed class AuthorisationMatrixFixture : HubFixture
         var leadKey = await SendAsync(HttpMethod.Post, $"/api/admin/organisations/{leadId}/keys", AdminKey);
         PartnershipKey = (await leadKey.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("apiKey").GetString()!;
 
+        var inspector = await SendAsync(HttpMethod.Post, "/api/admin/inspector-keys", AdminKey,
+            """{"inspection":"Matrix inspection","laCodes":["840"],"validForDays":7}""");
+        InspectorKey = (await inspector.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("apiKey").GetString()!;
+        var longAgo = DateTimeOffset.UtcNow.AddDays(-30);
+        ExpiredInspectorKey = (await new NotifyHub.Auth.ApiKeyStore(Tables, new FixedTime(longAgo))
+            .IssueInspectorAsync("Last month's inspection", ["840"], longAgo.AddDays(29), CancellationToken.None)).Secret;
+
         ReferenceA = "MATRIX-" + Guid.NewGuid().ToString("N")[..8];
         var incident = ExampleIncident.For(ForceA, ReferenceA, DateTimeOffset.UtcNow).WithUniqueChildren()
             .With("location.laCode", "840").With("children[0].schoolUrn", urnX);
@@ -82,7 +93,7 @@ public sealed class AuthorisationMatrixFixture : HubFixture
 /// </summary>
 public class AuthorisationMatrixTests(AuthorisationMatrixFixture hub) : IClassFixture<AuthorisationMatrixFixture>
 {
-    private enum Caller { NoKey, UnknownKey, RevokedKey, DeactivatedOrganisation, PoliceA, PoliceB, Admin, RecipientX, RecipientY, Partnership }
+    private enum Caller { NoKey, UnknownKey, RevokedKey, DeactivatedOrganisation, ExpiredInspector, PoliceA, PoliceB, Admin, RecipientX, RecipientY, Partnership, Inspector }
 
     /// <summary>
     /// What each caller gets. Recipients (schools X and Y) get 403 unless a cell says otherwise. A function opened by an
@@ -90,7 +101,7 @@ public class AuthorisationMatrixTests(AuthorisationMatrixFixture hub) : IClassFi
     /// </summary>
     private sealed record Cell(string Function, HttpMethod Method, string Path, string? Body, int Admin, int PoliceA, int PoliceB,
         string ContentType = "application/json", int RecipientX = 403, int RecipientY = 403, bool ByLink = false, int Partnership = 403,
-        bool Public = false);
+        bool Public = false, int Inspector = 403);
 
     private IReadOnlyList<Cell> Matrix()
     {
@@ -129,8 +140,17 @@ public class AuthorisationMatrixTests(AuthorisationMatrixFixture hub) : IClassFi
                 PoliceB: forbidden, RecipientX: 404, RecipientY: 404),
             new("ListAwaitingDecisions", HttpMethod.Get, "/api/decisions/awaiting", null, Admin: 200, PoliceA: forbidden, PoliceB: forbidden,
                 RecipientX: 200, RecipientY: 200, Partnership: 200),
-            new("GetDecisionReport", HttpMethod.Get, "/api/reports/decisions", null, Admin: 200, PoliceA: forbidden, PoliceB: forbidden, Partnership: 200),
-            new("GetStrategyReport", HttpMethod.Get, "/api/reports/strategy", null, Admin: 200, PoliceA: forbidden, PoliceB: forbidden, Partnership: 200),
+            new("GetDecisionReport", HttpMethod.Get, "/api/reports/decisions", null, Admin: 200, PoliceA: forbidden, PoliceB: forbidden, Partnership: 200,
+                Inspector: 200),
+            new("GetStrategyReport", HttpMethod.Get, "/api/reports/strategy", null, Admin: 200, PoliceA: forbidden, PoliceB: forbidden, Partnership: 200,
+                Inspector: 200),
+            // Evidence: the submitting force, the lead and an inspector of the incident's LA, and administrators export it; an
+            // inspector reads evidence and reports only. The public key is for anyone.
+            new("GetIncidentEvidence", HttpMethod.Get, $"/api/incidents/{a}/{hub.ReferenceA}/evidence", null, Admin: 200, PoliceA: 200, PoliceB: forbidden,
+                Partnership: 200, Inspector: 200),
+            new("GetEvidencePublicKey", HttpMethod.Get, "/.well-known/notifyhub-evidence-key.pem", null, Admin: 200, PoliceA: 200, PoliceB: 200, Public: true),
+            new("AnchorEvidenceNow", HttpMethod.Post, "/api/admin/evidence/anchors", null, Admin: 201, PoliceA: forbidden, PoliceB: forbidden),
+            new("IssueInspectorKey", HttpMethod.Post, "/api/admin/inspector-keys", "{}", Admin: 400, PoliceA: forbidden, PoliceB: forbidden),
             new("GetIncidentDecisions", HttpMethod.Get, $"/api/incidents/{a}/{hub.ReferenceA}/decisions", null, Admin: forbidden, PoliceA: 200, PoliceB: forbidden),
             // Open to anyone, key or none: what holds no data — the contract, the landing page, the API reference, the docs, the assets.
             new("GetOpenApi", HttpMethod.Get, "/api/openapi.json", null, Admin: 200, PoliceA: 200, PoliceB: 200, Public: true),
@@ -150,7 +170,7 @@ public class AuthorisationMatrixTests(AuthorisationMatrixFixture hub) : IClassFi
             new("GetViewRebuild", HttpMethod.Get, "/api/admin/views/rebuild/0", null, Admin: 404, PoliceA: forbidden, PoliceB: forbidden),
             new("SubmitManifest", HttpMethod.Post, "/api/manifests", "{}", Admin: forbidden, PoliceA: 400, PoliceB: 400),
             new("GetTimelinessReport", HttpMethod.Get, "/api/reports/timeliness?groupBy=recipientType", null, Admin: 200, PoliceA: forbidden,
-                PoliceB: forbidden, Partnership: 200),
+                PoliceB: forbidden, Partnership: 200, Inspector: 200),
             new("ListLateShares", HttpMethod.Get, "/api/reports/late", null, Admin: 200, PoliceA: 200, PoliceB: 200, Partnership: 200),
             new("ListMissingShares", HttpMethod.Get, "/api/reports/missing", null, Admin: 200, PoliceA: 200, PoliceB: 200, Partnership: 200),
             // Schools are recipients but not the MASH: a recipient key reaches the function, which refuses all but a MASH.
@@ -219,6 +239,8 @@ public class AuthorisationMatrixTests(AuthorisationMatrixFixture hub) : IClassFi
         Caller.RecipientX => hub.SchoolXKey,
         Caller.RecipientY => hub.SchoolYKey,
         Caller.Partnership => hub.PartnershipKey,
+        Caller.Inspector => hub.InspectorKey,
+        Caller.ExpiredInspector => hub.ExpiredInspectorKey,
         _ => hub.AdminKey,
     };
 
@@ -249,6 +271,7 @@ public class AuthorisationMatrixTests(AuthorisationMatrixFixture hub) : IClassFi
                     Caller.RecipientX => cell.RecipientX,
                     Caller.RecipientY => cell.RecipientY,
                     Caller.Partnership => cell.Partnership,
+                    Caller.Inspector => cell.Inspector,
                     _ => 401,
                 };
                 using var response = await hub.SendAsync(cell.Method, cell.Path, KeyOf(caller), cell.Body, cell.ContentType);
