@@ -170,6 +170,7 @@ public partial class FunctionContractTests
                 _ when part.Contains("force", StringComparison.Ordinal) => [Roles.Police],
                 _ when part.Contains("recipient", StringComparison.Ordinal) => [Roles.Recipient],
                 _ when part.Contains("partnership lead", StringComparison.Ordinal) => [Roles.Partnership],
+                _ when part.Contains("inspector", StringComparison.Ordinal) => [Roles.Inspector],
                 _ => ["?"],
             }).Order(StringComparer.Ordinal).ToList();
             Assert.Equal(expected, roles.Order(StringComparer.Ordinal).ToList());
