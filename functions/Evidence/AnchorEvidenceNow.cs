@@ -20,6 +20,6 @@ public sealed class AnchorEvidenceNow(EvidenceAnchors anchors, AuditTrail audit)
         var made = await anchors.AnchorAsync(ct);
         await audit.RecordAsync(AuditActor.Of(request.HttpContext.Caller()), AuditActions.EvidenceAnchored, [made.Number.ToString(System.Globalization.CultureInfo.InvariantCulture)],
             new { leaves = made.Leaves }, ct);
-        return TypedResults.Created($"/api/admin/evidence/anchors/{made.Number}", made);
+        return TypedResults.Json(made, statusCode: StatusCodes.Status201Created);
     }
 }

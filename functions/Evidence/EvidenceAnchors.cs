@@ -78,7 +78,7 @@ public sealed class EvidenceAnchors(LedgerStore ledger, EvidenceChanges changes,
             {
                 if (await ledger.ChainHeadAsync(id, token) is { } head)
                 {
-                    lock (heads) heads.Add(new AnchorLeaf(id, head.Version, head.ChainHash));
+                    lock (heads) heads.Add(new AnchorLeaf(id, head.Force, head.Reference, head.Version, head.ChainHash));
                 }
             });
             leaves = new Leaves(number, from, cutoff, [.. heads.OrderBy(h => h.IncidentId, StringComparer.Ordinal)]);
@@ -203,7 +203,10 @@ public sealed class EvidenceAnchors(LedgerStore ledger, EvidenceChanges changes,
             ["number"] = Number,
             ["from"] = From is { } f ? Domain.Ledger.LedgerEvent.Canonical(f) : null,
             ["cutoff"] = Domain.Ledger.LedgerEvent.Canonical(Cutoff),
-            ["leaves"] = new JsonArray([.. List.Select(l => (JsonNode)new JsonObject { ["incident"] = l.IncidentId, ["version"] = l.Version, ["hash"] = l.ChainHash })]),
+            ["leaves"] = new JsonArray([.. List.Select(l => (JsonNode)new JsonObject
+            {
+                ["incident"] = l.IncidentId, ["force"] = l.Force, ["reference"] = l.Reference, ["version"] = l.Version, ["hash"] = l.ChainHash,
+            })]),
         };
 
         public static Leaves? Read(JsonObject? o)
@@ -211,7 +214,8 @@ public sealed class EvidenceAnchors(LedgerStore ledger, EvidenceChanges changes,
             if (o?["number"]?.GetValue<long>() is not { } number || o["cutoff"]?.GetValue<string>() is not { } cutoff || o["leaves"] is not JsonArray list) return null;
             var from = o["from"]?.GetValue<string>();
             return new Leaves(number, from is null ? null : DateTimeOffset.Parse(from, CultureInfo.InvariantCulture), DateTimeOffset.Parse(cutoff, CultureInfo.InvariantCulture),
-                [.. list.OfType<JsonObject>().Select(l => new AnchorLeaf(l["incident"]!.GetValue<string>(), l["version"]!.GetValue<long>(), l["hash"]!.GetValue<string>()))]);
+                [.. list.OfType<JsonObject>().Select(l => new AnchorLeaf(l["incident"]!.GetValue<string>(), l["force"]?.GetValue<string>() ?? "",
+                    l["reference"]?.GetValue<string>() ?? "", l["version"]!.GetValue<long>(), l["hash"]!.GetValue<string>()))]);
         }
     }
 }

@@ -74,7 +74,7 @@ public static class VerifyEvidenceCommand
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
         {
-            await error.WriteLineAsync($"verify-evidence: cannot read {file}: {(e is JsonException ? "it is not JSON" : e.Message)}.");
+            await error.WriteLineAsync($"verify-evidence: cannot read {file}: {(e is JsonException ? "it is not JSON" : e.Message.TrimEnd('.'))}.");
             return (int)VerifyOutcome.Unreadable;
         }
 

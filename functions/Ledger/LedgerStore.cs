@@ -81,13 +81,14 @@ public sealed class LedgerStore(TableServiceClient tables)
     /// The head of the incident's evidence chain: its stream's version and the hash of that event (one point read; computed
     /// from the events for a stream begun before the chain was). Null when nothing was committed for the incident.
     /// </summary>
-    public async Task<(long Version, string ChainHash)?> ChainHeadAsync(string incidentId, CancellationToken ct)
+    public async Task<(long Version, string ChainHash, string Force, string Reference)?> ChainHeadAsync(string incidentId, CancellationToken ct)
     {
-        var row = await Table.GetEntityIfExistsAsync<TableEntity>(incidentId, Head, ["Version", "ChainHash"], ct);
+        var row = await Table.GetEntityIfExistsAsync<TableEntity>(incidentId, Head, ["Version", "ChainHash", "ForceCode", "IncidentReference"], ct);
         if (!row.HasValue) return null;
         var version = row.Value!.GetInt64("Version") ?? 0;
         if (version <= 0) return null;
-        return (version, row.Value.GetString("ChainHash") ?? await ComputeChainHeadAsync(incidentId, version, ct));
+        return (version, row.Value.GetString("ChainHash") ?? await ComputeChainHeadAsync(incidentId, version, ct), row.Value.GetString("ForceCode") ?? "",
+            row.Value.GetString("IncidentReference") ?? "");
     }
 
     /// <summary>Every event of the incident, in order (the evidence; a view's rebuild reads states, not this).</summary>

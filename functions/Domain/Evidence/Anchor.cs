@@ -5,11 +5,17 @@ using NotifyHub.Domain.Ledger;
 
 namespace NotifyHub.Domain.Evidence;
 
-/// <summary>One incident's chain head as an anchor holds it: a leaf of the anchor's Merkle tree.</summary>
-public sealed record AnchorLeaf(string IncidentId, long Version, string ChainHash)
+/// <summary>
+/// One incident's chain head as an anchor holds it: a leaf of the anchor's Merkle tree. It names the incident by its id and by
+/// the force's code and reference, so an export of one incident cannot be passed off as another's.
+/// </summary>
+public sealed record AnchorLeaf(string IncidentId, string Force, string Reference, long Version, string ChainHash)
 {
-    /// <summary>The leaf's canonical bytes: the RFC 8785 form of <c>{"hash", "incident", "version"}</c>.</summary>
-    public byte[] Bytes() => CanonicalJson.Bytes(new JsonObject { ["hash"] = ChainHash, ["incident"] = IncidentId, ["version"] = Version });
+    /// <summary>The leaf's canonical bytes: the RFC 8785 form of <c>{"force", "hash", "incident", "reference", "version"}</c>.</summary>
+    public byte[] Bytes() => CanonicalJson.Bytes(new JsonObject
+    {
+        ["force"] = Force, ["hash"] = ChainHash, ["incident"] = IncidentId, ["reference"] = Reference, ["version"] = Version,
+    });
 
     public byte[] Hash() => MerkleTree.LeafHash(Bytes());
 }

@@ -43,8 +43,9 @@ public static class EvidenceVerifier
 
         if (export is not JsonObject root || Str(root, "format") != EvidenceExport.Format)
             return Unreadable($"This is not a NotifyHub evidence export (format {EvidenceExport.Format}).");
-        if (root["incident"] is not JsonObject incident || Str(incident, "id") is not { Length: > 0 } incidentId)
-            return Unreadable("The export names no incident (incident.id).");
+        if (root["incident"] is not JsonObject incident || Str(incident, "id") is not { Length: > 0 } incidentId || Str(incident, "force") is not { } force
+            || Str(incident, "reference") is not { } reference)
+            return Unreadable("The export names no incident (incident.id, force and reference).");
         if (root["events"] is not JsonArray events || root["anchors"] is not JsonArray anchors || root["inclusions"] is not JsonArray inclusions)
             return Unreadable("The export lacks its events, anchors or inclusions.");
 
@@ -80,7 +81,7 @@ public static class EvidenceVerifier
             hashes.Add(computed);
             prev = computed;
         }
-        checkedList.Add(events.Count == 0 ? "No events." : $"Events 1–{events.Count} chain from the first to the last (head {prev[..16]}…).");
+        checkedList.Add(events.Count == 0 ? "No events." : $"{Range("Event", 1, events.Count)} chain from the first to the last (head {prev[..16]}…).");
 
         // 2. The keys.
         var keys = trusted;
@@ -128,7 +129,7 @@ public static class EvidenceVerifier
             beforeHash = hash;
         }
         if (read.Count > 0)
-            checkedList.Add($"Anchors {read.Keys.Min()}–{read.Keys.Max()}: each signed with a {(trusted is null ? "key in the export" : "key you trust")} and chained to the one before.");
+            checkedList.Add($"{Range("Anchor", read.Keys.Min(), read.Keys.Max())}: each signed with a {(trusted is null ? "key in the export" : "key you trust")} and chained to the one before.");
 
         // 4. The inclusions: the incident's chain heads in the anchors' trees.
         var covered = 0L;
@@ -152,9 +153,9 @@ public static class EvidenceVerifier
                 if (!EvidenceChain.IsHash(text)) return Unreadable($"The inclusion proof in anchor {number} holds something that is not a hash.");
                 path.Add(Convert.FromHexString(text!));
             }
-            var leaf = new AnchorLeaf(incidentId, version, chainHash).Hash();
+            var leaf = new AnchorLeaf(incidentId, force, reference, version, chainHash).Hash();
             if (!EvidenceChain.IsHash(anchor.Statement.Root) || !MerkleTree.VerifyInclusion(index, size, leaf, path, Convert.FromHexString(anchor.Statement.Root)))
-                return AnchorFails(number, $"does not hold the incident's chain at version {version}: the inclusion proof does not lead to its root");
+                return AnchorFails(number, $"does not hold incident {incidentId} ({force} {reference}) at version {version}: the inclusion proof does not lead to its root");
             covered = Math.Max(covered, version);
             checkedList.Add($"Anchor {number} holds the chain at version {version} (leaf {index} of {size}).");
         }
@@ -162,11 +163,14 @@ public static class EvidenceVerifier
         if (hashes.Count == 0) return new VerifyReport(VerifyOutcome.Verified, null, checkedList);
         if (covered < hashes.Count)
             return new VerifyReport(VerifyOutcome.NotYetAnchored,
-                covered == 0 ? $"No anchor covers these events yet: events 1–{hashes.Count} chain, but nothing signed holds them. Export again after the next anchor."
-                    : $"Events {covered + 1}–{hashes.Count} are not yet covered by an anchor (events 1–{covered} are). Export again after the next anchor.",
+                covered == 0 ? $"No anchor covers these events yet: {Range("event", 1, hashes.Count)} chain, but nothing signed holds them. Export again after the next anchor."
+                    : $"{Range("Event", covered + 1, hashes.Count)} {(covered + 1 == hashes.Count ? "is" : "are")} not yet covered by an anchor ({Range("event", 1, covered)} {(covered == 1 ? "is" : "are")}). Export again after the next anchor.",
                 checkedList);
         return new VerifyReport(VerifyOutcome.Verified, null, checkedList);
     }
+
+    /// <summary>"Event 3", or "Events 1–4".</summary>
+    private static string Range(string noun, long first, long last) => first == last ? $"{noun} {first}" : $"{noun}s {first}–{last}";
 
     private static string? Str(JsonObject o, string name) => o[name] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 

@@ -99,7 +99,10 @@ public class EvidenceRulesTests
         {
             // The first anchor holds the chain part-way; the last holds it at anchoredThrough.
             var version = n == anchors ? anchoredThrough : Math.Max(1, anchoredThrough / 2);
-            var leaves = new List<AnchorLeaf> { new("inc_a", 3, new string('a', 64)), new(incident, version, hashes[version - 1]), new("inc_z", 9, new string('b', 64)) };
+            var leaves = new List<AnchorLeaf>
+            {
+                new("inc_a", "DEMO", "REF-0", 3, new string('a', 64)), new(incident, "DEMO", "REF-1", version, hashes[version - 1]), new("inc_z", "DEMO", "REF-2", 9, new string('b', 64)),
+            };
             var tree = new MerkleTree([.. leaves.Select(l => l.Hash())]);
             var statement = new AnchorStatement(n, prev, Convert.ToHexStringLower(tree.Root), leaves.Count, at, at.AddDays(n), EvidenceSignature.KeyId(signer), at.AddDays(n));
             var json = statement.ToJson();
@@ -140,6 +143,7 @@ public class EvidenceRulesTests
         { "an anchor's link to the one before", "prev", null, 2 },
         { "an anchor removed from between two", "drop-anchor", null, 2 },
         { "an anchor's signature", "signature", null, 1 },
+        { "the export relabelled as another incident of the force", "relabel", null, 1 },
     };
 
     [Theory]
@@ -185,6 +189,7 @@ public class EvidenceRulesTests
             case "root": Anchor(export, 1)["root"] = new string('0', 64); break;
             case "cutoff": Anchor(export, 2)["cutoff"] = "2026-12-04T08:00:00.0000000Z"; break;
             case "prev": Anchor(export, 2)["prev"] = new string('f', 64); break;
+            case "relabel": export["incident"]!["reference"] = "REF-2"; break;
             case "drop-anchor": export["anchors"]!.AsArray().RemoveAt(1); break;
             case "signature":
                 var anchor = export["anchors"]!.AsArray()[0]!.AsObject();

@@ -353,7 +353,7 @@ public class EvidenceTests(EvidenceHubFixture hub) : IClassFixture<EvidenceHubFi
         var leaves = new JsonObject
         {
             ["number"] = next, ["from"] = null, ["cutoff"] = NotifyHub.Domain.Ledger.LedgerEvent.Canonical(DateTimeOffset.UtcNow),
-            ["leaves"] = new JsonArray(new JsonObject { ["incident"] = incidentId, ["version"] = head["version"]!.GetValue<long>(), ["hash"] = head["hash"]!.GetValue<string>() }),
+            ["leaves"] = new JsonArray(new JsonObject { ["incident"] = incidentId, ["force"] = force, ["reference"] = reference, ["version"] = head["version"]!.GetValue<long>(), ["hash"] = head["hash"]!.GetValue<string>() }),
         };
         try
         {

@@ -31,7 +31,7 @@ public sealed class VerifyEvidenceCommandTests : IDisposable
         var inclusions = new List<Inclusion>();
         if (anchored > 0)
         {
-            var leaves = new[] { new AnchorLeaf("inc_cli", anchored, hashes[anchored - 1]) };
+            var leaves = new[] { new AnchorLeaf("inc_cli", "DEMO", "REF-CLI", anchored, hashes[anchored - 1]) };
             var tree = new MerkleTree([.. leaves.Select(l => l.Hash())]);
             var statement = new AnchorStatement(1, EvidenceChain.Genesis, Convert.ToHexStringLower(tree.Root), 1, null, at.AddDays(1), EvidenceSignature.KeyId(Key), at.AddDays(1)).ToJson();
             anchors.Add(new SignedAnchor(statement, EvidenceSignature.Sign(Key, CanonicalJson.Bytes(statement))));
@@ -80,7 +80,7 @@ public sealed class VerifyEvidenceCommandTests : IDisposable
     {
         var (exit, output, _) = await RunAsync(Write("e.json", Export(2).ToJsonString()), "--public-key", Write("hub.pem", EvidenceSignature.PublicPem(Key)));
         Assert.Equal(3, exit);
-        Assert.Contains("Events 3–3 are not yet covered", output, StringComparison.Ordinal);
+        Assert.Contains("Event 3 is not yet covered", output, StringComparison.Ordinal);
     }
 
     [Theory]
