@@ -22,8 +22,8 @@ public sealed class RequiresLinkAttribute(LinkKind kind = LinkKind.Notification)
     public LinkKind Kind { get; } = kind;
 }
 
-/// <summary>What a link opens: a notification (an email link), or a partnership lead's dashboard and late list.</summary>
-public enum LinkKind { Notification, Dashboard }
+/// <summary>What a link opens: a notification (an email link), a partnership lead's dashboard and late list, or an incident's evidence timeline.</summary>
+public enum LinkKind { Notification, Dashboard, Evidence }
 
 /// <summary>
 /// Open to anyone, with no key: only for what holds no data — the landing page, the API reference, the OpenAPI document

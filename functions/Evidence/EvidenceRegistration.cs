@@ -14,6 +14,7 @@ public static class EvidenceRegistration
         services.AddSingleton<EvidenceChanges>();
         services.AddSingleton<EvidenceAnchors>();
         services.AddSingleton<IncidentEvidence>();
+        services.AddSingleton<EvidenceLinks>();
         return services;
     }
 }

@@ -190,6 +190,8 @@ public class AuthorisationMatrixTests(AuthorisationMatrixFixture hub) : IClassFi
                 RecipientY: 404, ByLink: true),
             new("OpenLateShares", HttpMethod.Get, "/api/dashboard/not-a-token/late", null, Admin: 404, PoliceA: 404, PoliceB: 404, RecipientX: 404,
                 RecipientY: 404, ByLink: true),
+            new("OpenEvidenceTimeline", HttpMethod.Get, "/api/evidence/not-a-token", null, Admin: 404, PoliceA: 404, PoliceB: 404, RecipientX: 404,
+                RecipientY: 404, ByLink: true),
             // A force is sent the MASHs' decisions about its incidents: it has an inbox, and never sees a notification that is not its own.
             new("ListInbox", HttpMethod.Get, "/api/inbox", null, Admin: forbidden, PoliceA: 200, PoliceB: 200, RecipientX: 200, RecipientY: 200),
             new("GetNotification", HttpMethod.Get, $"/api/notifications/{hub.NotificationX}", null, Admin: forbidden, PoliceA: 404, PoliceB: 404,

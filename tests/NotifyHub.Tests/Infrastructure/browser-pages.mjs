@@ -3,7 +3,7 @@
 //   { "viewport": {"width":1280,"height":900}, "steps": [ {"goto": url} | {"click": selector} | {"press": key}
 //     | {"fill": selector, "value": text} | {"check": "name"} | {"screenshot": path} | {"text": selector, "as": "name"}
 //     | {"inputValue": selector, "as": "name"} | {"viewport": {"width","height"}} | {"zoom": 2} | {"wait": selector} | {"tabTo": selector}
-//     | {"type": text} ] }
+//     | {"type": text} | {"media": "print"|"screen"} | {"visible": selector, "as": "name"} ] }
 // A step {"check": name} records, under that name: the page's status, title, URL, main text, axe violations, whether the
 // page scrolls sideways (at 320 px that fails WCAG reflow), and which element has focus. Prints one JSON line:
 // { "checks": {name: {...}}, "texts": {...}, "consoleErrors": [...], "cspViolations": [...], "requests": [...] }.
@@ -59,6 +59,8 @@ try {
     else if (step.screenshot) await page.screenshot({ path: step.screenshot, fullPage: true });
     else if (step.text) out.texts[step.as] = (await page.locator(step.text).allTextContents()).join("\n");
     else if (step.inputValue) out.texts[step.as] = await page.inputValue(step.inputValue);
+    else if (step.media) await page.emulateMedia({ media: step.media });
+    else if (step.visible) out.texts[step.as] = String(await page.locator(step.visible).first().isVisible());
     else if (step.check) {
       const axe = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]).analyze();
       out.checks[step.check] = {
