@@ -129,7 +129,9 @@ public static class EvidenceVerifier
             beforeHash = hash;
         }
         if (read.Count > 0)
-            checkedList.Add($"{Range("Anchor", read.Keys.Min(), read.Keys.Max())}: each signed with a {(trusted is null ? "key in the export" : "key you trust")} and chained to the one before.");
+            checkedList.Add(read.Count == 1
+                ? $"Anchor {read.Keys.Single()}: signed with a {(trusted is null ? "key in the export" : "key you trust")}."
+                : $"Anchors {read.Keys.Min()}–{read.Keys.Max()}: each signed with a {(trusted is null ? "key in the export" : "key you trust")} and chained to the one before.");
 
         // 4. The inclusions: the incident's chain heads in the anchors' trees.
         var covered = 0L;
