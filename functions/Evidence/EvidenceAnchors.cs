@@ -98,12 +98,11 @@ public sealed class EvidenceAnchors(LedgerStore ledger, EvidenceChanges changes,
     /// <summary>The anchors numbered <paramref name="from"/> to <paramref name="through"/>, as stored.</summary>
     public async Task<IReadOnlyList<SignedAnchor>> ReadAsync(long from, long through, CancellationToken ct)
     {
-        var list = new List<SignedAnchor>();
-        for (var n = from; n <= through; n++)
-        {
-            if (await ReadAnchorAsync(n, ct) is { } anchor) list.Add(anchor);
-        }
-        return list;
+        // An incident changed months apart spans an anchor a day between: read them side by side.
+        var found = new SignedAnchor?[Math.Max(0, through - from + 1)];
+        await Parallel.ForEachAsync(Enumerable.Range(0, found.Length), new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = ct },
+            async (i, token) => found[i] = await ReadAnchorAsync(from + i, token));
+        return [.. found.OfType<SignedAnchor>()];
     }
 
     /// <summary>The incident's inclusion proofs, one per anchor that holds its chain head, oldest first.</summary>
