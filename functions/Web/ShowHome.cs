@@ -37,6 +37,7 @@ public sealed class ShowHome
         "<li><a class=\"govuk-link\" href=\"/docs/incident-schema.md\">The incident schema, field by field</a></li>" +
         "<li><a class=\"govuk-link\" href=\"/docs/routing.md\">Who is sent what, and why</a></li>" +
         "<li><a class=\"govuk-link\" href=\"/docs/timeliness.md\">Due times, lateness, escalation and reports</a></li>" +
+        "<li><a class=\"govuk-link\" href=\"/docs/evidence.md\">Evidence: how an inspector checks an incident's record without trusting the hub</a></li>" +
         "</ul>" +
         "<p class=\"govuk-body\">Every API request needs a key in the <code>X-Api-Key</code> header, issued by the hub's administrators.</p>" +
         "</div></div>";

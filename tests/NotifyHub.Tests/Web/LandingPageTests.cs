@@ -23,7 +23,7 @@ public sealed class LandingPageTests(LandingHubFixture hub) : IClassFixture<Land
         Assert.All(journey.Requests, r => Assert.StartsWith(root, r));
 
         // Every link on it works without a key.
-        foreach (var path in new[] { "/api/reference", "/api/openapi.json", "/docs/delivery.md", "/docs/incident-schema.md", "/docs/routing.md", "/docs/timeliness.md" })
+        foreach (var path in new[] { "/api/reference", "/api/openapi.json", "/docs/delivery.md", "/docs/incident-schema.md", "/docs/routing.md", "/docs/timeliness.md", "/docs/evidence.md" })
         {
             var response = await hub.Http.GetAsync(path);
             Assert.True(response.StatusCode == HttpStatusCode.OK, $"{path} answered {(int)response.StatusCode}");
