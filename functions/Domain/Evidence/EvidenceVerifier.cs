@@ -122,6 +122,8 @@ public static class EvidenceVerifier
             if (!EvidenceSignature.Verify(signer, bytes, Str(a, "signature")))
                 return AnchorFails(statement.Number, "its signature does not verify: the anchor was changed after the hub signed it, or someone else signed it");
             var hash = EvidenceChain.Hex(SHA256.HashData(bytes));
+            if (a["hash"] is not null && Str(a, "hash") != hash)
+                return AnchorFails(statement.Number, "its stated hash is not the hash of its statement: compare anchors by the hash of their statements, not by this member");
             if (beforeHash is not null && statement.Prev != beforeHash)
                 return AnchorFails(statement.Number, $"does not follow anchor {before!.Number}: its prev is not anchor {before.Number}'s hash");
             read[statement.Number] = (statement, statementJson);

@@ -144,6 +144,7 @@ public class EvidenceRulesTests
         { "an anchor removed from between two", "drop-anchor", null, 2 },
         { "an anchor's signature", "signature", null, 1 },
         { "the export relabelled as another incident of the force", "relabel", null, 1 },
+        { "an anchor's stated hash", "stated-hash", null, 2 },
     };
 
     [Theory]
@@ -190,6 +191,7 @@ public class EvidenceRulesTests
             case "cutoff": Anchor(export, 2)["cutoff"] = "2026-12-04T08:00:00.0000000Z"; break;
             case "prev": Anchor(export, 2)["prev"] = new string('f', 64); break;
             case "relabel": export["incident"]!["reference"] = "REF-2"; break;
+            case "stated-hash": export["anchors"]!.AsArray()[1]!["hash"] = new string('c', 64); break;
             case "drop-anchor": export["anchors"]!.AsArray().RemoveAt(1); break;
             case "signature":
                 var anchor = export["anchors"]!.AsArray()[0]!.AsObject();
