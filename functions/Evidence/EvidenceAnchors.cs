@@ -39,8 +39,17 @@ public sealed class EvidenceAnchors(LedgerStore ledger, EvidenceChanges changes,
     /// <summary>The signing key's id.</summary>
     public string KeyId => EvidenceSignature.KeyId(_key.Value);
 
-    /// <summary>The public keys anchors are verified with, by id (PEM).</summary>
-    public IReadOnlyDictionary<string, string> PublicKeys => new Dictionary<string, string> { [KeyId] = EvidenceSignature.PublicPem(_key.Value) };
+    /// <summary>The public keys anchors are verified with, by id (PEM): the signing key's, then any it replaced.</summary>
+    public IReadOnlyDictionary<string, string> PublicKeys => _publicKeys.Value;
+
+    private readonly Lazy<IReadOnlyDictionary<string, string>> _publicKeys = new(() =>
+    {
+        var keys = new Dictionary<string, string>(StringComparer.Ordinal);
+        using var signing = options.Value.Key();
+        keys[EvidenceSignature.KeyId(signing)] = EvidenceSignature.PublicPem(signing);
+        foreach (var retired in options.Value.Retired()) keys.TryAdd(EvidenceSignature.KeyId(retired), EvidenceSignature.PublicPem(retired));
+        return keys;
+    });
 
     /// <summary>Makes the next anchor (or finishes one an earlier run was cut short in), and stores every inclusion proof in it.</summary>
     public async Task<AnchorMade> AnchorAsync(CancellationToken ct)

@@ -20,6 +20,12 @@ public sealed class EvidenceOptions : IValidatableObject
     [Required(ErrorMessage = "Evidence:SigningKey is not set: give the PEM of an ECDSA P-256 private key (openssl ecparam -name prime256v1 -genkey -noout | openssl pkcs8 -topk8 -nocrypt).")]
     public string SigningKey { get; set; } = "";
 
+    /// <summary>
+    /// After a rotation of <see cref="SigningKey"/>: the public keys (PEM, one after another) of the keys it replaced, so that
+    /// exports of anchors they signed still carry them and the hub still publishes them.
+    /// </summary>
+    public string RetiredPublicKeys { get; set; } = "";
+
     /// <summary>How far back an anchor looks before the previous anchor's cutoff, for changes applied while that anchor was being made.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
     public TimeSpan Overlap { get; set; } = TimeSpan.FromMinutes(10);
@@ -55,7 +61,12 @@ public sealed class EvidenceOptions : IValidatableObject
             problem = "is not the PEM of an ECDSA private key (-----BEGIN PRIVATE KEY----- or -----BEGIN EC PRIVATE KEY-----)";
         }
         if (problem is not null) yield return new ValidationResult($"Evidence:SigningKey {problem}.", [nameof(SigningKey)]);
+        var (_, retiredProblem) = EvidenceSignature.ReadPublicKeys(RetiredPublicKeys);
+        if (retiredProblem is not null) yield return new ValidationResult($"Evidence:RetiredPublicKeys {retiredProblem}.", [nameof(RetiredPublicKeys)]);
     }
+
+    /// <summary>The retired public keys (validated at start-up).</summary>
+    public IReadOnlyList<ECDsa> Retired() => EvidenceSignature.ReadPublicKeys(RetiredPublicKeys).Keys;
 
     /// <summary>Whether the key is the development key committed to the repository.</summary>
     public bool IsDevelopmentKey()

@@ -7,6 +7,8 @@ namespace NotifyHub.Functions;
 /// <summary>
 /// <c>GET /.well-known/notifyhub-evidence-key.pem</c> (anyone): the public key that verifies the hub's evidence anchors, in
 /// PEM — what an inspector gives <c>verify-evidence --public-key</c>. Its id (in every anchor) is in the <c>Key-Id</c> header.
+/// After a rotation the keys it replaced follow it in the same file (<c>Evidence:RetiredPublicKeys</c>), so anchors signed
+/// before still verify; the header names the signing key.
 /// </summary>
 public sealed class GetEvidencePublicKey(EvidenceAnchors anchors)
 {
@@ -14,9 +16,8 @@ public sealed class GetEvidencePublicKey(EvidenceAnchors anchors)
     [Public]
     public IResult Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ".well-known/notifyhub-evidence-key.pem")] HttpRequest request)
     {
-        var (keyId, pem) = anchors.PublicKeys.First();
-        request.HttpContext.Response.Headers["Key-Id"] = keyId;
+        request.HttpContext.Response.Headers["Key-Id"] = anchors.KeyId;
         request.HttpContext.Response.Headers.CacheControl = "public, max-age=3600";
-        return TypedResults.Text(pem + "\n", "application/x-pem-file");
+        return TypedResults.Text(string.Concat(anchors.PublicKeys.Values.Select(pem => pem.TrimEnd() + "\n")), "application/x-pem-file");
     }
 }

@@ -17,7 +17,8 @@ public static class VerifyEvidenceCommand
 
     public const string Usage = "Usage: NotifyHub.Functions verify-evidence FILE [--public-key PEM]...\n" +
         "  FILE            an evidence export (GET /api/incidents/{force}/{reference}/evidence), or - for standard input\n" +
-        "  --public-key    a PEM file of the hub's evidence public key (GET /.well-known/notifyhub-evidence-key.pem); repeat for retired keys.\n" +
+        "  --public-key    a PEM file of the hub's evidence public keys (GET /.well-known/notifyhub-evidence-key.pem: the signing key,\n" +
+        "                  then any it replaced); repeat the option to trust more files.\n" +
         "                  Without it, the keys in the export are used: that proves the export is whole, not who signed it.\n" +
         "Exit codes: 0 verified; 1 verification failed; 2 unreadable file, key or arguments; 3 verified, but the newest events are not yet anchored.";
 
@@ -57,13 +58,13 @@ public static class VerifyEvidenceCommand
                 await error.WriteLineAsync($"verify-evidence: there is no key file {keyFile}.");
                 return (int)VerifyOutcome.Unreadable;
             }
-            var (key, problem) = EvidenceSignature.ReadPublic(await File.ReadAllTextAsync(keyFile));
-            if (key is null)
+            var (keys, problem) = EvidenceSignature.ReadPublicKeys(await File.ReadAllTextAsync(keyFile));
+            if (problem is not null || keys.Count == 0)
             {
-                await error.WriteLineAsync($"verify-evidence: {keyFile} {problem}.");
+                await error.WriteLineAsync($"verify-evidence: {keyFile} {problem ?? "holds no public key"}.");
                 return (int)VerifyOutcome.Unreadable;
             }
-            (trusted ??= new(StringComparer.Ordinal))[EvidenceSignature.KeyId(key)] = key;
+            foreach (var key in keys) (trusted ??= new(StringComparer.Ordinal))[EvidenceSignature.KeyId(key)] = key;
         }
 
         JsonNode? export;

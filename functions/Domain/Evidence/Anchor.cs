@@ -84,6 +84,28 @@ public static class EvidenceSignature
     /// <summary>The public key in PEM (what the hub publishes and what <c>verify-evidence --public-key</c> reads).</summary>
     public static string PublicPem(ECDsa key) => key.ExportSubjectPublicKeyInfoPem();
 
+    /// <summary>
+    /// Every public key in a PEM text (PEM blocks one after another, as the hub publishes them after a rotation); why not, when
+    /// a block is not an ECDSA P-256 public key. No text, no keys.
+    /// </summary>
+    public static (IReadOnlyList<ECDsa> Keys, string? Error) ReadPublicKeys(string pem)
+    {
+        var keys = new List<ECDsa>();
+        const string begin = "-----BEGIN PUBLIC KEY-----", end = "-----END PUBLIC KEY-----";
+        var at = 0;
+        while (pem.IndexOf(begin, at, StringComparison.Ordinal) is var start and >= 0)
+        {
+            var stop = pem.IndexOf(end, start, StringComparison.Ordinal);
+            if (stop < 0) return (keys, "has a public key without its END line");
+            var (key, error) = ReadPublic(pem[start..(stop + end.Length)]);
+            if (key is null) return (keys, $"key {keys.Count + 1} {error}");
+            keys.Add(key);
+            at = stop + end.Length;
+        }
+        if (keys.Count == 0 && pem.Trim().Length > 0) return (keys, "is not a PEM public key (-----BEGIN PUBLIC KEY-----)");
+        return (keys, null);
+    }
+
     /// <summary>A public key from PEM; null (with why) when it is not an ECDSA P-256 public key.</summary>
     public static (ECDsa? Key, string? Error) ReadPublic(string pem)
     {
