@@ -15,7 +15,7 @@ namespace NotifyHub.Functions;
 /// hub. Organisations are named from the ledger's deliveries; the events hold no personal data, and no content is read. A
 /// link that does not open (forged, altered, expired, or not an evidence link) gets <see cref="LinkPages.NotValid"/>.
 /// </summary>
-public sealed class OpenEvidenceTimeline(LedgerStore ledger, IncidentEvidence evidence, EvidenceAnchors anchors, TimeProvider time)
+public sealed class OpenEvidenceTimeline(LedgerStore ledger, IncidentEvidence evidence, EvidenceAnchors anchors, NotifyHub.Audit.AuditTrail audit, TimeProvider time)
 {
     [Function(nameof(OpenEvidenceTimeline))]
     [RequiresLink(LinkKind.Evidence)]
@@ -28,6 +28,8 @@ public sealed class OpenEvidenceTimeline(LedgerStore ledger, IncidentEvidence ev
         if (head.Facts is not { } facts) return LinkPages.NotValid(request.HttpContext, LinkKind.Evidence);
 
         var export = await evidence.ExportAsync(incidentId, facts.ForceCode, facts.IncidentReference, ct);
+        await audit.RecordAsync(NotifyHub.Audit.AuditActor.EvidenceLink, NotifyHub.Audit.AuditActions.EvidenceTimelineOpened, [incidentId],
+            new { linkExpiresAt = grant.ExpiresAt }, ct);
         var trusted = anchors.PublicKeys.ToDictionary(k => k.Key, k => EvidenceSignature.ReadPublic(k.Value).Key!, StringComparer.Ordinal);
         VerifyReport report;
         try

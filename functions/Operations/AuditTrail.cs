@@ -49,10 +49,12 @@ public static class AuditActions
     /// <summary>An administrator signed an evidence anchor out of the daily run.</summary>
     public const string EvidenceAnchored = "evidence.anchored";
     public const string InspectorKeyIssued = "api-key.inspector-issued";
+    /// <summary>Someone opened an incident's printable evidence timeline through the link in an export.</summary>
+    public const string EvidenceTimelineOpened = "evidence.timeline-opened";
 
     public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
     {
-        EvidenceExported, EvidenceAnchored, InspectorKeyIssued, ApiKeyIssued, ApiKeyRevoked, OrganisationCreated, OrganisationChanged, OrganisationCoverageChanged, OrganisationDeactivated,
+        EvidenceExported, EvidenceAnchored, InspectorKeyIssued, EvidenceTimelineOpened, ApiKeyIssued, ApiKeyRevoked, OrganisationCreated, OrganisationChanged, OrganisationCoverageChanged, OrganisationDeactivated,
         GiasImported, OdsImported, DemoSeeded, PoisonReplayed, IncidentGivenUp, IncidentRetried, PersonalDataPurged,
         WebhookSecretRotated, NotificationRead, NotificationAcknowledged, NotificationLinksRevoked, DecisionRecorded, ChallengeRaised, ChallengeAnswered,
         StrategyScheduled, StrategyInviteesChanged, StrategyAnswered, StrategyInformationSent, StrategyHeld, StrategyMinutesShared, StrategyRead,
@@ -70,6 +72,9 @@ public sealed record AuditActor(string KeyId, string OrganisationId)
 
     /// <summary>Whoever holds the email link of a notification sent to <paramref name="recipientId"/>.</summary>
     public static AuditActor Link(string recipientId) => new("email-link", recipientId);
+
+    /// <summary>Whoever holds an evidence export's timeline link (issued by an audited export).</summary>
+    public static readonly AuditActor EvidenceLink = new("evidence-link", "notifyhub");
 
     /// <summary>An operator at the command line (the bootstrap of the first administrator key).</summary>
     public static readonly AuditActor CommandLine = new("command-line", "notifyhub");

@@ -347,7 +347,7 @@ public class EvidenceTests(EvidenceHubFixture hub) : IClassFixture<EvidenceHubFi
     }
 
     [Fact]
-    public async Task Every_export_is_on_the_audit_trail_with_who_exported_it()
+    public async Task Every_export_and_every_opening_of_its_timeline_is_on_the_audit_trail_with_who_did_it()
     {
         var (force, key, reference, incidentId, _) = await AnchoredIncidentAsync();
         var inspector = await InspectorKeyAsync(QuietLa);
@@ -359,6 +359,17 @@ public class EvidenceTests(EvidenceHubFixture hub) : IClassFixture<EvidenceHubFi
             return page.GetProperty("items").EnumerateArray().Where(e => e.GetProperty("targets").EnumerateArray().Any(t => t.GetString() == incidentId)).ToList();
         }, entries => entries.Count >= 2, $"the exports of {incidentId} on the audit trail");
         Assert.Contains(audit, e => e.GetProperty("actor").GetProperty("organisationId").GetString() == InspectorKeys.Organisation);
+
+        // Opening the printable timeline through the export's link is on the trail too.
+        var timeline = (await ExportAsync(force, reference, key))["timeline"]!.GetValue<string>();
+        using var page = new HttpRequestMessage(HttpMethod.Get, new Uri(timeline).PathAndQuery);
+        page.Headers.Accept.ParseAdd("text/html");
+        Assert.Equal(HttpStatusCode.OK, (await hub.Http.SendAsync(page)).StatusCode);
+        await Eventually.UntilAsync(async () =>
+        {
+            var opened = await (await SendAsync(HttpMethod.Get, "/api/admin/audit?action=evidence.timeline-opened&pageSize=200", hub.AdminKey)).Content.ReadFromJsonAsync<JsonElement>();
+            return opened.GetProperty("items").EnumerateArray().Count(e => e.GetProperty("targets").EnumerateArray().Any(t => t.GetString() == incidentId));
+        }, count => count >= 1, $"the opening of {incidentId}'s timeline on the audit trail");
         Assert.Contains(audit, e => e.GetProperty("actor").GetProperty("organisationId").GetString() == "force-" + force.ToLowerInvariant());
     }
 
