@@ -18,6 +18,7 @@ public sealed class GetIncidentDecisions(IncidentStore incidents, MashDecisions 
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/incidents/{force}/{reference}/decisions")] HttpRequest request,
         string force, string reference)
     {
+        if (NotifyHub.Domain.Incidents.IncidentValidator.PathErrors(force, reference) is { Any: true } bad) return Problems.Invalid(bad);
         var caller = request.HttpContext.Caller();
         if (!string.Equals(force, caller.ForceCode, StringComparison.Ordinal))
             return Problems.OtherForce(force, caller.ForceCode);

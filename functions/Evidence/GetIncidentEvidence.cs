@@ -27,6 +27,7 @@ public sealed class GetIncidentEvidence(IncidentStore incidents, LedgerStore led
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/incidents/{force}/{reference}/evidence")] HttpRequest request,
         string force, string reference)
     {
+        if (NotifyHub.Domain.Incidents.IncidentValidator.PathErrors(force, reference) is { Any: true } bad) return Problems.Invalid(bad);
         var caller = request.HttpContext.Caller();
         if (caller.Role == Roles.Police && !string.Equals(force, caller.ForceCode, StringComparison.Ordinal))
             return Problems.OtherForce(force, caller.ForceCode);

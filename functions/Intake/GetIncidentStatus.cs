@@ -22,6 +22,7 @@ public sealed class GetIncidentStatus(IncidentStore incidents, IncidentDeliverie
     public async Task<IResult> RunAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/incidents/{force}/{reference}")] HttpRequest request, string force, string reference)
     {
+        if (NotifyHub.Domain.Incidents.IncidentValidator.PathErrors(force, reference) is { Any: true } bad) return Problems.Invalid(bad);
         var caller = request.HttpContext.Caller();
         if (!string.Equals(force, caller.ForceCode, StringComparison.Ordinal))
         {

@@ -23,6 +23,18 @@ public static partial class IncidentValidator
 {
     private const int NameLength = 100;
 
+    /// <summary>
+    /// What is wrong with an incident's force code and reference as given in a path (<c>/api/incidents/{force}/{reference}…</c>):
+    /// the same rules as when it is submitted, so that no lookup is made for a key the store could never hold.
+    /// </summary>
+    public static FieldErrors PathErrors(string force, string reference)
+    {
+        var errors = new FieldErrors();
+        if (!ForceCodePattern().IsMatch(force)) errors.Add("force", "must be 2 to 10 capital letters or digits");
+        if (!ReferencePattern().IsMatch(reference)) errors.Add("reference", "must be 1 to 40 letters, digits, '-', '_' or '.', starting with a letter or digit");
+        return errors;
+    }
+
     public static Validated<Incident> Validate(JsonElement body, DateTimeOffset now, IncidentRules rules)
     {
         var errors = new FieldErrors();

@@ -346,6 +346,24 @@ public class EvidenceTests(EvidenceHubFixture hub) : IClassFixture<EvidenceHubFi
         Assert.True(errors.TryGetProperty(field, out _), errors.ToString());
     }
 
+    [Theory]
+    [InlineData("demo", "REF-1", "force")]
+    [InlineData("DEMO", "bad%27ref", "reference")]
+    [InlineData("DEMO", "x%23y", "reference")]
+    [InlineData("DEMO", "x%3Fy", "reference")]
+    [InlineData("DEMO", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "reference")]
+    public async Task A_force_or_reference_no_incident_can_have_is_refused_naming_it_before_any_lookup(string force, string reference, string field)
+    {
+        foreach (var path in new[] { $"/api/incidents/{force}/{reference}/evidence", $"/api/incidents/{force}/{reference}" })
+        {
+            var key = path.EndsWith("/evidence", StringComparison.Ordinal) ? hub.AdminKey : (await hub.NewForceAsync()).ApiKey;
+            var response = await SendAsync(HttpMethod.Get, path, key);
+            Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+            Assert.True((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty(field, out _));
+        }
+    }
+
     [Fact]
     public async Task Every_export_and_every_opening_of_its_timeline_is_on_the_audit_trail_with_who_did_it()
     {
