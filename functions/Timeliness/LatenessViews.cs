@@ -20,7 +20,8 @@ public static class LatenessViews
     /// range query, however many deliveries the hub has made — and each leaves the list once judged.
     /// </summary>
     public static readonly RowView Awaiting = new("awaiting", StorageNames.DueIndexTable, d => d.AwaitsJudgement,
-        d => (AwaitingPartition, AwaitingRow(d.DueAt!.Value, d.NotificationId)),
+        // A delivery with no due time has no row here; catching up still asks for its key (to remove a row it cannot have).
+        d => (AwaitingPartition, AwaitingRow(d.DueAt ?? DateTimeOffset.MinValue, d.NotificationId)),
         (d, _) => new Dictionary<string, object?> { ["IncidentId"] = d.IncidentId, ["RecipientId"] = d.RecipientId, ["DueAt"] = d.DueAt },
         row => row.RowKey.IndexOf('|') is var bar and > 0 && NotificationId.TryParse(row.RowKey[(bar + 1)..], out var i, out var r) ? (i, r) : null,
         [AwaitingPartition]);
