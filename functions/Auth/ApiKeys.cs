@@ -59,39 +59,31 @@ public sealed class ApiKeyStore(TableServiceClient tables, TimeProvider time)
 
     private TableClient Table => tables.GetTableClient(StorageNames.ApiKeysTable);
 
-    public async Task<IssuedKey> IssueAsync(string organisationId, string role, string? forceCode, CancellationToken cancellationToken)
-    {
-        var secret = Prefix + Base64Url(RandomNumberGenerator.GetBytes(32));
-        var keyId = "key_" + Base64Url(RandomNumberGenerator.GetBytes(9));
-        var createdAt = time.GetUtcNow();
-        await Table.AddEntityAsync(new TableEntity(Partition, Hash(secret))
-        {
-            ["KeyId"] = keyId,
-            ["OrganisationId"] = organisationId,
-            ["Role"] = role,
-            ["ForceCode"] = forceCode,
-            ["CreatedAt"] = createdAt,
-        }, cancellationToken);
-        return new IssuedKey(keyId, secret, new Caller(keyId, organisationId, role, forceCode), createdAt);
-    }
+    public Task<IssuedKey> IssueAsync(string organisationId, string role, string? forceCode, CancellationToken cancellationToken) =>
+        IssueAsync(new Caller("", organisationId, role, forceCode), cancellationToken);
 
     /// <summary>Issues an inspector's key: for the LAs named, until <paramref name="expiresAt"/>, for the inspection named.</summary>
-    public async Task<IssuedKey> IssueInspectorAsync(string purpose, IReadOnlyList<string> las, DateTimeOffset expiresAt, CancellationToken cancellationToken)
+    public Task<IssuedKey> IssueInspectorAsync(string purpose, IReadOnlyList<string> las, DateTimeOffset expiresAt, CancellationToken cancellationToken) =>
+        IssueAsync(new Caller("", InspectorKeys.Organisation, Roles.Inspector, null) { Las = las, ExpiresAt = expiresAt, Purpose = purpose }, cancellationToken);
+
+    /// <summary>Issues a key for <paramref name="holder"/> (its key id is made here): the secret is in the answer only.</summary>
+    private async Task<IssuedKey> IssueAsync(Caller holder, CancellationToken cancellationToken)
     {
         var secret = Prefix + Base64Url(RandomNumberGenerator.GetBytes(32));
-        var keyId = "key_" + Base64Url(RandomNumberGenerator.GetBytes(9));
+        var caller = holder with { KeyId = "key_" + Base64Url(RandomNumberGenerator.GetBytes(9)) };
         var createdAt = time.GetUtcNow();
         await Table.AddEntityAsync(new TableEntity(Partition, Hash(secret))
         {
-            ["KeyId"] = keyId,
-            ["OrganisationId"] = InspectorKeys.Organisation,
-            ["Role"] = Roles.Inspector,
+            ["KeyId"] = caller.KeyId,
+            ["OrganisationId"] = caller.OrganisationId,
+            ["Role"] = caller.Role,
+            ["ForceCode"] = caller.ForceCode,
             ["CreatedAt"] = createdAt,
-            ["Las"] = string.Join(',', las),
-            ["ExpiresAt"] = expiresAt,
-            ["Purpose"] = purpose,
+            ["Las"] = caller.Las is { } las ? string.Join(',', las) : null,
+            ["ExpiresAt"] = caller.ExpiresAt,
+            ["Purpose"] = caller.Purpose,
         }, cancellationToken);
-        return new IssuedKey(keyId, secret, new Caller(keyId, InspectorKeys.Organisation, Roles.Inspector, null) { Las = las, ExpiresAt = expiresAt, Purpose = purpose }, createdAt);
+        return new IssuedKey(caller.KeyId, secret, caller, createdAt);
     }
 
     /// <summary>The caller a presented key belongs to, or null for an unknown or revoked key.</summary>

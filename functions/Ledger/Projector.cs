@@ -6,7 +6,7 @@ using NotifyHub.Timeliness;
 namespace NotifyHub.Ledger;
 
 /// <summary>
-/// Brings the views (<see cref="Views"/>, and the rollups) to what an incident's ledger says, and sends the messages its
+/// Brings the views (<see cref="Views"/>, the rollups, and the note of when the incident changed that the evidence anchor reads) to what an incident's ledger says, and sends the messages its
 /// events call for (<see cref="Dispatcher"/>), then moves the incident's checkpoint. Every view row is a pure function of a
 /// delivery's state, so applying twice, late or out of order writes the same rows.
 /// <para>

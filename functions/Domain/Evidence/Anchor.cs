@@ -57,9 +57,9 @@ public sealed record AnchorStatement(long Number, string Prev, string Root, long
         return new AnchorStatement(number, prev, root, leaves, Instant(Str(o, "from")), cutoff, keyId, created);
     }
 
-    private static string? Str(JsonObject o, string name) => o[name] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+    private static string? Str(JsonObject o, string name) => EvidenceJson.String(o, name);
 
-    private static long? Num(JsonObject o, string name) => o[name] is JsonValue v && v.TryGetValue<long>(out var n) ? n : null;
+    private static long? Num(JsonObject o, string name) => EvidenceJson.Number(o, name);
 
     private static DateTimeOffset? Instant(string? s) =>
         DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var at) ? at : null;

@@ -13,23 +13,10 @@ namespace NotifyHub.Domain.Evidence;
 /// <summary>One event of an evidence export, as read back from it (<see cref="EvidenceExport"/>).</summary>
 public sealed record EvidenceEvent(long Version, string Type, DateTimeOffset At, string? Subject, JsonObject Data, string Hash)
 {
-    public string? String(string key) => Json.String(Data, key);
-    public long? Number(string key) => Json.Number(Data, key);
+    public string? String(string key) => EvidenceJson.String(Data, key);
+    public long? Number(string key) => EvidenceJson.Number(Data, key);
     public bool? Flag(string key) => Data[key] is JsonValue v && v.GetValueKind() is JsonValueKind.True or JsonValueKind.False ? v.GetValue<bool>() : null;
-    public DateTimeOffset? Instant(string key) => Json.Instant(Data, key);
-
-    /// <summary>Reading the members of an export's objects, whatever kind of JSON value backs them.</summary>
-    internal static class Json
-    {
-        public static string? String(JsonObject o, string key) => o[key] is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;
-
-        public static long? Number(JsonObject o, string key) =>
-            o[key] is not JsonValue v || v.GetValueKind() != JsonValueKind.Number ? null
-            : v.TryGetValue<long>(out var n) ? n : v.TryGetValue<int>(out var i) ? i : v.TryGetValue<JsonElement>(out var e) && e.TryGetInt64(out var m) ? m : null;
-
-        public static DateTimeOffset? Instant(JsonObject o, string key) =>
-            String(o, key) is { } s && DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var at) ? at : null;
-    }
+    public DateTimeOffset? Instant(string key) => EvidenceJson.Instant(Data, key);
 }
 
 /// <summary>An anchor that holds the incident's chain: its number, when the hub signed it, and the last event it holds.</summary>
@@ -82,15 +69,15 @@ public static class EvidenceTimeline
         var list = new List<EvidenceEvent>();
         foreach (var node in export["events"] as JsonArray ?? [])
         {
-            if (node is not JsonObject e || EvidenceEvent.Json.Number(e, "version") is not { } version || EvidenceEvent.Json.String(e, "type") is not { } type
-                || EvidenceEvent.Json.Instant(e, "at") is not { } at) continue;
-            list.Add(new EvidenceEvent(version, type, at, EvidenceEvent.Json.String(e, "subject"), e["data"] as JsonObject ?? [], EvidenceEvent.Json.String(e, "hash") ?? ""));
+            if (node is not JsonObject e || EvidenceJson.Number(e, "version") is not { } version || EvidenceJson.String(e, "type") is not { } type
+                || EvidenceJson.Instant(e, "at") is not { } at) continue;
+            list.Add(new EvidenceEvent(version, type, at, EvidenceJson.String(e, "subject"), e["data"] as JsonObject ?? [], EvidenceJson.String(e, "hash") ?? ""));
         }
         return [.. list.OrderBy(e => e.Version)];
     }
 
     /// <summary>When the export was made.</summary>
-    public static DateTimeOffset? ExportedAt(JsonObject export) => EvidenceEvent.Json.Instant(export, "exportedAt");
+    public static DateTimeOffset? ExportedAt(JsonObject export) => EvidenceJson.Instant(export, "exportedAt");
 
     /// <summary>The anchors that hold the incident's chain (its inclusion proofs, with when each anchor was signed), oldest first.</summary>
     public static IReadOnlyList<AnchorCover> Anchors(JsonObject export)
@@ -103,7 +90,7 @@ public static class EvidenceTimeline
         var list = new List<AnchorCover>();
         foreach (var node in export["inclusions"] as JsonArray ?? [])
         {
-            if (node is JsonObject i && EvidenceEvent.Json.Number(i, "anchor") is { } number && EvidenceEvent.Json.Number(i, "version") is { } version
+            if (node is JsonObject i && EvidenceJson.Number(i, "anchor") is { } number && EvidenceJson.Number(i, "version") is { } version
                 && signed.TryGetValue(number, out var at)) list.Add(new AnchorCover(number, at, version));
         }
         return [.. list.OrderBy(a => a.Number)];

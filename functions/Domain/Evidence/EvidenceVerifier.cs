@@ -176,9 +176,7 @@ public static class EvidenceVerifier
     /// <summary>"Event 3", or "Events 1–4".</summary>
     private static string Range(string noun, long first, long last) => first == last ? $"{noun} {first}" : $"{noun}s {first}–{last}";
 
-    private static string? Str(JsonObject o, string name) => o[name] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+    private static string? Str(JsonObject o, string name) => EvidenceJson.String(o, name);
 
-    private static long? Num(JsonObject o, string name) =>
-        o[name] is JsonValue v && v.TryGetValue<System.Text.Json.JsonElement>(out var e) && e.ValueKind == System.Text.Json.JsonValueKind.Number && e.TryGetInt64(out var n) ? n
-        : o[name] is JsonValue w && w.GetValueKind() == System.Text.Json.JsonValueKind.Number && w.TryGetValue<long>(out var m) ? m : null;
+    private static long? Num(JsonObject o, string name) => EvidenceJson.Number(o, name);
 }
