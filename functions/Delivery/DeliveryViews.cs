@@ -16,8 +16,9 @@ public static class DeliveryViews
     /// <summary>
     /// Table <c>RecipientDeliveries</c>: partition = the organisation's id, row = the incident id with its hex digits
     /// inverted (newest first), then what the notification is when it is not the incident's share (<see cref="DeliveryKey"/>).
+    /// A share held (or withheld) at the LA front door is not in its recipient's inbox until it is released.
     /// </summary>
-    public static readonly RowView Inbox = new("inbox", StorageNames.RecipientDeliveriesTable, _ => true,
+    public static readonly RowView Inbox = new("inbox", StorageNames.RecipientDeliveriesTable, d => d.WithRecipient,
         d => (d.OrganisationId, InboxKeys.RowKey(d.IncidentId, d.RecipientId)),
         (d, _) => new Dictionary<string, object?>
         {

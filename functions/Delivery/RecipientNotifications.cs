@@ -48,7 +48,8 @@ public sealed class RecipientNotifications(LedgerStore ledger, LedgerWriter writ
     {
         if (!NotificationId.TryParse(notificationId, out var incidentId, out var recipientId) || DeliveryKey.OrganisationOf(recipientId) != organisationId) return null;
         var current = await ledger.LoadAsync(incidentId, LedgerParts.Content | LedgerParts.Attempts, [recipientId], ct);
-        return current.Delivery(recipientId) is { } d && (linkNonce is null || d.LinkNonce == linkNonce) ? new(d, current, false, linkNonce) : null;
+        // A share held or withheld at the LA front door is not the recipient's to see.
+        return current.Delivery(recipientId) is { WithRecipient: true } d && (linkNonce is null || d.LinkNonce == linkNonce) ? new(d, current, false, linkNonce) : null;
     }
 
     /// <summary>The recipient's own system fetched it with its API key: delivered, if it was not already.</summary>

@@ -12,6 +12,7 @@ public static class DirectoryRegistration
         services.AddOptions<DirectoryOptions>().Bind(configuration.GetSection(DirectoryOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(sp => new DirectoryStore(sp.GetRequiredService<TableServiceClient>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<IOptions<DirectoryOptions>>().Value.RoutingCacheFor));
+        services.AddSingleton<AreaPathStore>();
         services.AddSingleton<GiasImporter>();
         services.AddSingleton<OdsImporter>();
         return services;

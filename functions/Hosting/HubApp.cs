@@ -1,3 +1,4 @@
+using NotifyHub.FrontDoor;
 using NotifyHub.Evidence;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Azure.Functions.Worker.Builder;
@@ -62,6 +63,7 @@ public static class HubApp
         services.AddLedger();
         services.AddDecisions();
         services.AddStrategy();
+        services.AddFrontDoor();
         services.AddEvidence(configuration);
         return services;
     }

@@ -9,7 +9,8 @@ using E = NotifyHub.Domain.Ledger.LedgerEventTypes;
 namespace NotifyHub.Ledger;
 
 /// <summary>
-/// The messages the ledger's events call for — the outbox: an incident's first attempts when it is routed, the next attempt
+/// The messages the ledger's events call for — the outbox: an incident's first attempts when it is routed (a share held at the
+/// front door, when it is released), the next attempt
 /// an attempt scheduled, a message reconciliation found lost, the escalation of a share marked late. Sent as part of
 /// applying the events, so a crash after a commit sends them when the events are applied again; a message sent twice is
 /// harmless (delivery drops a message whose sequence number is not the delivery's current one; escalation records each
@@ -26,7 +27,8 @@ public sealed class Dispatcher(QueueServiceClient queues, TimeProvider time)
     public async Task DispatchAsync(IncidentLedger ledger, IReadOnlyList<StoredEvent> events, CancellationToken ct)
     {
         var sends = new List<Task>();
-        var first = events.Where(e => e.Event.Type == E.DeliveryRouted && e.Event.Subject is { } r && ledger.Delivery(r) is { Sequence: 0, IsOpen: true })
+        // A share is first attempted when it is routed, or — held at the LA front door — when it is released.
+        var first = events.Where(e => e.Event.Type is E.DeliveryRouted or E.ShareReleased && e.Event.Subject is { } r && ledger.Delivery(r) is { Sequence: 0, IsOpen: true })
             .Select(e => e.Event.Subject!).Distinct(StringComparer.Ordinal).ToList();
         foreach (var chunk in first.Chunk(DeliveryMessage.MaxRecipients))
             sends.Add(Deliveries.SendAsync(DeliveryMessage.FirstAttempts(ledger.IncidentId, chunk), ct));

@@ -362,6 +362,13 @@ public sealed class LedgerStore(TableServiceClient tables)
             ["InformedAt"] = d.InformedAt,
             ["Attended"] = d.Attended,
             ["HeldAt"] = d.HeldAt,
+            ["HoldReview"] = d.Hold?.Review,
+            ["HoldVia"] = d.Hold?.Via,
+            ["HoldAutoRelease"] = d.Hold?.AutoRelease,
+            ["HoldReleaseDueAt"] = d.Hold?.ReleaseDueAt,
+            ["HoldState"] = d.Hold?.State,
+            ["HoldAt"] = d.Hold?.At,
+            ["HoldReason"] = d.Hold?.Reason,
         };
     }
 
@@ -386,6 +393,10 @@ public sealed class LedgerStore(TableServiceClient tables)
             InformedAt = e.GetDateTimeOffset("InformedAt"),
             Attended = e.GetBoolean("Attended"),
             HeldAt = e.GetDateTimeOffset("HeldAt"),
+            Hold = e.GetString("HoldReview") is { } review
+                ? new FrontDoorHold(review, e.GetString("HoldVia") ?? "", e.GetBoolean("HoldAutoRelease") ?? false, e.GetDateTimeOffset("HoldReleaseDueAt") ?? default,
+                    e.GetString("HoldState") ?? HoldStates.Held, e.GetDateTimeOffset("HoldAt"), e.GetString("HoldReason"))
+                : null,
             Decided = e.GetInt32("DecidedVersion") is { } decided
                 ? new DecisionMade(decided, e.GetString("DecidedOutcome") ?? "", e.GetDateTimeOffset("DecidedAt") ?? default,
                     e.GetDateTimeOffset("DecidedOn") ?? default, e.GetBoolean("DecidedJointly") ?? false)

@@ -24,7 +24,7 @@ public sealed class Projector(LedgerStore ledger, RowViewWriter rows, RollupView
     /// <summary>The row views, in no particular order (each is written on its own).</summary>
     public static readonly IReadOnlyList<RowView> Views =
         [DeliveryViews.Inbox, DeliveryViews.Open, DeliveryViews.Failed, LatenessViews.Awaiting, LatenessViews.Late, Decisions.DecisionViews.Awaiting, Decisions.DecisionViews.Made,
-            Decisions.DecisionViews.FollowUps, Strategy.StrategyViews.Deliveries];
+            Decisions.DecisionViews.FollowUps, Strategy.StrategyViews.Deliveries, FrontDoor.FrontDoorViews.Hops];
 
     private const int MaxTries = 5;
 

@@ -52,9 +52,16 @@ public static class AuditActions
     /// <summary>Someone opened an incident's printable evidence timeline through the link in an export.</summary>
     public const string EvidenceTimelineOpened = "evidence.timeline-opened";
 
+    /// <summary>An administrator set an LA's paths through its front door.</summary>
+    public const string AreaPathsChanged = "directory.area-paths-changed";
+    /// <summary>A relay released a share held at its front door.</summary>
+    public const string ShareReleased = "front-door.released";
+    /// <summary>A relay withheld a share held at its front door.</summary>
+    public const string ShareWithheld = "front-door.withheld";
+
     public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
     {
-        EvidenceExported, EvidenceAnchored, InspectorKeyIssued, EvidenceTimelineOpened, ApiKeyIssued, ApiKeyRevoked, OrganisationCreated, OrganisationChanged, OrganisationCoverageChanged, OrganisationDeactivated,
+        AreaPathsChanged, ShareReleased, ShareWithheld, EvidenceExported, EvidenceAnchored, InspectorKeyIssued, EvidenceTimelineOpened, ApiKeyIssued, ApiKeyRevoked, OrganisationCreated, OrganisationChanged, OrganisationCoverageChanged, OrganisationDeactivated,
         GiasImported, OdsImported, DemoSeeded, PoisonReplayed, IncidentGivenUp, IncidentRetried, PersonalDataPurged,
         WebhookSecretRotated, NotificationRead, NotificationAcknowledged, NotificationLinksRevoked, DecisionRecorded, ChallengeRaised, ChallengeAnswered,
         StrategyScheduled, StrategyInviteesChanged, StrategyAnswered, StrategyInformationSent, StrategyHeld, StrategyMinutesShared, StrategyRead,

@@ -53,7 +53,7 @@ public sealed class ReportReader(RollupStore rollups, TimeProvider time)
 
     public async Task<IReadOnlyList<MissingShare>> MissingAsync(Scope scope, DateOnly from, DateOnly to, CancellationToken ct) =>
         (await FactsAsync(scope, from, to, ct))
-            .Where(f => f.Kind != ShareKinds.Delivery || f.Failed)
+            .Where(f => f.Kind is not (ShareKinds.Delivery or ShareKinds.Withheld) || (f.IsDelivery && f.Failed))
             .Select(f => new MissingShare(f.IsDelivery ? "failed" : f.Kind, f.IncidentId, f.ForceCode, f.La, f.Day, f.RecipientType, f.OrganisationId, f.RiskLevel,
                 f.Reason, f.Key))
             .OrderBy(m => m.ReportedOn).ThenBy(m => m.Key, StringComparer.Ordinal).ToList();
@@ -73,7 +73,7 @@ public sealed class ReportReader(RollupStore rollups, TimeProvider time)
             "deliveredByDueRate", "acknowledgedByDueRate", "timeToDeliverMedianSeconds", "timeToDeliverP90Seconds", "timeToAcknowledgeMedianSeconds",
             "timeToAcknowledgeP90Seconds", "occurredToAttendedMedianSeconds", "occurredToAttendedP90Seconds", "attendedToReceivedMedianSeconds",
             "attendedToReceivedP90Seconds", "reportedToReceivedMedianSeconds", "reportedToReceivedP90Seconds", "occurredToReceivedMedianSeconds",
-            "occurredToReceivedP90Seconds",
+            "occurredToReceivedP90Seconds", "withheld",
         ];
         csv.WriteRecord(header);
         foreach (var g in report.Groups.Append(report.Total))
@@ -85,7 +85,7 @@ public sealed class ReportReader(RollupStore rollups, TimeProvider time)
                 g.TimeToAcknowledge.MedianSeconds, g.TimeToAcknowledge.P90Seconds, g.PoliceDelay.OccurredToAttended.MedianSeconds,
                 g.PoliceDelay.OccurredToAttended.P90Seconds, g.PoliceDelay.AttendedToReceived.MedianSeconds, g.PoliceDelay.AttendedToReceived.P90Seconds,
                 g.PoliceDelay.ReportedToReceived.MedianSeconds, g.PoliceDelay.ReportedToReceived.P90Seconds, g.PoliceDelay.OccurredToReceived.MedianSeconds,
-                g.PoliceDelay.OccurredToReceived.P90Seconds,
+                g.PoliceDelay.OccurredToReceived.P90Seconds, g.Withheld,
             ];
             csv.WriteRecord(fields.Select(field => field switch
             {

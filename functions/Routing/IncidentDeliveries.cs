@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using NotifyHub.Domain.Decisions;
 using NotifyHub.Domain.Delivery;
 using NotifyHub.Domain.Directory;
+using NotifyHub.Domain.FrontDoor;
 using NotifyHub.Timeliness;
 using NotifyHub.Domain.Ledger;
 using NotifyHub.Domain.Routing;
@@ -19,7 +20,24 @@ public sealed record DeliverySummary(string NotificationId, string RecipientId, 
     IReadOnlyList<int> Children, int PriorIncidentsLast12Months, string? Channel, int Attempts, DateTimeOffset? NextAttemptAt,
     DateTimeOffset? DeliveredAt, DateTimeOffset? AcknowledgedAt, string? AcknowledgedByRole, string? FailureReason, IReadOnlyList<AttemptSummary> AttemptLog,
     DateTimeOffset? DueAt = null, string? DueRule = null, bool? DueGuessed = null, DateTimeOffset? LateAt = null, long? LateBySeconds = null,
-    string Kind = DeliveryKinds.Incident);
+    string Kind = DeliveryKinds.Incident, FrontDoorStatus? FrontDoor = null);
+
+/// <summary>
+/// A share's hop through the LA front door, on both the share and its review: the relay, what became of the share
+/// (<c>held</c>, <c>released</c>, <c>auto-released</c>, <c>withheld</c>) and when, with the reason if withheld; when its release
+/// is due; whether it goes on by itself when late; and the two notifications (the share and the relay's review).
+/// </summary>
+public sealed record FrontDoorStatus(string Via, string State, DateTimeOffset ReleaseDueAt, bool AutoReleaseWhenLate, DateTimeOffset? At, string? Reason,
+    string ShareId, string ReviewId)
+{
+    public static FrontDoorStatus? Of(DeliveryRecord d, IncidentLedger ledger)
+    {
+        var share = d.Kind == DeliveryKinds.RelayReview ? ledger.Delivery(d.Regarding ?? "") : d;
+        return share?.Hold is { } h
+            ? new FrontDoorStatus(h.Via, h.State, h.ReleaseDueAt, h.AutoRelease, h.At, h.Reason, share.NotificationId, NotificationId.Format(share.IncidentId, h.Review))
+            : null;
+    }
+}
 
 /// <summary>One attempt as the force and the recipient see it: when, on which channel, how it ended — never the receiver's response or the SMTP reply.</summary>
 public sealed record AttemptSummary(int Number, string Channel, DateTimeOffset StartedAt, long DurationMs, string Outcome, int? HttpStatus, string? ErrorClass)
@@ -28,8 +46,11 @@ public sealed record AttemptSummary(int Number, string Channel, DateTimeOffset S
         new(a.Attempt.Number, a.Attempt.Channel, a.Attempt.StartedAt, a.Attempt.DurationMs, a.Outcome, a.Attempt.HttpStatus, a.ErrorClass);
 }
 
-/// <summary>One delivery routing is about to make: who, what they may see, and when it is due.</summary>
-public sealed record PlannedWrite(PlannedDelivery Delivery, DeliveryContent Content, DueTime Due);
+/// <summary>One delivery routing is about to make: who, what they may see, and when it is due; and its hop through the LA front door, if it has one.</summary>
+public sealed record PlannedWrite(PlannedDelivery Delivery, DeliveryContent Content, DueTime Due, RelayedWrite? Relayed = null);
+
+/// <summary>A share's hop through the LA front door: the relay, the review's number within the incident, and the relay's own projection of the incident.</summary>
+public sealed record RelayedWrite(Domain.FrontDoor.RelayHop Hop, int Number, DeliveryContent RelayContent);
 
 /// <summary>One share that could not be routed, and why.</summary>
 public sealed record UnroutedSummary(string Rule, string RecipientType, int? Child, int? Adult, string Reason, string Description);
@@ -53,13 +74,22 @@ public sealed class IncidentDeliveries(LedgerStore ledger, LedgerWriter writer, 
         {
             var now = time.GetUtcNow();
             var write = new LedgerWrite { Facts = current.Facts is null ? facts : null };
-            foreach (var (delivery, content, due) in planned)
+            foreach (var (delivery, content, due, relayed) in planned)
             {
                 var recipient = delivery.Recipient;
                 if (current.Delivery(recipient.Id) is not null) continue;
                 var record = DeliveryRecord.New(incidentId, recipient.Id, delivery.RecipientType, recipient.Name, delivery.Rule, delivery.ChildIndexes,
                     delivery.AdultIndexes, content.PriorIncidentsLast12Months ?? 0, content.ForceCode, content.IncidentReference,
                     new DueInfo(due.At.ToDateTimeOffset(), due.Rule.ToString(), due.Guessed), now);
+                if (relayed is { } hop)
+                {
+                    // Through the LA front door: the share is held (not sent), and its review goes to the relay.
+                    var (share, review) = FrontDoorChanges.Hold(record, hop.Hop, hop.Number, timeliness.Value.RelayReleaseMargin, now);
+                    write.Add(share).Add(review);
+                    write.AddContent[recipient.Id] = FrontDoorChanges.HeldContent(content, hop.Hop).ToJson();
+                    write.AddContent[review.Record.RecipientId] = FrontDoorChanges.ReviewContent(hop.RelayContent, share.Record, share.Record.Hold!).ToJson();
+                    continue;
+                }
                 write.Add(DeliveryChanges.Route(record));
                 write.AddContent[recipient.Id] = content.ToJson();
                 // A MASH owes a decision on what it receives: due after the policy's time, judged and escalated like a share.
@@ -94,7 +124,7 @@ public sealed class IncidentDeliveries(LedgerStore ledger, LedgerWriter writer, 
             return new DeliverySummary(d.NotificationId, d.OrganisationId, d.RecipientType, d.RecipientName, d.Rule, r.Status, d.Children, d.PriorIncidents,
                 r.Channels.Count > 0 ? r.Channel : null, r.Attempts, r.NextAttemptAt, r.DeliveredAt, r.Acknowledged?.At, r.Acknowledged?.Role, r.FailureReason,
                 attempts[d.RecipientId].OrderBy(a => a.Number).ToList(), d.DueAt, d.Due?.Rule, d.Due?.Guessed, d.LateAt,
-                JudgedLateBy(d.LateAt, d.DueAt, r.Acknowledged?.At, now), d.Kind);
+                JudgedLateBy(d.LateAt, d.DueAt, r.Acknowledged?.At, now), d.Kind, FrontDoorStatus.Of(d, current));
         }).ToList();
         var unrouted = current.Unrouted.Select(u => new UnroutedSummary(u.Rule, u.RecipientType, u.ChildIndex, u.AdultIndex, u.Reason, u.Description)).ToList();
         return (deliveries, unrouted);

@@ -2,6 +2,8 @@ using System.Text.Json;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
 using NotifyHub.Domain.Delivery;
+using NotifyHub.Domain.Directory;
+using NotifyHub.Domain.FrontDoor;
 using NotifyHub.Domain.Routing;
 using NotifyHub.Incidents;
 using NotifyHub.Organisations;
@@ -26,7 +28,7 @@ namespace NotifyHub.Functions;
 /// </summary>
 public sealed class RouteIncident(
     IncidentStore incidents, DirectoryStore directory, ChildHistoryStore history, IncidentDeliveries deliveries, DueTimeCalculator dueTimes,
-    RepeatChildrenStore repeatChildren,
+    RepeatChildrenStore repeatChildren, AreaPathStore areaPaths,
     IOptions<RoutingOptions> options, HubMetrics metrics, TimeProvider time, ILogger<RouteIncident> logger)
 {
     [Function(nameof(RouteIncident))]
@@ -60,7 +62,7 @@ public sealed class RouteIncident(
         var incident = stored.Incident!; // only a routed incident's personal data is ever purged
         var decision = stored.Decision is { } recorded
             ? RoutingDecisionJson.Deserialize(recorded)
-            : Router.Route(incident, await directory.LoadAsync(RoutingLookups.KeysFor(incident), ct));
+            : await WithPathsAsync(Router.Route(incident, await directory.LoadAsync(RoutingLookups.KeysFor(incident), ct)), incident.Location.LaCode, ct);
         var claim = await incidents.ClaimAsync(stored, time.GetUtcNow() + options.Value.ClaimFor, RoutingDecisionJson.Serialize(decision), ct);
         if (claim is not { } etag)
         {
@@ -80,7 +82,11 @@ public sealed class RouteIncident(
             foreach (var d in decision.Deliveries)
             {
                 var due = await dueTimes.ForAsync(d.Recipient, d.RecipientType, risk, incident.ReportedAt, ct);
-                planned.Add(new PlannedWrite(d, Projection.Build(incident, d, prior), due));
+                var relayed = decision.HopOf(d.Recipient.Id) is { } hop
+                    ? new RelayedWrite(hop.Hop, hop.Number, Projection.Build(incident, new PlannedDelivery(new Organisation(hop.Hop.ViaId, hop.Hop.ViaType, hop.Hop.ViaName, true),
+                        hop.Hop.ViaType, "front-door", [.. Enumerable.Range(0, incident.Children.Count)], [.. Enumerable.Range(0, incident.Adults.Count)]), prior))
+                    : null;
+                planned.Add(new PlannedWrite(d, Projection.Build(incident, d, prior), due, relayed));
             }
             var facts = new IncidentFacts(incident.ForceCode, incident.IncidentReference, incident.Location.LaCode, risk, incident.ReportedAt,
                 incident.OccurredAt, incident.AttendedAt, stored.ReceivedAt);
@@ -101,6 +107,20 @@ public sealed class RouteIncident(
         }
         RoutingLog.Routed(logger, stored.IncidentId, decision.Deliveries.Count, decision.Unrouted.Count);
         metrics.IncidentRouted(stored.ForceCode, decision.Unrouted.Count);
+    }
+
+    /// <summary>The decision with the shares the LA sends through its front door (its paths as they stand, and the relays active now).</summary>
+    private async Task<RoutingDecision> WithPathsAsync(RoutingDecision decision, string la, CancellationToken ct)
+    {
+        var paths = await areaPaths.ForLaAsync(la, ct);
+        if (paths.Count == 0) return decision;
+        var relays = new Dictionary<string, Organisation>(StringComparer.Ordinal);
+        foreach (var via in paths.Select(p => p.Via).Distinct(StringComparer.Ordinal))
+        {
+            if (await directory.GetAsync(via, ct) is { } relay) relays[via] = relay;
+        }
+        var hops = AreaPaths.Hops(decision.Deliveries.Select(d => (d.Recipient.Id, d.RecipientType)), la, paths, relays);
+        return hops.Count == 0 ? decision : decision with { Hops = hops };
     }
 
     private static IncidentQueued? Read(string text)

@@ -99,6 +99,8 @@ public static class StorageNames
     public const string DecisionsMadeTable = "DecisionsMade";
     public const string DecisionFollowUpsTable = "DecisionFollowUps";
     public const string StrategyDeliveriesTable = "StrategyDeliveries";
+    public const string AreaPathsTable = "AreaPaths";
+    public const string FrontDoorHopsTable = "FrontDoorHops";
     /// <summary>Which incidents changed when (partition: the UTC day): what the evidence anchor reads. A projection of the ledger.</summary>
     public const string EvidenceChangesTable = "EvidenceChanges";
     /// <summary>The anchors made (partition <c>anchors</c>) and each incident's inclusion proofs in them (partition: the incident id).</summary>
@@ -116,7 +118,7 @@ public static class StorageNames
         AuditTable, RetentionTable, OpenDeliveriesTable, WebhookEndpointsTable,
         CalendarsTable, DueIndexTable, LateSharesTable, RollupsTable, ManifestsTable, RepeatChildrenTable, DashboardLinksTable,
         DecisionsAwaitingTable, DecisionsMadeTable, DecisionFollowUpsTable,
-        StrategyDeliveriesTable, EvidenceChangesTable, EvidenceAnchorsTable,
+        StrategyDeliveriesTable, EvidenceChangesTable, EvidenceAnchorsTable, AreaPathsTable, FrontDoorHopsTable,
     ];
     public static readonly string[] Queues = [IncidentsQueue, DeliveriesQueue, EscalationsQueue, ViewRebuildsQueue];
 

@@ -83,7 +83,9 @@ public sealed class EscalateLateShare(LedgerStore ledger, LedgerWriter writer, R
 
         if (!escalating.Escalated(EscalationTargets.Recipient))
         {
-            var outcome = address is null
+            // A share still held at the LA front door has not reached its recipient: there is nothing to remind it of.
+            var outcome = escalating.IsHeld ? "held-at-front-door"
+                : address is null
                 ? "no-email-address"
                 : Outcome(await email.SendAsync(EscalationEmails.Reminder(escalating, address, dueAt, Link(escalating)) with
                 {

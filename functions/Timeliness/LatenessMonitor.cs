@@ -1,4 +1,5 @@
 using NotifyHub.Domain.Delivery;
+using NotifyHub.Domain.FrontDoor;
 using NotifyHub.Ledger;
 using NotifyHub.Telemetry;
 
@@ -17,7 +18,8 @@ public sealed record EscalationMessage(string IncidentId, string RecipientId);
 
 /// <summary>
 /// Finds the deliveries whose due time has passed without an acknowledgement — reading only those still awaiting
-/// judgement, from the awaiting view — and marks each late on its incident's ledger (<see cref="DeliveryChanges.MarkLate"/>).
+/// judgement, from the awaiting view — and marks each late on its incident's ledger (<see cref="DeliveryChanges.MarkLate"/>); a late
+/// front-door review's share is released in the same change where its area so chose (<see cref="FrontDoorChanges.AutoRelease"/>).
 /// Applying that takes it off the awaiting view, puts it on the open late list and queues its escalation. Marking is a
 /// decision on what is stored, so two runs at once (the timer and the admin endpoint) mark each share once and queue one
 /// escalation; a crash part-way leaves the rest awaiting, for the next run.
@@ -46,7 +48,15 @@ public sealed class LatenessMonitor(SlaStore sla, LedgerWriter writer, Projector
                 var write = new LedgerWrite();
                 foreach (var r in recipients)
                 {
-                    if (current.Delivery(r) is { } d) write.Add(DeliveryChanges.MarkLate(d, now));
+                    if (current.Delivery(r) is not { } d) continue;
+                    var marked = DeliveryChanges.MarkLate(d, now);
+                    write.Add(marked);
+                    // A front-door review late: where the area chose so, its share goes on to its recipient now, not reviewed.
+                    if (marked.Changed && d.Kind == DeliveryKinds.RelayReview && d.Regarding is { } shareKey && current.Delivery(shareKey) is { } share)
+                    {
+                        var (review, released) = FrontDoorChanges.AutoRelease(marked.Record, share, now);
+                        write.Add(review).Add(released);
+                    }
                 }
                 return write;
             }, request ? LedgerWriter.Options.Request : LedgerWriter.Options.Retried, ct);

@@ -64,6 +64,13 @@ public sealed class TimelinessOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00", "7.00:00:00")]
     public TimeSpan InvitationAnswerBefore { get; set; } = TimeSpan.FromHours(2);
 
+    /// <summary>
+    /// A share held at the LA front door is due to be released this long before the recipient's own due time (docs/routing.md):
+    /// late at the relay then, escalated, and sent on automatically where the area so chose. 0 to 1 day.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan RelayReleaseMargin { get; set; } = TimeSpan.FromHours(1);
+
     /// <summary>The rule by which a strategy discussion of an incident of <paramref name="riskLevel"/> is to be held.</summary>
     public DeadlineRule StrategyHeldRule(string? riskLevel) => Rule(riskLevel == "high" ? StrategyHeldWithinHighRisk : StrategyHeldWithin);
 

@@ -38,8 +38,11 @@ public static class DeliveryKinds
     /// <summary>An action agreed at a strategy discussion, sent to its owner; acknowledging it marks it done.</summary>
     public const string Action = "action";
 
+    /// <summary>A share held at the LA front door, sent to its relay (the MASH or the education safeguarding team) to review and release or withhold (docs/routing.md).</summary>
+    public const string RelayReview = "relay-review";
+
     public static readonly IReadOnlyList<string> All =
-        [Incident, DecisionDue, Decision, NextStep, Challenge, ChallengeResponse, StrategyDue, Invitation, Minutes, Action];
+        [Incident, DecisionDue, Decision, NextStep, Challenge, ChallengeResponse, StrategyDue, Invitation, Minutes, Action, RelayReview];
 }
 
 /// <summary>
@@ -47,7 +50,7 @@ public static class DeliveryKinds
 /// <c>{organisation}~{what}</c> for the rest — <c>due</c> (the decision due from a MASH), <c>d{version}</c> (a decision
 /// version), <c>n{version}-{step}</c> (a next step, its index from 1), <c>c{n}</c> (challenge n, to the MASH) and
 /// <c>r{n}</c> (the response to challenge n); for strategy discussion n, <c>s{n}</c> (due from its chair), <c>i{n}</c> (an
-/// invitation), <c>m{n}</c> (its minutes) and <c>a{n}-{k}</c> (action k). Ids, numbers and codes only: never personal data.
+/// invitation), <c>m{n}</c> (its minutes) and <c>a{n}-{k}</c> (action k); <c>v{n}</c> the front door's review n of a held share. Ids, numbers and codes only: never personal data.
 /// </summary>
 public static class DeliveryKey
 {
@@ -62,6 +65,7 @@ public static class DeliveryKey
     public static string Invitation(string organisationId, int discussion) => $"{organisationId}{Separator}i{discussion}";
     public static string Minutes(string organisationId, int discussion) => $"{organisationId}{Separator}m{discussion}";
     public static string Action(string organisationId, int discussion, int action) => $"{organisationId}{Separator}a{discussion}-{action}";
+    public static string RelayReview(string relayId, int review) => $"{relayId}{Separator}v{review}";
 
     /// <summary>The organisation a delivery is addressed to.</summary>
     public static string OrganisationOf(string key)
@@ -88,6 +92,7 @@ public static class DeliveryKey
             's' when Number(what[1..]) is not null => DeliveryKinds.StrategyDue,
             'i' when Number(what[1..]) is not null => DeliveryKinds.Invitation,
             'm' when Number(what[1..]) is not null => DeliveryKinds.Minutes,
+            'v' when Number(what[1..]) is not null => DeliveryKinds.RelayReview,
             _ => null,
         };
     }

@@ -53,6 +53,24 @@ public sealed record DeliveryRecord(
     /// <summary>A MASH's delivery: the latest decision it has recorded about the incident (none: the incident awaits one).</summary>
     public DecisionMade? Decided { get; init; }
 
+    /// <summary>A share sent through the LA front door (docs/routing.md): held for its relay's review, then released or withheld.</summary>
+    public FrontDoorHold? Hold { get; init; }
+
+    /// <summary>Held at the front door: not yet released to its recipient, so nothing is sent and the recipient does not see it.</summary>
+    public bool IsHeld => Hold?.State == HoldStates.Held;
+
+    /// <summary>Withheld at the front door, with a reason: never sent, and counted as withheld rather than late or missing.</summary>
+    public bool IsWithheld => Hold?.State == HoldStates.Withheld;
+
+    /// <summary>Its recipient has it (or will): sent directly, or released through the front door. Only then does the recipient see it.</summary>
+    public bool WithRecipient => Hold is null || Hold.State is HoldStates.Released or HoldStates.AutoReleased;
+
+    /// <summary>
+    /// Nothing more is owed on it: a withheld share, or a front-door review the hub released on its own once it was late
+    /// (the relay did not review it; its lateness stays on the record).
+    /// </summary>
+    public bool Closed => IsWithheld || (Kind == DeliveryKinds.RelayReview && Answer == HoldStates.AutoReleased);
+
     /// <summary>A MASH's delivery whose incident has no decision yet (docs/decisions.md).</summary>
     public bool AwaitsDecision => RecipientType == Directory.OrganisationTypes.Mash && Kind == DeliveryKinds.Incident && Decided is null;
 
@@ -70,10 +88,10 @@ public sealed record DeliveryRecord(
     public bool IsOpen => !DeliveryStatus.IsFinal(Receipt.Status) && Receipt.NextAttemptAt is not null;
 
     /// <summary>Still to be judged on time or late: due, not marked late, and not acknowledged by its due time.</summary>
-    public bool AwaitsJudgement => Due is { } due && LateAt is null && !(Receipt.Acknowledged is { } ack && ack.At <= due.At);
+    public bool AwaitsJudgement => Due is { } due && LateAt is null && !Closed && !(Receipt.Acknowledged is { } ack && ack.At <= due.At);
 
     /// <summary>On the open late list: marked late and not acknowledged.</summary>
-    public bool IsOpenLate => LateAt is not null && Receipt.Acknowledged is null;
+    public bool IsOpenLate => LateAt is not null && Receipt.Acknowledged is null && !Closed;
 
     public bool Escalated(string to) => Escalations.Any(e => e.To == to);
 
@@ -86,3 +104,22 @@ public sealed record DeliveryRecord(
 
 /// <summary>The latest decision a MASH recorded about an incident, as its delivery keeps it: version, outcome, when recorded, when decided, whether jointly.</summary>
 public sealed record DecisionMade(int Version, string Outcome, DateTimeOffset RecordedAt, DateTimeOffset DecidedAt = default, bool Joint = false);
+
+/// <summary>Where a share sent through the LA front door stands (<see cref="FrontDoorHold.State"/>).</summary>
+public static class HoldStates
+{
+    public const string Held = "held";
+    public const string Released = "released";
+    public const string AutoReleased = "auto-released";
+    public const string Withheld = "withheld";
+
+    public static readonly IReadOnlyList<string> All = [Held, Released, AutoReleased, Withheld];
+}
+
+/// <summary>
+/// A share's hop through the LA front door: the relay's review of it (its delivery key), the relay, whether the area
+/// releases it automatically when the relay is late, when its release is due, and what became of it — <c>held</c>,
+/// <c>released</c>, <c>auto-released</c> or <c>withheld</c> (with the reason's code) — and when.
+/// </summary>
+public sealed record FrontDoorHold(string Review, string Via, bool AutoRelease, DateTimeOffset ReleaseDueAt, string State, DateTimeOffset? At = null,
+    string? Reason = null);

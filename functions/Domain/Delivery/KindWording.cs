@@ -20,6 +20,7 @@ public sealed record KindWording(string Noun, string Title, string Ask, string N
         DeliveryKinds.DecisionDue => "What a MASH owes is met by recording its decision: POST /api/notifications/{the incident's notification id}/decisions.",
         DeliveryKinds.StrategyDue => $"A strategy discussion is met by recording it held: POST /api/notifications/{notificationId}/held.",
         DeliveryKinds.Invitation => $"An invitation is answered, not acknowledged: POST /api/notifications/{notificationId}/answer.",
+        DeliveryKinds.RelayReview => $"A share held at the front door is released or withheld, not acknowledged: POST /api/notifications/{notificationId}/release or /withhold.",
         _ => null,
     };
 
@@ -43,6 +44,8 @@ public sealed record KindWording(string Noun, string Title, string Ask, string N
             "read them and acknowledge them", "has not been acknowledged"),
         DeliveryKinds.Action => new("an action for you from a strategy discussion", "A strategy discussion agreed an action for you",
             "read it and, once it is done, mark it done", "has not been marked done"),
+        DeliveryKinds.RelayReview => new("a notification held at your front door for review", "A notification is waiting for your review before it goes on",
+            "review it and release it to its recipient, or withhold it", "has not been released or withheld"),
         _ => new("a safeguarding notification", "A safeguarding notification is waiting for you", "read it and acknowledge it", "has not been acknowledged"),
     };
 }

@@ -208,6 +208,14 @@ public static class EvidenceTimeline
                 + (e.Flag("byDue") == false ? "; held after it was due" : ""),
             E.StrategyMinutesShared => $"Minutes of strategy discussion {e.Number("discussion")} shared with {Count(e.Number("to") ?? 0, "organisation")}",
             E.StrategyTextPurged => $"Strategy discussion {e.Number("discussion")}: its free text removed under the retention policy",
+            E.ShareHeld => $"Held at the LA front door for {OrganisationName(e.String("via") ?? "", names)} to review" + Due(", to be released by"),
+            E.ShareReleased => e.String("how") == "auto"
+                ? "Sent on to the recipient without review: the front door had not released it by its time"
+                : $"Released to the recipient by the front door ({e.String("role")})" + ByDue()
+                    + (e.Number("removed") is { } removed and > 0 ? $"; {Count(removed, "field")} taken out" : "") + (e.Flag("noted") == true ? "; with a note" : ""),
+            E.ShareWithheld => $"Withheld by the front door ({e.String("role")}): {FrontDoor.WithholdReasons.Describe(e.String("reason") ?? "")}"
+                + (e.String("reroutedTo") is { } to ? $"; sent instead to {OrganisationName(to, names)}" : ""),
+            E.ReviewLapsed => "Not reviewed in time: the share was sent on to its recipient without review",
             _ => "Recorded: " + e.Type,
         };
     }
@@ -228,6 +236,7 @@ public static class EvidenceTimeline
             DeliveryKinds.Invitation => $"the invitation to strategy discussion {n}",
             DeliveryKinds.Minutes => $"the minutes of strategy discussion {n}",
             DeliveryKinds.Action => $"action {step} of strategy discussion {n}",
+            DeliveryKinds.RelayReview => $"front-door review {n}",
             _ => "the incident",
         };
     }

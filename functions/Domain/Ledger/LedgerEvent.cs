@@ -44,8 +44,19 @@ public static class LedgerEventTypes
     /// <summary>The retention purge cleared a discussion's free text (what invitees sent, the minutes, the actions).</summary>
     public const string StrategyTextPurged = "strategy.text-purged";
 
+    /// <summary>A share went to the LA front door instead of its recipient (subject: the share): held for its relay's review.</summary>
+    public const string ShareHeld = "share.held";
+    /// <summary>The front door released a held share to its recipient — reviewed, or on its own when the review was late (subject: the share).</summary>
+    public const string ShareReleased = "share.released";
+    /// <summary>The front door withheld a held share, with a reason (subject: the share); it is never sent.</summary>
+    public const string ShareWithheld = "share.withheld";
+
+    /// <summary>A front-door review was not done by its time and the hub sent its share on, as the area chose (subject: the review).</summary>
+    public const string ReviewLapsed = "review.lapsed";
+
     public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
     {
+        ShareHeld, ShareReleased, ShareWithheld, ReviewLapsed,
         DeliveryRouted, ShareUnrouted, AttemptStarted, AttemptEnded, ChannelChanged, Delivered, Opened, Acknowledged, Failed, MarkedLate,
         EscalationStarted, ReminderSent, AlertSent, LinksRevoked, ContentPurged, MessageRequeued, DecisionRecorded, DecisionTextPurged,
         ChallengeRaised, ChallengeAnswered, StrategyOpened, StrategyScheduled, StrategyInviteesChanged, StrategyAnswered, StrategyInformationSent,

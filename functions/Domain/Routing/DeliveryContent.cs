@@ -33,6 +33,12 @@ public sealed record DeliveryContent
     public IReadOnlyList<ChildContent>? Children { get; init; }
     public IReadOnlyList<AdultContent>? Adults { get; init; }
 
+    /// <summary>A share sent through the LA front door: which relay it came through, whether it was reviewed, and the relay's note to the recipient.</summary>
+    public FrontDoorNote? FrontDoor { get; init; }
+
+    /// <summary>The front door's review of a held share (its relay's content only): whose share it is, what they would be sent, and by when to release it.</summary>
+    public FrontDoorReview? Review { get; init; }
+
     public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(this, RoutingJsonContext.Default.DeliveryContent);
 }
 
@@ -68,6 +74,20 @@ public sealed record AdultContent
     public ProbationSupervision? Probation { get; init; }
     public bool? KnownToYos { get; init; }
 }
+
+/// <summary>
+/// What a recipient is told of a share's hop through the LA front door. <paramref name="Reviewed"/> false: the relay did not
+/// review it in time and the hub sent it on as the area chose; <paramref name="Note"/>: what the relay added for the recipient.
+/// </summary>
+public sealed record FrontDoorNote(string Via, string ViaName, bool Reviewed, string? Note = null);
+
+/// <summary>
+/// What a relay reviews: the share's recipient, its due time and the relay's own (release by then), whether the area sends it on
+/// automatically when late, which of the incident's children and adults it is about, and the fields the recipient would be sent
+/// (<see cref="ContentFields"/>) — those it may take out when it releases.
+/// </summary>
+public sealed record FrontDoorReview(string RecipientId, string RecipientName, string RecipientType, DateTimeOffset? RecipientDueAt, DateTimeOffset ReleaseDueAt,
+    bool AutoReleaseWhenLate, IReadOnlyList<int> Children, IReadOnlyList<int> Adults, IReadOnlyList<string> RecipientFields);
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, UseStringEnumConverter = true,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]

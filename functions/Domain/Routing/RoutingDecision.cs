@@ -6,7 +6,23 @@ namespace NotifyHub.Domain.Routing;
 /// The outcome of routing one incident: who gets a notification and why, and which expected shares
 /// could not be routed and why (domain.md, "Who gets what").
 /// </summary>
-public sealed record RoutingDecision(IReadOnlyList<PlannedDelivery> Deliveries, IReadOnlyList<UnroutedShare> Unrouted);
+/// <param name="Hops">
+/// The shares that go through the LA front door (docs/routing.md), and via which relay: decided with the rest, from the LA's
+/// paths as they stood, so a retried routing takes the same path. Null in a decision recorded before paths existed: all direct.
+/// </param>
+public sealed record RoutingDecision(IReadOnlyList<PlannedDelivery> Deliveries, IReadOnlyList<UnroutedShare> Unrouted,
+    IReadOnlyList<FrontDoor.RelayHop>? Hops = null)
+{
+    /// <summary>The hop of the share to <paramref name="recipientId"/>, and its number among the incident's (from 1); null: it goes direct.</summary>
+    public (FrontDoor.RelayHop Hop, int Number)? HopOf(string recipientId)
+    {
+        for (var i = 0; i < (Hops?.Count ?? 0); i++)
+        {
+            if (Hops![i].RecipientId == recipientId) return (Hops[i], i + 1);
+        }
+        return null;
+    }
+}
 
 /// <summary>One notification to one organisation for one incident.</summary>
 /// <param name="RecipientType">The organisation type the (first) rule looked for; see <see cref="OrganisationTypes"/>.</param>

@@ -96,6 +96,8 @@ public sealed class ShareCounts
     [JsonInclude] public int Failed { get; set; }
     [JsonInclude] public int Unrouted { get; set; }
     [JsonInclude] public int MissingAtSource { get; set; }
+    /// <summary>Shares the LA front door withheld: counted apart, never as late or missing.</summary>
+    [JsonInclude] public int Withheld { get; set; }
     /// <summary>Due times (Unix seconds) of the deliveries not acknowledged: late once that time has passed.</summary>
     [JsonInclude] public List<long> UnacknowledgedDue { get; private set; } = [];
     [JsonInclude] public DurationHistogram ToDeliver { get; private set; } = new();
@@ -132,6 +134,7 @@ public sealed class CellSummary
             switch (f.Kind)
             {
                 case ShareKinds.Unrouted: c.Unrouted++; break;
+                case ShareKinds.Withheld: c.Withheld++; break;
                 case ShareKinds.MissingAtSource: c.MissingAtSource++; continue; // no incident the hub received: no police-side delay
                 default:
                     c.Deliveries++;

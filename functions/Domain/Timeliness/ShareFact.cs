@@ -6,6 +6,8 @@ public static class ShareKinds
     public const string Delivery = "delivery";
     public const string Unrouted = "unrouted";
     public const string MissingAtSource = "missing-at-source";
+    /// <summary>A share the LA front door withheld, with a reason (docs/routing.md): never sent, and neither late nor missing.</summary>
+    public const string Withheld = "withheld";
 }
 
 /// <summary>
@@ -45,9 +47,9 @@ public sealed record ShareFact(
 public static class ShareFacts
 {
     public static ShareFact OfDelivery(Delivery.DeliveryRecord d, Delivery.IncidentFacts incident, long version) =>
-        new(d.NotificationId, ShareKinds.Delivery, d.IncidentId, incident.ForceCode, incident.La, UkTime.DateOf(incident.ReportedAt), d.RecipientType,
+        new(d.NotificationId, d.IsWithheld ? ShareKinds.Withheld : ShareKinds.Delivery, d.IncidentId, incident.ForceCode, incident.La, UkTime.DateOf(incident.ReportedAt), d.RecipientType,
             d.RecipientId, incident.RiskLevel, incident.ReportedAt, incident.OccurredAt, incident.AttendedAt, incident.ReceivedAt, d.DueAt,
-            d.Receipt.DeliveredAt, d.Receipt.Acknowledged?.At, d.Receipt.Status == Delivery.DeliveryStatus.Failed, d.Receipt.FailureReason)
+            d.Receipt.DeliveredAt, d.Receipt.Acknowledged?.At, d.Receipt.Status == Delivery.DeliveryStatus.Failed, d.IsWithheld ? d.Hold!.Reason : d.Receipt.FailureReason)
         { Version = version };
 
     public static ShareFact OfUnrouted(string incidentId, Routing.UnroutedShare share, Delivery.IncidentFacts incident, long version) =>

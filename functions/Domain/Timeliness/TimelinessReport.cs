@@ -30,7 +30,8 @@ public sealed record PoliceDelay(Distribution OccurredToAttended, Distribution A
 /// <summary>One line of a report. <paramref name="Period"/> is the first day of the week (Monday) or month, or null for the whole range.</summary>
 public sealed record ReportGroup(
     string? Period, string Key, int Deliveries, int DeliveredByDue, int AcknowledgedByDue, int Late, int Failed, int Unrouted, int MissingAtSource,
-    double? DeliveredByDueRate, double? AcknowledgedByDueRate, Distribution TimeToDeliver, Distribution TimeToAcknowledge, PoliceDelay PoliceDelay);
+    double? DeliveredByDueRate, double? AcknowledgedByDueRate, Distribution TimeToDeliver, Distribution TimeToAcknowledge, PoliceDelay PoliceDelay,
+    int Withheld = 0);
 
 public sealed record TimelinessReport(
     DateOnly From, DateOnly To, string? GroupBy, string Period, IReadOnlyList<string> Las, IReadOnlyList<ReportGroup> Groups, ReportGroup Total);
@@ -142,7 +143,7 @@ public static class TimelinessReports
     /// <summary>A group's counts and histograms, added up from the cells.</summary>
     private sealed class Accumulator
     {
-        private int _deliveries, _deliveredByDue, _acknowledgedByDue, _withDue, _late, _failed, _unrouted, _missing;
+        private int _deliveries, _deliveredByDue, _acknowledgedByDue, _withDue, _late, _failed, _unrouted, _missing, _withheld;
         private readonly DurationHistogram _toDeliver = new(), _toAcknowledge = new();
         public PoliceDelayHistograms Police { get; } = new();
 
@@ -156,6 +157,7 @@ public static class TimelinessReports
             _failed += c.Failed;
             _unrouted += c.Unrouted;
             _missing += c.MissingAtSource;
+            _withheld += c.Withheld;
             _toDeliver.Merge(c.ToDeliver);
             _toAcknowledge.Merge(c.ToAcknowledge);
         }
@@ -172,6 +174,7 @@ public static class TimelinessReports
             AcknowledgedByDueRate: _withDue == 0 ? null : Math.Round((double)_acknowledgedByDue / _withDue, 4),
             TimeToDeliver: _toDeliver.ToDistribution(),
             TimeToAcknowledge: _toAcknowledge.ToDistribution(),
-            PoliceDelay: Police.ToPoliceDelay());
+            PoliceDelay: Police.ToPoliceDelay(),
+            Withheld: _withheld);
     }
 }
