@@ -7,6 +7,9 @@ using NotifyHub.Organisations;
 using NotifyHub.Web;
 using NotifyHub.Domain.Decisions;
 using NotifyHub.Domain.Delivery;
+using NotifyHub.Domain.FrontDoor;
+using NotifyHub.Domain.Validation;
+using NotifyHub.FrontDoor;
 using NotifyHub.Hosting;
 
 namespace NotifyHub.Functions;
@@ -18,10 +21,12 @@ namespace NotifyHub.Functions;
 /// notification only, the MASH's decision (<see cref="LinkDecisions"/>; docs/decisions.md); or <c>name</c> and
 /// <c>role</c> — the acknowledgement. A browser gets the page again (with the acknowledgement or the decision recorded, or
 /// with what to correct); any other client gets JSON — 201 the first time, 200 with the first acknowledgement when it was
-/// already acknowledged, 201 with a recorded decision — and problem+json naming each bad field. Every opening,
-/// acknowledgement and decision is in the audit trail.
+/// already acknowledged, 201 with a recorded decision — and problem+json naming each bad field; <c>action=release</c> or
+/// <c>action=withhold</c> — on a front-door review only, the relay's release or withholding of the held share
+/// (<see cref="ReviewPage"/>; docs/routing.md). Every opening, acknowledgement, decision, release and withholding is in the audit trail.
 /// </summary>
-public sealed class AcknowledgeByLink(RecipientNotifications notifications, DirectoryStore directory, LinkDecisions decisions, AuditTrail audit)
+public sealed class AcknowledgeByLink(RecipientNotifications notifications, DirectoryStore directory, LinkDecisions decisions, FrontDoorReviews reviews,
+    AuditTrail audit)
 {
     private const int MaxBodyBytes = 4 * 1024;
 
@@ -52,7 +57,8 @@ public sealed class AcknowledgeByLink(RecipientNotifications notifications, Dire
                 : Problems.UnsupportedMediaType("application/x-www-form-urlencoded (the page's form)");
         }
         var decides = LinkDecisions.Takes(found.Record);
-        var maxBytes = decides ? MaxDecisionBodyBytes : MaxBodyBytes;
+        var reviews = found.Record.Kind == DeliveryKinds.RelayReview;
+        var maxBytes = decides || reviews ? MaxDecisionBodyBytes : MaxBodyBytes;
         if (request.ContentLength is { } length && length > maxBytes)
         {
             return browser
@@ -65,7 +71,7 @@ public sealed class AcknowledgeByLink(RecipientNotifications notifications, Dire
         {
             form = await request.ReadFormAsync(new Microsoft.AspNetCore.Http.Features.FormOptions
             {
-                ValueLengthLimit = maxBytes, KeyLengthLimit = 100, ValueCountLimit = decides ? MaxDecisionFields : 10,
+                ValueLengthLimit = maxBytes, KeyLengthLimit = 100, ValueCountLimit = decides || reviews ? MaxDecisionFields : 10,
             }, ct);
         }
         catch (Exception e) when (e is InvalidDataException or IOException)
@@ -75,6 +81,8 @@ public sealed class AcknowledgeByLink(RecipientNotifications notifications, Dire
                 : Problems.Invalid("$", "is not a readable form: " + e.Message);
         }
         var action = Single(form, "action");
+        if (reviews && action is ReviewPage.ReleaseAction or ReviewPage.WithholdAction)
+            return await ReviewAsync(request, found, action, form, browser, ct);
         if (action is not null && action != OpenAction && (action != DecisionPage.Action || !decides))
         {
             return browser
@@ -130,6 +138,57 @@ public sealed class AcknowledgeByLink(RecipientNotifications notifications, Dire
         var answer = new AcknowledgeNotification.Answer(saved.NotificationId, saved.Receipt.Status, saved.Receipt.DeliveredAt,
             AcknowledgementView.Of(saved.Receipt.Acknowledged)!, !first);
         return first ? TypedResults.Created((string?)null, answer) : TypedResults.Ok(answer);
+    }
+
+    /// <summary>
+    /// The review page's release or withhold form: validated (the page again with what to correct, or problem+json), then stored
+    /// as the API stores it (<see cref="FrontDoorReviews"/>), audited, and the page again with what was decided.
+    /// </summary>
+    private async Task<IResult> ReviewAsync(HttpRequest request, RecipientNotification found, string action, IFormCollection form, bool browser, CancellationToken ct)
+    {
+        var http = request.HttpContext;
+        var share = found.Ledger.Delivery(found.Record.Regarding ?? "");
+        if (share is null || !share.IsHeld)
+        {
+            var why = share is null ? "The share this review is about is not on record." : $"This share has been decided already: {FrontDoorChanges.Refusal(share)}.";
+            return browser ? Page.Result(http, ReviewPage.Render(await ModelAsync(found, ct)), StatusCodes.Status409Conflict) : Problems.Conflict(why);
+        }
+        var entry = new ReviewFormEntry(action, Single(form, "name") ?? "", Single(form, "role") ?? "", Single(form, "note") ?? "",
+            form.TryGetValue("remove", out var removed) ? [.. removed.Select(x => x ?? "")] : [], Single(form, "reason") ?? "", Single(form, "newSchoolUrn") ?? "");
+        ReviewOutcome outcome;
+        FieldErrors errors;
+        if (action == ReviewPage.ReleaseAction)
+        {
+            var release = FrontDoorInput.ValidateReleaseForm(entry.Name, entry.Role, entry.Note, entry.Remove!, share.RecipientType);
+            errors = release.Errors;
+            outcome = release.IsValid ? await reviews.ReleaseAsync(found.Record, release.Value!, ct) : new(null, null, null);
+            if (release.IsValid && outcome.Refused is null)
+                await audit.RecordStoredAsync(AuditActor.Link(found.Record.OrganisationId), AuditActions.ShareReleased, [found.Record.IncidentId, found.Record.NotificationId],
+                    new { channel = "email-link", removed = release.Value!.Remove.Count, noted = release.Value.Note is not null, role = release.Value.By.Role });
+        }
+        else
+        {
+            var withhold = FrontDoorInput.ValidateWithholdForm(entry.Name, entry.Role, entry.Reason, entry.NewSchoolUrn);
+            errors = withhold.Errors;
+            outcome = withhold.IsValid ? await reviews.WithholdAsync(found.Record, withhold.Value!, ct) : new(null, null, null);
+            if (outcome.Refused is { } why && why.StartsWith("newSchoolUrn: ", StringComparison.Ordinal)) errors.Add("newSchoolUrn", why["newSchoolUrn: ".Length..]);
+            else if (withhold.IsValid && outcome.Refused is null)
+                await audit.RecordStoredAsync(AuditActor.Link(found.Record.OrganisationId), AuditActions.ShareWithheld, [found.Record.IncidentId, found.Record.NotificationId],
+                    new { channel = "email-link", reason = withhold.Value!.Reason, reroutedTo = outcome.ReroutedTo, role = withhold.Value.By.Role });
+        }
+        if (errors.Any)
+        {
+            return browser
+                ? Page.Result(http, ReviewPage.Render(await ModelAsync(found, ct), errors, entry), StatusCodes.Status400BadRequest)
+                : Problems.Invalid(errors);
+        }
+        if (outcome.Refused is { } refused)
+            return browser ? Page.Result(http, ReviewPage.Render(await ModelAsync(found, ct)), StatusCodes.Status409Conflict) : Problems.Conflict($"This share cannot be {action}d now: {refused}.");
+        var decided = found with { Record = outcome.Review ?? found.Record };
+        if (browser) return Page.Result(http, ReviewPage.Render(await ModelAsync(decided, ct)));
+        var hold = outcome.Share!.Hold!;
+        return TypedResults.Created((string?)null, new { reviewId = found.Record.NotificationId, shareId = outcome.Share.NotificationId, state = hold.State,
+            reason = hold.Reason, at = hold.At, byDue = hold.At <= hold.ReleaseDueAt, reroutedTo = outcome.ReroutedTo });
     }
 
     /// <summary>The page's model; a MASH's incident notification's has its decision section (as just sent, or as it stands).</summary>

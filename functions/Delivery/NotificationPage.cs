@@ -47,6 +47,7 @@ public static class NotificationPage
     public static string Render(NotificationPageModel model, FieldErrors? errors = null, string? name = null, string? role = null)
     {
         var view = model.View;
+        if (view.Kind == DeliveryKinds.RelayReview) return FrontDoor.ReviewPage.Render(model);
         if (view.Kind != DeliveryKinds.Incident) return RenderFollowUp(model, errors, name, role);
         var content = view.Content is { } json ? json.Deserialize(RoutingJsonContext.Default.DeliveryContent) : null;
         var guidance = RecipientGuidance.For(view.RecipientType);
@@ -71,6 +72,15 @@ public static class NotificationPage
             (ChildrenLabel(view.RecipientType, content), ChildrenLine(content)),
             ("Earlier incidents in the last 12 months", content?.PriorIncidentsLast12Months is { } prior ? PriorText(prior) : null),
         ]));
+
+        if (content?.FrontDoor is { } frontDoor)
+        {
+            main.Append("<div class=\"govuk-inset-text\" id=\"front-door\"><p class=\"govuk-body\">This came to you through ").Append(H(frontDoor.ViaName))
+                .Append(frontDoor.Reviewed ? ", which reviewed it." : ". It was not reviewed there in time, so it was sent on to you without review, as your area has chosen.")
+                .Append("</p>");
+            if (frontDoor.Note is { } note) main.Append("<p class=\"govuk-body\"><strong>Their note for you:</strong> ").Append(H(note)).Append("</p>");
+            main.Append("</div>");
+        }
 
         if (view.Acknowledged is { } ack)
         {
@@ -253,7 +263,7 @@ public static class NotificationPage
         return reasons.Contains("is required") ? $"Enter {label}" : char.ToUpperInvariant(label[0]) + label[1..] + " " + string.Join(" and ", reasons);
     }
 
-    private static void AppendDetails(StringBuilder main, DeliveryContent content, IReadOnlyDictionary<string, string> names)
+    internal static void AppendDetails(StringBuilder main, DeliveryContent content, IReadOnlyDictionary<string, string> names)
     {
         var incident = SummaryList([
             ("Reported to police", content.ReportedAt is { } reported ? UkTime.Describe(reported) : null),

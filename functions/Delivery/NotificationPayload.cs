@@ -7,7 +7,7 @@ namespace NotifyHub.Delivery;
 /// <summary>
 /// The webhook body (docs/schemas/notification.v1.json): a versioned document. <c>type</c> is
 /// <c>notification.created</c> for an incident's share, one type of its own for each other kind of notification
-/// (<see cref="TypeFor"/>: a MASH's decision, a next step, a challenge, a challenge's response) and <c>ping</c> for the
+/// (<see cref="TypeFor"/>: a MASH's decision, a next step, a challenge, a challenge's response, a front-door review) and <c>ping</c> for the
 /// daily liveness check; <c>content</c> is the recipient's projection, exactly as stored for it.
 /// </summary>
 public sealed record NotificationPayload(
@@ -23,6 +23,7 @@ public sealed record NotificationPayload(
     public const string InvitationType = "strategy.invited";
     public const string MinutesType = "strategy.minutes-shared";
     public const string ActionType = "strategy.action-assigned";
+    public const string RelayReviewType = "relay.review";
 
     /// <summary>The event type of a notification of kind <paramref name="kind"/> (<see cref="DeliveryKinds"/>).</summary>
     public static string TypeFor(string kind) => kind switch
@@ -34,6 +35,7 @@ public sealed record NotificationPayload(
         DeliveryKinds.Invitation => InvitationType,
         DeliveryKinds.Minutes => MinutesType,
         DeliveryKinds.Action => ActionType,
+        DeliveryKinds.RelayReview => RelayReviewType,
         _ => NotificationType,
     };
     public const int CurrentVersion = 1;
@@ -60,12 +62,20 @@ public sealed record PayloadLinks(string Notification, string Acknowledge)
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Challenge { get; init; }
 
+    /// <summary>A front-door review: where the relay withholds the share (its <see cref="Acknowledge"/> link releases it).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Withhold { get; init; }
+
     public static PayloadLinks For(string publicBaseUrl, string notificationId, string kind = DeliveryKinds.Incident)
     {
         var root = publicBaseUrl.TrimEnd('/') + "/api/notifications/" + notificationId;
-        return new PayloadLinks(root, root + kind switch { DeliveryKinds.Challenge => "/response", DeliveryKinds.Invitation => "/answer", _ => "/ack" })
+        return new PayloadLinks(root, root + kind switch
+        {
+            DeliveryKinds.Challenge => "/response", DeliveryKinds.Invitation => "/answer", DeliveryKinds.RelayReview => "/release", _ => "/ack",
+        })
         {
             Challenge = kind == DeliveryKinds.Decision ? root + "/challenge" : null,
+            Withhold = kind == DeliveryKinds.RelayReview ? root + "/withhold" : null,
         };
     }
 }

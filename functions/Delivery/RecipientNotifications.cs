@@ -12,7 +12,8 @@ namespace NotifyHub.Delivery;
 public sealed record NotificationView(
     string NotificationId, string IncidentId, string RecipientId, string RecipientType, string? ForceCode, string? IncidentReference, string Status,
     string? Channel, int Attempts, IReadOnlyList<AttemptSummary> AttemptLog, DateTimeOffset CreatedAt, DateTimeOffset? DeliveredAt,
-    AcknowledgementView? Acknowledged, bool ContentPurged, JsonElement? Content, DateTimeOffset? DueAt = null, string Kind = DeliveryKinds.Incident);
+    AcknowledgementView? Acknowledged, bool ContentPurged, JsonElement? Content, DateTimeOffset? DueAt = null, string Kind = DeliveryKinds.Incident,
+    string? Answer = null);
 
 public sealed record AcknowledgementView(string Name, string Role, DateTimeOffset At)
 {
@@ -90,7 +91,9 @@ public sealed class RecipientNotifications(LedgerStore ledger, LedgerWriter writ
         var attempts = n.Ledger.Attempts.Where(a => a.RecipientId == d.RecipientId).Select(AttemptSummary.Of).OrderBy(a => a.Number).ToList();
         return new NotificationView(d.NotificationId, d.IncidentId, d.OrganisationId, d.RecipientType, d.ForceCode, d.IncidentReference, d.Receipt.Status,
             d.Receipt.Channels.Count > 0 ? d.Receipt.Channel : null, d.Receipt.Attempts, attempts, d.CreatedAt, d.Receipt.DeliveredAt,
-            AcknowledgementView.Of(d.Receipt.Acknowledged), content is null, content is null ? null : JsonDocument.Parse(content).RootElement.Clone(), d.DueAt, d.Kind);
+            AcknowledgementView.Of(d.Receipt.Acknowledged), content is null, content is null ? null : JsonDocument.Parse(content).RootElement.Clone(), d.DueAt, d.Kind,
+            // A front-door review: what became of its share (released, withheld, or sent on without review).
+            d.Kind == DeliveryKinds.RelayReview ? d.Answer : null);
     }
 
     /// <summary>The recipient's notifications (its inbox view), newest first; optionally one status and a window on when they were made.</summary>

@@ -1,4 +1,5 @@
 using NotifyHub.Domain.Directory;
+using NotifyHub.Domain.FrontDoor;
 
 namespace NotifyHub.Organisations;
 
@@ -15,7 +16,8 @@ public sealed record DemoSeedReport(IReadOnlyList<string> Created, IReadOnlyList
 /// postcode district QQ9, that GP practice itself (gp-q99001), and a demo police force (force code DEMO, organisation
 /// demo-police). All names, addresses and contacts are invented; mail goes to <c>example.invalid</c>. For the delivery
 /// demo the primary school (999001) takes signed webhooks at the local demo receiver, the health visiting team secure
-/// email links, and every other recipient its inbox.
+/// email links, and every other recipient its inbox. LA 998 is the front-door demo: its school's shares (URN 999101) go
+/// first to its MASH (demo-998-mash), which reviews and releases them (docs/routing.md).
 /// </summary>
 public static class DemoDirectory
 {
@@ -29,6 +31,15 @@ public static class DemoDirectory
 
     /// <summary>Where the demo partnership's alerts about late shares go (the local maildev catches it).</summary>
     public const string PartnershipEscalationEmail = "partnership.escalations.qq9@example.invalid";
+
+    /// <summary>The front-door demo LA's MASH: it reviews and releases every school share of LA <see cref="DemoSpace.FrontDoorLa"/>.</summary>
+    public const string FrontDoorMashId = DemoSpace.IdPrefix + "998-mash";
+
+    /// <summary>The front-door demo LA's school (URN 999101): told of its pupils only once the MASH releases each share.</summary>
+    public static readonly string FrontDoorSchoolUrn = DemoSpace.Urn(101);
+
+    /// <summary>LA <see cref="DemoSpace.FrontDoorLa"/>'s path: schools' shares go through its MASH, and on automatically when its release is late.</summary>
+    public static readonly AreaPath FrontDoorPath = new(OrganisationTypes.School, FrontDoorMashId, AutoReleaseWhenLate: true);
 
     private static readonly TimeOnly SchoolDay = new(8, 30);
 
@@ -54,15 +65,19 @@ public static class DemoDirectory
             OdsCode: DemoSpace.GpPractice, LaCode: DemoSpace.La, Postcode: "QQ9 5ZZ", Contacts: [Contact("Practice Safeguarding Lead")], Channel: Inbox()),
         Team(OrganisationTypes.PartnershipLead, "Synthetic Demo Safeguarding Partnership Lead") with
         {
-            Channel = null, Coverage = null, LaCodes = [DemoSpace.La], EscalationContacts = [new(PartnershipEscalationEmail, [])],
+            Channel = null, Coverage = null, LaCodes = [DemoSpace.La, DemoSpace.FrontDoorLa], EscalationContacts = [new(PartnershipEscalationEmail, [])],
         },
+        // LA 998: the same kind of area, but its schools are told through its front door.
+        School(FrontDoorSchoolUrn, "Synthetic Front Door Primary School", "Primary", 4, 11, "QQ9 4ZZ") with { LaCode = DemoSpace.FrontDoorLa },
+        new(FrontDoorMashId, OrganisationTypes.Mash, "Synthetic Front Door MASH", true, LaCode: DemoSpace.FrontDoorLa, Contacts: [Contact("Duty Officer")],
+            Channel: Inbox()),
     ];
 
     /// <summary>
     /// Creates each demo organisation that is absent. Never overwrites: one that exists (an earlier seed, perhaps
     /// changed or deactivated since by an administrator) is left exactly as it is.
     /// </summary>
-    public static async Task<DemoSeedReport> SeedAsync(DirectoryStore store, CancellationToken cancellationToken)
+    public static async Task<DemoSeedReport> SeedAsync(DirectoryStore store, AreaPathStore paths, CancellationToken cancellationToken)
     {
         List<string> created = [], present = [], refused = [];
         foreach (var organisation in Organisations)
@@ -70,6 +85,9 @@ public static class DemoDirectory
             var result = await store.CreateAsync(organisation, OrganisationEntity.SourceDemo, cancellationToken);
             (result.Status switch { SaveStatus.Saved => created, SaveStatus.AlreadyExists => present, _ => refused }).Add(organisation.Id);
         }
+        // The front-door LA's path, unless an administrator has set its paths since (never overwritten).
+        if ((await paths.ForLaAsync(DemoSpace.FrontDoorLa, cancellationToken)).Count == 0)
+            await paths.ReplaceAsync(DemoSpace.FrontDoorLa, [FrontDoorPath], "demo-seed", cancellationToken);
         return new DemoSeedReport(created, present, refused);
     }
 

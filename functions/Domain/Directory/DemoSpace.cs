@@ -11,6 +11,8 @@ namespace NotifyHub.Domain.Directory;
 public static class DemoSpace
 {
     public const string La = "999";
+    /// <summary>The demo LA whose schools are told through its front door (its MASH reviews and releases each share): docs/routing.md.</summary>
+    public const string FrontDoorLa = "998";
     public const string ForceCode = "DEMO";
     public const string GpPractice = "Q99001";
     public const string PostcodeDistrict = "QQ9";
@@ -27,7 +29,7 @@ public static class DemoSpace
         return digits.Length == 6 && digits.StartsWith(UrnPrefix, StringComparison.Ordinal);
     }
 
-    public static bool IsDemoLa(string? laCode) => laCode == La;
+    public static bool IsDemoLa(string? laCode) => laCode is La or FrontDoorLa;
 
     public static bool IsDemoGp(string gp) => gp.StartsWith('Q') || gp.StartsWith('q');
 

@@ -7,18 +7,19 @@ namespace NotifyHub.Domain.Directory;
 /// The names of England's local authorities by their DfE code (the three-digit "LA (code)" of Get Information about
 /// Schools and of every partnership's <c>laCodes</c>), from <c>local-authorities.csv</c> beside this file: public
 /// reference data, the 153 LAs as they stand since the April 2023 reorganisations (Cumberland, Westmorland and Furness,
-/// North Yorkshire, Somerset). The demo LA <see cref="DemoSpace.La"/> is named as the demo it is. Every page or email
+/// North Yorkshire, Somerset). The demo LAs (<see cref="DemoSpace.La"/>, <see cref="DemoSpace.FrontDoorLa"/>) are named as the demos they are. Every page or email
 /// that names an LA asks here.
 /// </summary>
 public static class LocalAuthorities
 {
     public const string DemoName = "Demo local authority (synthetic)";
+    public const string FrontDoorDemoName = "Demo local authority with a front door (synthetic)";
 
     private static readonly Lazy<FrozenDictionary<string, string>> Table = new(Load);
 
     /// <summary>The LA's name; an unknown code as "local authority {code}", so a page never shows a bare number.</summary>
     public static string Name(string code) =>
-        code == DemoSpace.La ? DemoName : Table.Value.TryGetValue(code, out var name) ? name : $"local authority {code}";
+        code == DemoSpace.La ? DemoName : code == DemoSpace.FrontDoorLa ? FrontDoorDemoName : Table.Value.TryGetValue(code, out var name) ? name : $"local authority {code}";
 
     /// <summary>The names of several LAs as one phrase: "Camden, Islington and Hackney".</summary>
     public static string Names(IEnumerable<string> codes)
