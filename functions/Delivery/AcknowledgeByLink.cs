@@ -188,7 +188,7 @@ public sealed class AcknowledgeByLink(RecipientNotifications notifications, Dire
         if (browser) return Page.Result(http, ReviewPage.Render(await ModelAsync(decided, ct)));
         var hold = outcome.Share!.Hold!;
         return TypedResults.Created((string?)null, new { reviewId = found.Record.NotificationId, shareId = outcome.Share.NotificationId, state = hold.State,
-            reason = hold.Reason, at = hold.At, byDue = hold.At <= hold.ReleaseDueAt, reroutedTo = outcome.ReroutedTo });
+            reason = hold.Reason, at = hold.At, byDue = hold.OnTime == true, reroutedTo = outcome.ReroutedTo });
     }
 
     /// <summary>The page's model; a MASH's incident notification's has its decision section (as just sent, or as it stands).</summary>

@@ -83,7 +83,8 @@ public sealed class FrontDoorReviews(LedgerWriter writer, DirectoryStore directo
             if (!scope.Covers(row.GetString("La") ?? "", row.GetString("ForceCode") ?? "")) continue;
             rows.Add(new HopRow(row.GetString("IncidentId") ?? "", row.GetString("La") ?? "", row.GetString("Via") ?? "", row.GetString("RecipientType") ?? "",
                 row.GetString("RiskLevel") ?? "", row.GetDateTimeOffset("HeldAt") ?? default, row.GetDateTimeOffset("ReleaseDueAt") ?? default,
-                row.GetDateTimeOffset("DueAt"), row.GetString("State") ?? HoldStates.Held, row.GetDateTimeOffset("At"), row.GetString("Reason")));
+                row.GetDateTimeOffset("DueAt"), row.GetString("State") ?? HoldStates.Held, row.GetDateTimeOffset("At"), row.GetString("Reason"),
+                row.GetDateTimeOffset("LateAt"), row.GetBoolean("OnTime")));
         }
         return FrontDoorReports.Build(from, to, scope.Las, rows, time.GetUtcNow());
     }

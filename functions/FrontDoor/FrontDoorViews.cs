@@ -30,6 +30,8 @@ public static class FrontDoorViews
             ["State"] = d.Hold.State,
             ["At"] = d.Hold.At,
             ["Reason"] = d.Hold.Reason,
+            ["LateAt"] = d.LateAt,
+            ["OnTime"] = d.Hold.OnTime,
         },
         row => NotificationId.TryParse(row.RowKey, out var i, out var r) ? (i, r) : null,
         [HopsPartition]);

@@ -41,6 +41,6 @@ public sealed class ReleaseNotification(RecipientNotifications notifications, Fr
         await audit.RecordStoredAsync(AuditActor.Of(caller), AuditActions.ShareReleased, [found.Record.IncidentId, found.Record.NotificationId, outcome.Share.NotificationId],
             new { removed = input!.Remove.Count, noted = input.Note is not null, role = input.By.Role });
         return TypedResults.Created($"/api/notifications/{found.Record.NotificationId}",
-            new Answer(found.Record.NotificationId, outcome.Share.NotificationId, hold.State, at, at <= hold.ReleaseDueAt, input.Remove.Count, input.Note is not null));
+            new Answer(found.Record.NotificationId, outcome.Share.NotificationId, hold.State, at, hold.OnTime == true, input.Remove.Count, input.Note is not null));
     }
 }

@@ -43,6 +43,6 @@ public sealed class WithholdNotification(RecipientNotifications notifications, F
         await audit.RecordStoredAsync(AuditActor.Of(caller), AuditActions.ShareWithheld, [found.Record.IncidentId, found.Record.NotificationId, outcome.Share.NotificationId],
             new { reason = input!.Reason, reroutedTo = outcome.ReroutedTo, role = input.By.Role });
         return TypedResults.Created($"/api/notifications/{found.Record.NotificationId}",
-            new Answer(found.Record.NotificationId, outcome.Share.NotificationId, hold.State, input.Reason, at, at <= hold.ReleaseDueAt, outcome.ReroutedTo));
+            new Answer(found.Record.NotificationId, outcome.Share.NotificationId, hold.State, input.Reason, at, hold.OnTime == true, outcome.ReroutedTo));
     }
 }

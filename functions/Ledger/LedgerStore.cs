@@ -369,6 +369,7 @@ public sealed class LedgerStore(TableServiceClient tables)
             ["HoldState"] = d.Hold?.State,
             ["HoldAt"] = d.Hold?.At,
             ["HoldReason"] = d.Hold?.Reason,
+            ["HoldOnTime"] = d.Hold?.OnTime,
         };
     }
 
@@ -395,7 +396,7 @@ public sealed class LedgerStore(TableServiceClient tables)
             HeldAt = e.GetDateTimeOffset("HeldAt"),
             Hold = e.GetString("HoldReview") is { } review
                 ? new FrontDoorHold(review, e.GetString("HoldVia") ?? "", e.GetBoolean("HoldAutoRelease") ?? false, e.GetDateTimeOffset("HoldReleaseDueAt") ?? default,
-                    e.GetString("HoldState") ?? HoldStates.Held, e.GetDateTimeOffset("HoldAt"), e.GetString("HoldReason"))
+                    e.GetString("HoldState") ?? HoldStates.Held, e.GetDateTimeOffset("HoldAt"), e.GetString("HoldReason"), e.GetBoolean("HoldOnTime"))
                 : null,
             Decided = e.GetInt32("DecidedVersion") is { } decided
                 ? new DecisionMade(decided, e.GetString("DecidedOutcome") ?? "", e.GetDateTimeOffset("DecidedAt") ?? default,

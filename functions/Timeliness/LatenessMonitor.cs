@@ -54,7 +54,7 @@ public sealed class LatenessMonitor(SlaStore sla, LedgerWriter writer, Projector
                     // A front-door review late: where the area chose so, its share goes on to its recipient now, not reviewed.
                     if (marked.Changed && d.Kind == DeliveryKinds.RelayReview && d.Regarding is { } shareKey && current.Delivery(shareKey) is { } share)
                     {
-                        var (review, released) = FrontDoorChanges.AutoRelease(marked.Record, share, now);
+                        var (review, released) = FrontDoorChanges.AutoRelease(marked.Record, share, now, time.GetUtcNow());
                         write.Add(review).Add(released);
                     }
                 }

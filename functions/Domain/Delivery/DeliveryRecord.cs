@@ -119,7 +119,8 @@ public static class HoldStates
 /// <summary>
 /// A share's hop through the LA front door: the relay's review of it (its delivery key), the relay, whether the area
 /// releases it automatically when the relay is late, when its release is due, and what became of it — <c>held</c>,
-/// <c>released</c>, <c>auto-released</c> or <c>withheld</c> (with the reason's code) — and when.
+/// <c>released</c>, <c>auto-released</c> or <c>withheld</c> (with the reason's code) — when, and whether in time.
 /// </summary>
+/// <param name="OnTime">Once decided: whether the relay decided by its release time and before its review was judged late.</param>
 public sealed record FrontDoorHold(string Review, string Via, bool AutoRelease, DateTimeOffset ReleaseDueAt, string State, DateTimeOffset? At = null,
-    string? Reason = null);
+    string? Reason = null, bool? OnTime = null);

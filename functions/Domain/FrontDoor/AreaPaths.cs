@@ -40,9 +40,12 @@ public static class AreaPaths
         var errors = new FieldErrors();
         var f = JsonFields.Object(body, "", errors);
         if (f is null) return new(null, errors);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         var paths = f.Array("paths", required: true, minItems: 0, maxItems: MaxPaths, item =>
         {
             var type = item.String("recipientType", 60, required: true);
+            if (type is not null && RelayableTypes.Contains(type) && !seen.Add(type))
+                item.Fail("recipientType", $"names {type} a second time: give each type once");
             var via = item.String("via", 100, required: true);
             var auto = item.Boolean("autoReleaseWhenLate", required: false) ?? false;
             item.RefuseUnknownFields();
@@ -51,14 +54,6 @@ public static class AreaPaths
             return type is null || via is null || item.Failed("recipientType") ? null : new AreaPath(type, via.Trim(), auto);
         });
         f.RefuseUnknownFields();
-        if (paths is not null)
-        {
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            for (var i = 0; i < paths.Count; i++)
-            {
-                if (!seen.Add(paths[i].RecipientType)) errors.Add($"paths[{i}].recipientType", $"names {paths[i].RecipientType} a second time: give each type once");
-            }
-        }
         return errors.Any || paths is null ? new(null, errors) : new(paths.Where(p => p.Via != Direct).ToList(), errors);
     }
 

@@ -109,14 +109,14 @@ public static class FrontDoorChanges
     {
         if (!share.IsHeld || share.Hold is not { } hold) return (Decision.None(review, Refusal(share)), Decision.None(share));
         var ack = Receipt.Acknowledge(review.Receipt, input.By.Name, input.By.Role, now);
-        var byDue = now <= hold.ReleaseDueAt;
+        var byDue = InTime(review, hold, now);
         var reviewed = new Decision(review with { Receipt = ack.State, Answer = HoldStates.Released }, [
             .. Delivered(review, now),
             LedgerEvent.Of(E.Acknowledged, now, review.RecipientId, ("role", input.By.Role), ("how", "released"), ("byDue", byDue), ("kind", DeliveryKinds.RelayReview)),
         ]);
         var released = share with
         {
-            Hold = hold with { State = HoldStates.Released, At = now },
+            Hold = hold with { State = HoldStates.Released, At = now, OnTime = byDue },
             Receipt = share.Receipt with { NextAttemptAt = now },
         };
         return (reviewed, new Decision(released, [LedgerEvent.Of(E.ShareReleased, now, share.RecipientId, ("review", review.RecipientId), ("via", hold.Via),
@@ -128,15 +128,17 @@ public static class FrontDoorChanges
     /// the share is open for its first attempt now, its content saying it was not reviewed (as it has said since it was held); the
     /// review is closed unanswered — its lateness and escalation stay on the record. Nothing when the area chose otherwise.
     /// </summary>
-    public static (Decision Review, Decision Share) AutoRelease(DeliveryRecord review, DeliveryRecord share, DateTimeOffset now)
+    /// <param name="now">When the review was judged late (the monitor's clock).</param>
+    /// <param name="sendFrom">When the share's first attempt may go: now, by the real clock (a demo monitor judging ahead of it must not hold the send back).</param>
+    public static (Decision Review, Decision Share) AutoRelease(DeliveryRecord review, DeliveryRecord share, DateTimeOffset now, DateTimeOffset sendFrom)
     {
         if (!share.IsHeld || share.Hold is not { AutoRelease: true } hold || review.Receipt.Acknowledged is not null || review.Answer is not null)
             return (Decision.None(review), Decision.None(share));
         var closed = review with { Answer = HoldStates.AutoReleased };
         var released = share with
         {
-            Hold = hold with { State = HoldStates.AutoReleased, At = now },
-            Receipt = share.Receipt with { NextAttemptAt = now },
+            Hold = hold with { State = HoldStates.AutoReleased, At = now, OnTime = false },
+            Receipt = share.Receipt with { NextAttemptAt = sendFrom < now ? sendFrom : now },
         };
         return (new Decision(closed, [LedgerEvent.Of(E.ReviewLapsed, now, review.RecipientId, ("share", share.RecipientId))]), new Decision(released, [LedgerEvent.Of(E.ShareReleased, now, share.RecipientId, ("review", review.RecipientId),
             ("via", hold.Via), ("how", "auto"), ("byDue", false))]));
@@ -150,14 +152,15 @@ public static class FrontDoorChanges
     {
         if (!share.IsHeld || share.Hold is not { } hold) return (Decision.None(review, Refusal(share)), Decision.None(share));
         var ack = Receipt.Acknowledge(review.Receipt, input.By.Name, input.By.Role, now);
+        var byDue = InTime(review, hold, now);
         var reviewed = new Decision(review with { Receipt = ack.State, Answer = HoldStates.Withheld }, [
             .. Delivered(review, now),
-            LedgerEvent.Of(E.Acknowledged, now, review.RecipientId, ("role", input.By.Role), ("how", "withheld"), ("byDue", now <= hold.ReleaseDueAt),
+            LedgerEvent.Of(E.Acknowledged, now, review.RecipientId, ("role", input.By.Role), ("how", "withheld"), ("byDue", byDue),
                 ("kind", DeliveryKinds.RelayReview)),
         ]);
-        var withheld = share with { Hold = hold with { State = HoldStates.Withheld, At = now, Reason = input.Reason } };
+        var withheld = share with { Hold = hold with { State = HoldStates.Withheld, At = now, Reason = input.Reason, OnTime = byDue } };
         return (reviewed, new Decision(withheld, [LedgerEvent.Of(E.ShareWithheld, now, share.RecipientId, ("review", review.RecipientId), ("via", hold.Via),
-            ("reason", input.Reason), ("role", input.By.Role), ("reroutedTo", reroutedTo), ("byDue", now <= hold.ReleaseDueAt))]));
+            ("reason", input.Reason), ("role", input.By.Role), ("reroutedTo", reroutedTo), ("byDue", byDue))]));
     }
 
     /// <summary>
@@ -200,6 +203,9 @@ public static class FrontDoorChanges
         { State: HoldStates.AutoReleased, At: var at } => $"it was sent on without review on {at:O}, as its release was late",
         { At: var at } => $"it was released on {at:O}",
     };
+
+    /// <summary>Decided in time: by the release time, and before the lateness monitor judged the review late (whatever clock it judged by).</summary>
+    private static bool InTime(DeliveryRecord review, FrontDoorHold hold, DateTimeOffset now) => now <= hold.ReleaseDueAt && review.LateAt is null;
 
     private static IEnumerable<LedgerEvent> Delivered(DeliveryRecord review, DateTimeOffset now) =>
         review.Receipt.DeliveredAt is null ? [LedgerEvent.Of(E.Delivered, now, review.RecipientId, ("how", "acknowledged"))] : [];

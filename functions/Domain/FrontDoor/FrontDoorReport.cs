@@ -5,11 +5,15 @@ namespace NotifyHub.Domain.FrontDoor;
 
 /// <summary>One share that went through the front door, as the front-door view keeps it: ids, codes and times only.</summary>
 public sealed record HopRow(string IncidentId, string La, string Via, string RecipientType, string RiskLevel, DateTimeOffset HeldAt, DateTimeOffset ReleaseDueAt,
-    DateTimeOffset? RecipientDueAt, string State, DateTimeOffset? At, string? Reason);
+    DateTimeOffset? RecipientDueAt, string State, DateTimeOffset? At, string? Reason, DateTimeOffset? LateAt = null, bool? OnTime = null)
+{
+    /// <summary>Still held past its release time (by the clock, or as the lateness monitor judged its share late).</summary>
+    public bool Overdue(DateTimeOffset now) => State == HoldStates.Held && (ReleaseDueAt < now || LateAt is not null);
+}
 
 /// <summary>Front-door timeliness for one relay or for them all.</summary>
 /// <param name="Held">Shares that went through the front door in the period.</param>
-/// <param name="StillHeld">Of those, not yet released or withheld; <paramref name="StillHeldOverdue"/> of them past their release time.</param>
+/// <param name="StillHeld">Of those, not yet released or withheld; <paramref name="StillHeldOverdue"/> of them past their release time (<see cref="HopRow.Overdue"/>).</param>
 /// <param name="TimeHeld">From held to released, sent on or withheld, in seconds (median and p90; decided shares only).</param>
 /// <param name="ReleasedOnTime">Released by the relay by its release time.</param>
 /// <param name="ReleasedLate">Released by the relay after its release time.</param>
@@ -41,9 +45,9 @@ public static class FrontDoorReports
             if (r.State != HoldStates.Held && r.At is { } at) time.Add((at - r.HeldAt).TotalSeconds);
         }
         var released = rows.Where(r => r.State == HoldStates.Released).ToList();
-        var onTime = released.Count(r => r.At <= r.ReleaseDueAt);
+        var onTime = released.Count(r => r.OnTime ?? r.At <= r.ReleaseDueAt);
         var withheld = rows.Where(r => r.State == HoldStates.Withheld).ToList();
-        return new HopLine(key, rows.Count, held.Count, held.Count(r => r.ReleaseDueAt < now), time.ToDistribution(), released.Count, onTime,
+        return new HopLine(key, rows.Count, held.Count, held.Count(r => r.Overdue(now)), time.ToDistribution(), released.Count, onTime,
             released.Count - onTime, released.Count == 0 ? null : Math.Round((double)onTime / released.Count, 4),
             rows.Count(r => r.State == HoldStates.AutoReleased), withheld.Count,
             withheld.GroupBy(r => r.Reason ?? "unknown").OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count()));
