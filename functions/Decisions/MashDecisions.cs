@@ -207,10 +207,11 @@ public sealed class MashDecisions(LedgerStore ledger, LedgerWriter writer, Direc
     public async Task<int> LatestVersionAsync(string incidentId, CancellationToken ct) =>
         (await ledger.LoadAsync(incidentId, LedgerParts.Decisions, null, ct)).Decisions.Select(d => d.Version).DefaultIfEmpty(0).Max();
 
-    /// <summary>Every agency involved in an incident: each organisation that received it (with the children it was told of), and the submitting force.</summary>
+    /// <summary>Every agency involved in an incident: each organisation that received it (with the children it was told of; not one whose share the LA front door holds or withheld), and the submitting force.</summary>
     public async Task<IReadOnlyList<FollowUpRecipient>> InvolvedAsync(IncidentLedger current, CancellationToken ct)
     {
-        var involved = current.Deliveries.Values.Where(d => d.Kind == DeliveryKinds.Incident)
+        // A share held or withheld at the LA front door has not reached its recipient: it is not yet involved.
+        var involved = current.Deliveries.Values.Where(d => d.Kind == DeliveryKinds.Incident && d.WithRecipient)
             .Select(d => new FollowUpRecipient(d.OrganisationId, d.RecipientType, d.RecipientName, d.Children)).ToList();
         if (current.Facts?.ForceCode is { } force && await directory.Forces.OwnerAsync(force, ct) is { } forceId && await directory.GetAsync(forceId, ct) is { Active: true } o)
             involved.Add(new FollowUpRecipient(o.Id, o.Type, o.Name, []));

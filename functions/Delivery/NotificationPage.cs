@@ -35,7 +35,8 @@ public static class NotificationPage
             .Append("<span class=\"govuk-caption-l\">").Append(Caption).Append("</span>")
             .Append("<h1 class=\"govuk-heading-l\">A notification for ").Append(H(delivery.RecipientName)).Append("</h1>")
             .Append(SummaryList([("Police reference", Reference(delivery.ForceCode, delivery.IncidentReference)),
-                ("Read and acknowledge it by", delivery.DueAt is { } due ? UkTime.Describe(due) : null)]))
+                (delivery.Kind == DeliveryKinds.RelayReview ? "Release or withhold it by" : "Read and acknowledge it by",
+                    delivery.DueAt is { } due ? UkTime.Describe(due) : null)]))
             .Append("<p class=\"govuk-body\">It is confidential. View it only if you are the person at ").Append(H(delivery.RecipientName))
             .Append(" who deals with safeguarding notifications, somewhere it cannot be read over your shoulder.</p>")
             .Append("<form method=\"post\" novalidate><input type=\"hidden\" name=\"action\" value=\"open\">")

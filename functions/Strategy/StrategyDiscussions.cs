@@ -52,7 +52,7 @@ public sealed class StrategyDiscussions(LedgerStore ledger, LedgerWriter writer,
     {
         var current = await ledger.LoadAsync(found.Ledger.IncidentId, Parts | LedgerParts.Content,
             found.Ledger.Deliveries.Values.Where(d => d.Kind == DeliveryKinds.Incident).Select(d => d.RecipientId).ToList(), ct);
-        var invitees = current.Deliveries.Values.Where(d => d.Kind == DeliveryKinds.Incident && d.OrganisationId != found.Discussion.Chair)
+        var invitees = current.Deliveries.Values.Where(d => d.Kind == DeliveryKinds.Incident && d.WithRecipient && d.OrganisationId != found.Discussion.Chair)
             .Select(d => new Invitee(d.OrganisationId, d.RecipientType, d.RecipientName, InviteReasons.Received)).ToList();
         if (current.Facts is { } facts)
         {

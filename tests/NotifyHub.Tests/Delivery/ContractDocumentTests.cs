@@ -209,6 +209,48 @@ public class ContractDocumentTests(ContractHubFixture hub) : IClassFixture<Contr
     }
 
     [Fact]
+    public async Task Real_answers_of_the_front_door_API_and_its_webhooks_match_their_documented_schemas()
+    {
+        var la = Random.Shared.Next(560, 600).ToString();
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var relay = "mash-front-door-" + Guid.NewGuid().ToString("N")[..6];
+        (await SendAsync(hub, HttpMethod.Post, "/api/admin/organisations", hub.AdminKey, new
+        {
+            id = relay, type = "mash", name = "Synthetic MASH " + la, laCode = la, channel = new { kind = "webhook", url = receiver.Url },
+        })).EnsureSuccessStatusCode();
+        await RotateSecretAsync(hub, relay);
+        var relayKey = await IssueKeyAsync(hub, relay);
+        var (school, schoolUrn) = await NewSchoolAsync(hub, new { kind = "webhook", url = receiver.Url });
+        await RotateSecretAsync(hub, school);
+        const string paths = "/api/admin/areas/{laCode}/paths";
+        await AssertDocumentedAsync(await SendAsync(hub, HttpMethod.Put, $"/api/admin/areas/{la}/paths", hub.AdminKey,
+            new { paths = new[] { new { recipientType = "school", via = relay, autoReleaseWhenLate = true } } }), paths, "put");
+        await AssertDocumentedAsync(await SendAsync(hub, HttpMethod.Put, $"/api/admin/areas/{la}/paths", hub.AdminKey, new { paths = 1 }), paths, "put");
+        await AssertDocumentedAsync(await SendAsync(hub, HttpMethod.Get, $"/api/admin/areas/{la}/paths", hub.AdminKey), paths, "get");
+
+        var (force, forceKey) = await hub.NewForceAsync();
+        var submitted = await Routing.RouteIncidentTests.SubmitAsync(hub,
+            ExampleIncident.For(force, "x", DateTimeOffset.UtcNow).WithUniqueChildren().With("location.laCode", la).With("children[0].schoolUrn", schoolUrn),
+            force, forceKey);
+        var review = $"{submitted.IncidentId}.{relay}~v1";
+        async Task<string> WebhookAsync(string notificationId, string what) =>
+            (await Eventually.UntilAsync(() => Task.FromResult(receiver.Received.Where(r => r.Id == notificationId).ToList()), l => l.Count >= 1, what))[0].Body;
+        AssertValid(PayloadSchema.Value, await WebhookAsync(review, "the relay.review webhook"), "the relay.review payload");
+        await AssertDocumentedAsync(await SendAsync(hub, HttpMethod.Get, $"/api/notifications/{review}", relayKey), "/api/notifications/{id}", "get");
+        await AssertDocumentedAsync(await SendAsync(hub, HttpMethod.Get, $"/api/incidents/{force}/{submitted.Reference}", forceKey), "/api/incidents/{force}/{reference}", "get");
+        await AssertDocumentedAsync(await SendAsync(hub, HttpMethod.Post, $"/api/notifications/{review}/withhold", relayKey, new { reason = "x" }),
+            "/api/notifications/{id}/withhold", "post");
+        await AssertDocumentedAsync(await SendAsync(hub, HttpMethod.Post, $"/api/notifications/{review}/release", relayKey,
+            new { releasedBy = new { name = "A", role = "MASH social worker" }, note = "Synthetic note.", remove = new[] { "child.demeanour" } }), "/api/notifications/{id}/release", "post");
+        await AssertDocumentedAsync(await SendAsync(hub, HttpMethod.Post, $"/api/notifications/{review}/withhold", relayKey,
+            new { withheldBy = new { name = "A", role = "B" }, reason = "duplicate" }), "/api/notifications/{id}/withhold", "post");
+        AssertValid(PayloadSchema.Value, await WebhookAsync($"{submitted.IncidentId}.{school}", "the released share's webhook"), "the released share's payload");
+        await AssertDocumentedAsync(await SendAsync(hub, HttpMethod.Get, $"/api/incidents/{force}/{submitted.Reference}", forceKey), "/api/incidents/{force}/{reference}", "get");
+        await AssertDocumentedAsync(await SendAsync(hub, HttpMethod.Get, "/api/reports/front-door", hub.AdminKey), "/api/reports/front-door", "get");
+        await AssertDocumentedAsync(await SendAsync(hub, HttpMethod.Get, "/api/reports/front-door?from=x", hub.AdminKey), "/api/reports/front-door", "get");
+    }
+
+    [Fact]
     public async Task Real_answers_of_the_strategy_discussions_API_and_its_webhooks_match_their_documented_schemas()
     {
         var la = Random.Shared.Next(900, 990).ToString();

@@ -119,6 +119,8 @@ public class AuthorisationMatrixTests(AuthorisationMatrixFixture hub) : IClassFi
             new("UpdateOrganisation", HttpMethod.Put, $"/api/admin/organisations/{org}", "{}", Admin: 400, PoliceA: forbidden, PoliceB: forbidden),
             new("DeactivateOrganisation", HttpMethod.Post, "/api/admin/organisations/no-such-org/deactivate", null, Admin: 404, PoliceA: forbidden, PoliceB: forbidden),
             new("SetOrganisationCoverage", HttpMethod.Put, $"/api/admin/organisations/{org}/coverage", """{"gpPracticeOdsCodes":[],"postcodeDistricts":[]}""", Admin: 400, PoliceA: forbidden, PoliceB: forbidden),
+            new("SetAreaPaths", HttpMethod.Put, "/api/admin/areas/840/paths", "{}", Admin: 400, PoliceA: forbidden, PoliceB: forbidden),
+            new("GetAreaPaths", HttpMethod.Get, "/api/admin/areas/840/paths", null, Admin: 200, PoliceA: forbidden, PoliceB: forbidden),
             new("IssueApiKey", HttpMethod.Post, "/api/admin/organisations/no-such-org/keys", null, Admin: 404, PoliceA: forbidden, PoliceB: forbidden),
             new("RevokeApiKey", HttpMethod.Delete, $"/api/admin/organisations/{org}/keys/key_nope", null, Admin: 404, PoliceA: forbidden, PoliceB: forbidden),
             new("ImportGiasDirectory", HttpMethod.Post, "/api/admin/directory/gias", "{}", Admin: 415, PoliceA: forbidden, PoliceB: forbidden),
@@ -224,6 +226,14 @@ public class AuthorisationMatrixTests(AuthorisationMatrixFixture hub) : IClassFi
                 PoliceA: 404, PoliceB: 404, RecipientX: 404, RecipientY: 404),
             new("GetStrategyMinutes", HttpMethod.Get, $"/api/notifications/{hub.NotificationX}/minutes", null, Admin: forbidden,
                 PoliceA: 404, PoliceB: 404, RecipientX: 404, RecipientY: 404),
+            // The front door: only the relay a review was sent to releases or withholds it (school X's share is no review: 404 for
+            // every recipient); the report is the lead's, an inspector's and an administrator's.
+            new("ReleaseNotification", HttpMethod.Post, $"/api/notifications/{hub.NotificationX}/release", "{}", Admin: forbidden,
+                PoliceA: forbidden, PoliceB: forbidden, RecipientX: 404, RecipientY: 404),
+            new("WithholdNotification", HttpMethod.Post, $"/api/notifications/{hub.NotificationX}/withhold", "{}", Admin: forbidden,
+                PoliceA: forbidden, PoliceB: forbidden, RecipientX: 404, RecipientY: 404),
+            new("GetFrontDoorReport", HttpMethod.Get, "/api/reports/front-door", null, Admin: 200, PoliceA: forbidden, PoliceB: forbidden, Partnership: 200,
+                Inspector: 200),
             new("OpenNotificationLink", HttpMethod.Get, "/api/links/not-a-token", null, Admin: 404, PoliceA: 404, PoliceB: 404, RecipientX: 404, RecipientY: 404, ByLink: true),
             new("AcknowledgeByLink", HttpMethod.Post, "/api/links/not-a-token", "name=A&role=B", Admin: 404, PoliceA: 404, PoliceB: 404,
                 ContentType: "application/x-www-form-urlencoded", RecipientX: 404, RecipientY: 404, ByLink: true),

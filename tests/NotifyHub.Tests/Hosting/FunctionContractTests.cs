@@ -78,7 +78,7 @@ public partial class FunctionContractTests
     }
 
     /// <summary>The product's areas: each folder under functions/ that holds functions (docs/architecture.md).</summary>
-    private static readonly string[] Areas = ["Intake", "Directory", "Routing", "Delivery", "Timeliness", "Reports", "Operations", "Decisions", "Strategy", "Evidence", "Web"];
+    private static readonly string[] Areas = ["Intake", "Directory", "Routing", "Delivery", "Timeliness", "Reports", "Operations", "Decisions", "Strategy", "Evidence", "FrontDoor", "Web"];
 
     [Fact]
     public void Every_function_is_one_file_in_its_area_folder_holding_its_class_with_one_Function_method()
