@@ -186,9 +186,13 @@ public sealed class AcknowledgeByLink(RecipientNotifications notifications, Dire
             return browser ? Page.Result(http, ReviewPage.Render(await ModelAsync(found, ct)), StatusCodes.Status409Conflict) : Problems.Conflict($"This share cannot be {action}d now: {refused}.");
         var decided = found with { Record = outcome.Review ?? found.Record };
         if (browser) return Page.Result(http, ReviewPage.Render(await ModelAsync(decided, ct)));
-        var hold = outcome.Share!.Hold!;
-        return TypedResults.Created((string?)null, new { reviewId = found.Record.NotificationId, shareId = outcome.Share.NotificationId, state = hold.State,
-            reason = hold.Reason, at = hold.At, byDue = hold.OnTime == true, reroutedTo = outcome.ReroutedTo });
+        var (decidedShare, hold) = (outcome.Share!, outcome.Share!.Hold!);
+        // The same answers as POST …/release and …/withhold.
+        return action == ReviewPage.ReleaseAction
+            ? TypedResults.Created((string?)null, new ReleaseNotification.Answer(found.Record.NotificationId, decidedShare.NotificationId, hold.State, hold.At!.Value,
+                hold.OnTime == true, entry.Remove!.Distinct(StringComparer.Ordinal).Count(), !string.IsNullOrWhiteSpace(entry.Note)))
+            : TypedResults.Created((string?)null, new WithholdNotification.Answer(found.Record.NotificationId, decidedShare.NotificationId, hold.State, hold.Reason ?? "",
+                hold.At!.Value, hold.OnTime == true, outcome.ReroutedTo));
     }
 
     /// <summary>The page's model; a MASH's incident notification's has its decision section (as just sent, or as it stands).</summary>

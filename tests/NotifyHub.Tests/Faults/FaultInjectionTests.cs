@@ -19,7 +19,7 @@ namespace NotifyHub.Tests.Faults;
 /// others, e.g. <c>1-160</c> (every write in turn, the modes in turn), <c>batch#1-30:kill-after</c> or <c>5,17:fail-before</c>.
 /// </para>
 /// </summary>
-public class FaultInjectionTests(FaultHubFixture hub) : IClassFixture<FaultHubFixture>
+public partial class FaultInjectionTests(FaultHubFixture hub) : IClassFixture<FaultHubFixture>
 {
     private static readonly string[] Modes = ["fail-after", "kill-before", "fail-before", "kill-after"];
 
@@ -300,7 +300,7 @@ public class FaultInjectionTests(FaultHubFixture hub) : IClassFixture<FaultHubFi
     private async Task<Dictionary<string, string>> SnapshotAsync()
     {
         var rows = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var table in new[] { StorageNames.RecipientDeliveriesTable, StorageNames.OpenDeliveriesTable, StorageNames.LateSharesTable })
+        foreach (var table in new[] { StorageNames.RecipientDeliveriesTable, StorageNames.OpenDeliveriesTable, StorageNames.LateSharesTable, StorageNames.FrontDoorHopsTable })
         {
             await foreach (var row in hub.Tables.GetTableClient(table).QueryAsync<TableEntity>())
                 rows[$"{table}/{row.PartitionKey}/{row.RowKey}"] = Text(row);
