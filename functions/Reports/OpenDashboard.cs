@@ -12,11 +12,13 @@ namespace NotifyHub.Functions;
 /// <summary>
 /// <c>GET /api/dashboard/{token}</c> (a dashboard link): the partnership lead's timeliness dashboard for the last 13 weeks —
 /// on-time rates by recipient type week by week, late and missing counts, police-side delay, NPS against CRC, and the MASHs'
-/// decisions (the decision report over the same weeks) and the strategy discussions (the strategy report) — rendered
+/// decisions (the decision report over the same weeks), the strategy discussions (the strategy report) and the front door
+/// (the front-door report) — rendered
 /// by the hub as tables of the report's own numbers, with charts drawn from them in the browser (<see cref="DashboardPage"/>).
 /// A link that does not open (forged, expired, revoked, or its lead deactivated) gets <see cref="LinkPages.NotValid"/>.
 /// </summary>
-public sealed class OpenDashboard(DashboardLinks links, ReportReader reports, SlaStore sla, MashDecisions decisions, StrategyReports strategy, TimeProvider time)
+public sealed class OpenDashboard(DashboardLinks links, ReportReader reports, SlaStore sla, MashDecisions decisions, StrategyReports strategy,
+    FrontDoor.FrontDoorReviews frontDoor, TimeProvider time)
 {
     [Function(nameof(OpenDashboard))]
     [RequiresLink(LinkKind.Dashboard)]
@@ -31,7 +33,8 @@ public sealed class OpenDashboard(DashboardLinks links, ReportReader reports, Sl
         var late = await ListLateShares.ReadAsync(sla, scope, time.GetUtcNow(), ct);
         var decided = await decisions.ReportAsync(scope, from, to, ct);
         var discussions = await strategy.ReportAsync(scope, from, to, ct);
-        var view = new DashboardPage.View(token, lead.Name, lead.LaCodes ?? [], byType, totals, late.Count, decided, discussions);
+        var held = await frontDoor.ReportAsync(scope, from, to, ct);
+        var view = new DashboardPage.View(token, lead.Name, lead.LaCodes ?? [], byType, totals, late.Count, decided, discussions, held);
         return Page.Result(request.HttpContext, DashboardPage.Render(view));
     }
 }

@@ -25,7 +25,7 @@ public static partial class DashboardPage
     /// <summary>What the page shows: the lead, its LAs, the report by recipient type and in total, both week by week, and the decision and strategy reports for the same dates.</summary>
     /// <param name="Token">The link's token: the page's own links (the late list, the CSV) are relative to <c>/api/dashboard/</c>.</param>
     public sealed record View(string Token, string LeadName, IReadOnlyList<string> LaCodes, TimelinessReport ByType, TimelinessReport Totals, int OpenLate,
-        DecisionReport Decided, StrategyReport? Strategy = null);
+        DecisionReport Decided, StrategyReport? Strategy = null, Domain.FrontDoor.FrontDoorReport? FrontDoor = null);
 
     private enum Unit { Rate, Count, Hours }
 
@@ -131,6 +131,7 @@ public static partial class DashboardPage
 
         html.Append(Decisions(view.Decided, view.LaCodes));
         if (view.Strategy is { } strategy) html.Append(Strategy(strategy, view.LaCodes));
+        if (view.FrontDoor is { } frontDoor) html.Append(FrontDoor(frontDoor, view.LaCodes));
 
         html.Append("<h2 class=\"govuk-heading-l\">Download the figures</h2><ul class=\"govuk-list\">")
             .Append("<li><a class=\"govuk-link\" href=\"").Append(H(CsvPath(view.Token, view.ByType, "&groupBy=recipientType"))).Append("\">By recipient type and week (CSV)</a></li>")

@@ -155,6 +155,18 @@ public sealed class FrontDoorTests(FollowUpHubFixture hub) : IClassFixture<Follo
 
         var audit = await TimelinessApi.GetAsync(hub, "/api/admin/audit?action=front-door.released", hub.AdminKey);
         Assert.Contains(audit.GetProperty("items").EnumerateArray(), e => e.GetProperty("actor").GetProperty("organisationId").GetString() == s.Relay);
+
+        // The lead's dashboard shows the front door beside the other reports, accessible at every size.
+        var link = await SendAsync(hub, HttpMethod.Post, "/api/reports/dashboard-links", s.LeadKey);
+        Assert.Equal(HttpStatusCode.Created, link.StatusCode);
+        var url = (await link.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("url").GetString()!;
+        var seen = await BrowserPages.WalkAsync([
+            new { @goto = new Uri(hub.Host.BaseAddress, new Uri(url).AbsolutePath).ToString() }, new { wait = "body[data-state=ready]" },
+            new { text = "#front-door-summary", @as = "summary" }, new { text = "#front-door-relays", @as = "relays" }, .. BrowserPages.CheckAtEverySize("dashboard-front-door"),
+        ]);
+        BrowserPages.AssertAccessible(seen);
+        Assert.Contains("Released in time100% (1 of 1 released)", seen.Texts["summary"]);
+        Assert.Contains(s.Relay, seen.Texts["relays"]);
     }
 
     [Fact]
