@@ -1,4 +1,3 @@
-using Azure;
 using Azure.Data.Tables;
 using NotifyHub.Domain.FrontDoor;
 using NotifyHub.Storage;
@@ -22,15 +21,19 @@ public sealed class AreaPathStore(TableServiceClient tables, TimeProvider time)
         return paths;
     }
 
-    /// <summary>Replaces LA <paramref name="laCode"/>'s paths with <paramref name="paths"/> (none: every type direct).</summary>
-    public async Task ReplaceAsync(string laCode, IReadOnlyList<AreaPath> paths, string changedBy, CancellationToken ct)
+    /// <summary>
+    /// Replaces LA <paramref name="laCode"/>'s paths with <paramref name="paths"/> (none: every type direct). The rows it
+    /// removes are removed only as read, so a change made meanwhile by another administrator is not undone: false then, and
+    /// nothing is written.
+    /// </summary>
+    public async Task<bool> ReplaceAsync(string laCode, IReadOnlyList<AreaPath> paths, string changedBy, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         var actions = new List<TableTransactionAction>();
         var keep = paths.Select(p => p.RecipientType).ToHashSet(StringComparer.Ordinal);
-        await foreach (var row in Table.QueryAsync<TableEntity>(e => e.PartitionKey == laCode, select: ["RowKey"], cancellationToken: ct))
+        await foreach (var row in Table.QueryAsync<TableEntity>(e => e.PartitionKey == laCode, cancellationToken: ct))
         {
-            if (!keep.Contains(row.RowKey)) actions.Add(new(TableTransactionActionType.Delete, new TableEntity(laCode, row.RowKey), ETag.All));
+            if (!keep.Contains(row.RowKey)) actions.Add(new(TableTransactionActionType.Delete, new TableEntity(laCode, row.RowKey), row.ETag));
         }
         foreach (var p in paths)
         {
@@ -39,6 +42,15 @@ public sealed class AreaPathStore(TableServiceClient tables, TimeProvider time)
                 ["Via"] = p.Via, ["AutoReleaseWhenLate"] = p.AutoReleaseWhenLate, ["ChangedAt"] = now, ["ChangedBy"] = changedBy,
             }));
         }
-        if (actions.Count > 0) await Table.SubmitTransactionAsync(actions, ct);
+        if (actions.Count == 0) return true;
+        try
+        {
+            await Table.SubmitTransactionAsync(actions, ct);
+            return true;
+        }
+        catch (TableTransactionFailedException e) when (e.Status is 404 or 412)
+        {
+            return false;
+        }
     }
 }

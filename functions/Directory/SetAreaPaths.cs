@@ -39,7 +39,8 @@ public sealed class SetAreaPaths(AreaPathStore paths, DirectoryStore directory, 
         if (errors.Any) return Problems.Invalid(errors);
 
         var caller = request.HttpContext.Caller();
-        await paths.ReplaceAsync(laCode, wanted, caller.KeyId, ct);
+        if (!await paths.ReplaceAsync(laCode, wanted, caller.KeyId, ct))
+            return Problems.Conflict($"LA {laCode}'s paths were changed by someone else meanwhile: read them again (GET) and send the paths you want.");
         await audit.RecordStoredAsync(AuditActor.Of(caller), AuditActions.AreaPathsChanged, [laCode],
             new { paths = wanted.Select(p => new { p.RecipientType, p.Via, p.AutoReleaseWhenLate }) });
         return TypedResults.Ok(GetAreaPaths.Of(laCode, wanted, relays));

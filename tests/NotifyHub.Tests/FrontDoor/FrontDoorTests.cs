@@ -318,7 +318,16 @@ public sealed class FrontDoorTests(FollowUpHubFixture hub) : IClassFixture<Follo
         Assert.Equal(["paths[0].via", "paths[1].via"], Errors(problem));
         Assert.Contains("does not cover LA " + otherLa, problem.GetProperty("errors").GetProperty("paths[1].via")[0].GetString());
         Assert.Equal(HttpStatusCode.BadRequest, (await SendAsync(hub, HttpMethod.Get, "/api/admin/areas/84x/paths", hub.AdminKey)).StatusCode);
+        // Paths are replaced whole: a type left out goes direct again.
+        var two = await SendAsync(hub, HttpMethod.Put, $"/api/admin/areas/{s.La}/paths", hub.AdminKey, new
+        {
+            paths = new object[] { new { recipientType = "school", via = s.Relay }, new { recipientType = "yos-team", via = s.Relay, autoReleaseWhenLate = true } },
+        });
+        Assert.Equal(2, (await two.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("paths").GetArrayLength());
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(hub, HttpMethod.Put, $"/api/admin/areas/{s.La}/paths", hub.AdminKey,
+            new { paths = new[] { new { recipientType = "school", via = s.Relay, autoReleaseWhenLate = false } } })).StatusCode);
         var shown = await TimelinessApi.GetAsync(hub, $"/api/admin/areas/{s.La}/paths", hub.AdminKey);
+        Assert.Contains("yos-team", shown.GetProperty("direct").EnumerateArray().Select(t => t.GetString()));
         var path = Assert.Single(shown.GetProperty("paths").EnumerateArray());
         Assert.Equal(("school", s.Relay), (path.GetProperty("recipientType").GetString(), path.GetProperty("via").GetString()));
         Assert.DoesNotContain("school", shown.GetProperty("direct").EnumerateArray().Select(t => t.GetString()));
