@@ -62,12 +62,15 @@ public sealed class Projector(LedgerStore ledger, RowViewWriter rows, RollupView
     /// </summary>
     public async Task<bool> CatchUpAsync(string incidentId, IReadOnlyCollection<string>? alsoRewrite, bool everything, CancellationToken ct)
     {
+        // What this catch-up has written: a try that lost the race to the checkpoint may have written rows older than the
+        // winner's, so every later try writes them again from what it reads, even when no event is left to apply.
+        var rewrite = new HashSet<string>(alsoRewrite ?? [], StringComparer.Ordinal);
         for (var tries = 0; tries < MaxTries; tries++)
         {
             var current = await ledger.LoadAsync(incidentId, everything ? LedgerParts.Unrouted : LedgerParts.None, null, ct);
             if (!current.Exists) return true;
             var events = current.Lagging ? await ledger.EventsAsync(incidentId, current.Applied, current.Version, ct) : [];
-            var touched = everything ? current.Deliveries.Keys.ToList() : Subjects(events).Union(alsoRewrite ?? [], StringComparer.Ordinal).ToList();
+            var touched = everything ? current.Deliveries.Keys.ToList() : Subjects(events).Union(rewrite, StringComparer.Ordinal).ToList();
             if (touched.Count == 0 && events.Count == 0) return true;
             var withUnrouted = everything || RollupView.Unrouted(events);
             if (withUnrouted && !everything) current = await ledger.LoadAsync(incidentId, LedgerParts.Unrouted, null, ct);
@@ -81,6 +84,7 @@ public sealed class Projector(LedgerStore ledger, RowViewWriter rows, RollupView
                 return true;
             }
             LedgerLog.ApplyRaced(logger, incidentId, current.Version);
+            rewrite.UnionWith(touched);
         }
         await hints.TryNoteAsync(incidentId, 0);
         return false;

@@ -11,7 +11,7 @@ using NotifyHub.Timeliness;
 namespace NotifyHub.Tests.Ledger;
 
 /// <summary>The ledger's one writer and the projector, against real Azurite (each test its own incidents).</summary>
-public class LedgerStoreTests
+public partial class LedgerStoreTests
 {
     private static readonly IncidentFacts Facts = new("SYN", "SYN-1", "872", "medium", DateTimeOffset.UtcNow.AddDays(-2), DateTimeOffset.UtcNow.AddDays(-2),
         null, DateTimeOffset.UtcNow.AddDays(-2));
