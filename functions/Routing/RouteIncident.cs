@@ -18,6 +18,8 @@ namespace NotifyHub.Functions;
 /// Queue <c>incidents</c>: decides who receives an incident and records it on the incident's ledger — one delivery
 /// per recipient (with its projected content, due time and the children's cumulative-risk count), the shares that could
 /// not be routed and why — whose apply writes the views and queues the first attempts; then marks the incident routed.
+/// A share whose recipient type the incident's LA tells through its front door (<see cref="AreaPathStore"/>) is held, and
+/// its review sent to the relay instead (docs/routing.md, "Paths through the LA front door").
 /// <para>
 /// It first claims the incident (ETag-conditional, with the decision recorded on it), so two messages for
 /// one incident never route it at once. A retried routing reuses the recorded decision: every delivery it
