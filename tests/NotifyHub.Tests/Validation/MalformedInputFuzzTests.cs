@@ -68,6 +68,35 @@ public class MalformedInputFuzzTests
     public void Mutated_coverage_never_throws_is_never_accepted_when_invalid_and_names_real_fields() =>
         Fuzz(ValidCoverage(), 5, 1500, OrganisationValidator.ValidateCoverage);
 
+    public static JsonObject ValidPaths() => new()
+    {
+        ["paths"] = new JsonArray(new JsonObject { ["recipientType"] = "school", ["via"] = "mash-840", ["autoReleaseWhenLate"] = true },
+            new JsonObject { ["recipientType"] = "yos-team", ["via"] = "direct" }),
+    };
+
+    public static JsonObject ValidRelease() => new()
+    {
+        ["releasedBy"] = new JsonObject { ["name"] = "Synthetic Social Worker", ["role"] = "MASH social worker" },
+        ["note"] = "Synthetic note for the key adult.", ["remove"] = new JsonArray("child.whatChildSaid", "policeContact"),
+    };
+
+    public static JsonObject ValidWithhold() => new()
+    {
+        ["withheldBy"] = new JsonObject { ["name"] = "Synthetic Social Worker", ["role"] = "MASH social worker" },
+        ["reason"] = "child-moved-school", ["newSchoolUrn"] = "123456",
+    };
+
+    [Fact]
+    public void Mutated_front_door_paths_releases_and_withholdings_never_throw_are_never_accepted_when_invalid_and_name_real_fields()
+    {
+        Assert.True(Run(ValidPaths(), Domain.FrontDoor.AreaPaths.Validate).Accepted);
+        Assert.True(Run(ValidRelease(), body => Domain.FrontDoor.FrontDoorInput.ValidateRelease(body, OrganisationTypes.School)).Accepted);
+        Assert.True(Run(ValidWithhold(), Domain.FrontDoor.FrontDoorInput.ValidateWithhold).Accepted);
+        Fuzz(ValidPaths(), 6, 1500, Domain.FrontDoor.AreaPaths.Validate);
+        Fuzz(ValidRelease(), 7, 1500, body => Domain.FrontDoor.FrontDoorInput.ValidateRelease(body, OrganisationTypes.School));
+        Fuzz(ValidWithhold(), 8, 1500, Domain.FrontDoor.FrontDoorInput.ValidateWithhold);
+    }
+
     private static void Fuzz<T>(JsonObject valid, int seed, int iterations, Func<JsonElement, Validated<T>> validate) where T : class
     {
         var mutator = new BodyMutator(valid, seed);
