@@ -73,15 +73,20 @@ public static class ReviewPage
         else
         {
             main.Append("<div class=\"govuk-inset-text\" id=\"what-to-do\"><h2 class=\"govuk-heading-m\">What you need to do</h2><p class=\"govuk-body\">")
-                .Append("Read it below, add what your service knows, check the school or team is the right one, and decide what the key adult needs. ")
-                .Append("Then release it to ").Append(H(recipient)).Append(" by <strong>").Append(H(UkTime.Describe(review.ReleaseDueAt))).Append("</strong>, or withhold it with a reason.</p></div>");
-            AppendRelease(main, review, failed == ReleaseAction ? entry : null, all);
-            AppendWithhold(main, failed == WithholdAction ? entry : null, all);
+                .Append("Read the incident below, add what your service knows, check the school or team is the right one, and decide what the key adult needs. ")
+                .Append("Then release it to ").Append(H(recipient)).Append(" by <strong>").Append(H(UkTime.Describe(review.ReleaseDueAt))).Append("</strong>, or withhold it with a reason. ")
+                .Append("<a class=\"govuk-link\" href=\"#release\">Go to the decision</a>.</p></div>");
         }
+        // Read first, then decide: the incident, what the recipient would be sent, then the two forms.
+        NotificationPage.AppendDetails(main, content, model.OrganisationNames);
         main.Append("<h2 class=\"govuk-heading-m\">What ").Append(H(recipient)).Append(" would be sent</h2><p class=\"govuk-body\">")
             .Append(H(string.Join(", ", review.RecipientFields.Select(Words)))).Append(", about ")
             .Append(review.Children.Count == 1 ? "one child" : $"{review.Children.Count} children").Append(".</p>");
-        NotificationPage.AppendDetails(main, content, model.OrganisationNames);
+        if (view.Acknowledged is null && outcome is null)
+        {
+            AppendRelease(main, review, failed == ReleaseAction ? entry : null, all);
+            AppendWithhold(main, failed == WithholdAction ? entry : null, all);
+        }
         return Done(reference, main, all.Count > 0);
     }
 
