@@ -147,16 +147,17 @@ public sealed class AcknowledgeByLink(RecipientNotifications notifications, Dire
     private async Task<IResult> ReviewAsync(HttpRequest request, RecipientNotification found, string action, IFormCollection form, bool browser, CancellationToken ct)
     {
         var http = request.HttpContext;
-        var share = found.Ledger.Delivery(found.Record.Regarding ?? "");
-        if (share is null || !share.IsHeld)
+        var (share, refusal) = FrontDoorReviews.HeldShare(found);
+        if (share is null || refusal is not null)
         {
-            var why = share is null ? "The share this review is about is not on record." : $"This share has been decided already: {FrontDoorChanges.Refusal(share)}.";
+            var why = share is null ? "The share this review is about is not on record." : $"This share has been decided already: {refusal}.";
             return browser ? Page.Result(http, ReviewPage.Render(await ModelAsync(found, ct)), StatusCodes.Status409Conflict) : Problems.Conflict(why);
         }
         var entry = new ReviewFormEntry(action, Single(form, "name") ?? "", Single(form, "role") ?? "", Single(form, "note") ?? "",
             form.TryGetValue("remove", out var removed) ? [.. removed.Select(x => x ?? "")] : [], Single(form, "reason") ?? "", Single(form, "newSchoolUrn") ?? "");
         ReviewOutcome outcome;
         FieldErrors errors;
+        Func<IResult> answer;
         if (action == ReviewPage.ReleaseAction)
         {
             var release = FrontDoorInput.ValidateReleaseForm(entry.Name, entry.Role, entry.Note, entry.Remove!, share.RecipientType);
@@ -165,16 +166,18 @@ public sealed class AcknowledgeByLink(RecipientNotifications notifications, Dire
             if (release.IsValid && outcome.Refused is null)
                 await audit.RecordStoredAsync(AuditActor.Link(found.Record.OrganisationId), AuditActions.ShareReleased, [found.Record.IncidentId, found.Record.NotificationId],
                     new { channel = "email-link", removed = release.Value!.Remove.Count, noted = release.Value.Note is not null, role = release.Value.By.Role });
+            answer = () => TypedResults.Created((string?)null, ReleaseNotification.Answer.Of(found.Record.NotificationId, outcome, release.Value!));
         }
         else
         {
             var withhold = FrontDoorInput.ValidateWithholdForm(entry.Name, entry.Role, entry.Reason, entry.NewSchoolUrn);
             errors = withhold.Errors;
             outcome = withhold.IsValid ? await reviews.WithholdAsync(found.Record, withhold.Value!, ct) : new(null, null, null);
-            if (outcome.Refused is { } why && why.StartsWith("newSchoolUrn: ", StringComparison.Ordinal)) errors.Add("newSchoolUrn", why["newSchoolUrn: ".Length..]);
+            if (outcome.UnknownSchool) errors.Add("newSchoolUrn", outcome.Refused!);
             else if (withhold.IsValid && outcome.Refused is null)
                 await audit.RecordStoredAsync(AuditActor.Link(found.Record.OrganisationId), AuditActions.ShareWithheld, [found.Record.IncidentId, found.Record.NotificationId],
                     new { channel = "email-link", reason = withhold.Value!.Reason, reroutedTo = outcome.ReroutedTo, role = withhold.Value.By.Role });
+            answer = () => TypedResults.Created((string?)null, WithholdNotification.Answer.Of(found.Record.NotificationId, outcome));
         }
         if (errors.Any)
         {
@@ -186,13 +189,8 @@ public sealed class AcknowledgeByLink(RecipientNotifications notifications, Dire
             return browser ? Page.Result(http, ReviewPage.Render(await ModelAsync(found, ct)), StatusCodes.Status409Conflict) : Problems.Conflict($"This share cannot be {action}d now: {refused}.");
         var decided = found with { Record = outcome.Review ?? found.Record };
         if (browser) return Page.Result(http, ReviewPage.Render(await ModelAsync(decided, ct)));
-        var (decidedShare, hold) = (outcome.Share!, outcome.Share!.Hold!);
         // The same answers as POST …/release and …/withhold.
-        return action == ReviewPage.ReleaseAction
-            ? TypedResults.Created((string?)null, new ReleaseNotification.Answer(found.Record.NotificationId, decidedShare.NotificationId, hold.State, hold.At!.Value,
-                hold.OnTime == true, entry.Remove!.Distinct(StringComparer.Ordinal).Count(), !string.IsNullOrWhiteSpace(entry.Note)))
-            : TypedResults.Created((string?)null, new WithholdNotification.Answer(found.Record.NotificationId, decidedShare.NotificationId, hold.State, hold.Reason ?? "",
-                hold.At!.Value, hold.OnTime == true, outcome.ReroutedTo));
+        return answer();
     }
 
     /// <summary>The page's model; a MASH's incident notification's has its decision section (as just sent, or as it stands).</summary>

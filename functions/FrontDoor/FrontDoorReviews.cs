@@ -1,4 +1,5 @@
 using Azure.Data.Tables;
+using NotifyHub.Delivery;
 using NotifyHub.Domain.Delivery;
 using NotifyHub.Domain.Directory;
 using NotifyHub.Domain.FrontDoor;
@@ -10,8 +11,11 @@ using NotifyHub.Storage;
 
 namespace NotifyHub.FrontDoor;
 
-/// <summary>What came of a relay's release or withholding: the review and its share as stored, or why nothing changed.</summary>
-public sealed record ReviewOutcome(DeliveryRecord? Review, DeliveryRecord? Share, string? Refused, string? ReroutedTo = null);
+/// <summary>
+/// What came of a relay's release or withholding: the review and its share as stored, or why nothing changed
+/// (<paramref name="UnknownSchool"/>: the new school's URN names no active school, a mistake in the request, not a conflict).
+/// </summary>
+public sealed record ReviewOutcome(DeliveryRecord? Review, DeliveryRecord? Share, string? Refused, string? ReroutedTo = null, bool UnknownSchool = false);
 
 /// <summary>
 /// What a relay does with a share held at its front door (docs/routing.md): release it — unchanged, with a note, or with
@@ -20,6 +24,12 @@ public sealed record ReviewOutcome(DeliveryRecord? Review, DeliveryRecord? Share
 /// </summary>
 public sealed class FrontDoorReviews(LedgerWriter writer, DirectoryStore directory, TableServiceClient tables, TimeProvider time)
 {
+    /// <summary>The share a review is about, as read with it, and why it cannot be decided now (null: it is held, and can).</summary>
+    public static (DeliveryRecord? Share, string? Refusal) HeldShare(RecipientNotification review) =>
+        review.Ledger.Delivery(review.Record.Regarding ?? "") is not { } share ? (null, "the share this review is about is not on record")
+        : share.IsHeld ? (share, null)
+        : (share, FrontDoorChanges.Refusal(share));
+
     public async Task<ReviewOutcome> ReleaseAsync(DeliveryRecord review, ReleaseInput input, CancellationToken ct)
     {
         var shareKey = review.Regarding ?? "";
@@ -49,7 +59,7 @@ public sealed class FrontDoorReviews(LedgerWriter writer, DirectoryStore directo
         {
             var key = new DirectoryKey(OrganisationTypes.School, DirectoryKey.Urn, urn);
             school = (await directory.LoadAsync([key], ct)).Find(key).FirstOrDefault();
-            if (school is null) return new(null, null, $"newSchoolUrn: no active school with URN {urn} is in the directory");
+            if (school is null) return new(null, null, $"no active school with URN {urn} is in the directory", UnknownSchool: true);
         }
         string? refused = null;
         var committed = await writer.ChangeAsync(review.IncidentId, LedgerParts.Content, [shareKey], current =>

@@ -20,7 +20,13 @@ public sealed class ReleaseNotification(RecipientNotifications notifications, Fr
 {
     private const int MaxBodyBytes = 16 * 1024;
 
-    public sealed record Answer(string ReviewId, string ShareId, string State, DateTimeOffset At, bool ByDue, int FieldsRemoved, bool Noted);
+    public sealed record Answer(string ReviewId, string ShareId, string State, DateTimeOffset At, bool ByDue, int FieldsRemoved, bool Noted)
+    {
+        /// <summary>The answer to a release as stored (the API's, and the review page's to a client).</summary>
+        public static Answer Of(string reviewId, ReviewOutcome stored, ReleaseInput input) => stored.Share!.Hold is var hold && hold is not null
+            ? new(reviewId, stored.Share.NotificationId, hold.State, hold.At!.Value, hold.OnTime == true, input.Remove.Count, input.Note is not null)
+            : throw new InvalidOperationException("A release answered before it was stored.");
+    }
 
     [Function(nameof(ReleaseNotification))]
     [RequiresRole(Roles.Recipient)]
@@ -31,16 +37,16 @@ public sealed class ReleaseNotification(RecipientNotifications notifications, Fr
         var caller = request.HttpContext.Caller();
         if (await notifications.FindAsync(id, caller.OrganisationId, null, ct) is not { Record.Kind: DeliveryKinds.RelayReview } found)
             return Problems.NotFound($"You have no front-door review with id {id}.");
-        if (found.Ledger.Delivery(found.Record.Regarding ?? "") is not { } share) return Problems.NotFound($"The share review {id} is about is not on record.");
-        if (!share.IsHeld) return Problems.Conflict($"This share cannot be released: {FrontDoorChanges.Refusal(share)}.");
+        var (share, refusal) = FrontDoorReviews.HeldShare(found);
+        if (share is null) return Problems.NotFound($"The share review {id} is about is not on record.");
+        if (refusal is not null) return Problems.Conflict($"This share cannot be released: {refusal}.");
         var (input, problem) = await JsonBody.ReadValidatedAsync(request, MaxBodyBytes, body => FrontDoorInput.ValidateRelease(body, share.RecipientType), ct);
         if (problem is not null) return problem;
 
         var outcome = await reviews.ReleaseAsync(found.Record, input!, ct);
-        if (outcome.Refused is { } why || outcome.Share?.Hold is not { At: { } at } hold) return Problems.Conflict($"This share cannot be released: {outcome.Refused}.");
-        await audit.RecordStoredAsync(AuditActor.Of(caller), AuditActions.ShareReleased, [found.Record.IncidentId, found.Record.NotificationId, outcome.Share.NotificationId],
+        if (outcome.Refused is not null) return Problems.Conflict($"This share cannot be released: {outcome.Refused}.");
+        await audit.RecordStoredAsync(AuditActor.Of(caller), AuditActions.ShareReleased, [found.Record.IncidentId, found.Record.NotificationId, share.NotificationId],
             new { removed = input!.Remove.Count, noted = input.Note is not null, role = input.By.Role });
-        return TypedResults.Created($"/api/notifications/{found.Record.NotificationId}",
-            new Answer(found.Record.NotificationId, outcome.Share.NotificationId, hold.State, at, hold.OnTime == true, input.Remove.Count, input.Note is not null));
+        return TypedResults.Created($"/api/notifications/{found.Record.NotificationId}", Answer.Of(found.Record.NotificationId, outcome, input));
     }
 }

@@ -20,7 +20,13 @@ public sealed class WithholdNotification(RecipientNotifications notifications, F
 {
     private const int MaxBodyBytes = 4 * 1024;
 
-    public sealed record Answer(string ReviewId, string ShareId, string State, string Reason, DateTimeOffset At, bool ByDue, string? ReroutedTo);
+    public sealed record Answer(string ReviewId, string ShareId, string State, string Reason, DateTimeOffset At, bool ByDue, string? ReroutedTo)
+    {
+        /// <summary>The answer to a withholding as stored (the API's, and the review page's to a client).</summary>
+        public static Answer Of(string reviewId, ReviewOutcome stored) => stored.Share!.Hold is var hold && hold is not null
+            ? new(reviewId, stored.Share.NotificationId, hold.State, hold.Reason ?? "", hold.At!.Value, hold.OnTime == true, stored.ReroutedTo)
+            : throw new InvalidOperationException("A withholding answered before it was stored.");
+    }
 
     [Function(nameof(WithholdNotification))]
     [RequiresRole(Roles.Recipient)]
@@ -31,18 +37,17 @@ public sealed class WithholdNotification(RecipientNotifications notifications, F
         var caller = request.HttpContext.Caller();
         if (await notifications.FindAsync(id, caller.OrganisationId, null, ct) is not { Record.Kind: DeliveryKinds.RelayReview } found)
             return Problems.NotFound($"You have no front-door review with id {id}.");
-        if (found.Ledger.Delivery(found.Record.Regarding ?? "") is not { } share) return Problems.NotFound($"The share review {id} is about is not on record.");
-        if (!share.IsHeld) return Problems.Conflict($"This share cannot be withheld: {FrontDoorChanges.Refusal(share)}.");
+        var (share, refusal) = FrontDoorReviews.HeldShare(found);
+        if (share is null) return Problems.NotFound($"The share review {id} is about is not on record.");
+        if (refusal is not null) return Problems.Conflict($"This share cannot be withheld: {refusal}.");
         var (input, problem) = await JsonBody.ReadValidatedAsync(request, MaxBodyBytes, FrontDoorInput.ValidateWithhold, ct);
         if (problem is not null) return problem;
 
         var outcome = await reviews.WithholdAsync(found.Record, input!, ct);
-        if (outcome.Refused is { } why && why.StartsWith("newSchoolUrn: ", StringComparison.Ordinal))
-            return Problems.Invalid("newSchoolUrn", why["newSchoolUrn: ".Length..]);
-        if (outcome.Refused is not null || outcome.Share?.Hold is not { At: { } at } hold) return Problems.Conflict($"This share cannot be withheld: {outcome.Refused}.");
-        await audit.RecordStoredAsync(AuditActor.Of(caller), AuditActions.ShareWithheld, [found.Record.IncidentId, found.Record.NotificationId, outcome.Share.NotificationId],
+        if (outcome.UnknownSchool) return Problems.Invalid("newSchoolUrn", outcome.Refused!);
+        if (outcome.Refused is not null) return Problems.Conflict($"This share cannot be withheld: {outcome.Refused}.");
+        await audit.RecordStoredAsync(AuditActor.Of(caller), AuditActions.ShareWithheld, [found.Record.IncidentId, found.Record.NotificationId, share.NotificationId],
             new { reason = input!.Reason, reroutedTo = outcome.ReroutedTo, role = input.By.Role });
-        return TypedResults.Created($"/api/notifications/{found.Record.NotificationId}",
-            new Answer(found.Record.NotificationId, outcome.Share.NotificationId, hold.State, input.Reason, at, hold.OnTime == true, outcome.ReroutedTo));
+        return TypedResults.Created($"/api/notifications/{found.Record.NotificationId}", Answer.Of(found.Record.NotificationId, outcome));
     }
 }

@@ -85,8 +85,7 @@ public sealed class RouteIncident(
             {
                 var due = await dueTimes.ForAsync(d.Recipient, d.RecipientType, risk, incident.ReportedAt, ct);
                 var relayed = decision.HopOf(d.Recipient.Id) is { } hop
-                    ? new RelayedWrite(hop.Hop, hop.Number, Projection.Build(incident, new PlannedDelivery(new Organisation(hop.Hop.ViaId, hop.Hop.ViaType, hop.Hop.ViaName, true),
-                        hop.Hop.ViaType, "front-door", [.. Enumerable.Range(0, incident.Children.Count)], [.. Enumerable.Range(0, incident.Adults.Count)]), prior))
+                    ? new RelayedWrite(hop.Hop, hop.Number, Projection.ForRelay(incident, hop.Hop.ViaType, prior))
                     : null;
                 planned.Add(new PlannedWrite(d, Projection.Build(incident, d, prior), due, relayed));
             }

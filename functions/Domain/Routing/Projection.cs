@@ -145,6 +145,11 @@ public static class Projection
     public static DeliveryContent Build(Incident incident, PlannedDelivery delivery, IReadOnlyList<int> priorByChild) =>
         Project(incident, delivery.RecipientType, delivery.Rule, delivery.ChildIndexes, delivery.AdultIndexes, priorByChild);
 
+    /// <summary>What an LA front door reviewing a held share sees: the whole incident, every child and adult, as its type may see them.</summary>
+    public static DeliveryContent ForRelay(Incident incident, string relayType, IReadOnlyList<int> priorByChild) =>
+        Project(incident, relayType, "front-door",
+            [.. Enumerable.Range(0, incident.Children.Count)], [.. Enumerable.Range(0, incident.Adults.Count)], priorByChild);
+
     /// <summary>The partnership-lead view of an incident: counts and non-identifying fields.</summary>
     public static DeliveryContent ForPartnershipLead(Incident incident, IReadOnlyList<int> priorByChild) =>
         Project(incident, T.PartnershipLead, null,
